@@ -1,0 +1,1 @@
+"""sellerops orders service: a seller's orders, their lifecycle and shipment confirmation."""

@@ -1,0 +1,32 @@
+"""create_app(settings=None): the orders service as a FastStream application (`sellerops run orders`)."""
+
+from importlib.metadata import version
+
+from faststream import FastStream
+
+from sellerops.orders import bootstrap, subscribers
+from sellerops.orders.adapters import BUCKET
+from sellerops.orders.settings import OrdersSettings
+from sellerops.runtime.clock import Clock
+from sellerops.runtime.host import Resources, ServiceHost, ServiceInfo, Wiring
+
+
+def service_info() -> ServiceInfo:
+    return ServiceInfo(
+        name="orders", version=version("sellerops-orders"),
+        description="a seller's orders: states, shipment confirmation",
+        consumers=subscribers.CONSUMERS, buckets=(BUCKET,),
+    )
+
+
+def create_host(settings: OrdersSettings | None = None, *, clock: Clock | None = None) -> ServiceHost:
+    settings = settings or OrdersSettings()
+
+    def wire(resources: Resources) -> Wiring:
+        return subscribers.wiring(bootstrap.build_from(resources, settings))
+
+    return ServiceHost(service_info(), settings.runtime, wire, clock=clock)
+
+
+def create_app(settings: OrdersSettings | None = None) -> FastStream:
+    return create_host(settings).app()

@@ -1,0 +1,24 @@
+"""What the orders handlers need from the world, as Protocols (fakes need not inherit)."""
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
+
+from sellerops.contracts.envelope import Event
+from sellerops.orders.domain import Order
+from sellerops.runtime.clock import Clock
+from sellerops.runtime.state import Applied, Decide
+
+__all__ = ["Clock", "OrderStore", "Publisher"]
+
+
+class OrderStore(Protocol):
+    async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order]) -> Applied[Order]:
+        """Decide on the current order and save the result with the message id, at most once per id."""
+
+    async def load(self, seller: str, order_id: str) -> Order | None: ...
+
+    def scan(self, seller: str) -> AsyncIterator[Order]: ...
+
+
+class Publisher(Protocol):
+    async def __call__(self, events: Sequence[Event]) -> None: ...

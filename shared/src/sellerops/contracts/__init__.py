@@ -1,0 +1,1 @@
+"""Typed event contracts shared by every sellerops service and integration."""

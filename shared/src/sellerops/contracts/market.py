@@ -1,0 +1,85 @@
+"""Market facts: what integrations publish about the marketplace (source `market`)."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, ClassVar
+
+import msgspec
+
+from sellerops.contracts.envelope import Event, Id, PositiveCount, Timestamp
+from sellerops.contracts.schema import SchemaStruct
+
+CurrencyCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Sku = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+
+
+class FulfillmentChannel(str, Enum):
+    MFN = "MFN"  # shipped by the seller
+    AFN = "AFN"  # shipped by the fulfillment network
+
+
+class OrderType(str, Enum):
+    STANDARD = "StandardOrder"
+    LONG_LEAD_TIME = "LongLeadTimeOrder"
+    PREORDER = "Preorder"
+    BACK_ORDER = "BackOrder"
+    SOURCING_ON_DEMAND = "SourcingOnDemandOrder"
+
+
+class Money(SchemaStruct, frozen=True):
+    amount: Decimal
+    currency: CurrencyCode
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise ValueError("amount must not be negative")
+
+
+class OrderItem(SchemaStruct, frozen=True, kw_only=True):
+    order_item_id: Id
+    sku: Sku
+    quantity: PositiveCount
+    item_price: Money
+    asin: str | None = None
+    title: str | None = None
+
+
+class Window(SchemaStruct, frozen=True):
+    earliest: Timestamp
+    latest: Timestamp
+
+
+class _MarketOrderFact(Event, frozen=True, kw_only=True):
+    source: ClassVar[str] = "market"
+    entity: ClassVar[str] = "order"
+    key_field: ClassVar[str] = "order_id"
+
+    order_id: Id
+    marketplace_id: str = "ATVPDKIKX0DER"
+
+
+class OrderPlaced(_MarketOrderFact, frozen=True, kw_only=True, tag="market.order_placed.v1"):
+    """A buyer placed an order (integrations publish it when the marketplace reports a new order)."""
+
+    fact: ClassVar[str] = "placed"
+
+    fulfillment_channel: FulfillmentChannel
+    purchased_at: Timestamp
+    items: Annotated[list[OrderItem], msgspec.Meta(min_length=1)]
+    ship_window: Window | None = None
+    delivery_window: Window | None = None
+    order_type: OrderType = OrderType.STANDARD
+    ship_service_level: str = "Standard"
+    is_prime: bool = False
+    is_business_order: bool = False
+
+
+class OrderPaymentAuthorized(
+    _MarketOrderFact, frozen=True, kw_only=True, tag="market.order_payment_authorized.v1"
+):
+    """The marketplace authorized the buyer's payment: a Pending order may now ship."""
+
+    fact: ClassVar[str] = "payment_authorized"
+
+    authorized_at: datetime | None = None

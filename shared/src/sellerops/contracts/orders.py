@@ -1,0 +1,154 @@
+"""Events, commands and queries of the orders service (source `orders`)."""
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, ClassVar
+
+import msgspec
+
+from sellerops.contracts.envelope import Count, Event, Id, PositiveCount, Timestamp
+from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Sku, Window
+from sellerops.contracts.schema import SchemaStruct
+
+
+class OrderStatus(str, Enum):
+    """Seller Central / Orders API v0 spellings ("Canceled" with one l)."""
+
+    PENDING = "Pending"
+    PENDING_AVAILABILITY = "PendingAvailability"
+    UNSHIPPED = "Unshipped"
+    PARTIALLY_SHIPPED = "PartiallyShipped"
+    SHIPPED = "Shipped"
+    CANCELED = "Canceled"
+    UNFULFILLABLE = "Unfulfillable"
+
+    @classmethod
+    def parse(cls, text: str) -> "OrderStatus":
+        wanted = text.replace("_", "").replace("-", "").lower()
+        for status in cls:
+            if status.value.lower() == wanted:
+                return status
+        raise ValueError(f"unknown order status {text!r}; one of {', '.join(s.value for s in cls)}")
+
+
+class PackageItem(SchemaStruct, frozen=True):
+    order_item_id: Id
+    quantity: PositiveCount
+
+
+class PackageDetail(SchemaStruct, frozen=True, kw_only=True):
+    """One package of a shipment confirmation (SP-API confirmShipment packageDetail)."""
+
+    carrier_code: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    tracking_number: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    ship_date: date
+    items: Annotated[list[PackageItem], msgspec.Meta(min_length=1)]
+    carrier_name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)] | None = None
+    ship_method: str | None = None
+    package_reference_id: str | None = None
+
+
+class OrderLine(SchemaStruct, frozen=True, kw_only=True):
+    order_item_id: Id
+    sku: Sku
+    quantity_ordered: PositiveCount
+    quantity_shipped: Count = 0
+    item_price: Money
+
+
+class _OrderEvent(Event, frozen=True, kw_only=True):
+    source: ClassVar[str] = "orders"
+    entity: ClassVar[str] = "order"
+    key_field: ClassVar[str] = "order_id"
+
+    order_id: Id
+
+
+class OrderRecorded(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_recorded.v1"):
+    """orders recorded a newly placed order (status Pending, or Unshipped if payment came first)."""
+
+    fact: ClassVar[str] = "recorded"
+
+    status: OrderStatus
+    fulfillment_channel: FulfillmentChannel
+    order_type: OrderType
+    purchased_at: Timestamp
+    lines: list[OrderLine]
+    ship_window: Window | None = None
+    delivery_window: Window | None = None
+    is_prime: bool = False
+
+
+class OrderReleased(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_released.v1"):
+    """orders released an order for shipping once its payment was authorized (status Unshipped).
+
+    AFN orders are shipped by the fulfillment service from this event; MFN orders by the seller.
+    """
+
+    fact: ClassVar[str] = "released"
+
+    fulfillment_channel: FulfillmentChannel
+    lines: list[OrderLine]
+    ship_window: Window | None = None
+
+
+class OrderShipped(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_shipped.v1"):
+    """orders recorded a confirmed package; `status` says whether the whole order has now shipped.
+
+    `late` is true when the confirmation was recorded after the latest ship date (it counts
+    in the Late Shipment Rate, which uses the recording time, not the typed ship date).
+    """
+
+    fact: ClassVar[str] = "shipped"
+
+    package: PackageDetail
+    package_number: PositiveCount
+    status: OrderStatus
+    fulfillment_channel: FulfillmentChannel
+    confirmed_at: Timestamp
+    late: bool
+    latest_ship_date: Timestamp | None = None
+
+
+# ---- requests (request-reply, served by the orders service) ----
+
+
+class ConfirmShipment(SchemaStruct, frozen=True, kw_only=True):
+    """Confirm one shipped package. `request_id` makes a retried request safe (same answer, no change)."""
+
+    order_id: Id
+    package: PackageDetail
+    request_id: Id | None = None
+
+
+class GetOrder(SchemaStruct, frozen=True, kw_only=True):
+    order_id: Id
+
+
+class ListOrders(SchemaStruct, frozen=True, kw_only=True):
+    status: OrderStatus | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 100
+
+
+class OrderView(SchemaStruct, frozen=True, kw_only=True):
+    """An order as the orders service knows it."""
+
+    order_id: str
+    seller: str
+    status: OrderStatus | None
+    fulfillment_channel: FulfillmentChannel | None = None
+    order_type: OrderType | None = None
+    purchased_at: datetime | None = None
+    payment_authorized_at: datetime | None = None
+    lines: list[OrderLine] = []
+    ship_window: Window | None = None
+    delivery_window: Window | None = None
+    is_prime: bool = False
+    packages: list[PackageDetail] = []
+    late_shipment: bool = False
+    updated_at: datetime | None = None
+
+
+class OrderList(SchemaStruct, frozen=True, kw_only=True):
+    orders: list[OrderView]
+    truncated: bool = False

@@ -1,0 +1,1 @@
+"""Extension points: entry-point groups, their registries, and the loader."""

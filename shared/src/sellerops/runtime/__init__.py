@@ -1,0 +1,1 @@
+"""What every sellerops service runs on: settings, logging, broker, publishing, state, delivery."""

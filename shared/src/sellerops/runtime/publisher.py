@@ -1,0 +1,43 @@
+"""Publishing events to JetStream with Nats-Msg-Id set to the event id, so re-publishes are dropped."""
+
+import asyncio
+from collections.abc import Iterable, Sequence
+
+from nats.js import JetStreamContext
+
+from sellerops.contracts.catalog import encode
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.streams import stream_name
+
+MSG_ID = "Nats-Msg-Id"
+CORRELATION = "correlation_id"  # the header FastStream reads as the message's correlation id
+EVENT_TYPE = "Sellerops-Type"
+
+
+def event_headers(event: Event) -> dict[str, str]:
+    return {MSG_ID: str(event.event_id), CORRELATION: str(event.correlation), EVENT_TYPE: event.type_tag()}
+
+
+class JetStreamPublisher:
+    """Awaits the PubAck of every event; events of one call are pipelined, their order is kept
+    per subject by publishing them in sequence when they share an aggregate."""
+
+    def __init__(self, js: JetStreamContext, *, timeout: float = 5.0) -> None:
+        self._js = js
+        self._timeout = timeout
+
+    async def publish_one(self, event: Event) -> bool:
+        """Publish and return False when JetStream dropped it as a duplicate."""
+        ack = await self._js.publish(
+            event.subject, encode(event), timeout=self._timeout,
+            stream=stream_name(event.source), headers=event_headers(event),
+        )
+        return not ack.duplicate
+
+    async def __call__(self, events: Sequence[Event]) -> None:
+        for event in events:  # in order: later events of an aggregate must not overtake earlier ones
+            await self.publish_one(event)
+
+    async def publish_many(self, events: Iterable[Event]) -> list[bool]:
+        """Unordered, pipelined publishing (integrations loading independent facts)."""
+        return list(await asyncio.gather(*(self.publish_one(e) for e in events)))

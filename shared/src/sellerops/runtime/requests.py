@@ -1,0 +1,103 @@
+"""Request-reply endpoints on the NATS service API ($SRV.PING / INFO / STATS), and a client for them.
+
+An endpoint is `req.<service>.<seller>.<verb>`; the body is the request struct as JSON. The answer
+is the reply struct as JSON, or an ErrorReply with the `Nats-Service-Error(-Code)` headers set,
+whose `field` names the offending field.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import msgspec
+import nats.micro
+import structlog
+from nats.aio.client import Client
+from nats.micro.request import Request
+
+from sellerops.contracts.catalog import encode
+from sellerops.contracts.requests import ERROR_STATUS, ErrorReply, RequestError, validation_error
+from sellerops.contracts.subjects import InvalidToken, request_endpoint, request_subject, seller_from_request
+
+T = TypeVar("T")
+log = structlog.get_logger("sellerops.requests")
+
+RequestHandler = Callable[[str, Any], Awaitable[msgspec.Struct]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    verb: str
+    request_type: type[msgspec.Struct]
+    handler: RequestHandler  # (seller, request) -> reply
+    reply_type: type[msgspec.Struct] | None = None
+    description: str = ""
+
+
+class _Served:
+    def __init__(self, endpoint: Endpoint) -> None:
+        self._endpoint = endpoint
+        self._decoder = msgspec.json.Decoder(endpoint.request_type)
+
+    async def __call__(self, req: Request) -> None:
+        subject = req._msg.subject
+        with structlog.contextvars.bound_contextvars(subject=subject, verb=self._endpoint.verb):
+            try:
+                seller = seller_from_request(subject)
+                structlog.contextvars.bind_contextvars(seller=seller)
+                request = self._decoder.decode(req.data or b"{}")
+                reply = await self._endpoint.handler(seller, request)
+            except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+                await _respond_error(req, validation_error(exc).reply)
+            except InvalidToken as exc:
+                await _respond_error(req, ErrorReply(code="invalid", message=str(exc), field=exc.field))
+            except RequestError as exc:
+                await _respond_error(req, exc.reply)
+            except Exception as exc:  # noqa: BLE001  (the caller must get an answer, never silence)
+                log.error("request_failed", exc_info=exc)
+                await _respond_error(req, ErrorReply(code="internal", message=f"{type(exc).__name__}: {exc}"))
+            else:
+                await req.respond(encode(reply))
+
+
+async def _respond_error(req: Request, error: ErrorReply) -> None:
+    status = str(ERROR_STATUS.get(error.code, 500))
+    await req.respond_error(status, " ".join(error.message.split())[:500], data=encode(error))
+
+
+async def serve(
+    nc: Client, *, service: str, version: str, description: str, endpoints: list[Endpoint]
+) -> nats.micro.Service:
+    svc = await nats.micro.add_service(
+        nc, name=f"sellerops-{service}", version=version, description=description,
+        metadata={"sellerops.service": service},
+    )
+    for endpoint in endpoints:
+        await svc.add_endpoint(
+            name=endpoint.verb, subject=request_endpoint(service, endpoint.verb), handler=_Served(endpoint),
+            metadata={"request": endpoint.request_type.__name__, "description": endpoint.description},
+        )
+    return svc
+
+
+class RequestFailed(Exception):
+    def __init__(self, error: ErrorReply) -> None:
+        where = f" (field {error.field})" if error.field else ""
+        super().__init__(f"{error.code}: {error.message}{where}")
+        self.error = error
+
+
+async def call(
+    nc: Client, service: str, seller: str, verb: str, request: msgspec.Struct, reply_type: type[T],
+    *, timeout: float = 5.0,
+) -> T:
+    """Send a request and decode the reply, raising RequestFailed with the service's ErrorReply."""
+    msg = await nc.request(request_subject(service, seller, verb), encode(request), timeout=timeout)
+    headers = msg.headers or {}
+    if "Nats-Service-Error-Code" in headers:
+        try:
+            error = msgspec.json.decode(msg.data, type=ErrorReply)
+        except msgspec.MsgspecError:
+            error = ErrorReply(code=headers["Nats-Service-Error-Code"], message=headers.get("Nats-Service-Error", ""))
+        raise RequestFailed(error)
+    return msgspec.json.decode(msg.data, type=reply_type)

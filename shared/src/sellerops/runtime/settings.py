@@ -1,0 +1,76 @@
+"""Settings shared by every service (environment variables with the SELLEROPS_ prefix)."""
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder for the embedded NATS server (XDG_DATA_HOME when set)."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "sellerops"
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class NatsSettings(BaseSettings):
+    """How to reach NATS and how the JetStream resources are shaped."""
+
+    model_config = SettingsConfigDict(env_prefix="SELLEROPS_NATS_", extra="ignore")
+
+    url: Annotated[list[str], NoDecode] = Field(default=["nats://127.0.0.1:4222"])
+    replicas: int = Field(default=1, ge=1, le=5, description="replicas of streams and buckets (3 on a cluster)")
+    duplicate_window_s: float = Field(default=600.0, gt=0, description="JetStream dedupe window by Nats-Msg-Id")
+    max_age_days: float = Field(default=0, ge=0, description="event retention; 0 keeps events forever")
+    publish_timeout_s: float = Field(default=5.0, gt=0)
+    user_credentials: Path | None = None
+
+    def model_post_init(self, _context: object) -> None:
+        self.url = _split(self.url) if isinstance(self.url, str) else self.url  # type: ignore[assignment]
+
+
+class DeliverySettings(BaseSettings):
+    """How events are consumed, retried and dead-lettered."""
+
+    model_config = SettingsConfigDict(env_prefix="SELLEROPS_DELIVERY_", extra="ignore")
+
+    max_deliver: int = Field(default=5, ge=1, description="deliveries of a failing message before dead-letter")
+    retry_delays_s: Annotated[list[float], NoDecode] = Field(default=[0.5, 2.0, 5.0, 15.0])
+    batch_size: int = Field(default=128, ge=1, le=1024)
+    batch_timeout_s: float = Field(default=0.05, gt=0, description="longest wait to fill a batch")
+    ack_wait_s: float = Field(default=30.0, gt=0)
+
+    def model_post_init(self, _context: object) -> None:
+        if isinstance(self.retry_delays_s, str):
+            self.retry_delays_s = [float(v) for v in _split(self.retry_delays_s)]  # type: ignore[union-attr]
+
+    def retry_delay(self, delivered: int) -> float:
+        return self.retry_delays_s[min(delivered, len(self.retry_delays_s)) - 1] if self.retry_delays_s else 0.0
+
+
+class RuntimeSettings(BaseSettings):
+    """One service process: logging, plugins, the NATS connection and delivery."""
+
+    model_config = SettingsConfigDict(env_prefix="SELLEROPS_", env_nested_delimiter="__", extra="ignore")
+
+    nats: NatsSettings = Field(default_factory=NatsSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    log_level: str = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    faststream_logs: bool = Field(default=False, description="FastStream's per-message lines (cost ~25% throughput)")
+    plugins_allow: Annotated[list[str], NoDecode] = Field(
+        default=[], description="entry-point names allowed to load; empty allows all"
+    )
+    data_dir: Path = Field(default_factory=default_data_dir)
+
+    def model_post_init(self, _context: object) -> None:
+        if isinstance(self.plugins_allow, str):
+            self.plugins_allow = _split(self.plugins_allow)  # type: ignore[assignment]
