@@ -77,6 +77,30 @@ class Wiring:
 Wire = Callable[[Resources], Wiring | Awaitable[Wiring]]
 
 
+@dataclass(frozen=True)
+class EndpointSpec:
+    """A request-reply endpoint, served by the handler attribute named `handler`."""
+
+    verb: str
+    request_type: type
+    reply_type: type
+    handler: str
+    description: str
+
+
+Routes = Mapping[ConsumerSpec, Mapping[type[Event], str]]
+
+
+def wire_routes(routes: Routes, endpoints: tuple[EndpointSpec, ...], handlers: Any) -> Wiring:
+    """Bind the route tables of a service's subscribers module to its built handlers."""
+    return Wiring(
+        events={consumer.durable: {event: getattr(handlers, name) for event, name in table.items()}
+                for consumer, table in routes.items()},
+        endpoints=[Endpoint(e.verb, e.request_type, getattr(handlers, e.handler), e.reply_type, e.description)
+                   for e in endpoints],
+    )
+
+
 def _raw_batch(msg: Any) -> Any:
     """Hand the handler the raw nats-py messages: the dispatcher decodes each one itself."""
     return msg.raw_message

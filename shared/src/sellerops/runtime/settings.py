@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -21,20 +21,21 @@ def _split(value: object) -> object:
     return value
 
 
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_split)]
+FloatList = Annotated[list[float], NoDecode, BeforeValidator(_split)]
+
+
 class NatsSettings(BaseSettings):
     """How to reach NATS and how the JetStream resources are shaped."""
 
     model_config = SettingsConfigDict(env_prefix="SELLEROPS_NATS_", extra="ignore")
 
-    url: Annotated[list[str], NoDecode] = Field(default=["nats://127.0.0.1:4222"])
+    url: CommaList = Field(default=["nats://127.0.0.1:4222"], description="comma-separated server URLs")
     replicas: int = Field(default=1, ge=1, le=5, description="replicas of streams and buckets (3 on a cluster)")
     duplicate_window_s: float = Field(default=600.0, gt=0, description="JetStream dedupe window by Nats-Msg-Id")
     max_age_days: float = Field(default=0, ge=0, description="event retention; 0 keeps events forever")
     publish_timeout_s: float = Field(default=5.0, gt=0)
     user_credentials: Path | None = None
-
-    def model_post_init(self, _context: object) -> None:
-        self.url = _split(self.url) if isinstance(self.url, str) else self.url  # type: ignore[assignment]
 
 
 class DeliverySettings(BaseSettings):
@@ -43,14 +44,10 @@ class DeliverySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SELLEROPS_DELIVERY_", extra="ignore")
 
     max_deliver: int = Field(default=5, ge=1, description="deliveries of a failing message before dead-letter")
-    retry_delays_s: Annotated[list[float], NoDecode] = Field(default=[0.5, 2.0, 5.0, 15.0])
+    retry_delays_s: FloatList = Field(default=[0.5, 2.0, 5.0, 15.0], description="delay before each retry")
     batch_size: int = Field(default=128, ge=1, le=1024)
     batch_timeout_s: float = Field(default=0.05, gt=0, description="longest wait to fill a batch")
     ack_wait_s: float = Field(default=30.0, gt=0)
-
-    def model_post_init(self, _context: object) -> None:
-        if isinstance(self.retry_delays_s, str):
-            self.retry_delays_s = [float(v) for v in _split(self.retry_delays_s)]  # type: ignore[union-attr]
 
     def retry_delay(self, delivered: int) -> float:
         return self.retry_delays_s[min(delivered, len(self.retry_delays_s)) - 1] if self.retry_delays_s else 0.0
@@ -66,11 +63,7 @@ class RuntimeSettings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
     faststream_logs: bool = Field(default=False, description="FastStream's per-message lines (cost ~25% throughput)")
-    plugins_allow: Annotated[list[str], NoDecode] = Field(
+    plugins_allow: CommaList = Field(
         default=[], description="entry-point names allowed to load; empty allows all"
     )
     data_dir: Path = Field(default_factory=default_data_dir)
-
-    def model_post_init(self, _context: object) -> None:
-        if isinstance(self.plugins_allow, str):
-            self.plugins_allow = _split(self.plugins_allow)  # type: ignore[assignment]

@@ -1,23 +1,29 @@
-"""Glue: which facts reach which handler, and which requests the service answers."""
+"""Glue: which facts reach which handler, which requests the service answers, what it publishes.
+
+These tables drive both the running service and its AsyncAPI document.
+"""
 
 from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced
-from sellerops.contracts.orders import ConfirmShipment, GetOrder, ListOrders, OrderList, OrderView
+from sellerops.contracts.orders import (
+    ConfirmShipment, GetOrder, ListOrders, OrderList, OrderRecorded, OrderReleased, OrderShipped, OrderView,
+)
 from sellerops.orders.bootstrap import Handlers
-from sellerops.runtime.host import ConsumerSpec, Wiring
-from sellerops.runtime.requests import Endpoint
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
 
 MARKET_ORDERS = ConsumerSpec(durable="orders-market-order", source="market", entity="order")
 CONSUMERS = (MARKET_ORDERS,)
 
+ROUTES = {
+    MARKET_ORDERS: {OrderPlaced: "on_order_placed", OrderPaymentAuthorized: "on_payment_authorized"},
+}
+ENDPOINTS = (
+    EndpointSpec("confirm_shipment", ConfirmShipment, OrderView, "confirm_shipment",
+                 "confirm one shipped package of a seller-fulfilled order"),
+    EndpointSpec("get_order", GetOrder, OrderView, "get_order", "one order with its lines and packages"),
+    EndpointSpec("list_orders", ListOrders, OrderList, "list_orders", "a seller's orders, newest first"),
+)
+PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped)
+
 
 def wiring(h: Handlers) -> Wiring:
-    return Wiring(
-        events={MARKET_ORDERS.durable: {OrderPlaced: h.on_order_placed,
-                                        OrderPaymentAuthorized: h.on_payment_authorized}},
-        endpoints=[
-            Endpoint("confirm_shipment", ConfirmShipment, h.confirm_shipment, OrderView,
-                     "confirm one shipped package of a seller-fulfilled order"),
-            Endpoint("get_order", GetOrder, h.get_order, OrderView, "one order with its lines and packages"),
-            Endpoint("list_orders", ListOrders, h.list_orders, OrderList, "a seller's orders, newest first"),
-        ],
-    )
+    return wire_routes(ROUTES, ENDPOINTS, h)

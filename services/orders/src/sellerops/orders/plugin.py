@@ -1,0 +1,113 @@
+"""The orders plugin: registers the service with the runner and its `sellerops orders ...` commands."""
+
+import uuid
+from datetime import date
+
+import typer
+from nats.errors import NoRespondersError
+from rich.table import Table
+
+from sellerops.cli.common import NatsUrlOption, console, fail, run_async, settings_with, with_nats
+from sellerops.contracts.orders import (
+    ConfirmShipment, GetOrder, ListOrders, OrderList, OrderStatus, OrderView, PackageDetail, PackageItem,
+)
+from sellerops.plugins.spec import Registry, ServicePlugin
+from sellerops.runtime.requests import RequestFailed, call
+
+cli = typer.Typer(help="A seller's orders, answered by the orders service.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+
+def register(registry: Registry[ServicePlugin]) -> None:
+    from sellerops.orders.app import create_app, service_doc
+
+    registry.add("orders", ServicePlugin(
+        name="orders", description="A seller's orders: states, shipment confirmation.",
+        create_app=create_app, cli=cli, spec=service_doc,
+    ))
+
+
+def _ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN202
+    async def work(nc):  # noqa: ANN001, ANN202
+        return await call(nc, "orders", seller, verb, request, reply_type)
+
+    try:
+        return run_async(with_nats(settings_with(nats_url), work))
+    except RequestFailed as exc:
+        fail(str(exc))
+    except (TimeoutError, NoRespondersError):
+        fail("no answer from the orders service (is it running? try `sellerops status`)")
+
+
+def _print_order(order: OrderView) -> None:
+    console.print(f"[bold]{order.order_id}[/bold]  {order.status.value if order.status else '-'}  "
+                  f"{order.fulfillment_channel.value if order.fulfillment_channel else ''}  purchased {order.purchased_at}")
+    if order.ship_window:
+        console.print(f"ship by {order.ship_window.latest}" + ("  [red]shipped late[/red]" if order.late_shipment else ""))
+    lines = Table("item", "sku", "ordered", "shipped", "price")
+    for line in order.lines:
+        lines.add_row(line.order_item_id, line.sku, str(line.quantity_ordered), str(line.quantity_shipped),
+                      f"{line.item_price.amount} {line.item_price.currency}")
+    console.print(lines)
+    for number, package in enumerate(order.packages, start=1):
+        console.print(f"package {number}: {package.carrier_code} {package.tracking_number} shipped {package.ship_date}")
+
+
+@cli.command()
+def get(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """One order with its lines and packages."""
+    order = _ask(nats_url, seller, "get_order", GetOrder(order_id=order_id), OrderView)
+    console.print_json(data=_builtins(order)) if as_json else _print_order(order)
+
+
+@cli.command("list")
+def list_(
+    seller: str, nats_url: str = NatsUrlOption,
+    status: str = typer.Option(None, "--status", help="e.g. unshipped, pending, shipped, partially-shipped"),
+    limit: int = typer.Option(100, "--limit"), as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """A seller's orders, newest first, optionally of one status."""
+    try:
+        wanted = OrderStatus.parse(status) if status else None
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    result = _ask(nats_url, seller, "list_orders", ListOrders(status=wanted, limit=limit), OrderList)
+    if as_json:
+        console.print_json(data=_builtins(result))
+        return
+    table = Table("order", "status", "channel", "purchased", "ship by", "units")
+    for o in result.orders:
+        table.add_row(o.order_id, o.status.value if o.status else "-", o.fulfillment_channel.value if o.fulfillment_channel else "",
+                      str(o.purchased_at), str(o.ship_window.latest) if o.ship_window else "",
+                      str(sum(line.quantity_ordered for line in o.lines)))
+    console.print(table)
+    console.print(f"{len(result.orders)} orders" + (" (more exist: raise --limit)" if result.truncated else ""))
+
+
+@cli.command("confirm-shipment")
+def confirm_shipment(
+    seller: str, order_id: str,
+    carrier: str = typer.Option(..., "--carrier", help="carrier code, e.g. UPS, USPS, FedEx, Other"),
+    tracking: str = typer.Option(..., "--tracking", help="tracking number"),
+    item: list[str] = typer.Option(..., "--item", help="ORDER_ITEM_ID:QUANTITY, repeat per item"),
+    ship_date: str = typer.Option(None, "--ship-date", help="YYYY-MM-DD (default today)"),
+    carrier_name: str = typer.Option(None, "--carrier-name", help="required with --carrier Other"),
+    ship_method: str = typer.Option(None, "--ship-method"),
+    nats_url: str = NatsUrlOption,
+) -> None:
+    """Confirm one shipped package of a seller-fulfilled order."""
+    try:
+        items = [PackageItem(i.rsplit(":", 1)[0], int(i.rsplit(":", 1)[1])) for i in item]
+        day = date.fromisoformat(ship_date) if ship_date else date.today()
+    except (ValueError, IndexError) as exc:
+        fail(f"bad --item or --ship-date: {exc} (items are ORDER_ITEM_ID:QUANTITY, dates YYYY-MM-DD)", code=2)
+    package = PackageDetail(carrier_code=carrier, tracking_number=tracking, ship_date=day, items=items,
+                            carrier_name=carrier_name, ship_method=ship_method)
+    request = ConfirmShipment(order_id=order_id, package=package, request_id=str(uuid.uuid4()))
+    _print_order(_ask(nats_url, seller, "confirm_shipment", request, OrderView))
+
+
+def _builtins(value):  # noqa: ANN001, ANN202
+    import msgspec
+
+    return msgspec.to_builtins(value)

@@ -1,0 +1,1 @@
+"""The `sellerops` command line."""

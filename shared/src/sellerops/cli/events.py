@@ -1,0 +1,144 @@
+"""`sellerops events publish|tail`: put JSON-lines events on their subjects, watch events flow."""
+
+import asyncio
+import sys
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import typer
+from rich.progress import Progress
+
+from sellerops.cli.common import NatsUrlOption, console, errors, run_async, settings_with, with_nats
+from sellerops.contracts.catalog import decode_event, encode, event_types
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.streams import DEAD_LETTER, SOURCES
+from sellerops.contracts.subjects import stream_subjects
+from sellerops.runtime.publisher import JetStreamPublisher
+
+app = typer.Typer(help="Publish events from JSON lines, or watch them flow.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+LINES_NAMESPACE = uuid.UUID("0b5d8c1e-2f3a-5e4b-8c6d-7a9e0f1b2c3d")
+CHUNK = 500
+
+
+class LineError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+
+
+def parse_line(number: int, text: str, now: datetime) -> Event:
+    """One JSON object with its `type` tag. A missing event_id is derived from the line's text (so
+    publishing the same file twice is deduplicated); a missing occurred_at is now."""
+    try:
+        raw: Any = msgspec.json.decode(text)
+    except msgspec.DecodeError as exc:
+        raise LineError(number, f"not JSON: {exc}") from None
+    if not isinstance(raw, dict):
+        raise LineError(number, "expected a JSON object")
+    tag = raw.get("type")
+    if tag is None:
+        raise LineError(number, "missing field `type` (the event type tag, e.g. market.order_placed.v1)")
+    if tag not in event_types():
+        raise LineError(number, f"unknown event type {tag!r}; known: {', '.join(sorted(event_types()))}")
+    raw.setdefault("event_id", str(uuid.uuid5(LINES_NAMESPACE, text.strip())))
+    raw.setdefault("occurred_at", now.isoformat())
+    try:
+        return decode_event(encode(raw))
+    except msgspec.ValidationError as exc:
+        raise LineError(number, str(exc)) from None
+
+
+def read_events(source: str, now: datetime) -> tuple[list[Event], list[LineError]]:
+    text = sys.stdin.read() if source == "-" else Path(source).read_text()
+    good, bad = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            good.append(parse_line(number, line, now))
+        except LineError as exc:
+            bad.append(exc)
+    return good, bad
+
+
+async def _publish_all(nc: Any, events: list[Event], show_progress: bool) -> tuple[int, int]:
+    publisher = JetStreamPublisher(nc.jetstream())
+    new = 0
+    with Progress(disable=not show_progress, transient=True) as progress:
+        task = progress.add_task("publishing", total=len(events))
+        for start in range(0, len(events), CHUNK):
+            chunk = events[start : start + CHUNK]
+            new += sum(await publisher.publish_many(chunk))
+            progress.advance(task, len(chunk))
+    return new, len(events) - new
+
+
+@app.command()
+def publish(
+    file: str = typer.Argument(..., help="JSON-lines file, or - for standard input"),
+    nats_url: str = NatsUrlOption,
+    dry_run: bool = typer.Option(False, "--dry-run", help="validate every line, publish nothing"),
+) -> None:
+    """Publish JSON-lines events (each with its `type` tag) to their subjects; bad lines are reported."""
+    if file != "-" and not Path(file).exists():
+        errors.print(f"[red]error:[/red] no such file: {file}")
+        raise typer.Exit(2)
+    good, bad = read_events(file, datetime.now(UTC))
+    for error in bad:
+        errors.print(f"[red]rejected[/red] {error}")
+    if not dry_run and good:
+        new, duplicates = run_async(with_nats(settings_with(nats_url),
+                                              lambda nc: _publish_all(nc, good, sys.stderr.isatty())))
+        console.print(f"published {new}, already there (deduplicated) {duplicates}, rejected {len(bad)}")
+    else:
+        console.print(f"valid {len(good)}, rejected {len(bad)} (dry run: nothing published)" if dry_run
+                      else f"nothing to publish; rejected {len(bad)}")
+    if bad:
+        raise typer.Exit(1)
+
+
+def default_subjects() -> list[str]:
+    return [stream_subjects(source) for source in SOURCES] + list(DEAD_LETTER.subjects)
+
+
+async def _tail(nc: Any, subjects: list[str], count: int | None, as_json: bool) -> None:
+    done = asyncio.Event()
+    seen = 0
+
+    async def show(msg: Any) -> None:
+        nonlocal seen
+        if as_json:
+            sys.stdout.write(encode({"subject": msg.subject, "headers": msg.headers or {},
+                                     "event": msgspec.json.decode(msg.data)}).decode() + "\n")
+            sys.stdout.flush()
+        else:
+            reason = (msg.headers or {}).get("Sellerops-Dead-Reason")
+            console.print(f"[cyan]{msg.subject}[/cyan]" + (f" [red]{reason}[/red]" if reason else ""),
+                          msg.data.decode(errors="replace"), highlight=False, soft_wrap=True)
+        seen += 1
+        if count and seen >= count:
+            done.set()
+
+    for subject in subjects:
+        await nc.subscribe(subject, cb=show)
+    await nc.flush()
+    errors.print(f"tailing {', '.join(subjects)} (Ctrl-C to stop)")
+    await done.wait()
+
+
+@app.command()
+def tail(
+    subject: list[str] = typer.Argument(None, help="subjects to watch (default: every event stream and dead letters)"),
+    nats_url: str = NatsUrlOption,
+    count: int = typer.Option(None, "--count", "-n", help="stop after this many events"),
+    as_json: bool = typer.Option(False, "--json", help="one JSON object per line: subject, headers, event"),
+) -> None:
+    """Print events as they flow."""
+    try:
+        run_async(with_nats(settings_with(nats_url), lambda nc: _tail(nc, subject or default_subjects(), count, as_json)))
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,77 @@
+"""`sellerops`: run the system, run one service, watch it, publish and tail events, export AsyncAPI."""
+
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import typer
+
+from sellerops.cli import events, status
+from sellerops.cli.common import NatsUrlOption, console, fail, run_async, services, settings_with
+from sellerops.runtime.logging import configure_logging
+
+
+def up(
+    data_dir: Path = typer.Option(None, "--data-dir", help="where the embedded NATS keeps its data (default: per-user data folder)"),
+    nats_url: str = typer.Option(None, "--nats-url", help="use this NATS server or cluster instead of starting one"),
+    port: int = typer.Option(4222, "--port", help="port of the embedded NATS on 127.0.0.1"),
+) -> None:
+    """Start NATS (unless --nats-url) and every installed service, supervised, until Ctrl-C."""
+    from sellerops.cli.up import run_up
+
+    settings = settings_with(nats_url)
+    configure_logging(settings.log_level, settings.log_format)
+    run_up(settings, data_dir=data_dir or settings.data_dir, external_url=nats_url, port=port)
+
+
+def run(
+    names: list[str] = typer.Argument(..., help="services to run in this process"),
+    nats_url: str = NatsUrlOption,
+) -> None:
+    """Run the named services against NATS (what a Kubernetes pod runs)."""
+    from sellerops.runtime.runner import run_apps
+
+    settings = settings_with(nats_url)
+    configure_logging(settings.log_level, settings.log_format)
+    registry = services(settings)
+    unknown = [n for n in names if n not in registry.names()]
+    if unknown:
+        fail(f"unknown service(s) {', '.join(unknown)}; installed: {', '.join(registry.names()) or 'none'}")
+    apps = [registry.get(n).create_app(runtime=settings) for n in names]
+    run_async(run_apps(apps))
+
+
+def asyncapi(out: Path = typer.Option(None, "--out", "-o", help="write to this file instead of stdout")) -> None:
+    """Print the AsyncAPI 3.0 document of every installed service."""
+    from sellerops.runtime.asyncapi import asyncapi_json
+
+    docs = [plugin.spec() for plugin in services() if plugin.spec]
+    text = asyncapi_json(docs, version=version("sellerops-shared"))
+    if out:
+        out.write_text(text)
+        console.print(f"wrote {out} ({len(text):,} bytes, {len(docs)} services)")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(help="sellerops: the operations backend of a marketplace seller, over NATS JetStream.",
+                      no_args_is_help=True, add_completion=False,
+                      pretty_exceptions_enable=False)
+    app.command()(up)
+    app.command()(run)
+    app.command("status")(status.status)
+    app.command()(asyncapi)
+    app.add_typer(events.app, name="events")
+    for plugin in services():
+        if plugin.cli is not None:
+            app.add_typer(plugin.cli, name=plugin.name, help=plugin.description)
+    return app
+
+
+def main() -> None:
+    build_app()()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""`sellerops status`: the running services (NATS service API) and their consumers (JetStream)."""
+
+import asyncio
+import json
+
+import nats.errors
+from rich.table import Table
+
+from sellerops.cli.common import NatsUrlOption, console, run_async, settings_with, with_nats
+from sellerops.contracts.streams import all_streams
+
+
+async def discover(nc, verb: str, wait: float = 0.5) -> list[dict]:
+    """Every answer to `$SRV.<verb>` within `wait` seconds (one per running instance)."""
+    inbox = nc.new_inbox()
+    answers: list[dict] = []
+    sub = await nc.subscribe(inbox, cb=None)
+    await nc.publish(f"$SRV.{verb}", b"", reply=inbox)
+    try:
+        while True:
+            msg = await sub.next_msg(timeout=wait)
+            if msg.data:  # an empty 503 means nobody answers
+                answers.append(json.loads(msg.data))
+    except nats.errors.TimeoutError:
+        pass
+    finally:
+        await sub.unsubscribe()
+    return [a for a in answers if a.get("name", "").startswith("sellerops-")]
+
+
+async def _consumers(nc) -> list[tuple[str, object]]:
+    js = nc.jetstream()
+    found = []
+    for spec in all_streams():
+        try:
+            for info in await js.consumers_info(spec.name):
+                found.append((spec.name, info))
+        except Exception:  # noqa: BLE001  (stream not declared yet)
+            continue
+    return found
+
+
+async def _dead_letters(nc) -> int:
+    try:
+        return (await nc.jetstream().stream_info("DEADLETTER")).state.messages
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+async def collect(nc) -> tuple[list[dict], list, int]:
+    return await asyncio.gather(discover(nc, "STATS"), _consumers(nc), _dead_letters(nc))
+
+
+def status(nats_url: str = NatsUrlOption, as_json: bool = False) -> None:
+    """Show running services with their request stats, consumer lag and dead letters."""
+    stats, consumers, dead = run_async(with_nats(settings_with(nats_url), collect))
+    if as_json:
+        console.print_json(data={"services": stats, "dead_letters": dead,
+                                 "consumers": [{"stream": s, "name": c.name, "pending": c.num_pending,
+                                                "ack_pending": c.num_ack_pending, "redelivered": c.num_redelivered}
+                                               for s, c in consumers]})
+        return
+    services = Table(title="services (NATS service API)")
+    for col in ("service", "instance", "version", "endpoint", "requests", "errors", "avg ms"):
+        services.add_column(col)
+    for s in sorted(stats, key=lambda s: s["name"]):
+        for e in s.get("endpoints") or [{}]:
+            avg = (e.get("average_processing_time") or 0) / 1e6
+            services.add_row(s["name"], s["id"][:8], s["version"], e.get("name", "-"),
+                             str(e.get("num_requests", 0)), str(e.get("num_errors", 0)), f"{avg:.2f}")
+    console.print(services if stats else "[yellow]no sellerops service answers on this NATS[/yellow]")
+    lag = Table(title="durable consumers (JetStream)")
+    for col in ("stream", "consumer", "pending", "ack pending", "redelivered"):
+        lag.add_column(col)
+    for stream, info in consumers:
+        lag.add_row(stream, info.name, str(info.num_pending), str(info.num_ack_pending), str(info.num_redelivered))
+    console.print(lag)
+    console.print(f"dead letters: {dead}" + ("  (see: sellerops events tail 'deadletter.>')" if dead else ""))

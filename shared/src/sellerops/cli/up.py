@@ -1,0 +1,48 @@
+"""`sellerops up`: the embedded default, or every service against an existing NATS."""
+
+import asyncio
+from pathlib import Path
+
+from rich.table import Table
+
+from sellerops.cli.common import console, fail, services
+from sellerops.runtime.embedded import EmbeddedNats, NatsServerNotFound
+from sellerops.runtime.settings import RuntimeSettings
+from sellerops.runtime.supervisor import Supervisor
+
+
+def _print_ready(supervisor: Supervisor, data_dir: Path | None) -> None:
+    table = Table(title="sellerops is up", show_header=True)
+    table.add_column("what")
+    table.add_column("where")
+    table.add_column("state")
+    table.add_row("nats", supervisor.nats_url, f"data in {data_dir}" if data_dir else "external")
+    for child in supervisor.children:
+        pid = child.process.pid if child.process else "-"
+        table.add_row(child.service, f"pid {pid}", "[green]ready[/green]" if child.ready else "[yellow]starting[/yellow]")
+    console.print(table)
+    console.print("Try: sellerops status   |   sellerops events tail   |   Ctrl-C stops everything")
+
+
+def run_up(settings: RuntimeSettings, *, data_dir: Path, external_url: str | None, port: int) -> None:
+    names = services(settings).names()
+    if not names:
+        fail("no services installed (entry-point group sellerops.services is empty)")
+    server = None
+    if external_url is None:
+        try:
+            server = EmbeddedNats(Path(data_dir) / "nats", port=port).start()
+        except (RuntimeError, TimeoutError, NatsServerNotFound) as exc:
+            fail(f"cannot start the embedded NATS: {exc}")
+        url = server.url
+    else:
+        url = ",".join(settings.nats.url)
+    ready_data = None if server is None else Path(data_dir) / "nats"
+    supervisor = Supervisor(names, url, env={"SELLEROPS_NATS_URL": url},
+                            on_ready=lambda s: _print_ready(s, ready_data))
+    try:
+        asyncio.run(supervisor.run())
+    finally:
+        if server is not None:
+            server.stop()
+            console.print("nats stopped; data kept in", str(ready_data))

