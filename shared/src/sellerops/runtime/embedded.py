@@ -7,9 +7,8 @@ import socket
 import subprocess
 import sysconfig
 import time
+import urllib.request
 from pathlib import Path
-
-import nats
 
 
 class NatsServerNotFound(RuntimeError):
@@ -47,6 +46,7 @@ class EmbeddedNats:
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port or free_port(host)
+        self.monitor_port = free_port(host)
         self.log_file = log_file or self.data_dir / "nats-server.log"
         self.process: subprocess.Popen | None = None
 
@@ -58,6 +58,7 @@ class EmbeddedNats:
         store = str(self.data_dir / "jetstream").replace("\\", "/")
         return (
             f'server_name: sellerops_{self.port}\nlisten: "{self.host}:{self.port}"\n'
+            f'http: "{self.host}:{self.monitor_port}"\n'
             f'jetstream {{\n  store_dir: "{store}"\n}}\n'
         )
 
@@ -77,17 +78,22 @@ class EmbeddedNats:
         return self
 
     def wait_ready(self, timeout: float) -> None:
-        """Wait until the server accepts connections and JetStream answers."""
-        import asyncio
-
+        """Wait until the server's /healthz says ok (it checks JetStream too)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process and self.process.poll() is not None:
                 raise RuntimeError(f"nats-server exited with {self.process.returncode}; see {self.log_file}")
-            if _port_open(self.host, self.port) and asyncio.run(_jetstream_answers(self.url)):
+            if self.healthy():
                 return
             time.sleep(0.05)
         raise TimeoutError(f"nats-server on {self.url} not ready after {timeout}s; see {self.log_file}")
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://{self.host}:{self.monitor_port}/healthz", timeout=1) as reply:
+                return reply.status == 200
+        except OSError:
+            return False
 
     def stop(self, timeout: float = 10.0) -> None:
         if not self.process or self.process.poll() is not None:
@@ -110,16 +116,3 @@ class EmbeddedNats:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-
-async def _jetstream_answers(url: str) -> bool:
-    try:
-        nc = await nats.connect(url, connect_timeout=1, max_reconnect_attempts=0, allow_reconnect=False)
-    except Exception:  # noqa: BLE001  (not up yet)
-        return False
-    try:
-        await nc.jetstream().account_info()
-        return True
-    except Exception:  # noqa: BLE001
-        return False
-    finally:
-        await nc.close()

@@ -1,0 +1,40 @@
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import nats
+import pytest
+
+from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPaymentAuthorized, OrderPlaced, Window
+from sellerops.orders.settings import OrdersSettings
+from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
+
+T0 = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+
+
+def orders_settings(url: str, **delivery: object) -> OrdersSettings:
+    runtime = RuntimeSettings(nats=NatsSettings(url=[url]),
+                              delivery=DeliverySettings(**{"retry_delays_s": [0.05], "ack_wait_s": 5.0, **delivery}))
+    return OrdersSettings(runtime=runtime)
+
+
+def placed(seller: str, order_id: str, *, quantity: int = 1) -> OrderPlaced:
+    return OrderPlaced(
+        event_id=uuid.uuid4(), seller=seller, occurred_at=T0, order_id=order_id,
+        fulfillment_channel=FulfillmentChannel.MFN, purchased_at=T0,
+        items=[OrderItem(order_item_id="item-1", sku="MUG-BLUE", quantity=quantity,
+                         item_price=Money(Decimal("14.99"), "USD"))],
+        ship_window=Window(T0, T0 + timedelta(days=2)),
+    )
+
+
+def paid(seller: str, order_id: str) -> OrderPaymentAuthorized:
+    return OrderPaymentAuthorized(event_id=uuid.uuid4(), seller=seller, occurred_at=T0 + timedelta(minutes=1),
+                                  order_id=order_id)
+
+
+@pytest.fixture
+async def nc(nats_url):
+    client = await nats.connect(nats_url)
+    yield client
+    await client.close()

@@ -1,0 +1,86 @@
+"""Delivery guarantees of the runtime against a real nats-server: retries, dead letters, ordering."""
+
+import uuid
+from datetime import UTC, datetime
+
+import msgspec
+import nats
+import pytest
+
+from sellerops.contracts.catalog import encode
+from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPlaced
+from sellerops.runtime.delivery import DELIVERIES, ORIGINAL_SUBJECT, REASON, SERVICE
+from sellerops.runtime.host import ConsumerSpec, ServiceHost, ServiceInfo, Wiring
+from sellerops.runtime.publisher import JetStreamPublisher
+from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
+from sellerops.testing.helpers import consumer_idle, eventually, read_stream, running
+
+pytestmark = pytest.mark.nats
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+CONSUMER = ConsumerSpec(durable="probe-market-order", source="market", entity="order")
+
+
+def placed(seller: str, order_id: str) -> OrderPlaced:
+    return OrderPlaced(event_id=uuid.uuid4(), seller=seller, occurred_at=T0, order_id=order_id,
+                       fulfillment_channel=FulfillmentChannel.MFN, purchased_at=T0,
+                       items=[OrderItem(order_item_id="i", sku="S", quantity=1, item_price=Money(1, "USD"))])
+
+
+def probe_host(url: str, handled: list, poison: str) -> ServiceHost:
+    async def handle(evt: OrderPlaced) -> None:
+        if evt.order_id == poison:
+            raise ValueError(f"cannot handle order {evt.order_id}")
+        handled.append(evt.order_id)
+
+    settings = RuntimeSettings(nats=NatsSettings(url=[url]),
+                               delivery=DeliverySettings(max_deliver=3, retry_delays_s=[0.05], ack_wait_s=5))
+    info = ServiceInfo(name="probe", version="0.0.1", description="test probe", consumers=(CONSUMER,))
+    return ServiceHost(info, settings, lambda resources: Wiring(events={CONSUMER.durable: {OrderPlaced: handle}}))
+
+
+async def test_a_handler_that_keeps_failing_ends_in_the_dead_letter_stream_while_later_messages_flow(nats_url, seller):
+    handled: list[str] = []
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    async with running(probe_host(nats_url, handled, poison="bad-1").app()):
+        bad = placed(seller, "bad-1")
+        good = [placed(seller, f"good-{n}") for n in range(5)]
+        await JetStreamPublisher(js)([bad, *good])
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable))
+        later = placed(seller, "good-later")
+        await JetStreamPublisher(js)([later])
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable))
+
+    assert handled == [f"good-{n}" for n in range(5)] + ["good-later"]
+    dead = await read_stream(js, "DEADLETTER")
+    assert len(dead) == 1
+    letter = dead[0]
+    assert letter.subject == f"deadletter.probe.market.{seller}.order.placed"
+    assert letter.headers[SERVICE] == "probe"
+    assert letter.headers[DELIVERIES] == "3"
+    assert letter.headers[ORIGINAL_SUBJECT] == f"market.{seller}.order.placed"
+    assert "ValueError: cannot handle order bad-1" in letter.headers[REASON]
+    assert letter.headers["Sellerops-Type"] == "market.order_placed.v1", "original headers are kept"
+    assert letter.data == encode(bad), "the payload is kept byte for byte"
+    await nc.close()
+
+
+async def test_a_malformed_event_is_dead_lettered_at_once_with_the_field_that_is_wrong(nats_url, seller):
+    handled: list[str] = []
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    async with running(probe_host(nats_url, handled, poison="none").app()):
+        broken = msgspec.json.decode(encode(placed(seller, "o-1")))
+        broken["items"][0]["quantity"] = 0
+        await js.publish(f"market.{seller}.order.placed", msgspec.json.encode(broken), stream="MARKET")
+        await js.publish(f"market.{seller}.order.placed", b"{not json", stream="MARKET")
+        await JetStreamPublisher(js)([placed(seller, "o-2")])
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable))
+
+    assert handled == ["o-2"]
+    reasons = [m.headers[REASON] for m in await read_stream(js, "DEADLETTER")]
+    assert len(reasons) == 2
+    assert "$.items[0].quantity" in reasons[0]
+    assert reasons[1].startswith("undecodable event")
+    assert all(m.headers[DELIVERIES] == "1" for m in await read_stream(js, "DEADLETTER"))
+    await nc.close()

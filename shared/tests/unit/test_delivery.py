@@ -1,0 +1,234 @@
+"""EventDispatcher: acks, paced retries, dead letters and per-aggregate ordering, on fake messages."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from sellerops.contracts.catalog import encode
+from sellerops.contracts.market import (
+    FulfillmentChannel, Money, OrderItem, OrderPaymentAuthorized, OrderPlaced,
+)
+from sellerops.contracts.orders import OrderRecorded
+from sellerops.runtime.delivery import EventDispatcher
+from sellerops.runtime.settings import DeliverySettings
+from sellerops.testing.fakes import FakeMsg, RecordingDeadLetters
+
+AT = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+ACK, NAK = ("ack", None), "nak"
+
+
+def new_order_id() -> str:
+    n = uuid.uuid4().int
+    return f"{n % 1000:03d}-{n // 1000 % 10**7:07d}-{n // 10**10 % 10**7:07d}"
+
+
+def placed(seller: str, order_id: str) -> OrderPlaced:
+    return OrderPlaced(
+        event_id=uuid.uuid4(), seller=seller, occurred_at=AT, order_id=order_id,
+        fulfillment_channel=FulfillmentChannel.MFN, purchased_at=AT,
+        items=[OrderItem(order_item_id="62915379184323", sku="MUG-CER-12OZ-BLK", quantity=1,
+                         item_price=Money(Decimal("19.99"), "USD"))],
+    )
+
+
+def paid(seller: str, order_id: str) -> OrderPaymentAuthorized:
+    return OrderPaymentAuthorized(event_id=uuid.uuid4(), seller=seller, occurred_at=AT, order_id=order_id)
+
+
+def msg(event, *, delivered: int = 1, seq: int = 1) -> FakeMsg:
+    return FakeMsg(encode(event), subject=event.subject, num_delivered=delivered, stream_seq=seq)
+
+
+class Recorder:
+    """A handler that records what it ran and fails for the event ids it is told to."""
+
+    def __init__(self, *failing: uuid.UUID) -> None:
+        self.seen: list = []
+        self.failing = set(failing)
+
+    async def __call__(self, event) -> None:
+        if event.event_id in self.failing:
+            raise RuntimeError(f"warehouse API down for {event.order_id}")
+        self.seen.append(event)
+
+
+class ExplodingDeadLetters(RecordingDeadLetters):
+    async def send(self, msg, reason, deliveries):
+        raise ConnectionError("no responders for deadletter.orders")
+
+
+@pytest.fixture
+def dead() -> RecordingDeadLetters:
+    return RecordingDeadLetters()
+
+
+@pytest.fixture
+def seller() -> str:
+    return f"s-{uuid.uuid4().hex[:12]}"
+
+
+def dispatcher(dead, handler, **more) -> EventDispatcher:
+    handlers = {OrderPlaced: handler, OrderPaymentAuthorized: handler, **more}
+    return EventDispatcher(service="orders", handlers=handlers, dead_letters=dead,
+                           delivery=DeliverySettings(max_deliver=3, retry_delays_s=[0.1, 0.2]))
+
+
+async def test_a_handled_message_is_acked(dead, seller):
+    handler = Recorder()
+    m = msg(placed(seller, new_order_id()))
+    run = dispatcher(dead, handler)
+
+    await run([m])
+
+    assert m.outcome == [ACK]
+    assert len(handler.seen) == 1
+    assert run.stats.handled == 1
+
+
+@pytest.mark.parametrize(("delivered", "delay"), [(1, 0.1), (2, 0.2)])
+async def test_a_failing_message_is_naked_with_the_delay_of_its_delivery(dead, seller, delivered, delay):
+    event = placed(seller, new_order_id())
+    m = msg(event, delivered=delivered)
+    run = dispatcher(dead, Recorder(event.event_id))
+
+    await run([m])
+
+    assert m.outcome == [(NAK, delay)]
+    assert dead.sent == []
+    assert run.stats.retried == 1
+
+
+async def test_a_message_failing_on_its_last_delivery_is_dead_lettered_with_the_error_and_acked(dead, seller):
+    event = placed(seller, new_order_id())
+    m = msg(event, delivered=3)
+    run = dispatcher(dead, Recorder(event.event_id))
+
+    await run([m])
+
+    assert m.outcome == [ACK]
+    [(sent, reason, deliveries)] = dead.sent
+    assert sent is m and deliveries == 3
+    assert reason == f"RuntimeError: warehouse API down for {event.order_id}"
+    assert run.stats.dead_lettered == 1
+
+
+async def test_later_messages_of_a_failing_aggregate_are_held_back_while_others_are_handled(dead, seller):
+    order_id, other_id = new_order_id(), new_order_id()
+    first, second, other = placed(seller, order_id), paid(seller, order_id), placed(seller, other_id)
+    handler = Recorder(first.event_id)
+    msgs = [msg(first, seq=1), msg(other, seq=2), msg(second, seq=3)]
+
+    await dispatcher(dead, handler)(msgs)
+
+    assert [m.outcome for m in msgs] == [[(NAK, 0.1)], [ACK], [(NAK, 0.1)]]
+    assert [e.event_id for e in handler.seen] == [other.event_id]
+
+
+async def test_messages_of_one_aggregate_run_in_stream_order(dead, seller):
+    order_id = new_order_id()
+    events = [placed(seller, order_id), paid(seller, order_id), paid(seller, order_id)]
+    handler = Recorder()
+
+    await dispatcher(dead, handler)([msg(e, seq=n) for n, e in enumerate(events, 1)])
+
+    assert [e.event_id for e in handler.seen] == [e.event_id for e in events]
+
+
+async def test_a_message_that_is_not_json_is_dead_lettered_at_once(dead, seller):
+    m = FakeMsg(b'{"type": "market.order_placed.v1",, }', subject=f"market.{seller}.order.placed")
+    handler = Recorder()
+
+    await dispatcher(dead, handler)([m])
+
+    assert m.outcome == [ACK]
+    [(_, reason, deliveries)] = dead.sent
+    assert reason.startswith("undecodable event: ") and "malformed" in reason
+    assert deliveries == 1
+    assert handler.seen == []
+
+
+async def test_a_message_with_a_bad_field_is_dead_lettered_at_once_naming_the_field(dead, seller):
+    data = json.loads(encode(placed(seller, new_order_id())))
+    data["items"][0]["quantity"] = 0
+    m = FakeMsg(json.dumps(data).encode(), subject=f"market.{seller}.order.placed")
+
+    await dispatcher(dead, Recorder())([m])
+
+    assert m.outcome == [ACK]
+    [(_, reason, _)] = dead.sent
+    assert "$.items[0].quantity" in reason
+
+
+async def test_an_event_type_without_a_handler_is_acked_and_counted_as_ignored(dead, seller):
+    event = placed(seller, new_order_id())
+    recorded = OrderRecorded(
+        event_id=uuid.uuid4(), seller=seller, occurred_at=AT, order_id=event.order_id, status="Pending",
+        fulfillment_channel="MFN", order_type="StandardOrder", purchased_at=AT, lines=[],
+    )
+    m = msg(recorded)
+    handler = Recorder()
+    run = EventDispatcher(service="orders", handlers={OrderPlaced: handler}, dead_letters=dead,
+                          delivery=DeliverySettings(max_deliver=3, retry_delays_s=[0.1, 0.2]))
+
+    await run([m])
+
+    assert m.outcome == [ACK]
+    assert (run.stats.ignored, handler.seen, dead.sent) == (1, [], [])
+
+
+async def test_a_message_delivered_more_than_three_times_max_deliver_is_dead_lettered_unhandled(dead, seller):
+    m = msg(placed(seller, new_order_id()), delivered=10)
+    handler = Recorder()
+
+    await dispatcher(dead, handler)([m])
+
+    assert m.outcome == [ACK]
+    assert handler.seen == []
+    [(_, reason, deliveries)] = dead.sent
+    assert (reason, deliveries) == ("delivered 10 times without completing", 10)
+
+
+async def test_a_message_delivered_exactly_three_times_max_deliver_still_runs(dead, seller):
+    m = msg(placed(seller, new_order_id()), delivered=9)
+    handler = Recorder()
+
+    await dispatcher(dead, handler)([m])
+
+    assert (m.outcome, len(handler.seen), dead.sent) == ([ACK], 1, [])
+
+
+async def test_a_message_is_naked_not_acked_when_the_dead_letter_send_fails(seller):
+    event = placed(seller, new_order_id())
+    m = msg(event, delivered=3)
+    run = dispatcher(ExplodingDeadLetters(), Recorder(event.event_id))
+
+    await run([m])
+
+    assert m.outcome == [(NAK, 0.2)]
+    assert run.stats.dead_lettered == 0
+
+
+async def test_an_undecodable_message_is_naked_when_the_dead_letter_send_fails():
+    m = FakeMsg(b"not json")
+
+    await dispatcher(ExplodingDeadLetters(), Recorder())([m])
+
+    assert m.outcome == [(NAK, 0.1)]
+
+
+@pytest.mark.xfail(reason="BUG: delivery.EventDispatcher._failed returns None after a failed dead-letter "
+                          "send, so later messages of the aggregate overtake the nak'ed one", strict=True)
+async def test_later_messages_are_held_back_when_the_dead_letter_send_fails(seller):
+    order_id = new_order_id()
+    first, second = placed(seller, order_id), paid(seller, order_id)
+    handler = Recorder(first.event_id)
+    msgs = [msg(first, delivered=3, seq=1), msg(second, seq=2)]
+
+    await dispatcher(ExplodingDeadLetters(), handler)(msgs)
+
+    assert msgs[0].outcome == [(NAK, 0.2)]
+    assert msgs[1].outcome == [(NAK, 0.2)]
+    assert handler.seen == []
