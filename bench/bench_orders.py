@@ -60,6 +60,7 @@ DELIVERY = DeliverySettings()
 FILTER = MARKET_ORDERS.filter_subject  # market.*.order.*
 STREAMS = ("MARKET", "ORDERS", f"KV_{BUCKET}")
 POLL_S = 0.02
+ROW = "{:>3}  {:>10,.0f}  {:>10,.0f}  {:>6.2f}  {:>11,.0f}  {:>11,.0f}  {}"
 RECORDED_TAG = OrderRecorded.type_tag()
 
 
@@ -209,31 +210,30 @@ def environment(server_version: str) -> list[str]:
 
 async def bench(server: EmbeddedNats, n: int, reps: int) -> None:
     admin = await nats.connect(server.url)
-    admin_js = admin.jetstream(timeout=10.0)
-    settings = NatsSettings(url=[server.url])
-    await declare_streams(admin_js, settings)
+    admin_js, settings = admin.jetstream(timeout=10.0), NatsSettings(url=[server.url])
+    await declare_streams(admin_js, settings)  # the service's own declarations, so raw sees the same
     await open_bucket(admin_js, BUCKET, settings)
-    run_id = uuid.uuid4().hex[:6]
-    rows = []
+    run_id, rows = uuid.uuid4().hex[:6], []
     for rep in range(reps):
-        rates = {}
+        rates, cpu_us = {}, {}
         sides = ("raw", "service") if rep % 2 == 0 else ("service", "raw")
         for side in sides:
             seller = f"bench-{run_id}-{rep}-{side}"
             await prepare(admin_js, seller, n)
+            cpu_start = time.process_time()  # this process's CPU: the consumer side (the server is apart)
             if side == "raw":
                 elapsed = await run_raw(server.url, admin_js, n, durable=f"bench-raw-{run_id}-{rep}")
             else:
                 elapsed = await run_service(server.url, admin_js, n)
+            cpu_us[side] = (time.process_time() - cpu_start) / n * 1e6
             await check_state(admin_js, seller, n)
             rates[side] = n / elapsed
-        rows.append((rates["raw"], rates["service"], rates["service"] / rates["raw"], sides[0]))
-        print(f"{rep + 1:>3}  {rows[-1][0]:>10,.0f}  {rows[-1][1]:>10,.0f}  {rows[-1][2]:>6.2f}  {sides[0]}", flush=True)
+        rows.append((rates["raw"], rates["service"], rates["service"] / rates["raw"], cpu_us["raw"], cpu_us["service"]))
+        print(ROW.format(rep + 1, *rows[-1], sides[0]), flush=True)
     await admin.close()
-    med = [statistics.median(col) for col in list(zip(*rows))[:3]]
-    print(f"med  {med[0]:>10,.0f}  {med[1]:>10,.0f}  {med[2]:>6.2f}")
-    verdict = "meets" if med[2] >= 0.5 else "BELOW"
-    print(f"\nmedian ratio service/raw = {med[2]:.2f} ({verdict} the target >= 0.50)")
+    med = [statistics.median(col) for col in zip(*rows)]
+    print(ROW.format("med", *med, ""))
+    print(f"\nmedian ratio service/raw = {med[2]:.2f} ({'meets' if med[2] >= 0.5 else 'BELOW'} the target >= 0.50)")
 
 
 def main() -> None:
@@ -243,14 +243,15 @@ def main() -> None:
     args = parser.parse_args()
     # The service logs nothing per message on success; keep its start/stop lines out of the table.
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    server_version = subprocess.run([str(nats_server_binary()), "--version"], capture_output=True,
+    server_version = subprocess.run([nats_server_binary(), "--version"], check=True, capture_output=True,
                                     text=True).stdout.strip()
     tmp = Path(tempfile.mkdtemp(prefix="bench-orders-"))
     server = EmbeddedNats(tmp / "nats").start()
     try:
         print("\n".join(environment(server_version)))
         print(f"{args.events} events per side, {args.reps} reps, server {server.url}\n")
-        print(f"{'rep':>3}  {'raw ev/s':>10}  {'svc ev/s':>10}  {'ratio':>6}  first")
+        print(f"{'rep':>3}  {'raw ev/s':>10}  {'svc ev/s':>10}  {'ratio':>6}  {'raw cpu/ev':>11}  "
+              f"{'svc cpu/ev':>11}  first   (cpu/ev: this process's CPU us per event)")
         asyncio.run(bench(server, args.events, args.reps))
     finally:
         server.stop()

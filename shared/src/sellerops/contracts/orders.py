@@ -110,6 +110,24 @@ class OrderShipped(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_shi
     latest_ship_date: Timestamp | None = None
 
 
+class CanceledBy(str, Enum):
+    BUYER = "buyer"
+    SELLER = "seller"
+    MARKETPLACE = "marketplace"
+
+
+class OrderCanceled(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_canceled.v1"):
+    """orders canceled an order; `counts_against_seller` says whether it enters the cancel rate."""
+
+    fact: ClassVar[str] = "canceled"
+
+    reason: str
+    canceled_by: CanceledBy
+    counts_against_seller: bool
+    previous_status: OrderStatus
+    fulfillment_channel: FulfillmentChannel | None = None
+
+
 # ---- requests (request-reply, served by the orders service) ----
 
 

@@ -163,17 +163,17 @@ class ServiceHost:
                                      delivery=self.settings.delivery)
             for durable, handlers in wiring.events.items()
         }
-        self._wiring = wiring
+        self.wiring = wiring
 
     async def serve(self) -> None:
         """Open the request endpoints and background tasks once consumers run."""
         self.micro = await serve(
             self.broker.connection, service=self.info.name, version=self.info.version,
-            description=self.info.description, endpoints=self._wiring.endpoints,
+            description=self.info.description, endpoints=self.wiring.endpoints,
         )
-        self._tasks = [asyncio.create_task(job()) for job in self._wiring.background]
+        self._tasks = [asyncio.create_task(job()) for job in self.wiring.background]
         log.info("service_ready", service=self.info.name, consumers=[c.durable for c in self.info.consumers],
-                 endpoints=[e.verb for e in self._wiring.endpoints])
+                 endpoints=[e.verb for e in self.wiring.endpoints])
 
     async def stop(self) -> None:
         for task in self._tasks:

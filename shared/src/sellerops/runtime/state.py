@@ -53,6 +53,9 @@ class AggregateStore(Generic[S]):
         self._keep = keep
         self._attempts = attempts
 
+    def decode(self, value: bytes) -> Record[S]:
+        return self._decoder.decode(value)
+
     async def get(self, key: str) -> tuple[Record[S], int]:
         """The record at `key` and its revision (0 when the key has no value)."""
         try:

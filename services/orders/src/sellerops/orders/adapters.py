@@ -19,6 +19,9 @@ class KvOrderStore:
     def __init__(self, kv: KeyValue, *, keep_processed: int = 64) -> None:
         self._store = AggregateStore(kv, Order, keep=keep_processed)
 
+    def decode_state(self, value: bytes) -> Order | None:
+        return self._store.decode(value).state
+
     async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order]) -> Applied[Order]:
         return await self._store.apply(order_key(seller, order_id), message_id, decide)
 

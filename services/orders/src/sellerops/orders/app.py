@@ -25,7 +25,8 @@ def create_host(settings: OrdersSettings | None = None, *, clock: Clock | None =
     settings = settings or OrdersSettings()
 
     def wire(resources: Resources) -> Wiring:
-        return subscribers.wiring(bootstrap.build_from(resources, settings))
+        handlers, background = bootstrap.build_from(resources, settings)
+        return subscribers.wiring(handlers, background)
 
     return ServiceHost(service_info(), settings.runtime, wire, clock=clock)
 

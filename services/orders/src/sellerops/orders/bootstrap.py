@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sellerops.orders import handlers
+from sellerops.orders import domain, handlers
 from sellerops.orders.adapters import BUCKET, KvOrderStore
 from sellerops.orders.ports import Clock, OrderStore, Publisher
 from sellerops.orders.settings import OrdersSettings
+from sellerops.runtime.deadlines import DeadlineScheduler, watch_states
 from sellerops.runtime.host import Resources
 
 
@@ -15,21 +16,30 @@ from sellerops.runtime.host import Resources
 class Handlers:
     on_order_placed: Any
     on_payment_authorized: Any
+    on_deadline: Any
     confirm_shipment: Any
     get_order: Any
     list_orders: Any
+    deadlines: DeadlineScheduler
 
 
-def build(*, orders: OrderStore, publish: Publisher, clock: Clock) -> Handlers:
+def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domain.Policy = domain.Policy()) -> Handlers:
+    on_deadline = partial(handlers.on_deadline, orders=orders, publish=publish, policy=policy)
     return Handlers(
         on_order_placed=partial(handlers.on_order_placed, orders=orders, publish=publish),
         on_payment_authorized=partial(handlers.on_payment_authorized, orders=orders, publish=publish),
+        on_deadline=on_deadline,
         confirm_shipment=partial(handlers.confirm_shipment, orders=orders, publish=publish, clock=clock),
         get_order=partial(handlers.get_order, orders=orders),
         list_orders=partial(handlers.list_orders, orders=orders),
+        deadlines=DeadlineScheduler(due_of=partial(domain.deadlines, policy=policy), fire=on_deadline, clock=clock),
     )
 
 
-def build_from(resources: Resources, settings: OrdersSettings) -> Handlers:
-    store = KvOrderStore(resources.buckets[BUCKET], keep_processed=settings.keep_processed)
-    return build(orders=store, publish=resources.publisher, clock=resources.clock)
+def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers, list]:
+    """Real adapters; returns the handlers and the background jobs (the deadline watch and its timer)."""
+    bucket = resources.buckets[BUCKET]
+    store = KvOrderStore(bucket, keep_processed=settings.keep_processed)
+    built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy())
+    watch = partial(watch_states, bucket, store.decode_state, built.deadlines)
+    return built, [watch, built.deadlines.run]

@@ -1,7 +1,7 @@
 """Orders, pure: state, message and time in; new state and events out. No I/O, no clock reads."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 from uuid import UUID
 
@@ -12,11 +12,18 @@ from sellerops.contracts.market import (
     FulfillmentChannel, OrderPaymentAuthorized, OrderPlaced, OrderType, Window,
 )
 from sellerops.contracts.orders import (
-    ConfirmShipment, OrderLine, OrderRecorded, OrderReleased, OrderShipped, OrderStatus, OrderView,
-    PackageDetail,
+    CanceledBy, ConfirmShipment, OrderCanceled, OrderLine, OrderRecorded, OrderReleased, OrderShipped, OrderStatus,
+    OrderView, PackageDetail,
 )
 
 SHIPPABLE = (OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED)
+PAYMENT_EXPIRY = "payment_expiry"
+
+
+class Policy(NamedTuple):
+    """Per-deployment rules, passed in as data (from settings)."""
+
+    payment_expiry: timedelta = timedelta(days=7)
 
 
 class NotFound(Exception):
@@ -167,6 +174,28 @@ def _check_shippable(order: Order, package: PackageDetail, now: datetime) -> Non
                 f"item {item.order_item_id}: {asked[item.order_item_id]} to ship but only "
                 f"{remaining[item.order_item_id]} unshipped", f"$.package.items[{index}].quantity",
             )
+
+
+def deadlines(order: Order, policy: Policy) -> list[tuple[str, datetime]]:
+    """The deadlines an order has open now (the scheduler fires them when the clock passes them)."""
+    if order.status is OrderStatus.PENDING and order.purchased_at is not None:
+        return [(PAYMENT_EXPIRY, order.purchased_at + policy.payment_expiry)]
+    return []
+
+
+def deadline_passed(order: Order | None, *, kind: str, due: datetime, policy: Policy) -> tuple[Order, list]:
+    """Act on a deadline the clock passed, if the order still has it (otherwise nothing happens)."""
+    if order is None or (kind, due) not in deadlines(order, policy):
+        return order, []  # type: ignore[return-value]
+    canceled = msgspec.structs.replace(order, status=OrderStatus.CANCELED, updated_at=due)
+    event = OrderCanceled(
+        **_envelope(Cause(f"deadline/{order.seller}/{order.order_id}/{kind}/{due.isoformat()}"),
+                    OrderCanceled.type_tag()),
+        seller=order.seller, occurred_at=due, order_id=order.order_id,
+        reason="PaymentNotAuthorized", canceled_by=CanceledBy.MARKETPLACE, counts_against_seller=False,
+        previous_status=order.status, fulfillment_channel=order.fulfillment_channel,
+    )
+    return canceled, [event]
 
 
 def view(order: Order) -> OrderView:

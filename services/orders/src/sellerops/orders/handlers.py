@@ -25,6 +25,14 @@ async def on_payment_authorized(evt: OrderPaymentAuthorized, *, orders: OrderSto
     await publish(applied.events)
 
 
+async def on_deadline(key: str, kind: str, due: datetime, *, orders: OrderStore, publish: Publisher,
+                      policy: domain.Policy) -> None:
+    seller, order_id = key.split(".", 1)
+    applied = await orders.apply(seller, order_id, f"deadline/{kind}/{due.isoformat()}",
+                                 partial(domain.deadline_passed, kind=kind, due=due, policy=policy))
+    await publish(applied.events)
+
+
 async def confirm_shipment(
     seller: str, request: ConfirmShipment, *, orders: OrderStore, publish: Publisher, clock: Clock
 ) -> OrderView:

@@ -5,7 +5,8 @@ These tables drive both the running service and its AsyncAPI document.
 
 from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
-    ConfirmShipment, GetOrder, ListOrders, OrderList, OrderRecorded, OrderReleased, OrderShipped, OrderView,
+    ConfirmShipment, GetOrder, ListOrders, OrderCanceled, OrderList, OrderRecorded, OrderReleased, OrderShipped,
+    OrderView,
 )
 from sellerops.orders.bootstrap import Handlers
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
@@ -22,8 +23,10 @@ ENDPOINTS = (
     EndpointSpec("get_order", GetOrder, OrderView, "get_order", "one order with its lines and packages"),
     EndpointSpec("list_orders", ListOrders, OrderList, "list_orders", "a seller's orders, newest first"),
 )
-PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped)
+PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderCanceled)
 
 
-def wiring(h: Handlers) -> Wiring:
-    return wire_routes(ROUTES, ENDPOINTS, h)
+def wiring(h: Handlers, background: list | None = None) -> Wiring:
+    wired = wire_routes(ROUTES, ENDPOINTS, h)
+    wired.background = list(background or [])
+    return wired

@@ -1,0 +1,68 @@
+"""Event-time deadlines with a driven clock, against a real nats-server."""
+
+from datetime import timedelta
+
+import pytest
+
+from sellerops.contracts.orders import GetOrder, OrderView
+from sellerops.orders import subscribers
+from sellerops.orders.app import create_host
+from sellerops.runtime.clock import DrivenClock
+from sellerops.runtime.publisher import JetStreamPublisher
+from sellerops.runtime.requests import call
+from sellerops.testing.helpers import consumer_idle, eventually, read_stream, running
+
+from .conftest import T0, orders_settings, paid, placed
+from .test_orders_over_nats import types_for
+
+pytestmark = pytest.mark.nats
+
+
+async def status_of(nc, seller, order_id):
+    return (await call(nc, "orders", seller, "get_order", GetOrder(order_id=order_id), OrderView)).status.value
+
+
+async def test_an_unpaid_order_is_canceled_once_when_the_clock_passes_its_payment_expiry(nats_url, nc, seller):
+    clock = DrivenClock(T0)
+    settings = orders_settings(nats_url)
+    settings.payment_expiry_hours = 48
+    host = create_host(settings, clock=clock)
+    js = nc.jetstream()
+    async with running(host.app()):
+        await JetStreamPublisher(js)([placed(seller, "111-0000010-0000010"), placed(seller, "111-0000011-0000011"),
+                                      paid(seller, "111-0000011-0000011")])
+        await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_ORDERS.durable))
+        scheduler = host.wiring.background[1].__self__
+        await eventually(lambda: _async(scheduler.pending()))
+
+        clock.advance(timedelta(hours=47, minutes=59))
+        assert await status_of(nc, seller, "111-0000010-0000010") == "Pending"
+
+        clock.advance(timedelta(minutes=2))
+        await eventually(lambda: _is(status_of(nc, seller, "111-0000010-0000010"), "Canceled"))
+        clock.advance(timedelta(days=30))
+        await eventually(lambda: _async(not scheduler.pending()))
+        assert await status_of(nc, seller, "111-0000011-0000011") == "Unshipped", "paid orders do not expire"
+
+    events = await read_stream(js, "ORDERS")
+    assert types_for(events, "111-0000010-0000010") == ["orders.order_recorded.v1", "orders.order_canceled.v1"]
+
+
+async def test_deadlines_come_back_after_a_restart_and_fire_for_time_that_passed_while_down(nats_url, nc, seller):
+    settings = orders_settings(nats_url)
+    js = nc.jetstream()
+    async with running(create_host(settings, clock=DrivenClock(T0)).app()):
+        await JetStreamPublisher(js)([placed(seller, "111-0000012-0000012")])
+        await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_ORDERS.durable))
+
+    later = DrivenClock(T0 + timedelta(days=8))
+    async with running(create_host(settings, clock=later).app()):
+        await eventually(lambda: _is(status_of(nc, seller, "111-0000012-0000012"), "Canceled"))
+
+
+async def _async(value):
+    return value
+
+
+async def _is(awaitable, expected):
+    return await awaitable == expected

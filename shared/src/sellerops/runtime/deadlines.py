@@ -1,0 +1,107 @@
+"""Deadlines in event time, derived from state: nothing extra is written to schedule one.
+
+A service says which deadlines an aggregate state has (`due_of(state) -> [(kind, when)]`, a pure
+domain function). The scheduler watches the service's state bucket, keeps every open deadline in
+memory (a restart rebuilds them from the watch), and when the injected clock passes one it calls
+`fire(key, kind, when)`. Firing goes through the service's idempotent apply path with a message id
+made from the deadline, so firing twice (two replicas, a crash after firing) changes nothing; once
+the state no longer has that deadline, it is gone from the scheduler too.
+"""
+
+import asyncio
+import heapq
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+import structlog
+from nats.js.kv import KeyValue
+
+from sellerops.runtime.clock import Clock
+
+log = structlog.get_logger("sellerops.deadlines")
+
+DueOf = Callable[[Any], Iterable[tuple[str, datetime]]]
+Fire = Callable[[str, str, datetime], Awaitable[None]]
+
+
+class DeadlineScheduler:
+    def __init__(self, *, due_of: DueOf, fire: Fire, clock: Clock, retry_after_s: float = 1.0) -> None:
+        self._due_of = due_of
+        self._fire = fire
+        self._clock = clock
+        self._retry_after_s = retry_after_s
+        self._open: dict[str, dict[str, datetime]] = {}
+        self._heap: list[tuple[datetime, str, str]] = []
+        self._changed = asyncio.Event()
+        self.fired: list[tuple[str, str, datetime]] = []
+
+    def observe(self, key: str, state: Any | None) -> None:
+        """Take the latest state of `key` (None when deleted) and recompute its deadlines."""
+        wanted = dict(self._due_of(state)) if state is not None else {}
+        if wanted == self._open.get(key, {}):
+            return
+        if wanted:
+            self._open[key] = wanted
+            for kind, when in wanted.items():
+                heapq.heappush(self._heap, (when, key, kind))
+        else:
+            self._open.pop(key, None)
+        self._changed.set()
+
+    def pending(self) -> list[tuple[datetime, str, str]]:
+        return sorted((when, key, kind) for key, kinds in self._open.items() for kind, when in kinds.items())
+
+    def _next(self) -> tuple[datetime, str, str] | None:
+        while self._heap:
+            when, key, kind = self._heap[0]
+            if self._open.get(key, {}).get(kind) == when:
+                return self._heap[0]
+            heapq.heappop(self._heap)  # rescheduled or gone
+        return None
+
+    async def run_due(self) -> int:
+        """Fire every deadline the clock has passed; return how many fired."""
+        count = 0
+        while (top := self._next()) is not None and top[0] <= self._clock.now():
+            when, key, kind = heapq.heappop(self._heap)
+            self._open[key].pop(kind, None)  # the state update that follows confirms it
+            try:
+                with structlog.contextvars.bound_contextvars(deadline=kind, key=key, due=when.isoformat()):
+                    await self._fire(key, kind, when)
+            except Exception as exc:  # noqa: BLE001  (keep it and try again: a deadline is never dropped)
+                log.error("deadline_failed", key=key, kind=kind, error=f"{type(exc).__name__}: {exc}")
+                self._open.setdefault(key, {})[kind] = when
+                heapq.heappush(self._heap, (when, key, kind))
+                await asyncio.sleep(self._retry_after_s)
+                continue
+            self.fired.append((key, kind, when))
+            count += 1
+        return count
+
+    async def run(self) -> None:
+        """Fire deadlines as the clock passes them, forever."""
+        while True:
+            await self.run_due()
+            self._changed.clear()
+            top = self._next()
+            waits = [asyncio.create_task(self._changed.wait())]
+            if top is not None:
+                waits.append(asyncio.create_task(self._clock.sleep_until(top[0])))
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in waits:
+                    task.cancel()
+
+
+async def watch_states(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: DeadlineScheduler) -> None:
+    """Feed every state change of a bucket to the scheduler (current values first, then updates)."""
+    watcher = await kv.watchall()
+    async for entry in watcher:
+        if entry is None:
+            continue  # end of the initial values
+        if entry.operation in ("DEL", "PURGE") or not entry.value:
+            scheduler.observe(entry.key, None)
+        else:
+            scheduler.observe(entry.key, decode_state(entry.value))
