@@ -64,8 +64,9 @@ ROW = "{:>3}  {:>10,.0f}  {:>10,.0f}  {:>6.2f}  {:>11,.0f}  {:>11,.0f}  {}"
 RECORDED_TAG = OrderRecorded.type_tag()
 
 
-def order_placed(seller: str, i: int) -> OrderPlaced:
-    at = datetime(2026, 11, 2, 15, 0, tzinfo=UTC) + timedelta(seconds=i)
+def order_placed(seller: str, i: int, placed_at: datetime) -> OrderPlaced:
+    """Placed now: an old purchase date would make the service's payment-expiry deadline fire (cancel)."""
+    at = placed_at + timedelta(milliseconds=i)
     items = [OrderItem(order_item_id=f"{i}-{k}", sku=f"SKU-{k:04d}", quantity=1 + k,
                        item_price=Money(Decimal("19.99"), "USD"), asin="B000000001") for k in range(2)]
     return OrderPlaced(event_id=uuid.uuid4(), seller=seller, occurred_at=at, order_id=f"111-{i:07d}-0000001",
@@ -175,8 +176,9 @@ async def prepare(admin_js, seller: str, n: int) -> None:
     """Empty the streams and the bucket, then load n OrderPlaced events for `seller` into MARKET."""
     for stream in STREAMS:
         await admin_js.purge_stream(stream)
+    now = datetime.now(UTC)
     for i in range(n):
-        evt = order_placed(seller, i)
+        evt = order_placed(seller, i, now)
         await admin_js.publish_async(evt.subject, encode(evt), stream="MARKET", headers=event_headers(evt))
     await admin_js.publish_async_completed()
     loaded = (await admin_js.stream_info("MARKET")).state.messages
@@ -184,15 +186,16 @@ async def prepare(admin_js, seller: str, n: int) -> None:
 
 
 async def check_state(admin_js, seller: str, n: int) -> None:
-    """Both sides must leave n KV keys and a Pending order behind."""
+    """Both sides must leave n KV keys, n events in ORDERS and a Pending order behind."""
     kv = await admin_js.key_value(BUCKET)
-    entry = await kv.get(f"{seller}.{order_placed(seller, n - 1).order_id}")
+    entry = await kv.get(f"{seller}.{order_placed(seller, n - 1, datetime.now(UTC)).order_id}")
     assert msgspec.json.decode(entry.value)["state"]["status"] == "Pending", entry.value
-    assert (await admin_js.stream_info(f"KV_{BUCKET}")).state.messages == n
+    for stream in (f"KV_{BUCKET}", "ORDERS"):
+        assert (await admin_js.stream_info(stream)).state.messages == n, stream
 
 
 def sizes() -> dict[str, int]:
-    placed = order_placed("bench-sizes", 0)
+    placed = order_placed("bench-sizes", 0, datetime.now(UTC))
     order, events = domain.record_placement(None, placed)
     record = Record(order, [Processed(str(placed.event_id), [msgspec.Raw(encode(e)) for e in events])])
     _, _, raw_event, raw_state = raw_outcome(placed)

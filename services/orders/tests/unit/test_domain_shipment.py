@@ -146,8 +146,6 @@ def test_an_afn_order_is_refused(make, seller, order_id):
     assert "AFN" in str(refusal(make, order))
 
 
-@pytest.mark.xfail(reason="BUG: domain._check_shippable names the field 'order_id', not the JSON path "
-                          "'$.order_id' used by every other refusal and by NotFound", strict=True)
 @pytest.mark.parametrize("case", ["pending", "afn"])
 def test_an_order_level_refusal_names_the_order_id_as_a_json_path(make, seller, order_id, case):
     order = (make.pending(seller, order_id) if case == "pending"

@@ -30,7 +30,7 @@ def service(make):
     return SimpleNamespace(host=host, store=store, published=published, stats=dispatcher.stats)
 
 
-async def test_the_orders_consumer_takes_every_market_order_fact():
+def test_the_orders_consumer_takes_every_market_order_fact():
     assert subscribers.MARKET_ORDERS.filter_subject == "market.*.order.*"
 
 

@@ -16,7 +16,9 @@ from sellerops.contracts.catalog import decode_event, encode, event_types
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.streams import DEAD_LETTER, SOURCES
 from sellerops.contracts.subjects import stream_subjects
+from sellerops.runtime.broker import declare_streams
 from sellerops.runtime.publisher import JetStreamPublisher
+from sellerops.runtime.settings import RuntimeSettings
 
 app = typer.Typer(help="Publish events from JSON lines, or watch them flow.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -65,8 +67,11 @@ def read_events(source: str, now: datetime) -> tuple[list[Event], list[LineError
     return good, bad
 
 
-async def _publish_all(nc: Any, events: list[Event], show_progress: bool) -> tuple[int, int]:
-    publisher = JetStreamPublisher(nc.jetstream())
+async def _publish_all(nc: Any, events: list[Event], settings: RuntimeSettings,
+                       show_progress: bool) -> tuple[int, int]:
+    js = nc.jetstream()
+    await declare_streams(js, settings.nats)  # an integration may publish before any service ran
+    publisher = JetStreamPublisher(js, timeout=settings.nats.publish_timeout_s)
     new = 0
     with Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("publishing", total=len(events))
@@ -91,8 +96,8 @@ def publish(
     for error in bad:
         errors.print(f"[red]rejected[/red] {error}")
     if not dry_run and good:
-        new, duplicates = run_async(with_nats(settings_with(nats_url),
-                                              lambda nc: _publish_all(nc, good, sys.stderr.isatty())))
+        settings = settings_with(nats_url)
+        new, duplicates = run_async(with_nats(settings, lambda nc: _publish_all(nc, good, settings, sys.stderr.isatty())))
         console.print(f"published {new}, already there (deduplicated) {duplicates}, rejected {len(bad)}")
     else:
         console.print(f"valid {len(good)}, rejected {len(bad)} (dry run: nothing published)" if dry_run

@@ -2,8 +2,10 @@
 
 import asyncio
 import json
+import sys
 
 import nats.errors
+import typer
 from rich.table import Table
 
 from sellerops.cli.common import NatsUrlOption, console, run_async, settings_with, with_nats
@@ -51,14 +53,18 @@ async def collect(nc) -> tuple[list[dict], list, int]:
     return await asyncio.gather(discover(nc, "STATS"), _consumers(nc), _dead_letters(nc))
 
 
-def status(nats_url: str = NatsUrlOption, as_json: bool = False) -> None:
+def print_json(data: dict) -> None:
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
+
+
+def status(nats_url: str = NatsUrlOption, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show running services with their request stats, consumer lag and dead letters."""
     stats, consumers, dead = run_async(with_nats(settings_with(nats_url), collect))
     if as_json:
-        console.print_json(data={"services": stats, "dead_letters": dead,
+        print_json({"services": stats, "dead_letters": dead,
                                  "consumers": [{"stream": s, "name": c.name, "pending": c.num_pending,
                                                 "ack_pending": c.num_ack_pending, "redelivered": c.num_redelivered}
-                                               for s, c in consumers]})
+                                               for s, c in consumers]})  # noqa: E501
         return
     services = Table(title="services (NATS service API)")
     for col in ("service", "instance", "version", "endpoint", "requests", "errors", "avg ms"):

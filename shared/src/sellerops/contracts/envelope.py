@@ -9,10 +9,12 @@ import msgspec
 from sellerops.contracts.schema import SchemaStruct
 from sellerops.contracts.subjects import event_subject
 
-Seller = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="seller slug")]
-Id = Annotated[
-    str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.=-]{0,127}$", description="an id usable in keys")
-]
+# `$(?!\n)`: msgspec matches with re.search, where a bare `$` also matches before a final newline.
+SELLER_PATTERN = r"^[A-Za-z0-9_-]{1,64}$(?!\n)"
+ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_=-]*(\.[A-Za-z0-9_=-]+)*$(?!\n)"
+Seller = Annotated[str, msgspec.Meta(pattern=SELLER_PATTERN, description="seller slug")]
+Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN, max_length=128,
+                                 description="an id usable in keys: letters, digits, '-', '_', '=', inner dots")]
 Timestamp = Annotated[datetime, msgspec.Meta(tz=True, description="aware ISO-8601 date-time")]
 Count = Annotated[int, msgspec.Meta(ge=0)]
 PositiveCount = Annotated[int, msgspec.Meta(ge=1)]

@@ -1,6 +1,5 @@
 """Market facts: what integrations publish about the marketplace (source `market`)."""
 
-from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, ClassVar
@@ -82,4 +81,4 @@ class OrderPaymentAuthorized(
 
     fact: ClassVar[str] = "payment_authorized"
 
-    authorized_at: datetime | None = None
+    authorized_at: Timestamp | None = None

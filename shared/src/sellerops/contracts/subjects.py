@@ -8,7 +8,7 @@ import re
 
 _SELLER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN = re.compile(r"[a-z][a-z0-9_]{0,63}")
-_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.=-]{0,127}")
+_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_=-]*(\.[A-Za-z0-9_=-]+)*")
 
 ANY = "*"
 
@@ -35,8 +35,8 @@ def name_token(field: str, value: str) -> str:
 
 def id_token(field: str, value: str) -> str:
     """Ids (order ids, ...) become KV keys: letters, digits, '-', '_', '=', and inner dots."""
-    if not isinstance(value, str) or not _ID.fullmatch(value) or value.endswith("."):
-        raise InvalidToken(field, value, "use 1-128 ASCII letters, digits, '-', '_', '=' or '.'")
+    if not isinstance(value, str) or len(value) > 128 or not _ID.fullmatch(value):
+        raise InvalidToken(field, value, "use 1-128 ASCII letters, digits, '-', '_', '=' or inner single dots")
     return value
 
 

@@ -147,8 +147,7 @@ class EventDispatcher:
             correlation_id=str(event.correlation), delivery=delivered,
         ):
             if delivered > 3 * self._delivery.max_deliver:
-                await self._give_up(msg, f"delivered {delivered} times without completing", delivered)
-                return None
+                return await self._give_up(msg, f"delivered {delivered} times without completing", delivered)
             try:
                 await handler(event)
             except Exception as exc:  # noqa: BLE001  (every failure is retried or dead-lettered, never dropped)
@@ -160,22 +159,25 @@ class EventDispatcher:
     async def _failed(self, msg: Msg, exc: Exception, delivered: int) -> float | None:
         reason = f"{type(exc).__name__}: {exc}"
         if delivered >= self._delivery.max_deliver:
-            log.error("event_dead_lettered", reason=reason, exc_info=exc)
-            await self._give_up(msg, reason, delivered)
-            return None
+            log.error("event_failed_for_the_last_time", reason=reason, exc_info=exc)
+            return await self._give_up(msg, reason, delivered)
         delay = self._delivery.retry_delay(delivered)
         log.warning("event_failed_will_retry", reason=reason, retry_in_s=delay)
         self.stats.retried += 1
         await msg.nak(delay=delay)
         return delay
 
-    async def _give_up(self, msg: Msg, reason: str, delivered: int) -> None:
+    async def _give_up(self, msg: Msg, reason: str, delivered: int) -> float | None:
+        """Dead-letter and acknowledge; if the dead-letter stream is unreachable, keep the message
+        (return its retry delay so the later messages of its aggregate wait for it)."""
         try:
             await self._dead.send(msg, reason, delivered)
-        except Exception as exc:  # noqa: BLE001  (the dead-letter stream is unreachable: keep the message)
-            log.error("dead_letter_failed", reason=reason, error=str(exc))
-            await msg.nak(delay=self._delivery.retry_delay(delivered))
-            return
+        except Exception as exc:  # noqa: BLE001
+            delay = self._delivery.retry_delay(delivered)
+            log.error("dead_letter_failed", reason=reason, error=str(exc), retry_in_s=delay)
+            await msg.nak(delay=delay)
+            return delay
         log.error("message_dead_lettered", subject=msg.subject, reason=reason, deliveries=delivered)
         self.stats.dead_lettered += 1
         await msg.ack()
+        return None

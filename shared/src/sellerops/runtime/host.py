@@ -106,6 +106,20 @@ def _raw_batch(msg: Any) -> Any:
     return msg.raw_message
 
 
+async def _supervised(job: Callable[[], Awaitable[None]], restart_after_s: float = 1.0) -> None:
+    """Run a background job forever: if it fails (say NATS went away), log why and start it again."""
+    name = getattr(job, "__qualname__", None) or getattr(getattr(job, "func", None), "__qualname__", repr(job))
+    while True:
+        try:
+            await job()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            log.error("background_job_failed", job=name, error=f"{type(exc).__name__}: {exc}", restart_in_s=restart_after_s)
+            await asyncio.sleep(restart_after_s)
+
+
 class ServiceHost:
     def __init__(self, info: ServiceInfo, settings: RuntimeSettings, wire: Wire, *, clock: Clock | None = None) -> None:
         self.info = info
@@ -171,7 +185,7 @@ class ServiceHost:
             self.broker.connection, service=self.info.name, version=self.info.version,
             description=self.info.description, endpoints=self.wiring.endpoints,
         )
-        self._tasks = [asyncio.create_task(job()) for job in self.wiring.background]
+        self._tasks = [asyncio.create_task(_supervised(job)) for job in self.wiring.background]
         log.info("service_ready", service=self.info.name, consumers=[c.durable for c in self.info.consumers],
                  endpoints=[e.verb for e in self.wiring.endpoints])
 

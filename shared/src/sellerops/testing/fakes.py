@@ -1,7 +1,7 @@
 """Small in-memory fakes. FakeKeyValue lets the real AggregateStore (dedupe, revision checks) run in unit tests."""
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -65,6 +65,11 @@ class FakeKeyValue:
     async def watch(self, keys: str, **_: Any) -> _Watcher:
         prefix = keys.removesuffix(">")
         return _Watcher([e for k, e in sorted(self._data.items()) if k.startswith(prefix)])
+
+    async def latest_values(self, prefix: str) -> AsyncIterator[tuple[str, bytes]]:
+        for key, entry in sorted(self._data.items()):
+            if key.startswith(f"{prefix}.") and entry.value:
+                yield key, entry.value
 
 
 @dataclass

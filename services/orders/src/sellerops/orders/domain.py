@@ -153,9 +153,9 @@ def confirm_shipment(
 
 def _check_shippable(order: Order, package: PackageDetail, now: datetime) -> None:
     if order.fulfillment_channel is FulfillmentChannel.AFN:
-        raise Refused("AFN orders are shipped by the fulfillment network, not confirmed by the seller", "order_id")
+        raise Refused("AFN orders are shipped by the fulfillment network, not confirmed by the seller", "$.order_id")
     if order.status not in SHIPPABLE:
-        raise Refused(f"order is {order.status.value}; only Unshipped or PartiallyShipped orders ship", "order_id")
+        raise Refused(f"order is {order.status.value}; only Unshipped or PartiallyShipped orders ship", "$.order_id")
     if package.carrier_code == "Other" and not package.carrier_name:
         raise Refused("carrier_name is required when carrier_code is Other", "$.package.carrier_name")
     ship_day = package.ship_date

@@ -1,13 +1,16 @@
 """The orders plugin: registers the service with the runner and its `sellerops orders ...` commands."""
 
+import sys
 import uuid
 from datetime import date
 
+import msgspec
 import typer
 from nats.errors import NoRespondersError
 from rich.table import Table
 
 from sellerops.cli.common import NatsUrlOption, console, fail, run_async, settings_with, with_nats
+from sellerops.contracts.catalog import encode
 from sellerops.contracts.orders import (
     ConfirmShipment, GetOrder, ListOrders, OrderList, OrderStatus, OrderView, PackageDetail, PackageItem,
 )
@@ -57,7 +60,7 @@ def _print_order(order: OrderView) -> None:
 def get(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_json: bool = typer.Option(False, "--json")) -> None:
     """One order with its lines and packages."""
     order = _ask(nats_url, seller, "get_order", GetOrder(order_id=order_id), OrderView)
-    console.print_json(data=_builtins(order)) if as_json else _print_order(order)
+    _print_json(order) if as_json else _print_order(order)
 
 
 @cli.command("list")
@@ -73,7 +76,7 @@ def list_(
         fail(str(exc), code=2)
     result = _ask(nats_url, seller, "list_orders", ListOrders(status=wanted, limit=limit), OrderList)
     if as_json:
-        console.print_json(data=_builtins(result))
+        _print_json(result)
         return
     table = Table("order", "status", "channel", "purchased", "ship by", "units")
     for o in result.orders:
@@ -107,7 +110,5 @@ def confirm_shipment(
     _print_order(_ask(nats_url, seller, "confirm_shipment", request, OrderView))
 
 
-def _builtins(value):  # noqa: ANN001, ANN202
-    import msgspec
-
-    return msgspec.to_builtins(value)
+def _print_json(value) -> None:  # noqa: ANN001
+    sys.stdout.write(msgspec.json.format(encode(value)).decode() + "\n")

@@ -1,0 +1,108 @@
+"""sellerops as a user runs it: `sellerops up`, then the CLI, then Ctrl-C (SIGTERM), then `up` again."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sellerops.runtime.embedded import free_port
+
+pytestmark = [pytest.mark.nats, pytest.mark.slow]
+EXAMPLES = Path(__file__).parents[2] / "examples" / "orders.jsonl"
+
+
+def sellerops(*args: str, url: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "sellerops.cli.main", *args, "--nats-url", url],
+                            capture_output=True, text=True, timeout=60)
+    if check and result.returncode != 0:
+        raise AssertionError(f"sellerops {' '.join(args)} failed ({result.returncode}): {result.stderr}")
+    return result
+
+
+def start_up(data_dir: Path, port: int, log) -> subprocess.Popen:
+    env = {**os.environ, "SELLEROPS_LOG_FORMAT": "json"}
+    return subprocess.Popen([sys.executable, "-m", "sellerops.cli.main", "up", "--data-dir", str(data_dir),
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def wait_until_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = sellerops("status", "--json", url=url, check=False)
+        if result.returncode == 0 and json.loads(result.stdout)["services"]:
+            return
+        time.sleep(0.5)
+    raise AssertionError("sellerops up did not become ready")
+
+
+def stop(process: subprocess.Popen) -> int:
+    process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=30)
+
+
+def test_up_runs_the_system_the_cli_drives_it_and_data_survives_a_restart(tmp_path):
+    port = free_port()
+    url = f"nats://127.0.0.1:{port}"
+    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115
+    up = start_up(tmp_path / "data", port, log)
+    try:
+        wait_until_ready(url)
+        published = sellerops("events", "publish", str(EXAMPLES), url=url)
+        assert "published 4" in published.stdout
+        again = sellerops("events", "publish", str(EXAMPLES), url=url)
+        assert "already there (deduplicated) 4" in again.stdout
+
+        def unshipped() -> list[str]:
+            listed = sellerops("orders", "list", "demo-seller", "--status", "unshipped", "--json", url=url)
+            return [o["order_id"] for o in json.loads(listed.stdout)["orders"]]
+
+        deadline = time.monotonic() + 20
+        while unshipped() != ["113-0000001-0000001"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert unshipped() == ["113-0000001-0000001"]
+        sellerops("orders", "confirm-shipment", "demo-seller", "113-0000001-0000001", "--carrier", "UPS",
+                  "--tracking", "1Z999AA10123456784", "--item", "41234567890123:2", "--ship-date", "2026-11-21", url=url)
+        refused = sellerops("orders", "confirm-shipment", "demo-seller", "113-0000003-0000003", "--carrier", "UPS",
+                            "--tracking", "1Z9", "--item", "41234567891111:1", url=url, check=False)
+        assert refused.returncode == 1 and "only Unshipped or PartiallyShipped orders ship" in refused.stderr
+        assert stop(up) == 0
+
+        up = start_up(tmp_path / "data", port, log)
+        wait_until_ready(url)
+        order = json.loads(sellerops("orders", "get", "demo-seller", "113-0000001-0000001", "--json", url=url).stdout)
+        assert order["status"] == "Shipped" and order["packages"][0]["tracking_number"] == "1Z999AA10123456784"
+        assert stop(up) == 0
+    finally:
+        if up.poll() is None:
+            up.kill()
+        log.close()
+    assert b"service_crashed" not in (tmp_path / "up.log").read_bytes()
+
+
+def test_publishing_a_file_with_bad_lines_reports_each_by_line_number_and_keeps_the_good_ones(tmp_path, nats_url):
+    lines = EXAMPLES.read_text().splitlines()
+    bad = tmp_path / "mixed.jsonl"
+    bad.write_text("\n".join([lines[0], "{not json", '{"type": "market.nope.v1"}',
+                              lines[2].replace('"quantity": 1', '"quantity": 0'), lines[3]]) + "\n")
+    result = sellerops("events", "publish", str(bad), url=nats_url, check=False)
+    assert result.returncode == 1
+    assert "line 2: not JSON" in result.stderr
+    assert "line 3: unknown event type 'market.nope.v1'" in result.stderr
+    assert "line 4:" in result.stderr and "$.items[0].quantity" in result.stderr
+    assert "published 2" in result.stdout
+
+
+def test_the_asyncapi_document_lists_every_event_and_request(tmp_path):
+    out = tmp_path / "asyncapi.json"
+    subprocess.run([sys.executable, "-m", "sellerops.cli.main", "asyncapi", "-o", str(out)], check=True, timeout=60)
+    doc = json.loads(out.read_text())
+    assert doc["asyncapi"].startswith("3.")
+    addresses = {c["address"] for c in doc["channels"].values()}
+    assert "market.{seller}.order.placed" in addresses
+    assert "orders.{seller}.order.shipped" in addresses
+    assert "req.orders.{seller}.confirm_shipment" in addresses
