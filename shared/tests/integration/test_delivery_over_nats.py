@@ -84,3 +84,26 @@ async def test_a_malformed_event_is_dead_lettered_at_once_with_the_field_that_is
     assert reasons[1].startswith("undecodable event")
     assert all(m.headers[DELIVERIES] == "1" for m in await read_stream(js, "DEADLETTER"))
     await nc.close()
+
+
+async def test_a_dead_letter_replayed_after_the_fix_is_handled_and_leaves_the_dead_letter_stream(nats_url, seller):
+    from sellerops.runtime import dead_letters
+
+    handled: list[str] = []
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    async with running(probe_host(nats_url, handled, poison="flaky").app()):
+        await JetStreamPublisher(js)([placed(seller, "flaky")])
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable))
+    [letter] = await dead_letters.list_dead_letters(js, service="probe")
+    assert letter.original_subject == f"market.{seller}.order.placed" and letter.deliveries == 3
+
+    async with running(probe_host(nats_url, handled, poison="none").app()):  # the fixed release
+        await dead_letters.replay(js, letter.sequence)
+        await eventually(lambda: _async(handled == ["flaky"]))
+    assert await dead_letters.list_dead_letters(js) == []
+    await nc.close()
+
+
+async def _async(value):
+    return value

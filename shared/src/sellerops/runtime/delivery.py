@@ -42,6 +42,11 @@ ORIGINAL_MSG_ID = "Sellerops-Dead-Msg-Id"
 log = structlog.get_logger("sellerops.delivery")
 
 
+def without_control_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    """A message's headers minus JetStream's publish expectations, which must not travel with a copy."""
+    return {k: v for k, v in (headers or {}).items() if not k.startswith("Nats-Expected-")}
+
+
 def _header_safe(text: str, limit: int = 1000) -> str:
     return " ".join(text.split())[:limit]
 
@@ -61,7 +66,7 @@ class DeadLetters:
         self._timeout = timeout
 
     async def send(self, msg: Msg, reason: str, deliveries: int) -> None:
-        headers = dict(msg.headers or {})
+        headers = without_control_headers(msg.headers)
         original_id = headers.pop(MSG_ID, None)
         meta = _metadata(msg)
         stream, seq = (meta.stream, meta.sequence.stream) if meta else ("", 0)
