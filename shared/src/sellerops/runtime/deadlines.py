@@ -26,7 +26,9 @@ Fire = Callable[[str, str, datetime], Awaitable[None]]
 
 
 class DeadlineScheduler:
-    def __init__(self, *, due_of: DueOf, fire: Fire, clock: Clock, retry_after_s: float = 1.0) -> None:
+    def __init__(self, *, due_of: DueOf, fire: Fire, clock: Clock, retry_after_s: float = 1.0,
+                 on_fired: Callable[[str], None] | None = None) -> None:
+        self.on_fired = on_fired
         self._due_of = due_of
         self._fire = fire
         self._clock = clock
@@ -76,6 +78,8 @@ class DeadlineScheduler:
                 await asyncio.sleep(self._retry_after_s)
                 continue
             self.fired.append((key, kind, when))
+            if self.on_fired is not None:
+                self.on_fired(kind)
             count += 1
         return count
 

@@ -26,6 +26,7 @@ from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.streams import DEAD_LETTER
 from sellerops.contracts.subjects import dead_letter_subject
+from sellerops.runtime.observability import Metrics, Timer
 from sellerops.runtime.publisher import MSG_ID
 from sellerops.runtime.settings import DeliverySettings
 
@@ -105,9 +106,11 @@ class EventDispatcher:
 
     def __init__(
         self, *, service: str, handlers: Mapping[type[Event], Handler],
-        dead_letters: DeadLetters, delivery: DeliverySettings,
+        dead_letters: DeadLetters, delivery: DeliverySettings, metrics: Metrics | None = None, consumer: str = "",
     ) -> None:
         self._service = service
+        self._metrics = metrics
+        self._consumer = consumer
         self._handlers = dict(handlers)
         self._dead = dead_letters
         self._delivery = delivery
@@ -131,6 +134,7 @@ class EventDispatcher:
         handler = self._handlers.get(type(event))
         if handler is None:  # a fact this service does not act on
             self.stats.ignored += 1
+            self._count("ignored")
             await msg.ack()
             return None
         return event, handler
@@ -153,13 +157,19 @@ class EventDispatcher:
         ):
             if delivered > 3 * self._delivery.max_deliver:
                 return await self._give_up(msg, f"delivered {delivered} times without completing", delivered)
+            timer = Timer()
             try:
                 await handler(event)
             except Exception as exc:  # noqa: BLE001  (every failure is retried or dead-lettered, never dropped)
                 return await self._failed(msg, exc, delivered)
             await msg.ack()
             self.stats.handled += 1
+            self._count("handled", timer.elapsed())
             return None
+
+    def _count(self, outcome: str, seconds: float | None = None) -> None:
+        if self._metrics is not None:
+            self._metrics.event(self._consumer, outcome, seconds)
 
     async def _failed(self, msg: Msg, exc: Exception, delivered: int) -> float | None:
         reason = f"{type(exc).__name__}: {exc}"
@@ -169,6 +179,7 @@ class EventDispatcher:
         delay = self._delivery.retry_delay(delivered)
         log.warning("event_failed_will_retry", reason=reason, retry_in_s=delay)
         self.stats.retried += 1
+        self._count("retried")
         await msg.nak(delay=delay)
         return delay
 
@@ -184,5 +195,6 @@ class EventDispatcher:
             return delay
         log.error("message_dead_lettered", subject=msg.subject, reason=reason, deliveries=delivered)
         self.stats.dead_lettered += 1
+        self._count("dead_lettered")
         await msg.ack()
         return None

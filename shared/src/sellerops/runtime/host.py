@@ -6,6 +6,7 @@ root); the host does the rest, the same way for every service.
 
 import asyncio
 import inspect
+from functools import partial
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from sellerops.contracts.subjects import event_filter
 from sellerops.runtime.broker import consumer_config, create_broker, declare_consumer, declare_streams, open_bucket
 from sellerops.runtime.clock import Clock, WallClock
 from sellerops.runtime.delivery import DeadLetters, EventDispatcher, Handler
+from sellerops.runtime.observability import Metrics, serve_http
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import Endpoint, serve
 from sellerops.runtime.settings import RuntimeSettings
@@ -63,6 +65,7 @@ class Resources:
     publisher: JetStreamPublisher
     clock: Clock
     settings: RuntimeSettings
+    metrics: Metrics | None = None
 
 
 @dataclass
@@ -129,6 +132,7 @@ class ServiceHost:
         self.broker: NatsBroker = create_broker(settings, info.name)
         self.dispatchers: dict[str, EventDispatcher] = {}
         self.micro: nats.micro.Service | None = None
+        self.metrics = Metrics(info.name)
         self._tasks: list[asyncio.Task] = []
         for consumer in info.consumers:
             self._subscribe(consumer)
@@ -166,7 +170,7 @@ class ServiceHost:
                                    consumer_config(consumer.durable, consumer.filter_subject, self.settings.delivery))
         buckets = {name: await open_bucket(js, name, self.settings.nats) for name in self.info.buckets}
         publisher = JetStreamPublisher(js, timeout=self.settings.nats.publish_timeout_s)
-        resources = Resources(nc, js, buckets, publisher, self.clock, self.settings)
+        resources = Resources(nc, js, buckets, publisher, self.clock, self.settings, self.metrics)
         wiring = self._wire(resources)
         self.install(await wiring if inspect.isawaitable(wiring) else wiring, js)
 
@@ -174,7 +178,7 @@ class ServiceHost:
         dead = DeadLetters(js, self.info.name, timeout=self.settings.nats.publish_timeout_s)
         self.dispatchers = {
             durable: EventDispatcher(service=self.info.name, handlers=handlers, dead_letters=dead,
-                                     delivery=self.settings.delivery)
+                                     delivery=self.settings.delivery, metrics=self.metrics, consumer=durable)
             for durable, handlers in wiring.events.items()
         }
         self.wiring = wiring
@@ -183,11 +187,25 @@ class ServiceHost:
         """Open the request endpoints and background tasks once consumers run."""
         self.micro = await serve(
             self.broker.connection, service=self.info.name, version=self.info.version,
-            description=self.info.description, endpoints=self.wiring.endpoints,
+            description=self.info.description, endpoints=self.wiring.endpoints, metrics=self.metrics,
         )
-        self._tasks = [asyncio.create_task(_supervised(job)) for job in self.wiring.background]
+        jobs = list(self.wiring.background)
+        if self.settings.http_port is not None:
+            jobs.append(partial(serve_http, self.metrics, self.ready, self.settings.http_host, self.settings.http_port))
+        self._tasks = [asyncio.create_task(_supervised(job)) for job in jobs]
         log.info("service_ready", service=self.info.name, consumers=[c.durable for c in self.info.consumers],
                  endpoints=[e.verb for e in self.wiring.endpoints])
+
+    async def ready(self) -> bool:
+        """Ready = connected to NATS and JetStream answers within a second."""
+        try:
+            nc = self.broker.connection
+            if not nc or not nc.is_connected:
+                return False
+            await asyncio.wait_for(nc.jetstream().account_info(), timeout=1.0)
+            return True
+        except Exception:  # noqa: BLE001
+            return False
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -18,6 +18,7 @@ from nats.micro.request import Request
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.requests import ERROR_STATUS, ErrorReply, RequestError, validation_error
 from sellerops.contracts.subjects import InvalidToken, request_endpoint, request_subject, seller_from_request
+from sellerops.runtime.observability import Metrics, Timer
 
 T = TypeVar("T")
 log = structlog.get_logger("sellerops.requests")
@@ -35,11 +36,19 @@ class Endpoint:
 
 
 class _Served:
-    def __init__(self, endpoint: Endpoint) -> None:
+    def __init__(self, endpoint: Endpoint, metrics: Metrics | None) -> None:
         self._endpoint = endpoint
         self._decoder = msgspec.json.Decoder(endpoint.request_type)
+        self._metrics = metrics
 
     async def __call__(self, req: Request) -> None:
+        timer = Timer()
+        code = await self._answer(req)
+        if self._metrics is not None:
+            self._metrics.request(self._endpoint.verb, code, timer.elapsed())
+
+    async def _answer(self, req: Request) -> str:
+        """Answer one request; return the code answered ("ok" or the error code)."""
         subject = req._msg.subject
         with structlog.contextvars.bound_contextvars(subject=subject, verb=self._endpoint.verb):
             try:
@@ -48,25 +57,27 @@ class _Served:
                 request = self._decoder.decode(req.data or b"{}")
                 reply = await self._endpoint.handler(seller, request)
             except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-                await _respond_error(req, validation_error(exc).reply)
+                return await _respond_error(req, validation_error(exc).reply)
             except InvalidToken as exc:
-                await _respond_error(req, ErrorReply(code="invalid", message=str(exc), field=exc.field))
+                return await _respond_error(req, ErrorReply(code="invalid", message=str(exc), field=exc.field))
             except RequestError as exc:
-                await _respond_error(req, exc.reply)
+                return await _respond_error(req, exc.reply)
             except Exception as exc:  # noqa: BLE001  (the caller must get an answer, never silence)
                 log.error("request_failed", exc_info=exc)
-                await _respond_error(req, ErrorReply(code="internal", message=f"{type(exc).__name__}: {exc}"))
-            else:
-                await req.respond(encode(reply))
+                return await _respond_error(req, ErrorReply(code="internal", message=f"{type(exc).__name__}: {exc}"))
+            await req.respond(encode(reply))
+            return "ok"
 
 
-async def _respond_error(req: Request, error: ErrorReply) -> None:
+async def _respond_error(req: Request, error: ErrorReply) -> str:
     status = str(ERROR_STATUS.get(error.code, 500))
     await req.respond_error(status, " ".join(error.message.split())[:500], data=encode(error))
+    return error.code
 
 
 async def serve(
-    nc: Client, *, service: str, version: str, description: str, endpoints: list[Endpoint]
+    nc: Client, *, service: str, version: str, description: str, endpoints: list[Endpoint],
+    metrics: Metrics | None = None,
 ) -> nats.micro.Service:
     svc = await nats.micro.add_service(
         nc, name=f"sellerops-{service}", version=version, description=description,
@@ -74,7 +85,7 @@ async def serve(
     )
     for endpoint in endpoints:
         await svc.add_endpoint(
-            name=endpoint.verb, subject=request_endpoint(service, endpoint.verb), handler=_Served(endpoint),
+            name=endpoint.verb, subject=request_endpoint(service, endpoint.verb), handler=_Served(endpoint, metrics),
             metadata={"request": endpoint.request_type.__name__, "description": endpoint.description},
         )
     return svc

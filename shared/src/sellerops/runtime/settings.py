@@ -67,3 +67,6 @@ class RuntimeSettings(BaseSettings):
         default=[], description="entry-point names allowed to load; empty allows all"
     )
     data_dir: Path = Field(default_factory=default_data_dir)
+    http_port: int | None = Field(default=None, ge=0, le=65535,
+                                  description="serve /healthz, /readyz and /metrics on this port (off when unset)")
+    http_host: str = Field(default="127.0.0.1", description="0.0.0.0 in a container")

@@ -41,5 +41,7 @@ def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers
     bucket = resources.buckets[BUCKET]
     store = KvOrderStore(bucket, keep_processed=settings.keep_processed)
     built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy())
+    if resources.metrics is not None:
+        built.deadlines.on_fired = resources.metrics.deadline
     watch = partial(watch_states, bucket, store.decode_state, built.deadlines)
     return built, [watch, built.deadlines.run]
