@@ -106,3 +106,19 @@ def test_the_asyncapi_document_lists_every_event_and_request(tmp_path):
     assert "market.{seller}.order.placed" in addresses
     assert "orders.{seller}.order.shipped" in addresses
     assert "req.orders.{seller}.confirm_shipment" in addresses
+
+
+def test_tail_prints_the_events_that_flow_on_a_subject(nats_url):
+    tail = subprocess.Popen([sys.executable, "-m", "sellerops.cli.main", "events", "tail", "market.>", "--count", "2",
+                             "--json", "--nats-url", nats_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "tailing market.>" in tail.stderr.readline()
+        sellerops("events", "publish", str(EXAMPLES), url=nats_url)
+        out, _ = tail.communicate(timeout=30)
+    finally:
+        if tail.poll() is None:
+            tail.kill()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["event"]["type"] for line in lines] == ["market.order_placed.v1", "market.order_payment_authorized.v1"]
+    assert lines[0]["subject"] == "market.demo-seller.order.placed"
+    assert lines[0]["headers"]["Nats-Msg-Id"] == lines[0]["event"]["event_id"]

@@ -139,6 +139,16 @@ async def test_state_and_events_survive_a_restart_of_nats_server(nats_server, se
         await nc.close()
 
 
+async def test_the_service_describes_itself_on_the_nats_service_api(nats_url, nc):
+    async with running(create_host(orders_settings(nats_url)).app()):
+        info = msgspec.json.decode((await nc.request("$SRV.INFO.sellerops-orders", b"")).data)
+        ping = msgspec.json.decode((await nc.request("$SRV.PING", b"")).data)
+    assert info["name"] == "sellerops-orders" and info["metadata"]["sellerops.service"] == "orders"
+    assert {e["subject"] for e in info["endpoints"]} == {
+        "req.orders.*.confirm_shipment", "req.orders.*.get_order", "req.orders.*.list_orders"}
+    assert ping["type"] == "io.nats.micro.v1.ping_response"
+
+
 def test_bootstrap_binds_every_routed_handler():
     handlers = bootstrap.build(orders=None, publish=None, clock=None)
     wiring = subscribers.wiring(handlers)

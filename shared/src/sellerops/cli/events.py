@@ -116,6 +116,8 @@ async def _tail(nc: Any, subjects: list[str], count: int | None, as_json: bool) 
 
     async def show(msg: Any) -> None:
         nonlocal seen
+        if count and seen >= count:
+            return
         if as_json:
             sys.stdout.write(encode({"subject": msg.subject, "headers": msg.headers or {},
                                      "event": msgspec.json.decode(msg.data)}).decode() + "\n")
