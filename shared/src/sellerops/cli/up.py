@@ -19,7 +19,8 @@ def _print_ready(supervisor: Supervisor, data_dir: Path | None) -> None:
     table.add_row("nats", supervisor.nats_url, f"data in {data_dir}" if data_dir else "external")
     for child in supervisor.children:
         pid = child.process.pid if child.process else "-"
-        table.add_row(child.service, f"pid {pid}", "[green]ready[/green]" if child.ready else "[yellow]starting[/yellow]")
+        http = child.env.get("SELLEROPS_HTTP_PORT")
+        table.add_row(child.service, f"pid {pid}" + (f", http://127.0.0.1:{http}/metrics" if http else ""), "[green]ready[/green]" if child.ready else "[yellow]starting[/yellow]")
     console.print(table)
     console.print("Try: sellerops status   |   sellerops events tail   |   Ctrl-C stops everything")
 
@@ -38,7 +39,7 @@ def run_up(settings: RuntimeSettings, *, data_dir: Path, external_url: str | Non
     else:
         url = ",".join(settings.nats.url)
     ready_data = None if server is None else Path(data_dir) / "nats"
-    supervisor = Supervisor(names, url, env={"SELLEROPS_NATS_URL": url},
+    supervisor = Supervisor(names, url, env={"SELLEROPS_NATS_URL": url}, http_port=settings.http_port,
                             on_ready=lambda s: _print_ready(s, ready_data))
     try:
         asyncio.run(supervisor.run())

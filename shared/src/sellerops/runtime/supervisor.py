@@ -24,6 +24,7 @@ HEALTHY_AFTER_S = 60.0
 class Child:
     service: str
     command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
     process: asyncio.subprocess.Process | None = None
     started_at: float = 0.0
     restarts: int = 0
@@ -44,10 +45,15 @@ def _exit_reason(code: int) -> str:
 
 class Supervisor:
     def __init__(self, services: Sequence[str], nats_url: str, *, env: dict[str, str] | None = None,
-                 on_ready: Callable[["Supervisor"], None] | None = None) -> None:
+                 on_ready: Callable[["Supervisor"], None] | None = None, http_port: int | None = None) -> None:
         self.nats_url = nats_url
-        self.children = [Child(name, service_command(name, nats_url)) for name in services]
-        self._env = {**os.environ, **(env or {})}
+        base = {**os.environ, **(env or {})}
+        base.pop("SELLEROPS_HTTP_PORT", None)
+        self.children = [
+            Child(name, service_command(name, nats_url),
+                  {**base, "SELLEROPS_HTTP_PORT": str(http_port + index)} if http_port else base)
+            for index, name in enumerate(services)
+        ]
         self._on_ready = on_ready
         self._stopping = asyncio.Event()
 
@@ -77,7 +83,7 @@ class Supervisor:
             await nc.close()
 
     async def _spawn(self, child: Child) -> None:
-        child.process = await asyncio.create_subprocess_exec(*child.command, env=self._env,
+        child.process = await asyncio.create_subprocess_exec(*child.command, env=child.env,
                                                              stdin=asyncio.subprocess.DEVNULL)
         child.started_at = time.monotonic()
         child.ready = False
