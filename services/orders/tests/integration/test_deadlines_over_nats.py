@@ -66,3 +66,24 @@ async def _async(value):
 
 async def _is(awaitable, expected):
     return await awaitable == expected
+
+
+async def test_replaying_a_backlog_does_not_cancel_an_old_order_whose_payment_is_further_down_the_stream(
+        nats_url, nc, seller):
+    settings = orders_settings(nats_url)
+    js = nc.jetstream()
+    async with running(create_host(settings, clock=DrivenClock(T0)).app()):
+        pass  # declares the streams and the durable; then the service is down for eight days
+    old_order = "111-0000013-0000013"
+    unpaid = "111-0000014-0000014"
+    await JetStreamPublisher(js)([placed(seller, old_order), placed(seller, unpaid)])
+    fillers = [placed(seller, f"222-{n:07d}-0000001") for n in range(300)]
+    await JetStreamPublisher(js).publish_many(fillers)
+    await JetStreamPublisher(js)([paid(seller, old_order)])
+
+    async with running(create_host(settings, clock=DrivenClock(T0 + timedelta(days=8))).app()):
+        await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_ORDERS.durable))
+        await eventually(lambda: _is(status_of(nc, seller, unpaid), "Canceled"))
+        assert await status_of(nc, seller, old_order) == "Unshipped"
+    events = await read_stream(js, "ORDERS")
+    assert types_for(events, old_order) == ["orders.order_recorded.v1", "orders.order_released.v1"]

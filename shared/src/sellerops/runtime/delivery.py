@@ -16,6 +16,7 @@ times out) is dead-lettered before its handler runs.
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 import msgspec
 import structlog
@@ -26,6 +27,7 @@ from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.streams import DEAD_LETTER
 from sellerops.contracts.subjects import dead_letter_subject
+from sellerops.runtime.clock import StreamClock
 from sellerops.runtime.observability import Metrics, Timer
 from sellerops.runtime.publisher import MSG_ID
 from sellerops.runtime.settings import DeliverySettings
@@ -107,7 +109,10 @@ class EventDispatcher:
     def __init__(
         self, *, service: str, handlers: Mapping[type[Event], Handler],
         dead_letters: DeadLetters, delivery: DeliverySettings, metrics: Metrics | None = None, consumer: str = "",
+        stream_clock: StreamClock | None = None,
     ) -> None:
+        self._stream_clock = stream_clock
+        self._high_water: datetime | None = None
         self._service = service
         self._metrics = metrics
         self._consumer = consumer
@@ -124,6 +129,21 @@ class EventDispatcher:
                 event, handler = routed
                 groups.setdefault((event.seller, event.aggregate_id), []).append((msg, event, handler))
         await asyncio.gather(*(self._run_in_order(items) for items in groups.values()))
+        self._report_progress(messages, groups)
+
+    def _report_progress(self, messages: list[Msg], groups: dict) -> None:
+        """Tell the stream clock how far event time has got, and whether a backlog remains."""
+        if self._stream_clock is None or not messages:
+            return
+        for items in groups.values():
+            latest = items[-1][1].occurred_at
+            if self._high_water is None or latest > self._high_water:
+                self._high_water = latest
+        meta = _metadata(messages[-1])
+        if meta is None or not meta.num_pending:
+            self._stream_clock.caught_up(self._consumer)
+        else:
+            self._stream_clock.behind(self._consumer, self._high_water)
 
     async def _route(self, msg: Msg) -> tuple[Event, Handler] | None:
         try:

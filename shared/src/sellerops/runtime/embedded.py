@@ -5,6 +5,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import sysconfig
 import time
 import urllib.request
@@ -13,6 +14,16 @@ from pathlib import Path
 
 class NatsServerNotFound(RuntimeError):
     pass
+
+
+def die_with_parent() -> None:
+    """In the child before exec (Linux): get SIGTERM when the parent dies, even by SIGKILL, so a
+    killed `sellerops up` or test never leaves a nats-server or a service behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def nats_server_binary() -> Path:
@@ -71,7 +82,7 @@ class EmbeddedNats:
         log = open(self.log_file, "ab")  # noqa: SIM115  (owned by the child process)
         self.process = subprocess.Popen(
             [str(nats_server_binary()), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent,
         )
         log.close()
         self.wait_ready(timeout)

@@ -31,11 +31,16 @@ class Metrics:
                                          ["service", "verb"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.deadlines = Counter("sellerops_deadlines_fired", "Deadlines fired", ["service", "kind"],
                                  registry=self.registry)
+        self._children: dict[tuple[str, str], tuple] = {}
 
     def event(self, consumer: str, outcome: str, seconds: float | None = None) -> None:
-        self.events.labels(self.service, consumer, outcome).inc()
+        key = (consumer, outcome)
+        if (children := self._children.get(key)) is None:  # labels() costs ~3 us a call: once per key
+            children = self._children[key] = (self.events.labels(self.service, consumer, outcome),
+                                              self.event_seconds.labels(self.service, consumer))
+        children[0].inc()
         if seconds is not None:
-            self.event_seconds.labels(self.service, consumer).observe(seconds)
+            children[1].observe(seconds)
 
     def request(self, verb: str, code: str, seconds: float) -> None:
         self.requests.labels(self.service, verb, code).inc()

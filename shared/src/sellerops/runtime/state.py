@@ -6,6 +6,8 @@ of a message whose process died between saving and publishing are published agai
 JetStream drops the copies that did get through).
 """
 
+import asyncio
+import random
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -13,7 +15,6 @@ import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
@@ -38,6 +39,12 @@ class Record(msgspec.Struct, Generic[S], frozen=True):
         return next((p for p in reversed(self.processed) if p.id == message_id), None)
 
 
+class StateOnly(msgspec.Struct, Generic[S], frozen=True):
+    """A record read for its state alone (the processed ids are skipped, not built)."""
+
+    state: S | None = None
+
+
 class Applied(msgspec.Struct, Generic[S], frozen=True):
     state: S | None
     events: list[Event]
@@ -51,11 +58,15 @@ class AggregateStore(Generic[S]):
     def __init__(self, kv: KeyValue, state_type: type[S], *, keep: int = 64, attempts: int = 12) -> None:
         self._kv = kv
         self._decoder = msgspec.json.Decoder(Record[state_type])  # type: ignore[valid-type]
+        self._state_decoder = msgspec.json.Decoder(StateOnly[state_type])  # type: ignore[valid-type]
         self._keep = keep
         self._attempts = attempts
 
     def decode(self, value: bytes) -> Record[S]:
         return self._decoder.decode(value)
+
+    def decode_state(self, value: bytes) -> S | None:
+        return self._state_decoder.decode(value).state
 
     async def get(self, key: str) -> tuple[Record[S], int]:
         """The record at `key` and its revision (0 when the key has no value)."""
@@ -73,14 +84,15 @@ class AggregateStore(Generic[S]):
     async def apply(self, key: str, message_id: str, decide: Decide[S]) -> Applied[S]:
         """Apply one message at most once: decide on the current state, write state and the message id
         together with a revision check, and retry from a fresh read when another writer got there first."""
-        async for attempt in AsyncRetrying(
-            retry=retry_if_exception_type(ConcurrentUpdate),
-            stop=stop_after_attempt(self._attempts),
-            wait=wait_random_exponential(multiplier=0.002, max=0.1),
-            reraise=True,
-        ):
-            with attempt:
+        # A plain loop, not tenacity: this runs once per event, and building tenacity's retrying
+        # object cost 18 us a call here (bench/, 0.56 -> 0.59 of raw nats-py); conflicts are rare.
+        for attempt in range(self._attempts):
+            try:
                 return await self._apply_once(key, message_id, decide)
+            except ConcurrentUpdate:
+                if attempt == self._attempts - 1:
+                    raise
+                await asyncio.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))  # full jitter
         raise AssertionError("unreachable")
 
     async def _apply_once(self, key: str, message_id: str, decide: Decide[S]) -> Applied[S]:

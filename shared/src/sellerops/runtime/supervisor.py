@@ -13,6 +13,7 @@ import nats
 import structlog
 
 from sellerops.runtime.broker import declare_streams
+from sellerops.runtime.embedded import die_with_parent
 from sellerops.runtime.settings import NatsSettings
 
 log = structlog.get_logger("sellerops.up")
@@ -84,7 +85,8 @@ class Supervisor:
 
     async def _spawn(self, child: Child) -> None:
         child.process = await asyncio.create_subprocess_exec(*child.command, env=child.env,
-                                                             stdin=asyncio.subprocess.DEVNULL)
+                                                             stdin=asyncio.subprocess.DEVNULL,
+                                                             preexec_fn=die_with_parent)
         child.started_at = time.monotonic()
         child.ready = False
         log.info("service_started", service=child.service, pid=child.process.pid)

@@ -20,7 +20,7 @@ class KvOrderStore:
         self._store = AggregateStore(kv, Order, keep=keep_processed)
 
     def decode_state(self, value: bytes) -> Order | None:
-        return self._store.decode(value).state
+        return self._store.decode_state(value)
 
     async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order]) -> Applied[Order]:
         return await self._store.apply(order_key(seller, order_id), message_id, decide)

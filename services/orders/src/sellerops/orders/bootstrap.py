@@ -23,7 +23,9 @@ class Handlers:
     deadlines: DeadlineScheduler
 
 
-def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domain.Policy = domain.Policy()) -> Handlers:
+def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domain.Policy = domain.Policy(),
+          deadline_clock: Clock | None = None) -> Handlers:
+    """`clock` stamps what requests do (confirmations); deadlines go by `deadline_clock` (event time)."""
     on_deadline = partial(handlers.on_deadline, orders=orders, publish=publish, policy=policy)
     return Handlers(
         on_order_placed=partial(handlers.on_order_placed, orders=orders, publish=publish),
@@ -32,7 +34,8 @@ def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domai
         confirm_shipment=partial(handlers.confirm_shipment, orders=orders, publish=publish, clock=clock),
         get_order=partial(handlers.get_order, orders=orders),
         list_orders=partial(handlers.list_orders, orders=orders),
-        deadlines=DeadlineScheduler(due_of=partial(domain.deadlines, policy=policy), fire=on_deadline, clock=clock),
+        deadlines=DeadlineScheduler(due_of=partial(domain.deadlines, policy=policy), fire=on_deadline,
+                                    clock=deadline_clock or clock),
     )
 
 
@@ -40,7 +43,8 @@ def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers
     """Real adapters; returns the handlers and the background jobs (the deadline watch and its timer)."""
     bucket = resources.buckets[BUCKET]
     store = KvOrderStore(bucket, keep_processed=settings.keep_processed)
-    built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy())
+    built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy(),
+                  deadline_clock=resources.stream_clock)
     if resources.metrics is not None:
         built.deadlines.on_fired = resources.metrics.deadline
     watch = partial(watch_states, bucket, store.decode_state, built.deadlines)
