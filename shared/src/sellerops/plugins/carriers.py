@@ -1,0 +1,89 @@
+"""The `sellerops.carriers` extension point: carrier codes and a check of their tracking numbers. No carrier data here."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sellerops.plugins.spec import CARRIERS, Registry
+
+OTHER = "Other"
+CARRIER_NAME_MAX = 50  # PackageDetail.carrier_name
+SHOWN_CODES = 8
+
+
+@dataclass(frozen=True)
+class Carrier:
+    """A carrier code of the marketplace pick-list, and how to tell its tracking numbers.
+
+    `validate` gets a number already normalized (`normalize_tracking`) and returns None when it is
+    acceptable, or a reason naming the expected format. `aliases` are other spellings of the code that
+    sellers and templates use; case, spaces and punctuation never matter. `marketplaces` lists where the
+    pick-list offers the code; empty means every marketplace.
+    """
+
+    code: str
+    name: str
+    marketplaces: frozenset[str]
+    validate: Callable[[str], str | None]
+    aliases: frozenset[str] = frozenset()
+
+
+def normalize_tracking(text: str) -> str:
+    """The tracking number as carriers print it in groups, without spaces or dashes, upper-case."""
+    return re.sub(r"[\s-]+", "", text).upper()
+
+
+def _key(code: str) -> str:
+    return re.sub(r"[\W_]+", "", code.casefold())
+
+
+def _keys(carrier: Carrier) -> set[str]:
+    return {_key(code) for code in (carrier.code, *carrier.aliases)}
+
+
+def _any_tracking(number: str) -> str | None:
+    if re.fullmatch(r"[0-9A-Z]{1,64}", number):
+        return None
+    return "expected 1 to 64 letters or digits"
+
+
+OTHER_CARRIER = Carrier(OTHER, "other carrier", frozenset(), _any_tracking)
+
+
+class CarrierRegistry(Registry[Carrier]):
+    """The carriers plugins registered, by code; "Other" is always there, as on the marketplace."""
+
+    def __init__(self, group: str = CARRIERS) -> None:
+        super().__init__(group)
+        self.add(OTHER, OTHER_CARRIER)
+
+    def add(self, name: str, item: Carrier) -> None:
+        if name != item.code:
+            raise ValueError(f"{self.group}: register carrier {item.code!r} under its code, not {name!r}")
+        clashes = sorted(c.code for c in self if c.code != name and _keys(c) & _keys(item))
+        if clashes:
+            raise ValueError(f"{self.group}: carrier {name!r} reuses a code or alias of {', '.join(clashes)}")
+        super().add(name, item)
+
+    def lookup(self, code: str) -> Carrier | None:
+        """The carrier of a code or alias, in any case and spacing ("fedex", "Royal-Mail"), or None."""
+        key = _key(code)
+        return next((carrier for carrier in self if key in _keys(carrier)), None)
+
+    def check(self, code: str, tracking: str, carrier_name: str | None = None) -> str | None:
+        """None when the package's carrier and tracking number are acceptable, else the reason why not."""
+        carrier = self.lookup(code)
+        if carrier is None:
+            return f"unknown carrier code {code!r}: use one of {self._some_codes()}"
+        if carrier is OTHER_CARRIER and not 1 <= len((carrier_name or "").strip()) <= CARRIER_NAME_MAX:
+            return f"carrier_name (1 to {CARRIER_NAME_MAX} characters) is required when the carrier code is {OTHER}"
+        number = normalize_tracking(tracking)
+        if not number:
+            return "the tracking number is empty"
+        reason = carrier.validate(number)
+        return None if reason is None else f"{tracking!r} is not a valid {carrier.name} tracking number: {reason}"
+
+    def _some_codes(self) -> str:
+        codes = [carrier.code for carrier in self if carrier is not OTHER_CARRIER]
+        shown = codes[:SHOWN_CODES] + (["..."] if len(codes) > SHOWN_CODES else [])
+        return ", ".join([*shown, f"{OTHER} with a carrier_name"])
