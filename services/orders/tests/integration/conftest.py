@@ -9,7 +9,9 @@ from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, Ord
 from sellerops.orders.settings import OrdersSettings
 from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
 
-T0 = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+# Event time "now": services under test that run on the wall clock must not see these orders'
+# ship-by deadlines pass during a test (tests that move time use a DrivenClock from T0).
+T0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def orders_settings(url: str, **delivery: object) -> OrdersSettings:

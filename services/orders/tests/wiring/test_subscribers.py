@@ -90,13 +90,14 @@ async def test_a_handler_failure_in_memory_is_counted_as_a_retry_not_lost(servic
     assert [type(e) for e in service.published.events] == [OrderRecorded]
 
 
-def test_the_wiring_serves_the_three_order_endpoints(make):
+def test_the_wiring_serves_every_order_endpoint_with_its_handler(make):
     handlers = bootstrap.build(orders=KvOrderStore(FakeKeyValue()), publish=RecordingPublisher(),
                                clock=DrivenClock(make.NOW))
 
     wiring = subscribers.wiring(handlers)
 
-    assert [e.verb for e in wiring.endpoints] == ["confirm_shipment", "get_order", "list_orders"]
-    assert [e.handler for e in wiring.endpoints] == [handlers.confirm_shipment, handlers.get_order,
-                                                     handlers.list_orders]
+    verbs = ["confirm_shipment", "correct_tracking", "cancel_order", "answer_cancel_request", "get_order",
+             "list_orders"]
+    assert [e.verb for e in wiring.endpoints] == verbs
+    assert [e.handler for e in wiring.endpoints] == [getattr(handlers, verb) for verb in verbs]
     assert set(wiring.events) == {subscribers.MARKET_ORDERS.durable}

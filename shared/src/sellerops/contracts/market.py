@@ -82,3 +82,13 @@ class OrderPaymentAuthorized(
     fact: ClassVar[str] = "payment_authorized"
 
     authorized_at: Timestamp | None = None
+
+
+class OrderBuyerCancelRequested(
+    _MarketOrderFact, frozen=True, kw_only=True, tag="market.order_buyer_cancel_requested.v1"
+):
+    """The buyer asked to cancel (the marketplace's order-cancel option; BuyerRequestedCancel)."""
+
+    fact: ClassVar[str] = "buyer_cancel_requested"
+
+    reason: str = "BuyerCanceled"

@@ -128,6 +128,72 @@ class OrderCanceled(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_ca
     fulfillment_channel: FulfillmentChannel | None = None
 
 
+class SellerCancelReason(str, Enum):
+    """Seller Central's cancel reasons (order-acknowledgement feed CancelReason values)."""
+
+    NO_INVENTORY = "NoInventory"
+    SHIPPING_ADDRESS_UNDELIVERABLE = "ShippingAddressUndeliverable"
+    CUSTOMER_EXCHANGE = "CustomerExchange"
+    BUYER_CANCELED = "BuyerCanceled"
+    GENERAL_ADJUSTMENT = "GeneralAdjustment"
+    CARRIER_CREDIT_DECISION = "CarrierCreditDecision"
+    RISK_ASSESSMENT_INFORMATION_NOT_VALID = "RiskAssessmentInformationNotValid"
+    CARRIER_COVERAGE_FAILURE = "CarrierCoverageFailure"
+    CUSTOMER_RETURN = "CustomerReturn"
+    MERCHANDISE_NOT_RECEIVED = "MerchandiseNotReceived"
+
+
+class OrderCancelRequested(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_cancel_requested.v1"):
+    """orders recorded a buyer's cancellation request that waits for the seller to approve or decline."""
+
+    fact: ClassVar[str] = "cancel_requested"
+
+    reason: str
+    requested_at: Timestamp
+
+
+class OrderCancelRequestDeclined(
+    _OrderEvent, frozen=True, kw_only=True, tag="orders.order_cancel_request_declined.v1"
+):
+    """A buyer's cancellation request was declined: by the seller, or because the order had shipped."""
+
+    fact: ClassVar[str] = "cancel_request_declined"
+
+    declined_by: CanceledBy | None  # None: declined automatically
+    reason: str
+
+
+class OrderShipByAtRisk(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_ship_by_at_risk.v1"):
+    """An unshipped seller-fulfilled order is close to its latest ship date."""
+
+    fact: ClassVar[str] = "ship_by_at_risk"
+
+    latest_ship_date: Timestamp
+    units_unshipped: Count
+
+
+class OrderShipByMissed(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_ship_by_missed.v1"):
+    """An order passed its latest ship date without being fully confirmed: any confirmation now is late."""
+
+    fact: ClassVar[str] = "ship_by_missed"
+
+    latest_ship_date: Timestamp
+    units_unshipped: Count
+
+
+class OrderTrackingCorrected(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_tracking_corrected.v1"):
+    """The seller corrected the carrier or tracking number of a confirmed package."""
+
+    fact: ClassVar[str] = "tracking_corrected"
+
+    package_number: PositiveCount
+    carrier_code: str
+    tracking_number: str
+    previous_carrier_code: str
+    previous_tracking_number: str
+    carrier_name: str | None = None
+
+
 # ---- requests (request-reply, served by the orders service) ----
 
 
@@ -141,6 +207,39 @@ class ConfirmShipment(SchemaStruct, frozen=True, kw_only=True):
 
 class GetOrder(SchemaStruct, frozen=True, kw_only=True):
     order_id: Id
+
+
+class CancelOrder(SchemaStruct, frozen=True, kw_only=True):
+    """The seller cancels an order that has not shipped; it counts against the seller unless it answers
+    a buyer's request (reason BuyerCanceled with a request pending)."""
+
+    order_id: Id
+    reason: SellerCancelReason
+    request_id: Id | None = None
+
+
+class AnswerCancelRequest(SchemaStruct, frozen=True, kw_only=True):
+    order_id: Id
+    approve: bool
+    request_id: Id | None = None
+
+
+class CorrectTracking(SchemaStruct, frozen=True, kw_only=True):
+    order_id: Id
+    package_number: PositiveCount
+    carrier_code: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    tracking_number: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    carrier_name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)] | None = None
+    request_id: Id | None = None
+
+
+class HistoryEntry(SchemaStruct, frozen=True, kw_only=True):
+    """One event of an order's timeline."""
+
+    at: datetime
+    type: str
+    event_id: str
+    summary: str
 
 
 class ListOrders(SchemaStruct, frozen=True, kw_only=True):
@@ -164,6 +263,10 @@ class OrderView(SchemaStruct, frozen=True, kw_only=True):
     is_prime: bool = False
     packages: list[PackageDetail] = []
     late_shipment: bool = False
+    cancel_request: str | None = None
+    canceled_by: CanceledBy | None = None
+    cancel_reason: str | None = None
+    history: list[HistoryEntry] = []
     updated_at: datetime | None = None
 
 

@@ -1,4 +1,4 @@
-"""The `sellerops.carriers` extension point: carrier codes and a check of their tracking numbers. No carrier data here."""
+"""The `sellerops.carriers` extension point: carrier codes and the check of their tracking numbers."""
 
 import re
 from collections.abc import Callable
@@ -29,7 +29,7 @@ class Carrier:
 
 
 def normalize_tracking(text: str) -> str:
-    """The tracking number as carriers print it in groups, without spaces or dashes, upper-case."""
+    """A tracking number as typed or pasted (often grouped), without spaces or dashes, upper-case."""
     return re.sub(r"[\s-]+", "", text).upper()
 
 

@@ -8,6 +8,9 @@ from sellerops.orders import domain, handlers
 from sellerops.orders.adapters import BUCKET, KvOrderStore
 from sellerops.orders.ports import Clock, OrderStore, Publisher
 from sellerops.orders.settings import OrdersSettings
+from sellerops.plugins import loader
+from sellerops.plugins.carriers import CarrierRegistry
+from sellerops.plugins.spec import CARRIERS
 from sellerops.runtime.deadlines import DeadlineScheduler, watch_states
 from sellerops.runtime.host import Resources
 
@@ -16,22 +19,32 @@ from sellerops.runtime.host import Resources
 class Handlers:
     on_order_placed: Any
     on_payment_authorized: Any
+    on_buyer_cancel_requested: Any
     on_deadline: Any
     confirm_shipment: Any
+    correct_tracking: Any
+    cancel_order: Any
+    answer_cancel_request: Any
     get_order: Any
     list_orders: Any
     deadlines: DeadlineScheduler
 
 
 def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domain.Policy = domain.Policy(),
-          deadline_clock: Clock | None = None) -> Handlers:
+          deadline_clock: Clock | None = None, check_carrier: domain.CarrierCheck | None = None) -> Handlers:
     """`clock` stamps what requests do (confirmations); deadlines go by `deadline_clock` (event time)."""
-    on_deadline = partial(handlers.on_deadline, orders=orders, publish=publish, policy=policy)
+    facts = {"orders": orders, "publish": publish}
+    commands = {**facts, "clock": clock}
+    on_deadline = partial(handlers.on_deadline, **facts, policy=policy)
     return Handlers(
-        on_order_placed=partial(handlers.on_order_placed, orders=orders, publish=publish),
-        on_payment_authorized=partial(handlers.on_payment_authorized, orders=orders, publish=publish),
+        on_order_placed=partial(handlers.on_order_placed, **facts),
+        on_payment_authorized=partial(handlers.on_payment_authorized, **facts),
+        on_buyer_cancel_requested=partial(handlers.on_buyer_cancel_requested, **facts, policy=policy),
         on_deadline=on_deadline,
-        confirm_shipment=partial(handlers.confirm_shipment, orders=orders, publish=publish, clock=clock),
+        confirm_shipment=partial(handlers.confirm_shipment, **commands, check_carrier=check_carrier),
+        correct_tracking=partial(handlers.correct_tracking, **commands, check_carrier=check_carrier),
+        cancel_order=partial(handlers.cancel_order, **commands),
+        answer_cancel_request=partial(handlers.answer_cancel_request, **commands),
         get_order=partial(handlers.get_order, orders=orders),
         list_orders=partial(handlers.list_orders, orders=orders),
         deadlines=DeadlineScheduler(due_of=partial(domain.deadlines, policy=policy), fire=on_deadline,
@@ -43,8 +56,9 @@ def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers
     """Real adapters; returns the handlers and the background jobs (the deadline watch and its timer)."""
     bucket = resources.buckets[BUCKET]
     store = KvOrderStore(bucket, keep_processed=settings.keep_processed)
+    carriers = loader.load(CARRIERS, CarrierRegistry(CARRIERS), allow=settings.runtime.plugins_allow)
     built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy(),
-                  deadline_clock=resources.stream_clock)
+                  deadline_clock=resources.stream_clock, check_carrier=carriers.check)
     if resources.metrics is not None:
         built.deadlines.on_fired = resources.metrics.deadline
     watch = partial(watch_states, bucket, store.decode_state, built.deadlines)

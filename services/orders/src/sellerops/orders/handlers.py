@@ -4,25 +4,36 @@ from datetime import UTC, datetime
 from functools import partial
 from uuid import uuid4
 
-from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced
-from sellerops.contracts.orders import ConfirmShipment, GetOrder, ListOrders, OrderList, OrderView
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
+from sellerops.contracts.orders import (
+    AnswerCancelRequest, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListOrders, OrderList, OrderView,
+)
 from sellerops.contracts.requests import RequestError
 from sellerops.orders import domain
 from sellerops.orders.ports import Clock, OrderStore, Publisher
+from sellerops.runtime.state import Decide
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
-async def on_order_placed(evt: OrderPlaced, *, orders: OrderStore, publish: Publisher) -> None:
-    applied = await orders.apply(evt.seller, evt.order_id, str(evt.event_id),
-                                 partial(domain.record_placement, placed=evt))
+async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher) -> None:
+    applied = await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide)
     await publish(applied.events)
+
+
+async def on_order_placed(evt: OrderPlaced, *, orders: OrderStore, publish: Publisher) -> None:
+    await _on_fact(evt, partial(domain.record_placement, placed=evt), orders=orders, publish=publish)
 
 
 async def on_payment_authorized(evt: OrderPaymentAuthorized, *, orders: OrderStore, publish: Publisher) -> None:
-    applied = await orders.apply(evt.seller, evt.order_id, str(evt.event_id),
-                                 partial(domain.authorize_payment, paid=evt))
-    await publish(applied.events)
+    await _on_fact(evt, partial(domain.authorize_payment, paid=evt), orders=orders, publish=publish)
+
+
+async def on_buyer_cancel_requested(evt: OrderBuyerCancelRequested, *, orders: OrderStore, publish: Publisher,
+                                    policy: domain.Policy) -> None:
+    await _on_fact(evt, partial(domain.buyer_cancel_requested, request=evt, policy=policy),
+                   orders=orders, publish=publish)
 
 
 async def on_deadline(key: str, kind: str, due: datetime, *, orders: OrderStore, publish: Publisher,
@@ -33,19 +44,47 @@ async def on_deadline(key: str, kind: str, due: datetime, *, orders: OrderStore,
     await publish(applied.events)
 
 
-async def confirm_shipment(
-    seller: str, request: ConfirmShipment, *, orders: OrderStore, publish: Publisher, clock: Clock
-) -> OrderView:
-    request_id = request.request_id or str(uuid4())
-    decide = partial(domain.confirm_shipment, request=request, request_id=request_id, now=clock.now())
+async def _command(seller: str, order_id: str, request_id: str | None, decide, *,  # noqa: ANN001
+                   orders: OrderStore, publish: Publisher) -> OrderView:
+    """A seller's command: apply at most once per request id, answer with the order or a clear refusal."""
     try:
-        applied = await orders.apply(seller, request.order_id, request_id, decide)
+        applied = await orders.apply(seller, order_id, request_id or str(uuid4()), decide)
     except domain.NotFound as exc:
         raise RequestError("not_found", str(exc), "$.order_id") from exc
     except domain.Refused as exc:
         raise RequestError("refused", str(exc), exc.field) from exc
     await publish(applied.events)
     return domain.view(applied.state)
+
+
+async def confirm_shipment(seller: str, request: ConfirmShipment, *, orders: OrderStore, publish: Publisher,
+                           clock: Clock, check_carrier: domain.CarrierCheck | None = None) -> OrderView:
+    request_id = request.request_id or str(uuid4())
+    decide = partial(domain.confirm_shipment, request=request, request_id=request_id, now=clock.now(),
+                     check_carrier=check_carrier)
+    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
+
+
+async def correct_tracking(seller: str, request: CorrectTracking, *, orders: OrderStore, publish: Publisher,
+                           clock: Clock, check_carrier: domain.CarrierCheck | None = None) -> OrderView:
+    request_id = request.request_id or str(uuid4())
+    decide = partial(domain.correct_tracking, request=request, request_id=request_id, now=clock.now(),
+                     check_carrier=check_carrier)
+    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
+
+
+async def cancel_order(seller: str, request: CancelOrder, *, orders: OrderStore, publish: Publisher,
+                       clock: Clock) -> OrderView:
+    request_id = request.request_id or str(uuid4())
+    decide = partial(domain.seller_cancel, request=request, request_id=request_id, now=clock.now())
+    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
+
+
+async def answer_cancel_request(seller: str, request: AnswerCancelRequest, *, orders: OrderStore,
+                                publish: Publisher, clock: Clock) -> OrderView:
+    request_id = request.request_id or str(uuid4())
+    decide = partial(domain.answer_cancel_request, request=request, request_id=request_id, now=clock.now())
+    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
 
 
 async def get_order(seller: str, query: GetOrder, *, orders: OrderStore) -> OrderView:

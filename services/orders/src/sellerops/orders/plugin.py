@@ -12,7 +12,8 @@ from rich.table import Table
 from sellerops.cli.common import NatsUrlOption, console, fail, run_async, settings_with, with_nats
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.orders import (
-    ConfirmShipment, GetOrder, ListOrders, OrderList, OrderStatus, OrderView, PackageDetail, PackageItem,
+    AnswerCancelRequest, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListOrders, OrderList, OrderStatus,
+    OrderView, PackageDetail, PackageItem, SellerCancelReason,
 )
 from sellerops.plugins.spec import Registry, ServicePlugin
 from sellerops.runtime.requests import RequestFailed, call
@@ -47,6 +48,10 @@ def _print_order(order: OrderView) -> None:
                   f"{order.fulfillment_channel.value if order.fulfillment_channel else ''}  purchased {order.purchased_at}")
     if order.ship_window:
         console.print(f"ship by {order.ship_window.latest}" + ("  [red]shipped late[/red]" if order.late_shipment else ""))
+    if order.cancel_request:
+        console.print(f"[yellow]buyer asks to cancel[/yellow] ({order.cancel_request}): sellerops orders answer-cancel")
+    if order.canceled_by:
+        console.print(f"canceled by {order.canceled_by.value}: {order.cancel_reason}")
     lines = Table("item", "sku", "ordered", "shipped", "price")
     for line in order.lines:
         lines.add_row(line.order_item_id, line.sku, str(line.quantity_ordered), str(line.quantity_shipped),
@@ -108,6 +113,51 @@ def confirm_shipment(
                             carrier_name=carrier_name, ship_method=ship_method)
     request = ConfirmShipment(order_id=order_id, package=package, request_id=str(uuid.uuid4()))
     _print_order(_ask(nats_url, seller, "confirm_shipment", request, OrderView))
+
+
+@cli.command("correct-tracking")
+def correct_tracking(
+    seller: str, order_id: str,
+    package: int = typer.Option(1, "--package", help="package number (1 = the first confirmed)"),
+    carrier: str = typer.Option(..., "--carrier"), tracking: str = typer.Option(..., "--tracking"),
+    carrier_name: str = typer.Option(None, "--carrier-name"), nats_url: str = NatsUrlOption,
+) -> None:
+    """Correct the carrier or tracking number of a confirmed package."""
+    request = CorrectTracking(order_id=order_id, package_number=package, carrier_code=carrier, tracking_number=tracking,
+                              carrier_name=carrier_name, request_id=str(uuid.uuid4()))
+    _print_order(_ask(nats_url, seller, "correct_tracking", request, OrderView))
+
+
+@cli.command()
+def cancel(
+    seller: str, order_id: str,
+    reason: SellerCancelReason = typer.Option(..., "--reason", help="Seller Central cancel reason"),
+    nats_url: str = NatsUrlOption,
+) -> None:
+    """Cancel an unshipped order (counts against the seller unless it answers a buyer's request)."""
+    request = CancelOrder(order_id=order_id, reason=reason, request_id=str(uuid.uuid4()))
+    _print_order(_ask(nats_url, seller, "cancel_order", request, OrderView))
+
+
+@cli.command("answer-cancel")
+def answer_cancel(
+    seller: str, order_id: str,
+    approve: bool = typer.Option(..., "--approve/--decline", help="approve or decline the buyer's request"),
+    nats_url: str = NatsUrlOption,
+) -> None:
+    """Approve or decline a buyer's cancellation request."""
+    request = AnswerCancelRequest(order_id=order_id, approve=approve, request_id=str(uuid.uuid4()))
+    _print_order(_ask(nats_url, seller, "answer_cancel_request", request, OrderView))
+
+
+@cli.command()
+def history(seller: str, order_id: str, nats_url: str = NatsUrlOption) -> None:
+    """An order's timeline: every event it went through."""
+    order = _ask(nats_url, seller, "get_order", GetOrder(order_id=order_id), OrderView)
+    table = Table("at", "event", "details")
+    for entry in order.history:
+        table.add_row(entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.type, entry.summary)
+    console.print(table)
 
 
 def _print_json(value) -> None:  # noqa: ANN001

@@ -3,10 +3,11 @@
 These tables drive both the running service and its AsyncAPI document.
 """
 
-from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced
+from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
-    ConfirmShipment, GetOrder, ListOrders, OrderCanceled, OrderList, OrderRecorded, OrderReleased, OrderShipped,
-    OrderView,
+    AnswerCancelRequest, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListOrders, OrderCanceled,
+    OrderCancelRequestDeclined, OrderCancelRequested, OrderList, OrderRecorded, OrderReleased, OrderShipByAtRisk,
+    OrderShipByMissed, OrderShipped, OrderTrackingCorrected, OrderView,
 )
 from sellerops.orders.bootstrap import Handlers
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
@@ -15,15 +16,23 @@ MARKET_ORDERS = ConsumerSpec(durable="orders-market-order", source="market", ent
 CONSUMERS = (MARKET_ORDERS,)
 
 ROUTES = {
-    MARKET_ORDERS: {OrderPlaced: "on_order_placed", OrderPaymentAuthorized: "on_payment_authorized"},
+    MARKET_ORDERS: {OrderPlaced: "on_order_placed", OrderPaymentAuthorized: "on_payment_authorized",
+                    OrderBuyerCancelRequested: "on_buyer_cancel_requested"},
 }
 ENDPOINTS = (
     EndpointSpec("confirm_shipment", ConfirmShipment, OrderView, "confirm_shipment",
                  "confirm one shipped package of a seller-fulfilled order"),
-    EndpointSpec("get_order", GetOrder, OrderView, "get_order", "one order with its lines and packages"),
+    EndpointSpec("correct_tracking", CorrectTracking, OrderView, "correct_tracking",
+                 "correct the carrier or tracking number of a confirmed package"),
+    EndpointSpec("cancel_order", CancelOrder, OrderView, "cancel_order",
+                 "cancel an unshipped order with a reason code (counts unless it answers a buyer's request)"),
+    EndpointSpec("answer_cancel_request", AnswerCancelRequest, OrderView, "answer_cancel_request",
+                 "approve or decline a buyer's cancellation request"),
+    EndpointSpec("get_order", GetOrder, OrderView, "get_order", "one order with its lines, packages and history"),
     EndpointSpec("list_orders", ListOrders, OrderList, "list_orders", "a seller's orders, newest first"),
 )
-PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderCanceled)
+PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderTrackingCorrected, OrderCanceled, OrderCancelRequested,
+             OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed)
 
 
 def wiring(h: Handlers, background: list | None = None) -> Wiring:
