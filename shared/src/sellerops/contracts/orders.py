@@ -243,7 +243,20 @@ class HistoryEntry(SchemaStruct, frozen=True, kw_only=True):
 
 
 class ListOrders(SchemaStruct, frozen=True, kw_only=True):
+    """Newest first; filters combine. `cursor` is the `next_cursor` of the previous page."""
+
     status: OrderStatus | None = None
+    purchased_from: datetime | None = None
+    purchased_to: datetime | None = None
+    ship_by_to: datetime | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 100
+    cursor: str | None = None
+
+
+class ListAtRisk(SchemaStruct, frozen=True, kw_only=True):
+    """Unshipped seller-fulfilled orders whose latest ship date is within `within_hours` (or past)."""
+
+    within_hours: Annotated[float, msgspec.Meta(ge=0)] = 24.0
     limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 100
 
 
@@ -273,3 +286,17 @@ class OrderView(SchemaStruct, frozen=True, kw_only=True):
 class OrderList(SchemaStruct, frozen=True, kw_only=True):
     orders: list[OrderView]
     truncated: bool = False
+    next_cursor: str | None = None
+
+
+class AtRiskOrder(SchemaStruct, frozen=True, kw_only=True):
+    order_id: str
+    status: OrderStatus
+    latest_ship_date: datetime
+    hours_left: float
+    units_unshipped: int
+
+
+class AtRiskList(SchemaStruct, frozen=True, kw_only=True):
+    orders: list[AtRiskOrder]
+    as_of: datetime

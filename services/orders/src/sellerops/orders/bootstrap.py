@@ -27,6 +27,7 @@ class Handlers:
     answer_cancel_request: Any
     get_order: Any
     list_orders: Any
+    list_at_risk: Any
     deadlines: DeadlineScheduler
 
 
@@ -47,6 +48,7 @@ def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domai
         answer_cancel_request=partial(handlers.answer_cancel_request, **commands),
         get_order=partial(handlers.get_order, orders=orders),
         list_orders=partial(handlers.list_orders, orders=orders),
+        list_at_risk=partial(handlers.list_at_risk, orders=orders, clock=clock),
         deadlines=DeadlineScheduler(due_of=partial(domain.deadlines, policy=policy), fire=on_deadline,
                                     clock=deadline_clock or clock),
     )

@@ -1,20 +1,19 @@
 """Use cases as short recipes: (seen? load, decide, save) in one store call, then publish."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from uuid import uuid4
 
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
-    AnswerCancelRequest, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListOrders, OrderList, OrderView,
+    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders,
+    OrderList, OrderView,
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.orders import domain
 from sellerops.orders.ports import Clock, OrderStore, Publisher
 from sellerops.runtime.state import Decide
-
-EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher) -> None:
@@ -95,7 +94,14 @@ async def get_order(seller: str, query: GetOrder, *, orders: OrderStore) -> Orde
 
 
 async def list_orders(seller: str, query: ListOrders, *, orders: OrderStore) -> OrderList:
-    found = [o async for o in orders.scan(seller) if o.status is not None
-             and (query.status is None or o.status is query.status)]
-    found.sort(key=lambda o: o.purchased_at or EPOCH, reverse=True)  # newest first
-    return OrderList(orders=[domain.view(o) for o in found[: query.limit]], truncated=len(found) > query.limit)
+    try:
+        shown, next_cursor = domain.page([o async for o in orders.scan(seller)], query)
+    except domain.Refused as exc:
+        raise RequestError("invalid", str(exc), exc.field) from exc
+    return OrderList(orders=[domain.view(o) for o in shown], truncated=next_cursor is not None,
+                     next_cursor=next_cursor)
+
+
+async def list_at_risk(seller: str, query: ListAtRisk, *, orders: OrderStore, clock: Clock) -> AtRiskList:
+    now = clock.now()
+    return AtRiskList(orders=domain.at_risk([o async for o in orders.scan(seller)], query, now), as_of=now)

@@ -2,7 +2,7 @@
 
 import sys
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import msgspec
 import typer
@@ -12,7 +12,7 @@ from rich.table import Table
 from sellerops.cli.common import NatsUrlOption, console, fail, run_async, settings_with, with_nats
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.orders import (
-    AnswerCancelRequest, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListOrders, OrderList, OrderStatus,
+    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderList, OrderStatus,
     OrderView, PackageDetail, PackageItem, SellerCancelReason,
 )
 from sellerops.plugins.spec import Registry, ServicePlugin
@@ -72,14 +72,20 @@ def get(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_json: bool
 def list_(
     seller: str, nats_url: str = NatsUrlOption,
     status: str = typer.Option(None, "--status", help="e.g. unshipped, pending, shipped, partially-shipped"),
-    limit: int = typer.Option(100, "--limit"), as_json: bool = typer.Option(False, "--json"),
+    purchased_from: datetime = typer.Option(None, "--from", help="purchased at or after (ISO date or date-time, UTC)"),
+    purchased_to: datetime = typer.Option(None, "--to", help="purchased before"),
+    ship_by: datetime = typer.Option(None, "--ship-by", help="latest ship date at or before"),
+    limit: int = typer.Option(100, "--limit"), cursor: str = typer.Option(None, "--cursor", help="next page"),
+    as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """A seller's orders, newest first, optionally of one status."""
+    """A seller's orders, newest first, filtered by status, purchase date or ship-by date; a page at a time."""
     try:
         wanted = OrderStatus.parse(status) if status else None
     except ValueError as exc:
         fail(str(exc), code=2)
-    result = _ask(nats_url, seller, "list_orders", ListOrders(status=wanted, limit=limit), OrderList)
+    query = ListOrders(status=wanted, purchased_from=_utc(purchased_from), purchased_to=_utc(purchased_to),
+                       ship_by_to=_utc(ship_by), limit=limit, cursor=cursor)
+    result = _ask(nats_url, seller, "list_orders", query, OrderList)
     if as_json:
         _print_json(result)
         return
@@ -89,7 +95,30 @@ def list_(
                       str(o.purchased_at), str(o.ship_window.latest) if o.ship_window else "",
                       str(sum(line.quantity_ordered for line in o.lines)))
     console.print(table)
-    console.print(f"{len(result.orders)} orders" + (" (more exist: raise --limit)" if result.truncated else ""))
+    console.print(f"{len(result.orders)} orders" + (f" (next page: --cursor '{result.next_cursor}')"
+                                                     if result.next_cursor else ""))
+
+
+@cli.command("at-risk")
+def at_risk(
+    seller: str, within_hours: float = typer.Option(24.0, "--within-hours"), nats_url: str = NatsUrlOption,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Unshipped orders due to ship within the horizon or already late, soonest first."""
+    result = _ask(nats_url, seller, "list_at_risk", ListAtRisk(within_hours=within_hours), AtRiskList)
+    if as_json:
+        _print_json(result)
+        return
+    table = Table("order", "status", "ship by", "hours left", "units")
+    for o in result.orders:
+        left = f"[red]{o.hours_left}[/red]" if o.hours_left < 0 else str(o.hours_left)
+        table.add_row(o.order_id, o.status.value, o.latest_ship_date.strftime("%Y-%m-%d %H:%M"), left,
+                      str(o.units_unshipped))
+    console.print(table)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 @cli.command("confirm-shipment")

@@ -5,7 +5,7 @@ These tables drive both the running service and its AsyncAPI document.
 
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
-    AnswerCancelRequest, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListOrders, OrderCanceled,
+    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderCanceled,
     OrderCancelRequestDeclined, OrderCancelRequested, OrderList, OrderRecorded, OrderReleased, OrderShipByAtRisk,
     OrderShipByMissed, OrderShipped, OrderTrackingCorrected, OrderView,
 )
@@ -29,7 +29,10 @@ ENDPOINTS = (
     EndpointSpec("answer_cancel_request", AnswerCancelRequest, OrderView, "answer_cancel_request",
                  "approve or decline a buyer's cancellation request"),
     EndpointSpec("get_order", GetOrder, OrderView, "get_order", "one order with its lines, packages and history"),
-    EndpointSpec("list_orders", ListOrders, OrderList, "list_orders", "a seller's orders, newest first"),
+    EndpointSpec("list_orders", ListOrders, OrderList, "list_orders",
+                 "a seller's orders, newest first, by status, purchase date or ship-by date, a page at a time"),
+    EndpointSpec("list_at_risk", ListAtRisk, AtRiskList, "list_at_risk",
+                 "unshipped orders due to ship soon or already late, soonest first"),
 )
 PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderTrackingCorrected, OrderCanceled, OrderCancelRequested,
              OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed)
