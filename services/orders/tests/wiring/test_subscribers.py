@@ -96,7 +96,7 @@ def test_the_wiring_serves_every_order_endpoint_with_its_handler(make):
 
     wiring = subscribers.wiring(handlers)
 
-    verbs = ["confirm_shipment", "correct_tracking", "cancel_order", "answer_cancel_request", "get_order",
+    verbs = ["confirm_shipment", "correct_tracking", "cancel_order", "answer_cancel_request", "refund_order", "get_order",
              "list_orders", "list_at_risk"]
     assert [e.verb for e in wiring.endpoints] == verbs
     assert [e.handler for e in wiring.endpoints] == [getattr(handlers, verb) for verb in verbs]

@@ -194,6 +194,44 @@ class OrderTrackingCorrected(_OrderEvent, frozen=True, kw_only=True, tag="orders
     carrier_name: str | None = None
 
 
+class RefundReason(str, Enum):
+    """Seller Central refund reasons (payment-adjustment feed AdjustmentReason values)."""
+
+    NO_INVENTORY = "NoInventory"
+    CUSTOMER_RETURN = "CustomerReturn"
+    GENERAL_ADJUSTMENT = "GeneralAdjustment"
+    COULD_NOT_SHIP = "CouldNotShip"
+    DIFFERENT_ITEM = "DifferentItem"
+    ABANDONED = "Abandoned"
+    CUSTOMER_CANCEL = "CustomerCancel"
+    PRICE_ERROR = "PriceError"
+    PRODUCT_OUT_OF_STOCK = "ProductOutofStock"
+    CUSTOMER_ADDRESS_INCORRECT = "CustomerAddressIncorrect"
+    EXCHANGE = "Exchange"
+    OTHER = "Other"
+    CARRIER_CREDIT_DECISION = "CarrierCreditDecision"
+    RISK_ASSESSMENT_INFORMATION_NOT_VALID = "RiskAssessmentInformationNotValid"
+    CARRIER_COVERAGE_FAILURE = "CarrierCoverageFailure"
+    TRANSACTION_RECORD = "TransactionRecord"
+
+
+class RefundLine(SchemaStruct, frozen=True):
+    order_item_id: Id
+    amount: Money
+
+
+class OrderRefunded(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_refunded.v1"):
+    """Money was returned to the buyer for some items of an order (the one record of money returned)."""
+
+    fact: ClassVar[str] = "refunded"
+
+    refund_id: str
+    lines: list[RefundLine]
+    total: Money
+    reason: RefundReason
+    fully_refunded: bool
+
+
 # ---- requests (request-reply, served by the orders service) ----
 
 
@@ -221,6 +259,15 @@ class CancelOrder(SchemaStruct, frozen=True, kw_only=True):
 class AnswerCancelRequest(SchemaStruct, frozen=True, kw_only=True):
     order_id: Id
     approve: bool
+    request_id: Id | None = None
+
+
+class RefundOrder(SchemaStruct, frozen=True, kw_only=True):
+    """Refund some or all of what was paid per item; `request_id` is the refund's id (retry-safe)."""
+
+    order_id: Id
+    lines: Annotated[list[RefundLine], msgspec.Meta(min_length=1)]
+    reason: RefundReason
     request_id: Id | None = None
 
 
@@ -279,6 +326,7 @@ class OrderView(SchemaStruct, frozen=True, kw_only=True):
     cancel_request: str | None = None
     canceled_by: CanceledBy | None = None
     cancel_reason: str | None = None
+    refunded: list[RefundLine] = []
     history: list[HistoryEntry] = []
     updated_at: datetime | None = None
 

@@ -25,6 +25,7 @@ class Handlers:
     correct_tracking: Any
     cancel_order: Any
     answer_cancel_request: Any
+    refund_order: Any
     get_order: Any
     list_orders: Any
     list_at_risk: Any
@@ -46,6 +47,7 @@ def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domai
         correct_tracking=partial(handlers.correct_tracking, **commands, check_carrier=check_carrier),
         cancel_order=partial(handlers.cancel_order, **commands),
         answer_cancel_request=partial(handlers.answer_cancel_request, **commands),
+        refund_order=partial(handlers.refund_order, **commands),
         get_order=partial(handlers.get_order, orders=orders),
         list_orders=partial(handlers.list_orders, orders=orders),
         list_at_risk=partial(handlers.list_at_risk, orders=orders, clock=clock),

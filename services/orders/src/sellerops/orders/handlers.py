@@ -8,7 +8,7 @@ from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
     AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders,
-    OrderList, OrderView,
+    OrderList, OrderView, RefundOrder,
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.orders import domain
@@ -83,6 +83,13 @@ async def answer_cancel_request(seller: str, request: AnswerCancelRequest, *, or
                                 publish: Publisher, clock: Clock) -> OrderView:
     request_id = request.request_id or str(uuid4())
     decide = partial(domain.answer_cancel_request, request=request, request_id=request_id, now=clock.now())
+    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
+
+
+async def refund_order(seller: str, request: RefundOrder, *, orders: OrderStore, publish: Publisher,
+                       clock: Clock) -> OrderView:
+    request_id = request.request_id or str(uuid4())
+    decide = partial(domain.refund, request=request, request_id=request_id, now=clock.now())
     return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
 
 

@@ -3,6 +3,7 @@
 import sys
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import msgspec
 import typer
@@ -11,9 +12,10 @@ from rich.table import Table
 
 from sellerops.cli.common import NatsUrlOption, console, fail, run_async, settings_with, with_nats
 from sellerops.contracts.catalog import encode
+from sellerops.contracts.market import Money
 from sellerops.contracts.orders import (
     AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderList, OrderStatus,
-    OrderView, PackageDetail, PackageItem, SellerCancelReason,
+    OrderView, PackageDetail, PackageItem, RefundLine, RefundOrder, RefundReason, SellerCancelReason,
 )
 from sellerops.plugins.spec import Registry, ServicePlugin
 from sellerops.runtime.requests import RequestFailed, call
@@ -177,6 +179,25 @@ def answer_cancel(
     """Approve or decline a buyer's cancellation request."""
     request = AnswerCancelRequest(order_id=order_id, approve=approve, request_id=str(uuid.uuid4()))
     _print_order(_ask(nats_url, seller, "answer_cancel_request", request, OrderView))
+
+
+@cli.command()
+def refund(
+    seller: str, order_id: str,
+    line: list[str] = typer.Option(..., "--line", help="ORDER_ITEM_ID:AMOUNT:CURRENCY, repeat per item"),
+    reason: RefundReason = typer.Option(..., "--reason"), nats_url: str = NatsUrlOption,
+) -> None:
+    """Refund some or all of what was paid for items of an order."""
+    try:
+        lines = [RefundLine(item, Money(Decimal(amount), currency))
+                 for item, amount, currency in (entry.rsplit(":", 2) for entry in line)]
+    except (ValueError, ArithmeticError) as exc:
+        fail(f"bad --line: {exc} (lines are ORDER_ITEM_ID:AMOUNT:CURRENCY, e.g. 41234567890123:5.00:USD)", code=2)
+    request = RefundOrder(order_id=order_id, lines=lines, reason=reason, request_id=str(uuid.uuid4()))
+    order = _ask(nats_url, seller, "refund_order", request, OrderView)
+    _print_order(order)
+    console.print("refunded so far: " + ", ".join(f"{r.order_item_id} {r.amount.amount} {r.amount.currency}"
+                                                  for r in order.refunded))
 
 
 @cli.command()

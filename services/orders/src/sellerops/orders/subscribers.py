@@ -7,7 +7,7 @@ from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAu
 from sellerops.contracts.orders import (
     AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderCanceled,
     OrderCancelRequestDeclined, OrderCancelRequested, OrderList, OrderRecorded, OrderReleased, OrderShipByAtRisk,
-    OrderShipByMissed, OrderShipped, OrderTrackingCorrected, OrderView,
+    OrderRefunded, OrderShipByMissed, OrderShipped, OrderTrackingCorrected, OrderView, RefundOrder,
 )
 from sellerops.orders.bootstrap import Handlers
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
@@ -28,6 +28,8 @@ ENDPOINTS = (
                  "cancel an unshipped order with a reason code (counts unless it answers a buyer's request)"),
     EndpointSpec("answer_cancel_request", AnswerCancelRequest, OrderView, "answer_cancel_request",
                  "approve or decline a buyer's cancellation request"),
+    EndpointSpec("refund_order", RefundOrder, OrderView, "refund_order",
+                 "refund some or all of what was paid, per item, with a reason code"),
     EndpointSpec("get_order", GetOrder, OrderView, "get_order", "one order with its lines, packages and history"),
     EndpointSpec("list_orders", ListOrders, OrderList, "list_orders",
                  "a seller's orders, newest first, by status, purchase date or ship-by date, a page at a time"),
@@ -35,7 +37,7 @@ ENDPOINTS = (
                  "unshipped orders due to ship soon or already late, soonest first"),
 )
 PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderTrackingCorrected, OrderCanceled, OrderCancelRequested,
-             OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed)
+             OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed, OrderRefunded)
 
 
 def wiring(h: Handlers, background: list | None = None) -> Wiring:

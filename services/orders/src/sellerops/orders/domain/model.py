@@ -8,7 +8,9 @@ import msgspec
 
 from sellerops.contracts.envelope import Event, envelope_from
 from sellerops.contracts.market import FulfillmentChannel, OrderType, Window
-from sellerops.contracts.orders import CanceledBy, HistoryEntry, OrderLine, OrderStatus, OrderView, PackageDetail
+from sellerops.contracts.orders import (
+    CanceledBy, HistoryEntry, OrderLine, OrderStatus, OrderView, PackageDetail, RefundLine,
+)
 
 OPEN = (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY, OrderStatus.UNSHIPPED)
 SHIPPABLE = (OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED)
@@ -52,6 +54,7 @@ class Order(msgspec.Struct, frozen=True, kw_only=True):
     cancel_request: str | None = None  # the buyer's reason while a request waits for the seller
     canceled_by: CanceledBy | None = None
     cancel_reason: str | None = None
+    refunded: list[RefundLine] = []  # per item, the total refunded so far
     alerts: list[str] = []  # deadlines already acted on (each fires once)
     history: list[HistoryEntry] = []
     updated_at: datetime | None = None
