@@ -107,3 +107,15 @@ async def test_a_dead_letter_replayed_after_the_fix_is_handled_and_leaves_the_de
 
 async def _async(value):
     return value
+
+
+def test_the_embedded_server_can_fsync_every_write_before_acknowledging_it(tmp_path):
+    import json
+    import urllib.request
+
+    from sellerops.runtime.embedded import EmbeddedNats
+
+    with EmbeddedNats(tmp_path / "nats", sync_always=True) as server:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.monitor_port}/varz", timeout=2) as reply:
+            varz = json.loads(reply.read())
+    assert varz["jetstream"]["config"]["sync_always"] is True

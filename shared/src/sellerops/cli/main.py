@@ -15,13 +15,16 @@ def up(
     data_dir: Path = typer.Option(None, "--data-dir", help="where the embedded NATS keeps its data (default: per-user data folder)"),
     nats_url: str = typer.Option(None, "--nats-url", help="use this NATS server or cluster instead of starting one"),
     port: int = typer.Option(4222, "--port", help="port of the embedded NATS on 127.0.0.1"),
+    sync_always: bool = typer.Option(False, "--sync-always",
+                                     help="fsync every write before acknowledging it (survives power loss; slower)"),
 ) -> None:
     """Start NATS (unless --nats-url) and every installed service, supervised, until Ctrl-C."""
     from sellerops.cli.up import run_up
 
     settings = settings_with(nats_url)
     configure_logging(settings.log_level, settings.log_format)
-    run_up(settings, data_dir=data_dir or settings.data_dir, external_url=nats_url, port=port)
+    run_up(settings, data_dir=data_dir or settings.data_dir, external_url=nats_url, port=port,
+           sync_always=sync_always)
 
 
 def run(

@@ -25,14 +25,15 @@ def _print_ready(supervisor: Supervisor, data_dir: Path | None) -> None:
     console.print("Try: sellerops status   |   sellerops events tail   |   Ctrl-C stops everything")
 
 
-def run_up(settings: RuntimeSettings, *, data_dir: Path, external_url: str | None, port: int) -> None:
+def run_up(settings: RuntimeSettings, *, data_dir: Path, external_url: str | None, port: int,
+           sync_always: bool = False) -> None:
     names = services(settings).names()
     if not names:
         fail("no services installed (entry-point group sellerops.services is empty)")
     server = None
     if external_url is None:
         try:
-            server = EmbeddedNats(Path(data_dir) / "nats", port=port).start()
+            server = EmbeddedNats(Path(data_dir) / "nats", port=port, sync_always=sync_always).start()
         except (RuntimeError, TimeoutError, NatsServerNotFound) as exc:
             fail(f"cannot start the embedded NATS: {exc}")
         url = server.url

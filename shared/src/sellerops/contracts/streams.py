@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sellerops.contracts.subjects import stream_subjects
 
-SOURCES = ("market", "orders")
+SOURCES = ("market", "orders", "fulfillment")
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,8 @@ class EmbeddedNats:
     """One nats-server process, JetStream on, bound to 127.0.0.1, its store in `data_dir`."""
 
     def __init__(self, data_dir: Path, *, port: int | None = None, host: str = "127.0.0.1",
-                 log_file: Path | None = None) -> None:
+                 log_file: Path | None = None, sync_always: bool = False) -> None:
+        self.sync_always = sync_always
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port or free_port(host)
@@ -70,7 +71,11 @@ class EmbeddedNats:
         return (
             f'server_name: sellerops_{self.port}\nlisten: "{self.host}:{self.port}"\n'
             f'http: "{self.host}:{self.monitor_port}"\n'
-            f'jetstream {{\n  store_dir: "{store}"\n}}\n'
+            f'jetstream {{\n  store_dir: "{store}"\n'
+            # fsync before every acknowledgement: survives an OS crash or power loss, at a cost in
+            # throughput (measured here: 0.43x sequential, 0.15x pipelined publishing)
+            + ("  sync_interval: always\n" if self.sync_always else "")
+            + "}\n"
         )
 
     def start(self, timeout: float = 15.0) -> "EmbeddedNats":
