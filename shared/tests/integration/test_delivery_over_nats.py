@@ -57,7 +57,7 @@ async def test_a_handler_that_keeps_failing_ends_in_the_dead_letter_stream_while
     letter = dead[0]
     assert letter.subject == f"deadletter.probe.market.{seller}.order.placed"
     assert letter.headers[SERVICE] == "probe"
-    assert letter.headers[DELIVERIES] == "3"
+    assert int(letter.headers[DELIVERIES]) >= 3, "given up after max_deliver (an ack-wait redelivery may add one)"
     assert letter.headers[ORIGINAL_SUBJECT] == f"market.{seller}.order.placed"
     assert "ValueError: cannot handle order bad-1" in letter.headers[REASON]
     assert letter.headers["Sellerops-Type"] == "market.order_placed.v1", "original headers are kept"
@@ -96,7 +96,7 @@ async def test_a_dead_letter_replayed_after_the_fix_is_handled_and_leaves_the_de
         await JetStreamPublisher(js)([placed(seller, "flaky")])
         await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable))
     [letter] = await dead_letters.list_dead_letters(js, service="probe")
-    assert letter.original_subject == f"market.{seller}.order.placed" and letter.deliveries == 3
+    assert letter.original_subject == f"market.{seller}.order.placed" and letter.deliveries >= 3
 
     async with running(probe_host(nats_url, handled, poison="none").app()):  # the fixed release
         await dead_letters.replay(js, letter.sequence)
