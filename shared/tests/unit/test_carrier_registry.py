@@ -9,6 +9,11 @@ from sellerops.plugins.carriers import OTHER, Carrier, CarrierRegistry, normaliz
 from sellerops.plugins.spec import CARRIERS
 
 
+def reason_of(refusal):
+    """The reason of a (field, reason) refusal, or None when accepted."""
+    return None if refusal is None else refusal[1]
+
+
 def acme_format(number: str) -> str | None:
     return None if re.fullmatch(r"AC\d{4}", number) else "expected AC and 4 digits"
 
@@ -46,20 +51,20 @@ def test_normalizing_removes_spaces_and_dashes_and_upper_cases():
 
 
 def test_check_accepts_a_number_the_carrier_accepts_once_normalized(registry):
-    assert registry.check("acme", " ac-12 34 ") is None
+    assert reason_of(registry.check("acme", " ac-12 34 ")) is None
 
 
 def test_check_refuses_with_the_carrier_name_the_number_as_typed_and_the_carriers_reason(registry):
-    assert registry.check("Acme", "ac 123") == (
+    assert reason_of(registry.check("Acme", "ac 123")) == (
         "'ac 123' is not a valid Acme Parcels tracking number: expected AC and 4 digits")
 
 
 def test_check_refuses_an_empty_tracking_number(registry):
-    assert registry.check("Acme", " - ") == "the tracking number is empty"
+    assert reason_of(registry.check("Acme", " - ")) == "the tracking number is empty"
 
 
 def test_an_unknown_code_is_refused_listing_the_known_codes_and_other(registry):
-    assert registry.check("Zip", "AC1234") == "unknown carrier code 'Zip': use one of Acme, Other with a carrier_name"
+    assert reason_of(registry.check("Zip", "AC1234")) == "unknown carrier code 'Zip': use one of Acme, Other with a carrier_name"
 
 
 def test_an_unknown_code_lists_only_the_first_eight_codes_in_registration_order():
@@ -67,24 +72,24 @@ def test_an_unknown_code_lists_only_the_first_eight_codes_in_registration_order(
     for n in range(10):
         registry.add(f"C{n}", fake(f"C{n}"))
 
-    assert registry.check("Zip", "AC1234") == (
+    assert reason_of(registry.check("Zip", "AC1234")) == (
         "unknown carrier code 'Zip': use one of C0, C1, C2, C3, C4, C5, C6, C7, ..., Other with a carrier_name")
 
 
 @pytest.mark.parametrize("carrier_name", [None, "", "   ", "x" * 51])
 def test_other_without_a_carrier_name_of_1_to_50_characters_is_refused(registry, carrier_name):
-    assert registry.check("Other", "ABC123", carrier_name) == (
+    assert reason_of(registry.check("Other", "ABC123", carrier_name)) == (
         "carrier_name (1 to 50 characters) is required when the carrier code is Other")
 
 
 @pytest.mark.parametrize(("tracking", "carrier_name"), [("abc-123", "Acme Couriers"), ("x" * 64, "x" * 50), ("1", "Z")])
 def test_other_with_a_carrier_name_takes_1_to_64_letters_or_digits(registry, tracking, carrier_name):
-    assert registry.check("other", tracking, carrier_name) is None
+    assert reason_of(registry.check("other", tracking, carrier_name)) is None
 
 
 @pytest.mark.parametrize("tracking", ["x" * 65, "AB/123", "ÄB123"])
 def test_other_refuses_a_tracking_number_that_is_not_1_to_64_letters_or_digits(registry, tracking):
-    assert registry.check("Other", tracking, "Acme Couriers").endswith("expected 1 to 64 letters or digits")
+    assert reason_of(registry.check("Other", tracking, "Acme Couriers")).endswith("expected 1 to 64 letters or digits")
 
 
 def test_a_carrier_reusing_a_code_or_alias_of_another_is_refused_naming_it(registry):
@@ -109,4 +114,11 @@ def test_the_installed_built_in_carriers_plugin_loads_into_a_carrier_registry():
     registry = loader.load(CARRIERS, CarrierRegistry(CARRIERS))
 
     assert registry.lookup("ups").code == "UPS"
-    assert registry.check("UPS", "1Z999AA10123456784") is None
+    assert reason_of(registry.check("UPS", "1Z999AA10123456784")) is None
+
+
+def test_a_refusal_names_the_field_at_fault():
+    registry = CarrierRegistry(CARRIERS)
+    assert registry.check("Nope", "1")[0] == "carrier_code"
+    assert registry.check("other", "ABC123")[0] == "carrier_name"
+    assert registry.check("Other", " - ", "Acme Couriers")[0] == "tracking_number"

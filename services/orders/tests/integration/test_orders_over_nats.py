@@ -52,7 +52,8 @@ async def test_a_request_with_a_bad_field_is_answered_with_an_error_naming_the_f
     async with running(create_host(orders_settings(nats_url)).app()):
         reply = await nc.request(f"req.orders.{seller}.confirm_shipment",
                                  b'{"order_id": "1", "package": {"carrier_code": "UPS", "tracking_number": "1Z",'
-                                 b' "ship_date": "2026-13-01", "items": [{"order_item_id": "a", "quantity": 1}]}}')
+                                 b' "ship_date": "2026-13-01", "items": [{"order_item_id": "a", "quantity": 1}]}}',
+                                 timeout=5)
         assert reply.headers["Nats-Service-Error-Code"] == "400"
         assert msgspec.json.decode(reply.data)["field"] == "$.package.ship_date"
 
@@ -141,8 +142,8 @@ async def test_state_and_events_survive_a_restart_of_nats_server(nats_server, se
 
 async def test_the_service_describes_itself_on_the_nats_service_api(nats_url, nc):
     async with running(create_host(orders_settings(nats_url)).app()):
-        info = msgspec.json.decode((await nc.request("$SRV.INFO.sellerops-orders", b"")).data)
-        ping = msgspec.json.decode((await nc.request("$SRV.PING", b"")).data)
+        info = msgspec.json.decode((await nc.request("$SRV.INFO.sellerops-orders", b"", timeout=5)).data)
+        ping = msgspec.json.decode((await nc.request("$SRV.PING", b"", timeout=5)).data)
     assert info["name"] == "sellerops-orders" and info["metadata"]["sellerops.service"] == "orders"
     assert {e["subject"] for e in info["endpoints"]} == {
         f"req.orders.*.{e.verb}" for e in subscribers.ENDPOINTS}

@@ -10,6 +10,11 @@ from sellerops.orders.domain import carriers
 from sellerops.orders.domain.carriers import s10_mod11
 from sellerops.plugins.carriers import CarrierRegistry
 
+
+def reason_of(refusal):
+    """The reason of a (field, reason) refusal, or None when accepted."""
+    return None if refusal is None else refusal[1]
+
 VALID = [
     ("USPS", "9400 1000 0000 0000 0000 06"),
     ("USPS", "9205 5123 4567 8901 2345 61"),
@@ -122,7 +127,7 @@ def name_of(registry: CarrierRegistry, code: str) -> str:
 
 @pytest.mark.parametrize(("code", "number"), VALID)
 def test_a_well_formed_number_with_a_right_check_digit_is_accepted(registry, code, number):
-    assert registry.check(code, number) is None
+    assert reason_of(registry.check(code, number)) is None
 
 
 def test_every_built_in_carrier_has_an_accepted_example():
@@ -131,7 +136,7 @@ def test_every_built_in_carrier_has_an_accepted_example():
 
 @pytest.mark.parametrize(("code", "number", "label"), WRONG_CHECK_DIGIT)
 def test_a_wrong_check_digit_is_refused_naming_the_carrier_and_the_format(registry, code, number, label):
-    assert registry.check(code, number) == (
+    assert reason_of(registry.check(code, number)) == (
         f"{number!r} is not a valid {name_of(registry, code)} tracking number: "
         f"the check digit is wrong for the format {label}; look for a mistyped character"
     )
@@ -139,14 +144,14 @@ def test_a_wrong_check_digit_is_refused_naming_the_carrier_and_the_format(regist
 
 @pytest.mark.parametrize(("code", "number", "label"), WRONG_SHAPE)
 def test_a_wrong_length_or_character_is_refused_listing_the_expected_formats(registry, code, number, label):
-    reason = registry.check(code, number)
+    reason = reason_of(registry.check(code, number))
 
     assert reason.startswith(f"{number!r} is not a valid {name_of(registry, code)} tracking number: expected ")
     assert label in reason
 
 
 def test_a_carrier_with_one_format_names_just_that_format(registry):
-    assert registry.check("Evri", "12345") == "'12345' is not a valid Evri tracking number: expected 16 digits"
+    assert reason_of(registry.check("Evri", "12345")) == "'12345' is not a valid Evri tracking number: expected 16 digits"
 
 
 @pytest.mark.parametrize(("code", "typed"), [
@@ -157,11 +162,11 @@ def test_a_carrier_with_one_format_names_just_that_format(registry):
     ("Amazon Shipping", "tba-1234-5678-9012"),
 ])
 def test_spaces_dashes_and_lower_case_are_ignored(registry, code, typed):
-    assert registry.check(code, typed) is None
+    assert reason_of(registry.check(code, typed)) is None
 
 
 def test_a_usps_number_with_its_barcode_routing_prefix_is_refused_saying_what_to_drop(registry):
-    reason = registry.check("USPS", "420 22153 9400 1000 0000 0000 0000 06")
+    reason = reason_of(registry.check("USPS", "420 22153 9400 1000 0000 0000 0000 06"))
 
     assert reason.endswith(
         "drop the 420 and ZIP code routing prefix read from the barcode: the tracking number is the last 22 digits")
@@ -176,20 +181,20 @@ def test_a_usps_number_with_its_barcode_routing_prefix_is_refused_saying_what_to
 ])
 def test_codes_match_in_any_case_and_spacing_and_by_alias(registry, typed, code):
     assert registry.lookup(typed).code == code
-    assert not registry.check(typed, "x").startswith("unknown carrier code")
+    assert not reason_of(registry.check(typed, "x")).startswith("unknown carrier code")
 
 
 def test_an_unknown_code_lists_the_most_used_codes_and_other(registry):
-    assert registry.check("Fooship", "1Z999AA10123456784") == (
+    assert reason_of(registry.check("Fooship", "1Z999AA10123456784")) == (
         "unknown carrier code 'Fooship': use one of USPS, UPS, FedEx, DHL, Royal Mail, Amazon Shipping, "
         "Canada Post, DPD, ..., Other with a carrier_name"
     )
 
 
 def test_other_needs_a_carrier_name_and_then_takes_any_letters_and_digits(registry):
-    assert registry.check("Other", "ABC-123") == (
+    assert reason_of(registry.check("Other", "ABC-123")) == (
         "carrier_name (1 to 50 characters) is required when the carrier code is Other")
-    assert registry.check("Other", "ABC-123", carrier_name="Acme Couriers") is None
+    assert reason_of(registry.check("Other", "ABC-123", carrier_name="Acme Couriers")) is None
 
 
 def test_every_built_in_carrier_names_the_marketplaces_it_serves(registry):

@@ -70,18 +70,22 @@ class CarrierRegistry(Registry[Carrier]):
         key = _key(code)
         return next((carrier for carrier in self if key in _keys(carrier)), None)
 
-    def check(self, code: str, tracking: str, carrier_name: str | None = None) -> str | None:
-        """None when the package's carrier and tracking number are acceptable, else the reason why not."""
+    def check(self, code: str, tracking: str, carrier_name: str | None = None) -> tuple[str, str] | None:
+        """None when the package's carrier and tracking number are acceptable, else (the field at fault:
+        carrier_code, carrier_name or tracking_number; the reason)."""
         carrier = self.lookup(code)
         if carrier is None:
-            return f"unknown carrier code {code!r}: use one of {self._some_codes()}"
+            return "carrier_code", f"unknown carrier code {code!r}: use one of {self._some_codes()}"
         if carrier is OTHER_CARRIER and not 1 <= len((carrier_name or "").strip()) <= CARRIER_NAME_MAX:
-            return f"carrier_name (1 to {CARRIER_NAME_MAX} characters) is required when the carrier code is {OTHER}"
+            return ("carrier_name",
+                    f"carrier_name (1 to {CARRIER_NAME_MAX} characters) is required when the carrier code is {OTHER}")
         number = normalize_tracking(tracking)
         if not number:
-            return "the tracking number is empty"
+            return "tracking_number", "the tracking number is empty"
         reason = carrier.validate(number)
-        return None if reason is None else f"{tracking!r} is not a valid {carrier.name} tracking number: {reason}"
+        if reason is None:
+            return None
+        return "tracking_number", f"{tracking!r} is not a valid {carrier.name} tracking number: {reason}"
 
     def _some_codes(self) -> str:
         codes = [carrier.code for carrier in self if carrier is not OTHER_CARRIER]

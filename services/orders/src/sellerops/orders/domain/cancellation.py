@@ -9,7 +9,7 @@ from sellerops.contracts.orders import (
     AnswerCancelRequest, CanceledBy, CancelOrder, OrderCanceled, OrderCancelRequestDeclined,
     OrderCancelRequested, OrderStatus, SellerCancelReason,
 )
-from sellerops.orders.domain.model import OPEN, Cause, Order, Policy, Refused, envelope, found, recorded
+from sellerops.orders.domain.model import OPEN, Cause, Order, Policy, Refused, envelope, found, recorded, requested
 
 
 def canceled(order: Order, cause: Cause, now: datetime, *, by: CanceledBy, reason: str,
@@ -46,7 +46,7 @@ def seller_cancel(order: Order | None, *, request: CancelOrder, request_id: str,
     order = found(order, request.order_id)
     _check_cancelable(order)
     answers_buyer = request.reason is SellerCancelReason.BUYER_CANCELED and order.cancel_request is not None
-    return canceled(order, Cause(request_id), now, by=CanceledBy.BUYER if answers_buyer else CanceledBy.SELLER,
+    return canceled(order, requested(order, request_id), now, by=CanceledBy.BUYER if answers_buyer else CanceledBy.SELLER,
                     reason=request.reason.value, counts=not answers_buyer)
 
 
@@ -57,9 +57,9 @@ def answer_cancel_request(order: Order | None, *, request: AnswerCancelRequest, 
         raise Refused("no buyer cancellation request is waiting for this order", "$.order_id")
     if request.approve:
         _check_cancelable(order)
-        return canceled(order, Cause(request_id), now, by=CanceledBy.BUYER, reason=order.cancel_request, counts=False)
+        return canceled(order, requested(order, request_id), now, by=CanceledBy.BUYER, reason=order.cancel_request, counts=False)
     event = OrderCancelRequestDeclined(
-        **envelope(Cause(request_id), OrderCancelRequestDeclined.type_tag()), seller=order.seller, occurred_at=now,
+        **envelope(requested(order, request_id), OrderCancelRequestDeclined.type_tag()), seller=order.seller, occurred_at=now,
         order_id=order.order_id, declined_by=CanceledBy.SELLER, reason="declined by the seller",
     )
     return recorded(order, [event], cancel_request=None)

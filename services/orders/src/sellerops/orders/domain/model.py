@@ -71,6 +71,12 @@ class Cause(NamedTuple):
     correlation_id: UUID | None = None
 
 
+def requested(order: Order, request_id: str) -> Cause:
+    """The cause of what a seller's request does: scoped to the seller and order, because request ids
+    come from clients and two sellers may well both send "req-1" (same id = one dropped by dedupe)."""
+    return Cause(f"request/{order.seller}/{order.order_id}/{request_id}")
+
+
 def envelope(cause: Cause, tag: str, index: int = 0) -> dict:
     return envelope_from(cause.id, cause.correlation_id, tag, index)
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import OrderRefunded, OrderStatus, RefundLine, RefundOrder
-from sellerops.orders.domain.model import Cause, Order, Refused, envelope, found, recorded
+from sellerops.orders.domain.model import Order, Refused, envelope, found, recorded, requested
 
 UNPAID = (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY)
 
@@ -40,7 +40,7 @@ def refund(order: Order | None, *, request: RefundOrder, request_id: str, now: d
     refunded = [RefundLine(item, Money(amount, paid[item].currency)) for item, amount in totals.items() if amount]
     currency = request.lines[0].amount.currency
     event = OrderRefunded(
-        **envelope(Cause(request_id), OrderRefunded.type_tag()), seller=order.seller, occurred_at=now,
+        **envelope(requested(order, request_id), OrderRefunded.type_tag()), seller=order.seller, occurred_at=now,
         order_id=order.order_id, refund_id=request_id, lines=request.lines, reason=request.reason,
         total=Money(sum(asked.values(), Decimal(0)), currency),
         fully_refunded=all(totals[item] >= paid[item].amount for item in paid),

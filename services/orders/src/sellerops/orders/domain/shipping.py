@@ -8,12 +8,13 @@ import msgspec
 
 from sellerops.contracts.market import FulfillmentChannel
 from sellerops.contracts.orders import (
-    ConfirmShipment, CorrectTracking, OrderShipped, OrderStatus, OrderTrackingCorrected, PackageDetail,
+    ConfirmShipment, CorrectTracking, OrderCancelRequestDeclined, OrderShipped, OrderStatus, OrderTrackingCorrected,
+    PackageDetail,
 )
-from sellerops.orders.domain.model import SHIPPABLE, Cause, Order, Refused, envelope, found, recorded
+from sellerops.orders.domain.model import SHIPPABLE, Order, Refused, envelope, found, recorded, requested
 
-# (carrier_code, tracking_number, carrier_name) -> a reason it is refused, or None
-CarrierCheck = Callable[[str, str, str | None], str | None]
+# (carrier_code, tracking_number, carrier_name) -> None, or (the field at fault, the reason)
+CarrierCheck = Callable[[str, str, str | None], tuple[str, str] | None]
 
 
 def confirm_shipment(
@@ -37,12 +38,18 @@ def confirm_shipment(
     latest = order.ship_window.latest if order.ship_window else None
     late = latest is not None and now > latest
     packages = [*order.packages, request.package]
+    cause = requested(order, request_id)
+    events: list = []
+    if order.cancel_request is not None:  # shipping answers a waiting buyer request: it is closed, with a fact
+        events.append(OrderCancelRequestDeclined(
+            **envelope(cause, OrderCancelRequestDeclined.type_tag()), seller=order.seller, occurred_at=now,
+            order_id=order.order_id, declined_by=None, reason="the order shipped"))
     event = OrderShipped(
-        **envelope(Cause(request_id), OrderShipped.type_tag()), seller=order.seller, occurred_at=now,
+        **envelope(cause, OrderShipped.type_tag()), seller=order.seller, occurred_at=now,
         order_id=order.order_id, package=request.package, package_number=len(packages), status=status,
         fulfillment_channel=order.fulfillment_channel, confirmed_at=now, late=late, latest_ship_date=latest,
     )
-    return recorded(order, [event], status=status, lines=lines, packages=packages,
+    return recorded(order, [*events, event], status=status, lines=lines, packages=packages,
                     late_shipment=order.late_shipment or late, cancel_request=None)
 
 
@@ -52,7 +59,7 @@ def correct_tracking(
 ) -> tuple[Order, list]:
     """Fix the carrier or tracking number of a package already confirmed."""
     order = found(order, request.order_id)
-    if request.package_number > len(order.packages):
+    if not 1 <= request.package_number <= len(order.packages):
         raise Refused(f"order has {len(order.packages)} confirmed package(s)", "$.package_number")
     _check_tracking(check_carrier, request.carrier_code, request.tracking_number, request.carrier_name, "$")
     index = request.package_number - 1
@@ -62,7 +69,7 @@ def correct_tracking(
     if after == before:
         return order, []
     event = OrderTrackingCorrected(
-        **envelope(Cause(request_id), OrderTrackingCorrected.type_tag()), seller=order.seller, occurred_at=now,
+        **envelope(requested(order, request_id), OrderTrackingCorrected.type_tag()), seller=order.seller, occurred_at=now,
         order_id=order.order_id, package_number=request.package_number, carrier_code=request.carrier_code,
         tracking_number=request.tracking_number, carrier_name=request.carrier_name,
         previous_carrier_code=before.carrier_code, previous_tracking_number=before.tracking_number,
@@ -72,10 +79,10 @@ def correct_tracking(
 
 
 def _check_tracking(check: CarrierCheck | None, code: str, tracking: str, name: str | None, at: str) -> None:
-    if code == "Other" and not name:
+    if code.strip().lower() == "other" and not (name or "").strip():
         raise Refused("carrier_name is required when carrier_code is Other", f"{at}.carrier_name")
-    if check is not None and (reason := check(code, tracking, name)) is not None:
-        field = "carrier_code" if "carrier" in reason.lower() and "tracking" not in reason.lower() else "tracking_number"
+    if check is not None and (refusal := check(code, tracking, name)) is not None:
+        field, reason = refusal
         raise Refused(reason, f"{at}.{field}")
 
 
