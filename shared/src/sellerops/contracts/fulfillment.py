@@ -5,13 +5,12 @@ fulfillment (MCF) orders it created. Fulfillment's own issue builds the service 
 the contracts come first so orders can follow them already.
 """
 
-from enum import Enum
 from typing import Annotated, ClassVar
 
 import msgspec
 
 from sellerops.contracts.envelope import Event, Id, Timestamp
-from sellerops.contracts.orders import PackageItem
+from sellerops.contracts.orders import McfStatus, PackageItem
 from sellerops.contracts.schema import SchemaStruct
 
 
@@ -46,20 +45,6 @@ class AfnOrderUnfulfillable(
     fact: ClassVar[str] = "unfulfillable"
 
     reason: str
-
-
-class McfStatus(str, Enum):
-    """Fulfillment Outbound API statuses (note MCF's "Cancelled", two l's, unlike Orders' "Canceled")."""
-
-    NEW = "New"
-    RECEIVED = "Received"
-    PLANNING = "Planning"
-    PROCESSING = "Processing"
-    CANCELLED = "Cancelled"
-    COMPLETE = "Complete"
-    COMPLETE_PARTIALLED = "CompletePartialled"
-    UNFULFILLABLE = "Unfulfillable"
-    INVALID = "Invalid"
 
 
 class McfOrderStatusChanged(Event, frozen=True, kw_only=True, tag="fulfillment.mcf_order_status_changed.v1"):

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -181,6 +181,14 @@ class OrderShipByMissed(_OrderEvent, frozen=True, kw_only=True, tag="orders.orde
     units_unshipped: Count
 
 
+class OrderUnfulfillable(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_unfulfillable.v1"):
+    """The fulfillment network reported it cannot fulfil an AFN order."""
+
+    fact: ClassVar[str] = "unfulfillable"
+
+    reason: str
+
+
 class OrderTrackingCorrected(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_tracking_corrected.v1"):
     """The seller corrected the carrier or tracking number of a confirmed package."""
 
@@ -192,6 +200,18 @@ class OrderTrackingCorrected(_OrderEvent, frozen=True, kw_only=True, tag="orders
     previous_carrier_code: str
     previous_tracking_number: str
     carrier_name: str | None = None
+
+
+class OrderPackageUpdated(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_package_updated.v1"):
+    """The seller changed the ship date or ship method of a confirmed package (a shipping-confirmation re-upload)."""
+
+    fact: ClassVar[str] = "package_updated"
+
+    package_number: PositiveCount
+    ship_date: date
+    previous_ship_date: date
+    ship_method: str | None = None
+    previous_ship_method: str | None = None
 
 
 class RefundReason(str, Enum):
@@ -348,3 +368,161 @@ class AtRiskOrder(SchemaStruct, frozen=True, kw_only=True):
 class AtRiskList(SchemaStruct, frozen=True, kw_only=True):
     orders: list[AtRiskOrder]
     as_of: datetime
+
+
+# ---- bulk shipment confirmation (the Seller Central shipping-confirmation template) ----
+
+Clearable = Literal["carrier_name", "ship_method"]
+
+
+class ConfirmationRow(SchemaStruct, frozen=True, kw_only=True):
+    """One row of a shipping-confirmation file. None is a blank cell: a new package goes without it and a
+    confirmed package keeps what it has. `clear` names the optional fields the row set to NULL."""
+
+    line: PositiveCount
+    order_id: Id
+    ship_date: date
+    order_item_id: Id | None = None
+    quantity: PositiveCount | None = None
+    carrier_code: Annotated[str, msgspec.Meta(min_length=1, max_length=50)] | None = None
+    carrier_name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)] | None = None
+    tracking_number: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+    ship_method: Annotated[str, msgspec.Meta(min_length=1)] | None = None
+    clear: list[Clearable] = []
+
+
+class ConfirmShipments(SchemaStruct, frozen=True, kw_only=True):
+    """Confirm or update packages from the rows of a shipping-confirmation file, each row wholly or not at all.
+
+    `batch_id` names the file (the CLI sends a hash of its bytes): sending the same file again applies
+    nothing twice. `dry_run` decides every row against the current orders and saves nothing.
+    """
+
+    rows: list[ConfirmationRow]
+    batch_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$(?!\n)")]
+    dry_run: bool = False
+
+
+class RowResult(SchemaStruct, frozen=True, kw_only=True):
+    """What became of one row: `field` is the template column at fault; `changed` is false when the
+    orders already said what the row says (a row sent again, or an update that changes nothing)."""
+
+    line: PositiveCount
+    order_id: str
+    ok: bool
+    reason: str | None = None
+    field: str | None = None
+    changed: bool = False
+
+
+class ConfirmShipmentsResult(SchemaStruct, frozen=True, kw_only=True):
+    results: list[RowResult]
+
+
+# ---- multi-channel fulfillment (MCF) orders: created here, fulfilled by the fulfillment service ----
+
+
+class McfStatus(str, Enum):
+    """Fulfillment Outbound API statuses (note MCF's "Cancelled", two l's, unlike Orders' "Canceled")."""
+
+    NEW = "New"
+    RECEIVED = "Received"
+    PLANNING = "Planning"
+    PROCESSING = "Processing"
+    CANCELLED = "Cancelled"
+    COMPLETE = "Complete"
+    COMPLETE_PARTIALLED = "CompletePartialled"
+    UNFULFILLABLE = "Unfulfillable"
+    INVALID = "Invalid"
+
+
+class ShippingSpeed(str, Enum):
+    STANDARD = "Standard"
+    EXPEDITED = "Expedited"
+    PRIORITY = "Priority"
+
+
+class FillPolicy(str, Enum):
+    FILL_OR_KILL = "FillOrKill"
+    FILL_ALL = "FillAll"
+    FILL_ALL_AVAILABLE = "FillAllAvailable"
+
+
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Address(SchemaStruct, frozen=True, kw_only=True):
+    name: Text
+    address_line1: Text
+    city: Text
+    state_or_region: Text
+    postal_code: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+    country_code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
+    address_line2: Text | None = None
+    phone: Annotated[str, msgspec.Meta(max_length=30)] | None = None
+
+
+class McfItem(SchemaStruct, frozen=True, kw_only=True):
+    item_id: Id  # sellerFulfillmentOrderItemId
+    seller_sku: Sku
+    quantity: PositiveCount
+
+
+class _McfEvent(Event, frozen=True, kw_only=True):
+    source: ClassVar[str] = "orders"
+    entity: ClassVar[str] = "mcf_order"
+    key_field: ClassVar[str] = "mcf_order_id"
+
+    mcf_order_id: Id
+
+
+class McfOrderRequested(_McfEvent, frozen=True, kw_only=True, tag="orders.mcf_order_requested.v1"):
+    """orders validated a multi-channel fulfillment order; the fulfillment service fulfils it."""
+
+    fact: ClassVar[str] = "requested"
+
+    destination: Address
+    items: list[McfItem]
+    shipping_speed: ShippingSpeed
+    fill_policy: FillPolicy
+    displayable_order_id: str | None = None
+
+
+class McfOrderCancelRequested(_McfEvent, frozen=True, kw_only=True, tag="orders.mcf_order_cancel_requested.v1"):
+    """The seller asked to cancel an MCF order; the fulfillment service confirms with status Cancelled."""
+
+    fact: ClassVar[str] = "cancel_requested"
+
+
+class CreateMcfOrder(SchemaStruct, frozen=True, kw_only=True):
+    mcf_order_id: Id  # sellerFulfillmentOrderId: the seller's own id, also what makes a retry safe
+    destination: Address
+    items: Annotated[list[McfItem], msgspec.Meta(min_length=1)]
+    shipping_speed: ShippingSpeed = ShippingSpeed.STANDARD
+    fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL
+    displayable_order_id: str | None = None
+
+
+class CancelMcfOrder(SchemaStruct, frozen=True, kw_only=True):
+    mcf_order_id: Id
+    request_id: Id | None = None
+
+
+class GetMcfOrder(SchemaStruct, frozen=True, kw_only=True):
+    mcf_order_id: Id
+
+
+class McfOrderView(SchemaStruct, frozen=True, kw_only=True):
+    mcf_order_id: str
+    seller: str
+    status: McfStatus
+    destination: Address
+    items: list[McfItem]
+    shipping_speed: ShippingSpeed
+    fill_policy: FillPolicy
+    requested_at: datetime
+    displayable_order_id: str | None = None
+    cancel_requested: bool = False
+    packages: list[PackageDetail] = []
+    history: list[HistoryEntry] = []
+    updated_at: datetime | None = None

@@ -88,6 +88,7 @@ async def serve(
             name=endpoint.verb, subject=request_endpoint(service, endpoint.verb), handler=_Served(endpoint, metrics),
             metadata={"request": endpoint.request_type.__name__, "description": endpoint.description},
         )
+    await nc.flush()  # add_endpoint does not flush: a request sent right after could find no responders
     return svc
 
 

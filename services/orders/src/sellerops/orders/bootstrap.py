@@ -5,8 +5,8 @@ from functools import partial
 from typing import Any
 
 from sellerops.orders import domain, handlers
-from sellerops.orders.adapters import BUCKET, KvOrderStore
-from sellerops.orders.ports import Clock, OrderStore, Publisher
+from sellerops.orders.adapters import BUCKET, MCF_BUCKET, KvMcfStore, KvOrderStore
+from sellerops.orders.ports import Clock, McfStore, OrderStore, Publisher
 from sellerops.orders.settings import OrdersSettings
 from sellerops.plugins import loader
 from sellerops.plugins.carriers import CarrierRegistry
@@ -21,7 +21,14 @@ class Handlers:
     on_payment_authorized: Any
     on_buyer_cancel_requested: Any
     on_deadline: Any
+    on_network_shipped: Any
+    on_network_unfulfillable: Any
+    on_mcf_status: Any
+    create_mcf_order: Any
+    cancel_mcf_order: Any
+    get_mcf_order: Any
     confirm_shipment: Any
+    confirm_shipments: Any
     correct_tracking: Any
     cancel_order: Any
     answer_cancel_request: Any
@@ -33,7 +40,8 @@ class Handlers:
 
 
 def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domain.Policy = domain.Policy(),
-          deadline_clock: Clock | None = None, check_carrier: domain.CarrierCheck | None = None) -> Handlers:
+          deadline_clock: Clock | None = None, check_carrier: domain.CarrierCheck | None = None,
+          mcf_orders: McfStore | None = None) -> Handlers:
     """`clock` stamps what requests do (confirmations); deadlines go by `deadline_clock` (event time)."""
     facts = {"orders": orders, "publish": publish}
     commands = {**facts, "clock": clock}
@@ -43,7 +51,14 @@ def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domai
         on_payment_authorized=partial(handlers.on_payment_authorized, **facts),
         on_buyer_cancel_requested=partial(handlers.on_buyer_cancel_requested, **facts, policy=policy),
         on_deadline=on_deadline,
+        on_network_shipped=partial(handlers.on_network_shipped, **facts),
+        on_network_unfulfillable=partial(handlers.on_network_unfulfillable, **facts),
+        on_mcf_status=partial(handlers.on_mcf_status, mcf_orders=mcf_orders),
+        create_mcf_order=partial(handlers.create_mcf_order, mcf_orders=mcf_orders, publish=publish, clock=clock),
+        cancel_mcf_order=partial(handlers.cancel_mcf_order, mcf_orders=mcf_orders, publish=publish, clock=clock),
+        get_mcf_order=partial(handlers.get_mcf_order, mcf_orders=mcf_orders),
         confirm_shipment=partial(handlers.confirm_shipment, **commands, check_carrier=check_carrier),
+        confirm_shipments=partial(handlers.confirm_shipments, **commands, check_carrier=check_carrier),
         correct_tracking=partial(handlers.correct_tracking, **commands, check_carrier=check_carrier),
         cancel_order=partial(handlers.cancel_order, **commands),
         answer_cancel_request=partial(handlers.answer_cancel_request, **commands),
@@ -62,7 +77,8 @@ def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers
     store = KvOrderStore(bucket, keep_processed=settings.keep_processed)
     carriers = loader.load(CARRIERS, CarrierRegistry(CARRIERS), allow=settings.runtime.plugins_allow)
     built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy(),
-                  deadline_clock=resources.stream_clock, check_carrier=carriers.check)
+                  deadline_clock=resources.stream_clock, check_carrier=carriers.check,
+                  mcf_orders=KvMcfStore(resources.buckets[MCF_BUCKET], keep_processed=settings.keep_processed))
     if resources.metrics is not None:
         built.deadlines.on_fired = resources.metrics.deadline
     watch = partial(watch_states, bucket, store.decode_state, built.deadlines)

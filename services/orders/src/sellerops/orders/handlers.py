@@ -1,18 +1,22 @@
 """Use cases as short recipes: (seen? load, decide, save) in one store call, then publish."""
 
+import asyncio
 from datetime import datetime
 from functools import partial
 from uuid import uuid4
 
 from sellerops.contracts.envelope import Event
+from sellerops.contracts.fulfillment import AfnOrderShipped, AfnOrderUnfulfillable, McfOrderStatusChanged
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
-    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders,
-    OrderList, OrderView, RefundOrder,
+    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmationRow, ConfirmShipment, ConfirmShipments,
+    ConfirmShipmentsResult, CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderList, OrderView, RefundOrder,
+    RowResult, CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderView,
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.orders import domain
-from sellerops.orders.ports import Clock, OrderStore, Publisher
+from sellerops.orders.domain import bulk
+from sellerops.orders.ports import Clock, McfStore, OrderStore, Publisher
 from sellerops.runtime.state import Decide
 
 
@@ -33,6 +37,51 @@ async def on_buyer_cancel_requested(evt: OrderBuyerCancelRequested, *, orders: O
                                     policy: domain.Policy) -> None:
     await _on_fact(evt, partial(domain.buyer_cancel_requested, request=evt, policy=policy),
                    orders=orders, publish=publish)
+
+
+async def on_network_shipped(evt: AfnOrderShipped, *, orders: OrderStore, publish: Publisher) -> None:
+    await _on_fact(evt, partial(domain.network_shipped, shipped=evt), orders=orders, publish=publish)
+
+
+async def on_network_unfulfillable(evt: AfnOrderUnfulfillable, *, orders: OrderStore, publish: Publisher) -> None:
+    await _on_fact(evt, partial(domain.network_unfulfillable, report=evt), orders=orders, publish=publish)
+
+
+async def on_mcf_status(evt: McfOrderStatusChanged, *, mcf_orders: McfStore) -> None:
+    await mcf_orders.apply(evt.seller, evt.mcf_order_id, str(evt.event_id),
+                           partial(domain.mcf.status_reported, report=evt))
+
+
+async def _mcf_command(seller: str, mcf_order_id: str, message_id: str, decide, *,  # noqa: ANN001
+                       mcf_orders: McfStore, publish: Publisher) -> McfOrderView:
+    try:
+        applied = await mcf_orders.apply(seller, mcf_order_id, message_id, decide)
+    except domain.NotFound as exc:
+        raise RequestError("not_found", str(exc), "$.mcf_order_id") from exc
+    except domain.Refused as exc:
+        raise RequestError("refused", str(exc), exc.field) from exc
+    await publish(applied.events)  # an unreachable fulfillment service only delays them: they wait in ORDERS
+    return domain.mcf.view(applied.state)
+
+
+async def create_mcf_order(seller: str, request: CreateMcfOrder, *, mcf_orders: McfStore, publish: Publisher,
+                           clock: Clock) -> McfOrderView:
+    decide = partial(domain.mcf.create, request=request, seller=seller, now=clock.now())
+    return await _mcf_command(seller, request.mcf_order_id, "create", decide, mcf_orders=mcf_orders, publish=publish)
+
+
+async def cancel_mcf_order(seller: str, request: CancelMcfOrder, *, mcf_orders: McfStore, publish: Publisher,
+                           clock: Clock) -> McfOrderView:
+    request_id = request.request_id or str(uuid4())
+    decide = partial(domain.mcf.cancel, request=request, request_id=request_id, now=clock.now())
+    return await _mcf_command(seller, request.mcf_order_id, request_id, decide, mcf_orders=mcf_orders, publish=publish)
+
+
+async def get_mcf_order(seller: str, query: GetMcfOrder, *, mcf_orders: McfStore) -> McfOrderView:
+    order = await mcf_orders.load(seller, query.mcf_order_id)
+    if order is None:
+        raise RequestError("not_found", f"MCF order {query.mcf_order_id} not found", "$.mcf_order_id")
+    return domain.mcf.view(order)
 
 
 async def on_deadline(key: str, kind: str, due: datetime, *, orders: OrderStore, publish: Publisher,
@@ -62,6 +111,59 @@ async def confirm_shipment(seller: str, request: ConfirmShipment, *, orders: Ord
     decide = partial(domain.confirm_shipment, request=request, request_id=request_id, now=clock.now(),
                      check_carrier=check_carrier)
     return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
+
+
+BULK_ORDERS_AT_ONCE = 64  # orders of one request decided concurrently; the rows of one order go one by one
+
+
+async def confirm_shipments(seller: str, request: ConfirmShipments, *, orders: OrderStore, publish: Publisher,
+                            clock: Clock, check_carrier: domain.CarrierCheck | None = None) -> ConfirmShipmentsResult:
+    """The rows of a shipping-confirmation file, each applied wholly or not at all (one store call per row,
+    its id from the file and line); a refusal is the row's result, not the request's."""
+    decide = partial(bulk.apply_row, now=clock.now(), check_carrier=check_carrier)
+    run = _rehearse_rows if request.dry_run else partial(_apply_rows, publish=publish)
+    limit = asyncio.Semaphore(BULK_ORDERS_AT_ONCE)
+
+    async def one_order(rows: list[ConfirmationRow]) -> list[RowResult]:
+        async with limit:
+            return await run(seller, rows, request.batch_id, decide, orders=orders)
+
+    done = await asyncio.gather(*(one_order(rows) for rows in bulk.by_order(request.rows)))
+    return ConfirmShipmentsResult(results=sorted((r for rows in done for r in rows), key=lambda r: r.line))
+
+
+async def _apply_rows(seller: str, rows: list[ConfirmationRow], batch_id: str, decide, *,  # noqa: ANN001
+                      orders: OrderStore, publish: Publisher) -> list[RowResult]:
+    results = []
+    for row in rows:
+        row_id = bulk.row_request_id(batch_id, row)
+        try:
+            applied = await orders.apply(seller, row.order_id, row_id, partial(decide, row=row, request_id=row_id))
+        except (domain.NotFound, domain.Refused) as exc:
+            results.append(bulk.refused(row, exc))
+            continue
+        await publish(applied.events)
+        results.append(bulk.accepted(row, changed=bool(applied.events) and not applied.duplicate))
+    return results
+
+
+async def _rehearse_rows(seller: str, rows: list[ConfirmationRow], batch_id: str, decide, *,  # noqa: ANN001
+                         orders: OrderStore) -> list[RowResult]:
+    """A dry run: the same decisions, in line order, on one read of the order; nothing saved or published."""
+    record = await orders.load_record(seller, rows[0].order_id)
+    order, results = record.state, []
+    for row in rows:
+        row_id = bulk.row_request_id(batch_id, row)
+        if record.find(row_id) is not None:
+            results.append(bulk.accepted(row, changed=False))
+            continue
+        try:
+            order, events = decide(order, row=row, request_id=row_id)
+        except (domain.NotFound, domain.Refused) as exc:
+            results.append(bulk.refused(row, exc))
+            continue
+        results.append(bulk.accepted(row, changed=bool(events)))
+    return results
 
 
 async def correct_tracking(seller: str, request: CorrectTracking, *, orders: OrderStore, publish: Publisher,

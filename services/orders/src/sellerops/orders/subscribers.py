@@ -3,25 +3,37 @@
 These tables drive both the running service and its AsyncAPI document.
 """
 
+from sellerops.contracts.fulfillment import AfnOrderShipped, AfnOrderUnfulfillable, McfOrderStatusChanged
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
-    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderCanceled,
-    OrderCancelRequestDeclined, OrderCancelRequested, OrderList, OrderRecorded, OrderReleased, OrderShipByAtRisk,
-    OrderRefunded, OrderShipByMissed, OrderShipped, OrderTrackingCorrected, OrderView, RefundOrder,
+    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, ConfirmShipments, ConfirmShipmentsResult,
+    CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderCanceled, OrderCancelRequestDeclined, OrderCancelRequested,
+    OrderList, OrderPackageUpdated, OrderRecorded, OrderRefunded, OrderReleased, OrderShipByAtRisk, OrderShipByMissed,
+    OrderShipped, OrderTrackingCorrected, OrderUnfulfillable, OrderView, RefundOrder,
+)
+from sellerops.contracts.orders import (
+    CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderCancelRequested, McfOrderRequested, McfOrderView,
 )
 from sellerops.orders.bootstrap import Handlers
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
 
 MARKET_ORDERS = ConsumerSpec(durable="orders-market-order", source="market", entity="order")
-CONSUMERS = (MARKET_ORDERS,)
+NETWORK_ORDERS = ConsumerSpec(durable="orders-fulfillment-order", source="fulfillment", entity="order")
+NETWORK_MCF = ConsumerSpec(durable="orders-fulfillment-mcf", source="fulfillment", entity="mcf_order")
+CONSUMERS = (MARKET_ORDERS, NETWORK_ORDERS, NETWORK_MCF)
 
 ROUTES = {
     MARKET_ORDERS: {OrderPlaced: "on_order_placed", OrderPaymentAuthorized: "on_payment_authorized",
                     OrderBuyerCancelRequested: "on_buyer_cancel_requested"},
+    NETWORK_ORDERS: {AfnOrderShipped: "on_network_shipped", AfnOrderUnfulfillable: "on_network_unfulfillable"},
+    NETWORK_MCF: {McfOrderStatusChanged: "on_mcf_status"},
 }
 ENDPOINTS = (
     EndpointSpec("confirm_shipment", ConfirmShipment, OrderView, "confirm_shipment",
                  "confirm one shipped package of a seller-fulfilled order"),
+    EndpointSpec("confirm_shipments", ConfirmShipments, ConfirmShipmentsResult, "confirm_shipments",
+                 "confirm or update packages from the rows of a shipping-confirmation file, each row wholly or not"
+                 " at all; a result per row"),
     EndpointSpec("correct_tracking", CorrectTracking, OrderView, "correct_tracking",
                  "correct the carrier or tracking number of a confirmed package"),
     EndpointSpec("cancel_order", CancelOrder, OrderView, "cancel_order",
@@ -35,9 +47,15 @@ ENDPOINTS = (
                  "a seller's orders, newest first, by status, purchase date or ship-by date, a page at a time"),
     EndpointSpec("list_at_risk", ListAtRisk, AtRiskList, "list_at_risk",
                  "unshipped orders due to ship soon or already late, soonest first"),
+    EndpointSpec("create_mcf_order", CreateMcfOrder, McfOrderView, "create_mcf_order",
+                 "validate and record a multi-channel fulfillment order for the fulfillment service"),
+    EndpointSpec("cancel_mcf_order", CancelMcfOrder, McfOrderView, "cancel_mcf_order",
+                 "ask the fulfillment service to cancel an MCF order (New, Received or Planning)"),
+    EndpointSpec("get_mcf_order", GetMcfOrder, McfOrderView, "get_mcf_order", "an MCF order and its status"),
 )
-PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderTrackingCorrected, OrderCanceled, OrderCancelRequested,
-             OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed, OrderRefunded)
+PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderTrackingCorrected, OrderPackageUpdated, OrderCanceled,
+             OrderCancelRequested, OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed, OrderRefunded,
+             OrderUnfulfillable, McfOrderRequested, McfOrderCancelRequested)
 
 
 def wiring(h: Handlers, background: list | None = None) -> Wiring:

@@ -1,66 +1,33 @@
-"""The orders plugin: registers the service with the runner and its `sellerops orders ...` commands."""
+"""`sellerops orders get|list|at-risk|confirm-shipment|correct-tracking|cancel|answer-cancel|refund|history`."""
 
-import sys
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-import msgspec
 import typer
-from nats.errors import NoRespondersError
 from rich.table import Table
-
-from sellerops.cli.common import NatsUrlOption, console, fail, run_async, settings_with, with_nats
-from sellerops.contracts.catalog import encode
+from sellerops.cli.common import NatsUrlOption, console, fail
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import (
-    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderList, OrderStatus,
-    OrderView, PackageDetail, PackageItem, RefundLine, RefundOrder, RefundReason, SellerCancelReason,
+    AnswerCancelRequest,
+    AtRiskList,
+    CancelOrder,
+    ConfirmShipment,
+    CorrectTracking,
+    GetOrder,
+    ListAtRisk,
+    ListOrders,
+    OrderList,
+    OrderStatus,
+    OrderView,
+    PackageDetail,
+    PackageItem,
+    RefundLine,
+    RefundOrder,
+    RefundReason,
+    SellerCancelReason,
 )
-from sellerops.plugins.spec import Registry, ServicePlugin
-from sellerops.runtime.requests import RequestFailed, call
-
-cli = typer.Typer(help="A seller's orders, answered by the orders service.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
-
-
-def register(registry: Registry[ServicePlugin]) -> None:
-    from sellerops.orders.app import create_app, service_doc
-
-    registry.add("orders", ServicePlugin(
-        name="orders", description="A seller's orders: states, shipment confirmation.",
-        create_app=create_app, cli=cli, spec=service_doc,
-    ))
-
-
-def _ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN202
-    async def work(nc):  # noqa: ANN001, ANN202
-        return await call(nc, "orders", seller, verb, request, reply_type)
-
-    try:
-        return run_async(with_nats(settings_with(nats_url), work))
-    except RequestFailed as exc:
-        fail(str(exc))
-    except (TimeoutError, NoRespondersError):
-        fail("no answer from the orders service (is it running? try `sellerops status`)")
-
-
-def _print_order(order: OrderView) -> None:
-    console.print(f"[bold]{order.order_id}[/bold]  {order.status.value if order.status else '-'}  "
-                  f"{order.fulfillment_channel.value if order.fulfillment_channel else ''}  purchased {order.purchased_at}")
-    if order.ship_window:
-        console.print(f"ship by {order.ship_window.latest}" + ("  [red]shipped late[/red]" if order.late_shipment else ""))
-    if order.cancel_request:
-        console.print(f"[yellow]buyer asks to cancel[/yellow] ({order.cancel_request}): sellerops orders answer-cancel")
-    if order.canceled_by:
-        console.print(f"canceled by {order.canceled_by.value}: {order.cancel_reason}")
-    lines = Table("item", "sku", "ordered", "shipped", "price")
-    for line in order.lines:
-        lines.add_row(line.order_item_id, line.sku, str(line.quantity_ordered), str(line.quantity_shipped),
-                      f"{line.item_price.amount} {line.item_price.currency}")
-    console.print(lines)
-    for number, package in enumerate(order.packages, start=1):
-        console.print(f"package {number}: {package.carrier_code} {package.tracking_number} shipped {package.ship_date}")
+from sellerops.orders.plugin.common import _ask, _print_json, _print_order, _utc, cli
 
 
 @cli.command()
@@ -117,10 +84,6 @@ def at_risk(
         table.add_row(o.order_id, o.status.value, o.latest_ship_date.strftime("%Y-%m-%d %H:%M"), left,
                       str(o.units_unshipped))
     console.print(table)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 @cli.command("confirm-shipment")
@@ -208,7 +171,3 @@ def history(seller: str, order_id: str, nats_url: str = NatsUrlOption) -> None:
     for entry in order.history:
         table.add_row(entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.type, entry.summary)
     console.print(table)
-
-
-def _print_json(value) -> None:  # noqa: ANN001
-    sys.stdout.write(msgspec.json.format(encode(value)).decode() + "\n")

@@ -1,0 +1,58 @@
+"""Shared pieces of the `sellerops orders ...` commands: asking the service, printing an order."""
+
+import sys
+from datetime import UTC, datetime
+
+import msgspec
+import typer
+from nats.errors import NoRespondersError
+from rich.table import Table
+from sellerops.cli.common import console, fail, run_async, settings_with, with_nats
+from sellerops.contracts.catalog import encode
+from sellerops.contracts.orders import OrderView
+from sellerops.runtime.requests import RequestFailed, call
+
+cli = typer.Typer(help="A seller's orders, answered by the orders service.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+
+def _ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN202
+    async def work(nc):  # noqa: ANN001, ANN202
+        return await call(nc, "orders", seller, verb, request, reply_type)
+
+    return _with_service(nats_url, work)
+
+
+def _with_service(nats_url: str | None, work, hint: str = ""):  # noqa: ANN001, ANN202
+    try:
+        return run_async(with_nats(settings_with(nats_url), work))
+    except RequestFailed as exc:
+        fail(f"{exc}{hint}")
+    except (TimeoutError, NoRespondersError):
+        fail("no answer from the orders service (is it running? try `sellerops status`)")
+
+
+def _print_order(order: OrderView) -> None:
+    console.print(f"[bold]{order.order_id}[/bold]  {order.status.value if order.status else '-'}  "
+                  f"{order.fulfillment_channel.value if order.fulfillment_channel else ''}  purchased {order.purchased_at}")
+    if order.ship_window:
+        console.print(f"ship by {order.ship_window.latest}" + ("  [red]shipped late[/red]" if order.late_shipment else ""))
+    if order.cancel_request:
+        console.print(f"[yellow]buyer asks to cancel[/yellow] ({order.cancel_request}): sellerops orders answer-cancel")
+    if order.canceled_by:
+        console.print(f"canceled by {order.canceled_by.value}: {order.cancel_reason}")
+    lines = Table("item", "sku", "ordered", "shipped", "price")
+    for line in order.lines:
+        lines.add_row(line.order_item_id, line.sku, str(line.quantity_ordered), str(line.quantity_shipped),
+                      f"{line.item_price.amount} {line.item_price.currency}")
+    console.print(lines)
+    for number, package in enumerate(order.packages, start=1):
+        console.print(f"package {number}: {package.carrier_code} {package.tracking_number} shipped {package.ship_date}")
+
+
+def _print_json(value) -> None:  # noqa: ANN001
+    sys.stdout.write(msgspec.json.format(encode(value)).decode() + "\n")
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
