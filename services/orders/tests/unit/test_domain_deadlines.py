@@ -3,7 +3,7 @@
 Each deadline fires at most once: acting on it changes the order so that it is no longer listed.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 import pytest
@@ -211,3 +211,25 @@ def test_an_order_shipped_after_the_missed_alert_has_no_deadline_left(make, sell
     shipped = confirm_shipment(order, request=request, request_id="req-late", now=late)[0]
 
     assert (shipped.status, shipped.late_shipment, deadlines(shipped, POLICY)) == (OrderStatus.SHIPPED, True, [])
+
+
+def test_a_pre_order_becomes_available_at_its_release_date_pending_or_released_when_paid():
+    from decimal import Decimal
+
+    from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
+    from sellerops.contracts.orders import OrderBecameAvailable, OrderLine, OrderReleased, OrderStatus
+    from sellerops.orders.domain import AVAILABLE, Order, Policy, deadline_passed, deadlines
+
+    release = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    line = OrderLine(order_item_id="i", sku="S", quantity_ordered=1, item_price=Money(Decimal("9"), "USD"))
+    pre = Order(order_id="111-0000099-0000099", seller="acme", status=OrderStatus.PENDING_AVAILABILITY,
+                order_type=OrderType.PREORDER, fulfillment_channel=FulfillmentChannel.MFN, lines=[line],
+                purchased_at=release - timedelta(days=20), ship_window=Window(release, release + timedelta(days=2)))
+    assert (AVAILABLE, release) in deadlines(pre, Policy())
+    pending, [event] = deadline_passed(pre, kind=AVAILABLE, due=release, policy=Policy())
+    assert isinstance(event, OrderBecameAvailable) and pending.status is OrderStatus.PENDING
+    paid = msgspec.structs.replace(pre, payment_authorized_at=release - timedelta(days=20))
+    unshipped, events = deadline_passed(paid, kind=AVAILABLE, due=release, policy=Policy())
+    assert unshipped.status is OrderStatus.UNSHIPPED
+    assert [type(e) for e in events] == [OrderBecameAvailable, OrderReleased]
+    assert deadline_passed(unshipped, kind=AVAILABLE, due=release, policy=Policy()) == (unshipped, [])

@@ -181,6 +181,14 @@ class OrderShipByMissed(_OrderEvent, frozen=True, kw_only=True, tag="orders.orde
     units_unshipped: Count
 
 
+class OrderBecameAvailable(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_became_available.v1"):
+    """A pre-order reached its release (earliest ship) date: Pending, or Unshipped when already paid."""
+
+    fact: ClassVar[str] = "became_available"
+
+    status: OrderStatus
+
+
 class OrderUnfulfillable(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_unfulfillable.v1"):
     """The fulfillment network reported it cannot fulfil an AFN order."""
 

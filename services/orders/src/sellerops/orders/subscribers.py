@@ -6,7 +6,7 @@ These tables drive both the running service and its AsyncAPI document.
 from sellerops.contracts.fulfillment import AfnOrderShipped, AfnOrderUnfulfillable, McfOrderStatusChanged
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
-    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmShipment, ConfirmShipments, ConfirmShipmentsResult,
+    AnswerCancelRequest, AtRiskList, OrderBecameAvailable, CancelOrder, ConfirmShipment, ConfirmShipments, ConfirmShipmentsResult,
     CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderCanceled, OrderCancelRequestDeclined, OrderCancelRequested,
     OrderList, OrderPackageUpdated, OrderRecorded, OrderRefunded, OrderReleased, OrderShipByAtRisk, OrderShipByMissed,
     OrderShipped, OrderTrackingCorrected, OrderUnfulfillable, OrderView, RefundOrder,
@@ -55,7 +55,7 @@ ENDPOINTS = (
 )
 PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderTrackingCorrected, OrderPackageUpdated, OrderCanceled,
              OrderCancelRequested, OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed, OrderRefunded,
-             OrderUnfulfillable, McfOrderRequested, McfOrderCancelRequested)
+             OrderUnfulfillable, OrderBecameAvailable, McfOrderRequested, McfOrderCancelRequested)
 
 
 def wiring(h: Handlers, background: list | None = None) -> Wiring:

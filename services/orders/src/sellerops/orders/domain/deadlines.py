@@ -6,20 +6,28 @@ changes the state so that it is no longer listed (canceled, or remembered in `al
 
 from datetime import datetime
 
+import msgspec
+
 from sellerops.contracts.market import FulfillmentChannel
-from sellerops.contracts.orders import CanceledBy, OrderShipByAtRisk, OrderShipByMissed, OrderStatus
+from sellerops.contracts.orders import (
+    CanceledBy, OrderBecameAvailable, OrderShipByAtRisk, OrderShipByMissed, OrderStatus,
+)
 from sellerops.orders.domain.cancellation import canceled
 from sellerops.orders.domain.model import SHIPPABLE, Cause, Order, Policy, envelope, recorded
+from sellerops.orders.domain.placement import released
 
 PAYMENT_EXPIRY = "payment_expiry"
 SHIP_BY_AT_RISK = "ship_by_at_risk"
 SHIP_BY_MISSED = "ship_by_missed"
 AUTO_CANCEL = "auto_cancel"
+AVAILABLE = "available"
 
 
 def deadlines(order: Order, policy: Policy) -> list[tuple[str, datetime]]:
     """The deadlines an order has open now (the scheduler fires them when event time passes them)."""
     due: list[tuple[str, datetime]] = []
+    if order.status is OrderStatus.PENDING_AVAILABILITY and order.ship_window is not None:
+        due.append((AVAILABLE, order.ship_window.earliest))  # a pre-order's release date
     if order.status is OrderStatus.PENDING and order.purchased_at is not None:
         due.append((PAYMENT_EXPIRY, order.purchased_at + policy.payment_expiry))
     if (order.status in SHIPPABLE and order.fulfillment_channel is FulfillmentChannel.MFN
@@ -41,6 +49,13 @@ def deadline_passed(order: Order | None, *, kind: str, due: datetime, policy: Po
     cause = Cause(f"deadline/{order.seller}/{order.order_id}/{kind}/{due.isoformat()}")
     if kind == PAYMENT_EXPIRY:
         return canceled(order, cause, due, by=CanceledBy.MARKETPLACE, reason="PaymentNotAuthorized", counts=False)
+    if kind == AVAILABLE:
+        status = OrderStatus.UNSHIPPED if order.payment_authorized_at is not None else OrderStatus.PENDING
+        events: list = [OrderBecameAvailable(**envelope(cause, OrderBecameAvailable.type_tag()), seller=order.seller,
+                                             occurred_at=due, order_id=order.order_id, status=status)]
+        if status is OrderStatus.UNSHIPPED:
+            events.append(released(msgspec.structs.replace(order, status=status), cause, due))
+        return recorded(order, events, status=status)
     if kind == AUTO_CANCEL:  # the marketplace cancels for a missing confirmation: that counts
         return canceled(order, cause, due, by=CanceledBy.MARKETPLACE, reason="ShipConfirmationMissing", counts=True)
     alert = OrderShipByAtRisk if kind == SHIP_BY_AT_RISK else OrderShipByMissed
