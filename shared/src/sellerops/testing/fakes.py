@@ -7,7 +7,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
-
 from sellerops.contracts.envelope import Event
 
 
@@ -16,17 +15,6 @@ class _Entry:
     key: str
     value: bytes
     revision: int
-
-
-class _Watcher:
-    def __init__(self, entries: list[_Entry]) -> None:
-        self._entries = [*entries, None]
-
-    async def updates(self, timeout: float = 5.0) -> _Entry | None:
-        return self._entries.pop(0)
-
-    async def stop(self) -> None:
-        pass
 
 
 class FakeKeyValue:
@@ -61,10 +49,6 @@ class FakeKeyValue:
         self._data[key] = _Entry(key, value, revision)
         self.writes += 1
         return revision
-
-    async def watch(self, keys: str, **_: Any) -> _Watcher:
-        prefix = keys.removesuffix(">")
-        return _Watcher([e for k, e in sorted(self._data.items()) if k.startswith(prefix)])
 
     async def latest_values(self, prefix: str) -> AsyncIterator[tuple[str, bytes]]:
         for key, entry in sorted(self._data.items()):

@@ -1,6 +1,8 @@
 """Use cases as short recipes: (seen? load, decide, save) in one store call, then publish."""
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from uuid import uuid4
@@ -9,9 +11,20 @@ from sellerops.contracts.envelope import Event
 from sellerops.contracts.fulfillment import AfnOrderShipped, AfnOrderUnfulfillable, McfOrderStatusChanged
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
-    AnswerCancelRequest, AtRiskList, CancelOrder, ConfirmationRow, ConfirmShipment, ConfirmShipments,
-    ConfirmShipmentsResult, CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderList, OrderView, RefundOrder,
-    RowResult, CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderView,
+    AtRiskList,
+    CancelMcfOrder,
+    ConfirmationRow,
+    ConfirmShipments,
+    ConfirmShipmentsResult,
+    CreateMcfOrder,
+    GetMcfOrder,
+    GetOrder,
+    ListAtRisk,
+    ListOrders,
+    McfOrderView,
+    OrderList,
+    OrderView,
+    RowResult,
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.orders import domain
@@ -54,12 +67,8 @@ async def on_mcf_status(evt: McfOrderStatusChanged, *, mcf_orders: McfStore) -> 
 
 async def _mcf_command(seller: str, mcf_order_id: str, message_id: str, decide, *,  # noqa: ANN001
                        mcf_orders: McfStore, publish: Publisher) -> McfOrderView:
-    try:
+    with _refusals("mcf_order_id"):
         applied = await mcf_orders.apply(seller, mcf_order_id, message_id, decide)
-    except domain.NotFound as exc:
-        raise RequestError("not_found", str(exc), "$.mcf_order_id") from exc
-    except domain.Refused as exc:
-        raise RequestError("refused", str(exc), exc.field) from exc
     await publish(applied.events)  # an unreachable fulfillment service only delays them: they wait in ORDERS
     return domain.mcf.view(applied.state)
 
@@ -92,25 +101,27 @@ async def on_deadline(key: str, kind: str, due: datetime, *, orders: OrderStore,
     await publish(applied.events)
 
 
-async def _command(seller: str, order_id: str, request_id: str | None, decide, *,  # noqa: ANN001
-                   orders: OrderStore, publish: Publisher) -> OrderView:
-    """A seller's command: apply at most once per request id, answer with the order or a clear refusal."""
+@contextmanager
+def _refusals(id_field: str) -> Iterator[None]:
+    """Domain refusals become the request's clear error, naming the field."""
     try:
-        applied = await orders.apply(seller, order_id, request_id or str(uuid4()), decide)
+        yield
     except domain.NotFound as exc:
-        raise RequestError("not_found", str(exc), "$.order_id") from exc
+        raise RequestError("not_found", str(exc), f"$.{id_field}") from exc
     except domain.Refused as exc:
         raise RequestError("refused", str(exc), exc.field) from exc
+
+
+async def order_request(rule, seller: str, request, *, orders: OrderStore, publish: Publisher,  # noqa: ANN001
+                        clock: Clock, **options: object) -> OrderView:
+    """A seller's request about one order (confirm, correct, cancel, answer, refund: `rule` decides):
+    applied at most once per request id, answered with the order or a clear refusal."""
+    request_id = request.request_id or str(uuid4())
+    decide = partial(rule, request=request, request_id=request_id, now=clock.now(), **options)
+    with _refusals("order_id"):
+        applied = await orders.apply(seller, request.order_id, request_id, decide)
     await publish(applied.events)
     return domain.view(applied.state)
-
-
-async def confirm_shipment(seller: str, request: ConfirmShipment, *, orders: OrderStore, publish: Publisher,
-                           clock: Clock, check_carrier: domain.CarrierCheck | None = None) -> OrderView:
-    request_id = request.request_id or str(uuid4())
-    decide = partial(domain.confirm_shipment, request=request, request_id=request_id, now=clock.now(),
-                     check_carrier=check_carrier)
-    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
 
 
 BULK_ORDERS_AT_ONCE = 64  # orders of one request decided concurrently; the rows of one order go one by one
@@ -164,35 +175,6 @@ async def _rehearse_rows(seller: str, rows: list[ConfirmationRow], batch_id: str
             continue
         results.append(bulk.accepted(row, changed=bool(events)))
     return results
-
-
-async def correct_tracking(seller: str, request: CorrectTracking, *, orders: OrderStore, publish: Publisher,
-                           clock: Clock, check_carrier: domain.CarrierCheck | None = None) -> OrderView:
-    request_id = request.request_id or str(uuid4())
-    decide = partial(domain.correct_tracking, request=request, request_id=request_id, now=clock.now(),
-                     check_carrier=check_carrier)
-    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
-
-
-async def cancel_order(seller: str, request: CancelOrder, *, orders: OrderStore, publish: Publisher,
-                       clock: Clock) -> OrderView:
-    request_id = request.request_id or str(uuid4())
-    decide = partial(domain.seller_cancel, request=request, request_id=request_id, now=clock.now())
-    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
-
-
-async def answer_cancel_request(seller: str, request: AnswerCancelRequest, *, orders: OrderStore,
-                                publish: Publisher, clock: Clock) -> OrderView:
-    request_id = request.request_id or str(uuid4())
-    decide = partial(domain.answer_cancel_request, request=request, request_id=request_id, now=clock.now())
-    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
-
-
-async def refund_order(seller: str, request: RefundOrder, *, orders: OrderStore, publish: Publisher,
-                       clock: Clock) -> OrderView:
-    request_id = request.request_id or str(uuid4())
-    decide = partial(domain.refund, request=request, request_id=request_id, now=clock.now())
-    return await _command(seller, request.order_id, request_id, decide, orders=orders, publish=publish)
 
 
 async def get_order(seller: str, query: GetOrder, *, orders: OrderStore) -> OrderView:
