@@ -64,7 +64,10 @@ def test_up_runs_the_system_the_cli_drives_it_and_data_survives_a_restart(tmp_pa
         deadline = time.monotonic() + 20
         while unshipped() != ["113-0000001-0000001"] and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert unshipped() == ["113-0000001-0000001"]
+        if unshipped() != ["113-0000001-0000001"]:  # say what happened to the order, not just that it is missing
+            seen = sellerops("orders", "get", "demo-seller", "113-0000001-0000001", "--json", url=url, check=False)
+            raise AssertionError(f"order 113-0000001-0000001 is not listed as Unshipped; it is: {seen.stdout[-3000:]}"
+                                 f" {seen.stderr[-500:]}")
         sellerops("orders", "confirm-shipment", "demo-seller", "113-0000001-0000001", "--carrier", "UPS",
                   "--tracking", "1Z999AA10123456784", "--item", "41234567890123:2", "--ship-date", "2026-11-21", url=url)
         refused = sellerops("orders", "confirm-shipment", "demo-seller", "113-0000003-0000003", "--carrier", "UPS",
