@@ -61,7 +61,7 @@ def test_up_runs_the_system_the_cli_drives_it_and_data_survives_a_restart(tmp_pa
             listed = sellerops("orders", "list", "demo-seller", "--status", "unshipped", "--json", url=url)
             return [o["order_id"] for o in json.loads(listed.stdout)["orders"]]
 
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # longer than ack_wait (30 s): a stalled delivery comes back within it
         while unshipped() != ["113-0000001-0000001"] and time.monotonic() < deadline:
             time.sleep(0.2)
         if unshipped() != ["113-0000001-0000001"]:  # say what happened to the order, not just that it is missing

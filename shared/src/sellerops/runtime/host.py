@@ -154,7 +154,17 @@ class ServiceHost:
         )
 
         async def on_batch(messages: list) -> None:
-            await self.dispatchers[consumer.durable](messages)
+            try:
+                await self.dispatchers[consumer.durable](messages)
+            except Exception as exc:  # noqa: BLE001
+                # FastStream swallows what escapes a handler (its logger is off), and the batch would
+                # wait out ack_wait unseen: say so, and ask for it again soon.
+                log.error("batch_failed", consumer=consumer.durable, messages=len(messages), exc_info=exc)
+                for msg in messages:
+                    try:
+                        await msg.nak(delay=self.settings.delivery.retry_delay(1))
+                    except Exception:  # noqa: BLE001, S110  (already acked, or the connection is gone)
+                        pass
 
         on_batch.__name__ = f"on_{consumer.durable.replace('-', '_')}"
         subscriber(on_batch)
