@@ -6,11 +6,12 @@ from typing import Any, Generic, TypeVar
 
 SERVICES = "sellerops.services"
 PLACEMENT = "sellerops.placement"
+SOURCING = "sellerops.sourcing"  # which center ships an outbound order
 CARRIERS = "sellerops.carriers"
 METRICS = "sellerops.metrics"
 CHANNELS = "sellerops.channels"
 INGEST = "sellerops.ingest"
-GROUPS = (SERVICES, PLACEMENT, CARRIERS, METRICS, CHANNELS, INGEST)
+GROUPS = (SERVICES, PLACEMENT, SOURCING, CARRIERS, METRICS, CHANNELS, INGEST)
 
 T = TypeVar("T")
 

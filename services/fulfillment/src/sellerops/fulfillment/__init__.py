@@ -1,0 +1,1 @@
+"""The fulfillment service: what a fulfillment network does for a seller."""
