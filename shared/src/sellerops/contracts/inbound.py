@@ -220,6 +220,7 @@ class InboundUnitsReceived(
     center_id: Id
     lines: list[ReceiptLine]
     totals: list[ExpectedUnits]
+    after_close: bool = False  # a late receipt: the shipment had closed (its shortage already written off)
 
 
 class DiscrepancyKind(str, Enum):

@@ -1,0 +1,202 @@
+"""What an inbound placement costs: Amazon's placement service fee and the seller's inbound transport.
+
+Both are data with defaults an operator overrides. The placement fee table (US, from 2024-03-01) and the
+transport rates ship in `data/placement_fees.json`; the fee values are UNCONFIRMED (Amazon publishes ranges
+that vary by inbound location and over time, shared/DOMAIN.md section 3), so load a replacement with
+`costs_from_file(path)` (or `fees_from_file` for the fee table alone). Inbound transport is a base charge
+per shipment plus a rate per kg per 1000 km (`TransportRates`). Amounts are Decimal dollars rounded to
+cents; solvers may work in float cents internally.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from sellerops.contracts.inbound import Dimensions, SizeTier, SplitKind
+from sellerops.fulfillment.domain.network import ConfigError, decode_config
+
+CENT = Decimal("0.01")
+
+
+def money(amount: Decimal | float) -> Decimal:
+    """Dollars rounded half-up to cents."""
+    value = amount if isinstance(amount, Decimal) else Decimal(repr(amount))
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class FeeBracket:
+    """Per-unit fee for one size tier up to a fee weight (`up_to_kg` None = no upper limit)."""
+
+    size_tier: SizeTier
+    up_to_kg: float | None
+    minimal: Decimal
+    partial: Decimal
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class PlacementFees:
+    """The fee table. The fee weight is the unit weight, or the dimensional weight when larger for
+    `dimensional_tiers`; a destination region listed in `region_factor` multiplies the fee (West: higher)."""
+
+    brackets: tuple[FeeBracket, ...]
+    region_factor: Mapping[str, Decimal] = field(default_factory=dict)
+    partial_min_centers: int = 2
+    optimized_min_centers: int = 4
+    dimensional_divisor_cm3_per_kg: float = 5022.0  # Amazon's 139 in³/lb
+    dimensional_tiers: frozenset[SizeTier] = frozenset()
+    currency: str = "USD"
+
+    def __post_init__(self) -> None:
+        if not 1 < self.partial_min_centers < self.optimized_min_centers:
+            raise ValueError("need 1 < partial_min_centers < optimized_min_centers")
+        for tier in SizeTier:
+            rows = [b for b in self.brackets if b.size_tier is tier]
+            if not rows or rows[-1].up_to_kg is not None:
+                raise ValueError(f"{tier.value}: the last fee bracket must have no upper weight limit")
+
+    def split_kind(self, centers: int) -> SplitKind:
+        if centers >= self.optimized_min_centers:
+            return SplitKind.OPTIMIZED
+        return SplitKind.PARTIAL if centers >= self.partial_min_centers else SplitKind.MINIMAL
+
+    def fee_weight_kg(self, tier: SizeTier, unit_weight_kg: float, dimensions: Dimensions | None = None) -> float:
+        if dimensions is None or tier not in self.dimensional_tiers:
+            return unit_weight_kg
+        volume = dimensions.length_cm * dimensions.width_cm * dimensions.height_cm
+        return max(unit_weight_kg, volume / self.dimensional_divisor_cm3_per_kg)
+
+    def bracket(self, tier: SizeTier, fee_weight_kg: float) -> FeeBracket:
+        return next(b for b in self.brackets
+                    if b.size_tier is tier and (b.up_to_kg is None or fee_weight_kg <= b.up_to_kg))
+
+    def unit_fee(self, bracket: FeeBracket, kind: SplitKind, region: str) -> Decimal:
+        if kind is SplitKind.OPTIMIZED:
+            return Decimal("0.00")
+        base = bracket.minimal if kind is SplitKind.MINIMAL else bracket.partial
+        return money(base * self.region_factor.get(region, Decimal(1)))
+
+
+@dataclass(frozen=True)
+class TransportRates:
+    """Inbound transport per shipment: `base_per_shipment` + `per_kg_per_1000km` × kg × great-circle km / 1000.
+
+    Defaults (also in `placement_fees.json`) are a partnered-carrier LTL estimate, UNCONFIRMED, no Amazon
+    source: 150.00 per shipment (pickup, dock appointment, pallets) and 0.25 per kg per 1000 km (about
+    3,000 for 5 t over 2,400 km). Override per seller."""
+
+    base_per_shipment: Decimal = Decimal("150.00")
+    per_kg_per_1000km: Decimal = Decimal("0.25")
+
+    def cost(self, weight_kg: float, distance_km: float) -> Decimal:
+        return money(float(self.base_per_shipment) + float(self.per_kg_per_1000km) * weight_kg * distance_km / 1000)
+
+
+@dataclass(frozen=True)
+class CostModel:
+    fees: PlacementFees
+    transport: TransportRates = TransportRates()
+
+
+# ---- loading ----
+
+class _BracketFile(msgspec.Struct, forbid_unknown_fields=True):
+    size_tier: SizeTier
+    up_to_kg: float | None
+    minimal: Decimal
+    partial: Decimal
+    label: str = ""
+
+
+class _TransportFile(msgspec.Struct, forbid_unknown_fields=True):
+    base_per_shipment: Decimal = TransportRates.base_per_shipment
+    per_kg_per_1000km: Decimal = TransportRates.per_kg_per_1000km
+    about: str = ""
+
+
+class _FeesFile(msgspec.Struct, forbid_unknown_fields=True):
+    brackets: list[_BracketFile]
+    region_factor: dict[str, Decimal] = {}
+    partial_min_centers: int = 2
+    optimized_min_centers: int = 4
+    dimensional_divisor_cm3_per_kg: float = 5022.0
+    dimensional_tiers: list[SizeTier] = []
+    transport: _TransportFile = msgspec.field(default_factory=_TransportFile)
+    currency: str = "USD"
+    effective_from: str = ""
+    about: str = ""
+
+
+def _check_brackets(rows: list[_BracketFile], source: str) -> None:
+    last: dict[SizeTier, tuple[int, float | None]] = {}
+    for index, row in enumerate(rows):
+        where = f"{source}: brackets[{index}]"
+        for name in ("minimal", "partial"):
+            if getattr(row, name) < 0:
+                raise ConfigError(f"{where}.{name}: must be >= 0, got {getattr(row, name)}")
+        if row.up_to_kg is not None and not row.up_to_kg > 0:
+            raise ConfigError(f"{where}.up_to_kg: must be > 0 or null, got {row.up_to_kg}")
+        if row.size_tier in last:
+            before, limit = last[row.size_tier]
+            if limit is None or (row.up_to_kg is not None and row.up_to_kg <= limit):
+                raise ConfigError(f"{where}.up_to_kg: must be above brackets[{before}].up_to_kg ({limit}), "
+                                  f"{row.size_tier.value} brackets go from light to heavy")
+        last[row.size_tier] = (index, row.up_to_kg)
+    for tier in SizeTier:
+        if tier not in last:
+            raise ConfigError(f"{source}: brackets: no bracket for size tier {tier.value}")
+        if last[tier][1] is not None:
+            raise ConfigError(f"{source}: brackets[{last[tier][0]}].up_to_kg: the heaviest {tier.value} bracket "
+                              "must be null (no upper limit)")
+
+
+def costs_from_bytes(data: bytes, source: str = "placement costs") -> CostModel:
+    doc: _FeesFile = decode_config(data, _FeesFile, source)
+    _check_brackets(doc.brackets, source)
+    for region, factor in doc.region_factor.items():
+        if not factor > 0:
+            raise ConfigError(f"{source}: region_factor.{region}: must be > 0, got {factor}")
+    if not 1 < doc.partial_min_centers < doc.optimized_min_centers:
+        raise ConfigError(f"{source}: optimized_min_centers: need 1 < partial_min_centers "
+                          f"({doc.partial_min_centers}) < optimized_min_centers ({doc.optimized_min_centers})")
+    if not doc.dimensional_divisor_cm3_per_kg > 0:
+        raise ConfigError(f"{source}: dimensional_divisor_cm3_per_kg: must be > 0")
+    for name in ("base_per_shipment", "per_kg_per_1000km"):
+        if getattr(doc.transport, name) < 0:
+            raise ConfigError(f"{source}: transport.{name}: must be >= 0, got {getattr(doc.transport, name)}")
+    fields: dict[str, Any] = {name: getattr(doc, name) for name in (
+        "region_factor", "partial_min_centers", "optimized_min_centers", "dimensional_divisor_cm3_per_kg", "currency")}
+    brackets = tuple(FeeBracket(**msgspec.structs.asdict(row)) for row in doc.brackets)
+    fees = PlacementFees(brackets=brackets, dimensional_tiers=frozenset(doc.dimensional_tiers), **fields)
+    return CostModel(fees, TransportRates(doc.transport.base_per_shipment, doc.transport.per_kg_per_1000km))
+
+
+def costs_from_file(path: str | Path) -> CostModel:
+    """An operator's fee table and transport rates (the JSON shape of the packaged `placement_fees.json`)."""
+    return costs_from_bytes(Path(path).read_bytes(), str(path))
+
+
+def fees_from_bytes(data: bytes, source: str = "placement fees") -> PlacementFees:
+    return costs_from_bytes(data, source).fees
+
+
+def fees_from_file(path: str | Path) -> PlacementFees:
+    """The fee table of an operator's file; its transport section, if any, is ignored (see costs_from_file)."""
+    return costs_from_file(path).fees
+
+
+@cache
+def default_costs() -> CostModel:
+    data = (files("sellerops.fulfillment") / "data" / "placement_fees.json").read_bytes()
+    return costs_from_bytes(data, "placement_fees.json")
+
+
+def default_fees() -> PlacementFees:
+    return default_costs().fees
