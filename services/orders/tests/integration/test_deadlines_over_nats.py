@@ -70,8 +70,13 @@ async def test_deadlines_come_back_after_a_restart_and_fire_for_time_that_passed
         await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_ORDERS.durable))
 
     later = DrivenClock(T0 + timedelta(days=8))
+
+    async def canceled_as_time_goes_on() -> bool:
+        later.advance(timedelta(seconds=1))  # a deadline past when first seen waits out deadline_settle_s (5 s)
+        return await _is(status_of(nc, seller, "111-0000012-0000012"), "Canceled")
+
     async with running(create_host(settings, clock=later).app()):
-        await eventually(lambda: _is(status_of(nc, seller, "111-0000012-0000012"), "Canceled"))
+        await eventually(canceled_as_time_goes_on)
 
 
 async def _async(value):

@@ -11,7 +11,7 @@ the state no longer has that deadline, it is gone from the scheduler too.
 import asyncio
 import heapq
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -27,14 +27,18 @@ Fire = Callable[[str, str, datetime], Awaitable[None]]
 
 class DeadlineScheduler:
     def __init__(self, *, due_of: DueOf, fire: Fire, clock: Clock, retry_after_s: float = 1.0,
-                 on_fired: Callable[[str], None] | None = None) -> None:
+                 on_fired: Callable[[str], None] | None = None, settle: timedelta = timedelta(0)) -> None:
         self.on_fired = on_fired
+        # A deadline already past when first seen came from a stale event (a backfill, a replayed file, a
+        # consumer that was down): it waits `settle` more, so the events published right behind it (the
+        # payment behind the order) are applied first and can take the deadline away.
+        self.settle = settle
         self._due_of = due_of
         self._fire = fire
         self._clock = clock
         self._retry_after_s = retry_after_s
         self._open: dict[str, dict[str, datetime]] = {}
-        self._heap: list[tuple[datetime, str, str]] = []
+        self._heap: list[tuple[datetime, str, str, datetime]] = []  # (fire at, key, kind, due)
         self._changed = asyncio.Event()
         self.fired: list[tuple[str, str, datetime]] = []
 
@@ -44,9 +48,11 @@ class DeadlineScheduler:
         if wanted == self._open.get(key, {}):
             return
         if wanted:
+            before, now = self._open.get(key, {}), self._clock.now()
             self._open[key] = wanted
             for kind, when in wanted.items():
-                heapq.heappush(self._heap, (when, key, kind))
+                if before.get(kind) != when:  # an unchanged deadline keeps its place
+                    heapq.heappush(self._heap, (when if when > now else now + self.settle, key, kind, when))
         else:
             self._open.pop(key, None)
         self._changed.set()
@@ -54,9 +60,9 @@ class DeadlineScheduler:
     def pending(self) -> list[tuple[datetime, str, str]]:
         return sorted((when, key, kind) for key, kinds in self._open.items() for kind, when in kinds.items())
 
-    def _next(self) -> tuple[datetime, str, str] | None:
+    def _next(self) -> tuple[datetime, str, str, datetime] | None:
         while self._heap:
-            when, key, kind = self._heap[0]
+            _, key, kind, when = self._heap[0]
             if self._open.get(key, {}).get(kind) == when:
                 return self._heap[0]
             heapq.heappop(self._heap)  # rescheduled or gone
@@ -66,7 +72,7 @@ class DeadlineScheduler:
         """Fire every deadline the clock has passed; return how many fired."""
         count = 0
         while (top := self._next()) is not None and top[0] <= self._clock.now():
-            when, key, kind = heapq.heappop(self._heap)
+            fire_at, key, kind, when = heapq.heappop(self._heap)
             self._open[key].pop(kind, None)  # the state update that follows confirms it
             try:
                 with structlog.contextvars.bound_contextvars(deadline=kind, key=key, due=when.isoformat()):
@@ -74,7 +80,7 @@ class DeadlineScheduler:
             except Exception as exc:  # noqa: BLE001  (keep it and try again: a deadline is never dropped)
                 log.error("deadline_failed", key=key, kind=kind, error=f"{type(exc).__name__}: {exc}")
                 self._open.setdefault(key, {})[kind] = when
-                heapq.heappush(self._heap, (when, key, kind))
+                heapq.heappush(self._heap, (fire_at, key, kind, when))
                 await asyncio.sleep(self._retry_after_s)
                 continue
             self.fired.append((key, kind, when))

@@ -18,6 +18,7 @@ from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
+from sellerops.contracts.subjects import id_token, seller_token
 
 S = TypeVar("S")
 
@@ -157,3 +158,31 @@ async def latest_values(kv: KeyValue, prefix: str) -> AsyncIterator[tuple[str, b
                     yield msg.subject[cut:], msg.data
     finally:
         await sub.unsubscribe()
+
+
+class SellerKeyedStore(Generic[S]):
+    """Aggregates of one kind, keyed `<seller>.<id>`, with dedupe and revision checks (AggregateStore)."""
+
+    def __init__(self, kv: KeyValue, state_type: type[S], id_field: str, *, keep_processed: int = 64) -> None:
+        self._store = AggregateStore(kv, state_type, keep=keep_processed)
+        self._id_field = id_field
+        self.kv = kv
+
+    def key(self, seller: str, aggregate_id: str) -> str:
+        return f"{seller_token(seller)}.{id_token(self._id_field, aggregate_id)}"
+
+    def decode_state(self, value: bytes) -> S | None:
+        return self._store.decode_state(value)
+
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]:
+        return await self._store.apply(self.key(seller, aggregate_id), message_id, decide)
+
+    async def load(self, seller: str, aggregate_id: str) -> S | None:
+        return await self._store.load(self.key(seller, aggregate_id))
+
+    async def load_record(self, seller: str, aggregate_id: str) -> Record[S]:
+        return (await self._store.get(self.key(seller, aggregate_id)))[0]
+
+    async def scan(self, seller: str) -> AsyncIterator[S]:
+        async for _, state in self._store.scan(seller_token(seller)):
+            yield state

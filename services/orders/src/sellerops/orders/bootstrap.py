@@ -1,6 +1,7 @@
 """The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -81,6 +82,7 @@ def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers
     built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy(),
                   deadline_clock=resources.stream_clock, check_carrier=carriers.check,
                   mcf_orders=KvMcfStore(resources.buckets[MCF_BUCKET], keep_processed=settings.keep_processed))
+    built.deadlines.settle = timedelta(seconds=settings.runtime.delivery.deadline_settle_s)
     if resources.metrics is not None:
         built.deadlines.on_fired = resources.metrics.deadline
     watch = partial(watch_states, bucket, store.decode_state, built.deadlines)
