@@ -49,6 +49,15 @@ class Window(SchemaStruct, frozen=True):
     latest: Timestamp
 
 
+class Destination(SchemaStruct, frozen=True, kw_only=True):
+    """Where an order goes, as far as the marketplace tells a seller (ORDER_CHANGE's DestinationPostalCode):
+    enough to pick the nearest fulfillment center, no buyer name or street."""
+
+    postal_code: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+    country_code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")] = "US"
+    state_or_region: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
 class _MarketOrderFact(Event, frozen=True, kw_only=True):
     source: ClassVar[str] = "market"
     entity: ClassVar[str] = "order"
@@ -72,6 +81,7 @@ class OrderPlaced(_MarketOrderFact, frozen=True, kw_only=True, tag="market.order
     ship_service_level: str = "Standard"
     is_prime: bool = False
     is_business_order: bool = False
+    destination: Destination | None = None
 
 
 class OrderPaymentAuthorized(

@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar, Literal
 import msgspec
 
 from sellerops.contracts.envelope import Count, Event, Id, PositiveCount, Timestamp
-from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Sku, Window
+from sellerops.contracts.market import Destination, FulfillmentChannel, Money, OrderType, Sku, Window
 from sellerops.contracts.schema import SchemaStruct
 
 
@@ -90,6 +90,7 @@ class OrderReleased(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_re
     fulfillment_channel: FulfillmentChannel
     lines: list[OrderLine]
     ship_window: Window | None = None
+    destination: Destination | None = None  # AFN: where the network ships it from the nearest center
 
 
 class OrderShipped(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_shipped.v1"):
@@ -349,6 +350,7 @@ class OrderView(SchemaStruct, frozen=True, kw_only=True):
     ship_window: Window | None = None
     delivery_window: Window | None = None
     is_prime: bool = False
+    destination: Destination | None = None
     packages: list[PackageDetail] = []
     late_shipment: bool = False
     cancel_request: str | None = None

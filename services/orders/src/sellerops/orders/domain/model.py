@@ -7,7 +7,7 @@ from uuid import UUID
 import msgspec
 
 from sellerops.contracts.envelope import Event, envelope_from
-from sellerops.contracts.market import FulfillmentChannel, OrderType, Window
+from sellerops.contracts.market import Destination, FulfillmentChannel, OrderType, Window
 from sellerops.contracts.orders import (
     CanceledBy, HistoryEntry, OrderLine, OrderStatus, OrderView, PackageDetail, RefundLine,
 )
@@ -48,6 +48,7 @@ class Order(msgspec.Struct, frozen=True, kw_only=True):
     ship_window: Window | None = None
     delivery_window: Window | None = None
     is_prime: bool = False
+    destination: Destination | None = None
     payment_authorized_at: datetime | None = None
     packages: list[PackageDetail] = []
     late_shipment: bool = False

@@ -24,7 +24,7 @@ def record_placement(order: Order | None, placed: OrderPlaced) -> tuple[Order, l
         order_id=placed.order_id, seller=placed.seller, status=status,
         fulfillment_channel=placed.fulfillment_channel, order_type=placed.order_type,
         purchased_at=placed.purchased_at, lines=lines, ship_window=placed.ship_window,
-        delivery_window=placed.delivery_window, is_prime=placed.is_prime,
+        delivery_window=placed.delivery_window, is_prime=placed.is_prime, destination=placed.destination,
         payment_authorized_at=paid_at, updated_at=now,
     )
     cause = Cause(placed.event_id, placed.correlation)
@@ -57,5 +57,5 @@ def released(order: Order, cause: Cause, now=None) -> OrderReleased:  # noqa: AN
     return OrderReleased(
         **envelope(cause, OrderReleased.type_tag()), seller=order.seller, occurred_at=now or order.updated_at,
         order_id=order.order_id, fulfillment_channel=order.fulfillment_channel, lines=order.lines,
-        ship_window=order.ship_window,
+        ship_window=order.ship_window, destination=order.destination,
     )
