@@ -72,7 +72,7 @@ def test_an_event_subject_is_source_seller_entity_fact(tag):
 def test_an_event_is_keyed_by_the_id_of_its_aggregate(tag):
     event = decode_dict(golden(tag))
     assert event.aggregate_id == getattr(event, type(event).key_field)
-    assert event.aggregate_id in ("113-4567890-1234567", "shopify-1001")
+    assert event.aggregate_id.strip()
 
 
 def test_unknown_fields_are_ignored_by_the_reader():

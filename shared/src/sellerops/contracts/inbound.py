@@ -141,7 +141,7 @@ class InboundPlanCanceled(_PlanEvent, frozen=True, kw_only=True, tag="fulfillmen
     fact: ClassVar[str] = "canceled"
 
     reason: str | None = None
-    shipment_ids: list[Id] = []  # shipments deleted with it (those not yet shipped)
+    shipment_ids: list[Id] = []  # the plan's shipments: those not yet sent are deleted with it
 
 
 # ---- inbound shipments ----
@@ -164,7 +164,7 @@ class ShipmentStatus(str, Enum):
 
 class ExpectedUnits(SchemaStruct, frozen=True, kw_only=True):
     sku: Sku
-    expected: PositiveCount
+    expected: Count  # 0 for a SKU the center received that the shipment never listed (an overage)
     received: Count = 0
     damaged: Count = 0
 

@@ -1,0 +1,106 @@
+"""The real stores (one KV key per aggregate, `<seller>.<id>`) and the ledger read back from the stream.
+
+Stock-moving aggregates (shipments, outbound and removal orders) are stored `Boxed`: the domain
+state plus an outbox of ledger movements decided in the same revision-checked write. The handlers
+apply the outbox to the SKU ledgers and then clear it; if the process dies in between, the
+deadline watch sees the non-empty outbox and applies it again (each SKU dedupes by batch id).
+"""
+
+import base64
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Generic, TypeVar
+
+import msgspec
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.kv import KeyValue
+
+from sellerops.contracts.catalog import decode_event
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.inventory import InventoryMoved, Movement
+from sellerops.contracts.streams import stream_name
+from sellerops.contracts.subjects import InvalidToken, event_filter
+from sellerops.fulfillment.domain.ledger import Stock
+from sellerops.fulfillment.domain.outbound import Outbound
+from sellerops.fulfillment.domain.plans import Plan
+from sellerops.fulfillment.domain.removals import Removal
+from sellerops.fulfillment.domain.shipments import Shipment
+from sellerops.runtime.state import SellerKeyedStore
+
+PLANS = "fulfillment_plan"
+SHIPMENTS = "fulfillment_shipment"
+STOCK = "fulfillment_stock"
+OUTBOUND = "fulfillment_outbound"
+REMOVALS = "fulfillment_removal"
+BUCKETS = (PLANS, SHIPMENTS, STOCK, OUTBOUND, REMOVALS)
+
+S = TypeVar("S")
+
+
+class Batch(msgspec.Struct, frozen=True):
+    """Ledger movements one message decided, waiting to be applied to the SKU ledgers."""
+
+    id: str
+    at: datetime
+    moves: list[Movement]
+
+
+class Boxed(msgspec.Struct, Generic[S], frozen=True):
+    state: S
+    outbox: list[Batch] = []
+
+
+class StockStore(SellerKeyedStore):
+    """SKU ledgers. A SKU may hold characters a key cannot (spaces, slashes): those are keyed by their
+    URL-safe base64 form after `x=`, which no plain SKU key starts with in practice."""
+
+    def key(self, seller: str, aggregate_id: str) -> str:
+        try:
+            return super().key(seller, aggregate_id)
+        except InvalidToken:
+            encoded = base64.urlsafe_b64encode(aggregate_id.encode()).decode().rstrip("=")
+            return super().key(seller, f"x={encoded}")
+
+
+def store(kv: KeyValue, state_type: type, id_field: str, *, keep: int, boxed: bool = False) -> SellerKeyedStore:
+    return SellerKeyedStore(kv, Boxed[state_type] if boxed else state_type, id_field, keep_processed=keep)
+
+
+def stores(buckets: dict[str, KeyValue], *, keep: int, keep_stock: int) -> dict[str, SellerKeyedStore]:
+    return {
+        "plans": store(buckets[PLANS], Plan, "plan_id", keep=keep),
+        "shipments": store(buckets[SHIPMENTS], Shipment, "shipment_id", keep=keep, boxed=True),
+        "stock": StockStore(buckets[STOCK], Stock, "sku", keep_processed=keep_stock),
+        "outbound": store(buckets[OUTBOUND], Outbound, "fulfillment_order_id", keep=keep, boxed=True),
+        "removals": store(buckets[REMOVALS], Removal, "removal_order_id", keep=keep, boxed=True),
+    }
+
+
+class StreamLedger:
+    """Every InventoryMoved of a seller, read back from the FULFILLMENT stream oldest first."""
+
+    def __init__(self, js: JetStreamContext) -> None:
+        self._js = js
+
+    async def __call__(self, seller: str) -> AsyncIterator[Event]:
+        subject = event_filter("fulfillment", "inventory", seller=seller, fact="moved")
+        stream = stream_name("fulfillment")
+        info = await self._js.stream_info(stream, subjects_filter=subject)
+        left = sum((info.state.subjects or {}).values())
+        if not left:
+            return
+        sub = await self._js.pull_subscribe(subject, stream=stream, config=ConsumerConfig(
+            deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=30.0))
+        try:
+            while left > 0:
+                try:
+                    batch = await sub.fetch(min(left, 1000), timeout=5)
+                except TimeoutError:
+                    break
+                for msg in batch:
+                    left -= 1
+                    event = decode_event(msg.data, InventoryMoved)
+                    yield event
+        finally:
+            await sub.unsubscribe()

@@ -1,0 +1,145 @@
+"""The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import structlog
+
+from sellerops.contracts.orders import FillPolicy
+from sellerops.fulfillment import handlers
+from sellerops.fulfillment.adapters import OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, stores
+from sellerops.fulfillment.domain import offers, outbound, shipments
+from sellerops.fulfillment.handlers import OUTBOX
+from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
+from sellerops.fulfillment.settings import FulfillmentSettings
+from sellerops.plugins import loader
+from sellerops.plugins.spec import PLACEMENT, SOURCING, Registry
+from sellerops.runtime.deadlines import DeadlineScheduler, watch_states
+from sellerops.runtime.host import Resources
+
+log = structlog.get_logger("sellerops.fulfillment")
+
+
+@dataclass
+class Handlers:
+    """Every handler and endpoint the subscribers tables name, bound to their dependencies."""
+
+    bound: dict[str, Any]
+    schedulers: dict[str, DeadlineScheduler] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["bound"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def with_outbox(due_of):  # noqa: ANN001, ANN201
+    """The deadlines of a boxed aggregate: its domain's, plus flushing an outbox left behind by a crash."""
+    def due(box) -> list:  # noqa: ANN001
+        found = list(due_of(box.state)) if due_of is not None else []
+        return found + ([(OUTBOX, box.outbox[0].at)] if box.outbox else [])
+    return due
+
+
+def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, choose, locate,  # noqa: ANN001
+          read_ledger: LedgerReader | None = None, shipment_policy: shipments.Policy = shipments.Policy(),
+          outbound_policy: outbound.Policy = outbound.Policy(), check_carrier=None,  # noqa: ANN001
+          afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL, deadline_clock: Clock | None = None) -> Handlers:
+    """`clock` stamps what requests do; deadlines go by `deadline_clock` (event time)."""
+    plans_store, shipments_store, stock = stores["plans"], stores["shipments"], stores["stock"]
+    outbound_store, removals_store = stores["outbound"], stores["removals"]
+    common = {"stock": stock, "publish": publish}
+    ship = {**common, "shipments_store": shipments_store}
+    out = {**common, "outbound_store": outbound_store}
+    rem = {**common, "removals_store": removals_store}
+    plan = {"plans_store": plans_store, "publish": publish, "clock": clock}
+    sourcing = {**out, "choose": choose, "locate": locate}
+    h = handlers
+    bound = {
+        "create_inbound_plan": partial(h.create_inbound_plan, **plan, place=place),
+        "regenerate_options": partial(h.regenerate_options, **plan, place=place),
+        "confirm_placement": partial(h.confirm_placement, **plan),
+        "cancel_inbound_plan": partial(h.cancel_inbound_plan, **plan),
+        "get_inbound_plan": partial(h.get_inbound_plan, plans_store=plans_store),
+        "on_plan_confirmed": partial(h.on_plan_confirmed, **ship),
+        "on_plan_canceled": partial(h.on_plan_canceled, **ship),
+        "on_shipment_status": partial(h.on_shipment_status, **ship, policy=shipment_policy),
+        "on_receipt": partial(h.on_receipt, **ship, policy=shipment_policy),
+        "on_reimbursement": partial(h.on_reimbursement, **ship),
+        "update_shipment": partial(h.update_shipment, **ship, clock=clock, check_carrier=check_carrier),
+        "resolve_case": partial(h.resolve_case, **ship, clock=clock),
+        "get_shipment": partial(h.get_shipment, shipments_store=shipments_store),
+        "list_shipments": partial(h.list_shipments, shipments_store=shipments_store),
+        "list_cases": partial(h.list_cases, shipments_store=shipments_store),
+        "on_adjustment": partial(h.on_adjustment, **common),
+        "on_transfer": partial(h.on_transfer, **common),
+        "get_inventory": partial(h.get_inventory, stock=stock),
+        "list_inventory": partial(h.list_inventory, stock=stock),
+        "check_ledger": partial(h.check_ledger, stock=stock, read_ledger=read_ledger),
+        "on_order_released": partial(h.on_order_released, **sourcing, afn_fill_policy=afn_fill_policy),
+        "on_mcf_requested": partial(h.on_mcf_requested, **sourcing),
+        "on_order_canceled": partial(h.on_order_canceled, **out),
+        "on_mcf_cancel_requested": partial(h.on_mcf_cancel_requested, **out),
+        "on_outbound_shipped": partial(h.on_outbound_shipped, **out),
+        "on_outbound_allocated": partial(h.on_outbound_allocated, stock=stock),
+        "on_stock_moved": partial(h.on_stock_moved, **out, choose=choose),
+        "get_outbound_order": partial(h.get_outbound_order, outbound_store=outbound_store),
+        "create_removal_order": partial(h.create_removal_order, **rem, clock=clock),
+        "cancel_removal_order": partial(h.cancel_removal_order, **rem, clock=clock),
+        "get_removal_order": partial(h.get_removal_order, removals_store=removals_store),
+        "on_removal_processed": partial(h.on_removal_processed, **rem),
+    }
+    timing = deadline_clock or clock
+    schedulers = {
+        SHIPMENTS: DeadlineScheduler(
+            due_of=with_outbox(partial(shipments.deadlines, policy=shipment_policy)), clock=timing,
+            fire=partial(h.on_shipment_deadline, **ship, policy=shipment_policy)),
+        OUTBOUND: DeadlineScheduler(
+            due_of=with_outbox(partial(outbound.deadlines, policy=outbound_policy)), clock=timing,
+            fire=partial(h.on_outbound_deadline, **out, policy=outbound_policy)),
+        REMOVALS: DeadlineScheduler(due_of=with_outbox(None), clock=timing,
+                                    fire=partial(h.on_removal_deadline, **rem)),
+    }
+    bound["on_shipment_deadline"] = schedulers[SHIPMENTS]._fire  # noqa: SLF001  (tests fire deadlines directly)
+    bound["on_outbound_deadline"] = schedulers[OUTBOUND]._fire  # noqa: SLF001
+    return Handlers(bound, schedulers)
+
+
+def load_placement(settings: FulfillmentSettings) -> Registry:
+    return loader.load(PLACEMENT, Registry(PLACEMENT), allow=settings.runtime.plugins_allow)
+
+
+def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[Handlers, list]:
+    """Real adapters; returns the handlers and the background jobs (a deadline watch and timer per bucket)."""
+    from sellerops.fulfillment.domain import network as net
+    from sellerops.fulfillment.domain.costs import costs_from_file, default_costs
+
+    network = net.network_from_file(settings.network_file) if settings.network_file else net.default_network()
+    costs = costs_from_file(settings.fees_file) if settings.fees_file else default_costs()
+    strategies = load_placement(settings)
+    sourcing = loader.load(SOURCING, Registry(SOURCING), allow=settings.runtime.plugins_allow).get(settings.sourcing)
+    placer = offers.Placer(network=network, costs=costs, strategies=strategies,
+                           ttl_hours=settings.option_ttl_hours, time_limit_s=settings.optimal_time_limit_s,
+                           gap=settings.optimal_gap)
+    found = stores(resources.buckets, keep=settings.keep_processed, keep_stock=settings.keep_processed_stock)
+    built = build(
+        stores=found, publish=resources.publisher, clock=resources.clock, place=placer.place,
+        choose=offers.chooser(sourcing, settings.sourcing, network), locate=offers.locator(network),
+        read_ledger=StreamLedger(resources.js), shipment_policy=settings.shipment_policy(),
+        outbound_policy=settings.outbound_policy(), deadline_clock=resources.stream_clock,
+    )
+    background = []
+    for bucket, scheduler in built.schedulers.items():
+        scheduler.settle = timedelta(seconds=settings.runtime.delivery.deadline_settle_s)
+        if resources.metrics is not None:
+            scheduler.on_fired = resources.metrics.deadline
+        background += [partial(watch_states, resources.buckets[bucket], found[_store_of(bucket)].decode_state,
+                               scheduler), scheduler.run]
+    return built, background
+
+
+def _store_of(bucket: str) -> str:
+    return {SHIPMENTS: "shipments", OUTBOUND: "outbound", REMOVALS: "removals"}[bucket]

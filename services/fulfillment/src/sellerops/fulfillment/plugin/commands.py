@@ -1,0 +1,239 @@
+"""`sellerops fulfillment plan-create|plan-confirm|plan-cancel|plan|shipment-update|shipment|shipments|cases|
+case-resolve|inventory|ledger-check|outbound|removal-create|removal-cancel|removal`."""
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from sellerops.cli.common import NatsUrlOption, console
+from sellerops.contracts.inbound import (
+    CancelInboundPlan, CaseList, CaseStatus, ConfirmPlacement, CreateInboundPlan, InboundPlanView, ListCases,
+    ListShipments, PlanRef, ResolveCase, ShipmentList, ShipmentRef, ShipmentStatus, ShipmentView, UpdateShipment,
+)
+from sellerops.contracts.inventory import (
+    CheckLedger, CreateRemovalOrder, GetOutboundOrder, InventoryList, LedgerCheck, ListInventory, OutboundOrderView,
+    RemovalOrderView, RemovalRef,
+)
+from sellerops.fulfillment.plugin.common import ask, cli, print_json, read_request
+
+JsonOption = typer.Option(False, "--json", help="print the service's JSON answer")
+PLAN_TIMEOUT_S = 30.0  # placement runs every strategy, the solver up to its time limit
+
+
+def _money(m) -> str:  # noqa: ANN001
+    return f"{m.amount} {m.currency}" if m is not None else "-"
+
+
+def _print_plan(plan: InboundPlanView) -> None:
+    units = sum(i.quantity for i in plan.items)
+    console.print(f"[bold]{plan.plan_id}[/bold]  {plan.status.value}  {len(plan.items)} SKUs, {units} units, "
+                  f"from {plan.ship_from.city} {plan.ship_from.postal_code}")
+    options = Table("option", "strategy", "split", "centers", "placement fee", "transport", "total", "expires")
+    for o in plan.options:
+        chosen = " [green](confirmed)[/green]" if o.option_id == plan.confirmed_option_id else ""
+        options.add_row(o.option_id + chosen, o.strategy, o.split.value,
+                        ", ".join(s.center_id for s in o.shipments), _money(o.placement_fee),
+                        _money(o.transport_cost), _money(o.total_cost), o.expires_at.isoformat())
+    console.print(options)
+    for strategy, why in plan.refused.items():
+        console.print(f"[yellow]{strategy}[/yellow] offered no option: {why}")
+    if plan.shipment_ids:
+        console.print("shipments: " + ", ".join(plan.shipment_ids))
+
+
+def _print_shipment(s: ShipmentView) -> None:
+    console.print(f"[bold]{s.shipment_id}[/bold] ({s.confirmation_id})  {s.status.value}  to {s.center_id}  "
+                  f"plan {s.plan_id}")
+    if s.tracking_number:
+        console.print(f"carrier {s.carrier_code} tracking {s.tracking_number}")
+    units = Table("sku", "expected", "received", "damaged")
+    for u in s.items:
+        units.add_row(u.sku, str(u.expected), str(u.received), str(u.damaged))
+    console.print(units)
+    if s.case is not None:
+        console.print(f"case {s.case.case_id} {s.case.status.value}, claim by {s.case.claim_deadline.isoformat()}")
+
+
+@cli.command("plan-create")
+def plan_create(seller: str,
+                file: Path = typer.Argument(..., help="a JSON CreateInboundPlan (see `sellerops asyncapi`)"),
+                nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Create an inbound plan: every placement plugin offers a split across centers with its fees."""
+    plan = ask(nats_url, seller, "create_inbound_plan", read_request(file, CreateInboundPlan), InboundPlanView,
+               timeout=PLAN_TIMEOUT_S)
+    print_json(plan) if as_json else _print_plan(plan)
+
+
+@cli.command("plan")
+def plan_get(seller: str, plan_id: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption,
+             regenerate: bool = typer.Option(False, "--regenerate", help="generate fresh options first")) -> None:
+    """A plan with its placement options."""
+    verb = "regenerate_placement_options" if regenerate else "get_inbound_plan"
+    plan = ask(nats_url, seller, verb, PlanRef(plan_id=plan_id), InboundPlanView, timeout=PLAN_TIMEOUT_S)
+    print_json(plan) if as_json else _print_plan(plan)
+
+
+@cli.command("plan-confirm")
+def plan_confirm(seller: str, plan_id: str, option_id: str, nats_url: str = NatsUrlOption) -> None:
+    """Confirm a placement option (final): its shipments are created."""
+    _print_plan(ask(nats_url, seller, "confirm_placement_option",
+                    ConfirmPlacement(plan_id=plan_id, option_id=option_id), InboundPlanView))
+
+
+@cli.command("plan-cancel")
+def plan_cancel(seller: str, plan_id: str, reason: str = typer.Option(None, "--reason"),
+                nats_url: str = NatsUrlOption) -> None:
+    """Void a plan; its shipments not yet sent are deleted."""
+    _print_plan(ask(nats_url, seller, "cancel_inbound_plan", CancelInboundPlan(plan_id=plan_id, reason=reason),
+                    InboundPlanView))
+
+
+@cli.command("shipment-update")
+def shipment_update(seller: str, shipment_id: str,
+                    status: ShipmentStatus = typer.Option(..., "--status",
+                                                          help="READY_TO_SHIP, SHIPPED, CANCELLED, DELETED"),
+                    carrier: str = typer.Option(None, "--carrier"), tracking: str = typer.Option(None, "--tracking"),
+                    nats_url: str = NatsUrlOption) -> None:
+    """The seller's side of an inbound shipment."""
+    request = UpdateShipment(shipment_id=shipment_id, status=status, carrier_code=carrier, tracking_number=tracking)
+    _print_shipment(ask(nats_url, seller, "update_inbound_shipment", request, ShipmentView))
+
+
+@cli.command("shipment")
+def shipment_get(seller: str, shipment_id: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """One inbound shipment: expected and received units, tracking, its discrepancy case."""
+    found = ask(nats_url, seller, "get_inbound_shipment", ShipmentRef(shipment_id=shipment_id), ShipmentView)
+    print_json(found) if as_json else _print_shipment(found)
+
+
+@cli.command("shipments")
+def shipments_list(seller: str, status: ShipmentStatus = typer.Option(None, "--status"),
+                   plan_id: str = typer.Option(None, "--plan"), nats_url: str = NatsUrlOption,
+                   as_json: bool = JsonOption) -> None:
+    """A seller's inbound shipments."""
+    found = ask(nats_url, seller, "list_inbound_shipments", ListShipments(status=status, plan_id=plan_id),
+                ShipmentList)
+    if as_json:
+        print_json(found)
+        return
+    table = Table("shipment", "confirmation", "center", "status", "expected", "received", "damaged")
+    for s in found.shipments:
+        table.add_row(s.shipment_id, s.confirmation_id, s.center_id, s.status.value,
+                      str(sum(u.expected for u in s.items)), str(sum(u.received for u in s.items)),
+                      str(sum(u.damaged for u in s.items)))
+    console.print(table)
+
+
+@cli.command("cases")
+def cases(seller: str, status: CaseStatus = typer.Option(CaseStatus.OPEN, "--status"), nats_url: str = NatsUrlOption,
+          as_json: bool = JsonOption) -> None:
+    """Receiving discrepancy cases, soonest claim deadline first."""
+    found = ask(nats_url, seller, "list_cases", ListCases(status=status), CaseList)
+    if as_json:
+        print_json(found)
+        return
+    table = Table("case", "shipment", "center", "claim from", "claim by", "discrepancies", "status")
+    for c in found.cases:
+        lines = "; ".join(f"{line.sku} {line.kind.value} {line.units}" for line in c.lines)
+        table.add_row(c.case_id, c.confirmation_id, c.center_id, c.claim_opens_at.date().isoformat(),
+                      c.claim_deadline.date().isoformat(), lines, c.status.value)
+    console.print(table)
+
+
+@cli.command("case-resolve")
+def case_resolve(seller: str, shipment_id: str, reason: str = typer.Option(..., "--reason"),
+                 nats_url: str = NatsUrlOption) -> None:
+    """Close a shipment's discrepancy case without (full) reimbursement."""
+    _print_shipment(ask(nats_url, seller, "resolve_case", ResolveCase(shipment_id=shipment_id, reason=reason),
+                        ShipmentView))
+
+
+@cli.command("inventory")
+def inventory(seller: str, skus: list[str] = typer.Argument(None), nats_url: str = NatsUrlOption,
+              by_center: bool = typer.Option(False, "--by-center"), as_json: bool = JsonOption) -> None:
+    """Inventory per SKU (and per center): fulfillable, inbound, reserved, researching, unfulfillable."""
+    found = ask(nats_url, seller, "list_inventory", ListInventory(skus=skus or None), InventoryList)
+    if as_json:
+        print_json(found)
+        return
+    table = Table("sku", "center", "fulfillable", "inbound w/s/r", "reserved", "researching", "unfulfillable", "total")
+    for item in found.items:
+        rows = [("all", item.totals)] + ([(c.center_id, c.counts) for c in item.centers] if by_center else [])
+        for center, n in rows:
+            table.add_row(item.sku, center, str(n.fulfillable),
+                          f"{n.inbound_working}/{n.inbound_shipped}/{n.inbound_receiving}", str(n.reserved_total),
+                          str(n.researching), str(n.unfulfillable_total), str(n.total))
+    console.print(table)
+
+
+@cli.command("ledger-check")
+def ledger_check(seller: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Replay the inventory ledger from the stream and compare with the summaries; exit 1 on any drift."""
+    result = ask(nats_url, seller, "check_ledger", CheckLedger(), LedgerCheck, timeout=60.0)
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"{result.skus_checked} SKUs, {result.entries_replayed} ledger entries replayed")
+        for d in result.drift:
+            console.print(f"[red]drift[/red] {d.sku} at {d.center_id} {d.bucket}: "
+                          f"ledger {d.ledger}, summary {d.summary}")
+        for sku in result.gaps:
+            console.print(f"[red]sequence gap[/red] {sku}")
+    if result.drift or result.gaps or result.negative:
+        raise typer.Exit(1)
+    if not as_json:
+        console.print("[green]no drift[/green]")
+
+
+@cli.command("outbound")
+def outbound_get(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """An AFN or MCF order as the network fulfils it: where it was allocated, what is short, what shipped."""
+    found = ask(nats_url, seller, "get_outbound_order", GetOutboundOrder(fulfillment_order_id=order_id),
+                OutboundOrderView)
+    if as_json:
+        print_json(found)
+        return
+    console.print(f"[bold]{found.fulfillment_order_id}[/bold]  {found.kind.value}  {found.status.value}  "
+                  f"{found.fill_policy.value}")
+    table = Table("item", "sku", "center", "allocated")
+    for a in found.allocations:
+        table.add_row(a.item_id, a.sku, a.center_id, str(a.quantity))
+    for s in found.shortfalls:
+        table.add_row(s.item_id, s.sku, "[red]short[/red]", str(s.quantity))
+    console.print(table)
+
+
+def _print_removal(r: RemovalOrderView) -> None:
+    console.print(f"[bold]{r.removal_order_id}[/bold]  {r.removal_type.value}  {r.status.value}")
+    table = Table("sku", "center", "condition", "requested", "shipped", "disposed", "cancelled")
+    for line in r.lines:
+        table.add_row(line.sku, line.center_id, line.condition.value, str(line.requested), str(line.shipped),
+                      str(line.disposed), str(line.cancelled))
+    console.print(table)
+
+
+@cli.command("removal-create")
+def removal_create(seller: str, file: Path = typer.Argument(..., help="a JSON CreateRemovalOrder"),
+                   nats_url: str = NatsUrlOption) -> None:
+    """Create a removal order (Return to an address, or Disposal)."""
+    _print_removal(ask(nats_url, seller, "create_removal_order", read_request(file, CreateRemovalOrder),
+                       RemovalOrderView))
+
+
+@cli.command("removal-cancel")
+def removal_cancel(seller: str, removal_order_id: str, nats_url: str = NatsUrlOption) -> None:
+    """Cancel what a removal order has not yet shipped or disposed of."""
+    _print_removal(ask(nats_url, seller, "cancel_removal_order", RemovalRef(removal_order_id=removal_order_id),
+                       RemovalOrderView))
+
+
+@cli.command("removal")
+def removal_get(seller: str, removal_order_id: str, nats_url: str = NatsUrlOption,
+                as_json: bool = JsonOption) -> None:
+    """A removal order with its per-SKU quantities."""
+    found = ask(nats_url, seller, "get_removal_order", RemovalRef(removal_order_id=removal_order_id), RemovalOrderView)
+    print_json(found) if as_json else _print_removal(found)
+
+
+
