@@ -54,6 +54,12 @@ async def _outbound(nc, seller: str, order_id: str) -> OutboundOrderView | None:
         return None
 
 
+async def _at_center(nc, seller: str, center: str, **expected: int):
+    stock = await call(nc, "fulfillment", seller, "get_inventory", GetInventory(sku="MUG-BLUE"), InventorySummary)
+    counts = next((c.counts for c in stock.centers if c.center_id == center), None)
+    return counts if counts is not None and all(getattr(counts, k) == v for k, v in expected.items()) else None
+
+
 async def test_an_afn_order_is_reserved_at_the_nearest_center_with_stock_and_shipped_back_to_orders(
         nats_url, nc, seller):
     js = nc.jetstream()
@@ -67,9 +73,8 @@ async def test_an_afn_order_is_reserved_at_the_nearest_center_with_stock_and_shi
 
         view = await eventually(lambda: _outbound(nc, seller, "111-0000001-0000001"))
         assert [(a.center_id, a.quantity) for a in view.allocations] == [("ABE8", 2)]
-        stock = await call(nc, "fulfillment", seller, "get_inventory", GetInventory(sku="MUG-BLUE"), InventorySummary)
-        east = next(c.counts for c in stock.centers if c.center_id == "ABE8")
-        assert east.fulfillable == 3 and east.reserved_total == 2
+        # The order is saved with its movements in its outbox first; the SKU ledger follows a moment later.
+        await eventually(lambda: _at_center(nc, seller, "ABE8", fulfillable=3, reserved_total=2))
 
         package = NetworkPackage(carrier_code="AMZL_US", tracking_number="TBA312345678901",
                                  shipped_at=T0 + timedelta(hours=5), items=[PackageItem("item-1", 2)])
@@ -83,9 +88,8 @@ async def test_an_afn_order_is_reserved_at_the_nearest_center_with_stock_and_shi
 
         order = await eventually(shipped)
         assert order.packages[0].tracking_number == "TBA312345678901"
+        await eventually(lambda: _at_center(nc, seller, "ABE8", fulfillable=3, reserved_total=0))
         stock = await call(nc, "fulfillment", seller, "get_inventory", GetInventory(sku="MUG-BLUE"), InventorySummary)
-        east = next(c.counts for c in stock.centers if c.center_id == "ABE8")
-        assert (east.fulfillable, east.reserved_total) == (3, 0)
         assert stock.totals.fulfillable == 13
         check = await call(nc, "fulfillment", seller, "check_ledger", CheckLedger(), LedgerCheck)
         assert check.drift == [] and check.gaps == []
@@ -113,3 +117,35 @@ async def test_an_mcf_order_the_network_cannot_fill_comes_back_unfulfillable_and
         await eventually(unfulfillable)
         stock = await call(nc, "fulfillment", seller, "get_inventory", GetInventory(sku="MUG-BLUE"), InventorySummary)
         assert (stock.totals.fulfillable, stock.totals.reserved_total) == (3, 0)
+
+
+async def test_a_fill_all_mcf_order_ships_what_there_is_and_reserves_the_rest_when_stock_is_found(
+        nats_url, nc, seller):
+    js = nc.jetstream()
+    publish = JetStreamPublisher(js)
+    orders = create_orders_host(OrdersSettings(runtime=runtime(nats_url)))
+    async with running(create_host(fulfillment_settings(nats_url)).app()), running(orders.app()):
+        await publish([found_stock(seller, "MUG-BLUE", "SMF3", 2)])
+        await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_INVENTORY.durable))
+        request = CreateMcfOrder(
+            mcf_order_id="shop-2001", items=[McfItem(item_id="line-1", seller_sku="MUG-BLUE", quantity=5)],
+            fill_policy=FillPolicy.FILL_ALL,
+            destination=Address(name="Ada Buyer", address_line1="1 Main St", city="Seattle", state_or_region="WA",
+                                postal_code="98101", country_code="US"))
+        await call(nc, "orders", seller, "create_mcf_order", request, McfOrderView)
+
+        async def reserved(units: int):  # noqa: ANN202
+            view = await _outbound(nc, seller, "shop-2001")
+            return view if view is not None and sum(a.quantity for a in view.allocations) == units else None
+
+        first = await eventually(lambda: reserved(2))
+        assert [s.quantity for s in first.shortfalls] == [3]
+
+        await publish([found_stock(seller, "MUG-BLUE", "ABE8", 10)])  # the rest turns up across the country
+        later = await eventually(lambda: reserved(5))
+        assert later.shortfalls == []
+        assert sorted((a.center_id, a.quantity) for a in later.allocations) == [("ABE8", 3), ("SMF3", 2)]
+        await eventually(lambda: _at_center(nc, seller, "ABE8", fulfillable=7, reserved_total=3))
+        assert await _at_center(nc, seller, "SMF3", fulfillable=0, reserved_total=2)
+        check = await call(nc, "fulfillment", seller, "check_ledger", CheckLedger(), LedgerCheck)
+        assert check.drift == [] and check.gaps == [] and check.negative == []

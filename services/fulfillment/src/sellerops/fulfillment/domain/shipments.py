@@ -202,6 +202,8 @@ def _require(ok: bool, shipment: Shipment, want: ShipmentStatus, why: str = "") 
 
 
 def _shipped(shipment: Shipment, request: UpdateShipment, emit: _Emit, check_carrier) -> Decision:  # noqa: ANN001
+    if shipment.status not in (*NOT_SENT, St.SHIPPED, St.IN_TRANSIT):
+        raise Refused(f"shipment {shipment.shipment_id} is {shipment.status.value}: cannot become SHIPPED", "$.status")
     if request.carrier_code is None:
         raise Refused("a shipped shipment needs its carrier", "$.carrier_code")
     if request.tracking_number is None:
