@@ -51,3 +51,45 @@ async def with_nats(settings: RuntimeSettings, work: Callable[[Any], Awaitable[T
 
 def run_async(coro: Awaitable[T]) -> T:
     return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+def ask_service(service: str, nats_url: str | None, seller: str, verb: str, request: Any, reply_type: type,
+                timeout: float = 10.0) -> Any:
+    """One request to a service; a refusal or no answer exits with the reason."""
+    from nats.errors import NoRespondersError
+
+    from sellerops.runtime.requests import RequestFailed, call
+
+    async def work(nc: Any) -> Any:
+        return await call(nc, service, seller, verb, request, reply_type, timeout=timeout)
+
+    try:
+        return run_async(with_nats(settings_with(nats_url), work))
+    except RequestFailed as exc:
+        fail(str(exc))
+    except (TimeoutError, NoRespondersError):
+        fail(f"no answer from the {service} service (is it running? try `sellerops status`)")
+
+
+def read_request(file: Any, request_type: type) -> Any:
+    """A request from a JSON file; a bad file exits with code 2 and names the field."""
+    import msgspec
+
+    from sellerops.contracts.requests import validation_error
+
+    try:
+        return msgspec.json.decode(file.read_bytes(), type=request_type)
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc}", code=2)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        fail(f"{file}: {validation_error(exc).reply.message}", code=2)
+
+
+def print_json(value: Any) -> None:
+    import sys
+
+    import msgspec
+
+    from sellerops.contracts.catalog import encode
+
+    sys.stdout.write(msgspec.json.format(encode(value)).decode() + "\n")

@@ -261,6 +261,16 @@ class OrderRefunded(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_re
     fully_refunded: bool
 
 
+class OrderRefundRefused(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_refund_refused.v1"):
+    """A refund asked for by event (returns' RefundRequested) was refused: `field` names what is wrong."""
+
+    fact: ClassVar[str] = "refund_refused"
+
+    refund_id: str
+    message: str
+    field: str | None = None
+
+
 # ---- requests (request-reply, served by the orders service) ----
 
 

@@ -25,9 +25,9 @@ from sellerops.contracts.inbound import (
     ReimbursementIssued, ResolveCase, ShipmentList, ShipmentRef, ShipmentView, UpdateShipment,
 )
 from sellerops.contracts.inventory import (
-    Bucket, CheckLedger, CreateRemovalOrder, GetInventory, GetOutboundOrder, InventoryAdjustmentReported,
-    InventoryList, InventoryMoved, InventorySummary, InventoryTransferReported, LedgerCheck, ListInventory, OrderKind,
-    OutboundOrderAllocated, OutboundOrderView, OutboundShipmentReported, RemovalOrderView, RemovalRef,
+    Bucket, Cause as Why, CheckLedger, CreateRemovalOrder, GetInventory, GetOutboundOrder, InventoryAdjustmentReported,
+    InventoryList, InventoryMoved, InventorySummary, InventoryTransferReported, LedgerCheck, ListInventory, Movement,
+    OrderKind, OutboundOrderAllocated, OutboundOrderView, OutboundShipmentReported, RemovalOrderView, RemovalRef,
     RemovalShipmentReported,
 )
 from sellerops.contracts.market import FulfillmentChannel
@@ -35,6 +35,7 @@ from sellerops.contracts.orders import (
     FillPolicy, McfOrderCancelRequested, McfOrderRequested, OrderCanceled, OrderReleased,
 )
 from sellerops.contracts.requests import RequestError
+from sellerops.contracts.returns import CustomerReturnReceived
 from sellerops.fulfillment.adapters import Batch, Boxed
 from sellerops.fulfillment.domain import ledger, outbound, plans, removals, shipments
 from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, requested
@@ -316,6 +317,16 @@ async def on_adjustment(evt: InventoryAdjustmentReported, *, stock: Store, publi
 
 async def on_transfer(evt: InventoryTransferReported, *, stock: Store, publish: Publisher) -> None:
     applied = await stock.apply(evt.seller, evt.sku, str(evt.event_id), partial(ledger.transfer, fact=evt))
+    await publish(applied.events)
+
+
+async def on_customer_return(evt: CustomerReturnReceived, *, stock: Store, publish: Publisher) -> None:
+    """A customer's return was received at a center: its units join the SKU's `bucket` there, once per event."""
+    returned = Movement(sku=evt.sku, center_id=evt.center_id, quantity=evt.quantity, from_bucket=None,
+                        to_bucket=evt.bucket, cause=Why.CUSTOMER_RETURN, reference=evt.return_id)
+    decide = partial(ledger.move, movements=[returned], seller=evt.seller, sku=evt.sku, cause=Cause.of(evt),
+                     at=evt.occurred_at)
+    applied = await stock.apply(evt.seller, evt.sku, str(evt.event_id), decide)
     await publish(applied.events)
 
 

@@ -18,6 +18,7 @@ from sellerops.contracts.inventory import (
     RemovalOrderProgressed, RemovalOrderView, RemovalRef, RemovalShipmentReported,
 )
 from sellerops.contracts.orders import McfOrderCancelRequested, McfOrderRequested, OrderCanceled, OrderReleased
+from sellerops.contracts.returns import CustomerReturnReceived
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
 
 MARKET_SHIPMENTS = ConsumerSpec(durable="fulfillment-market-inbound-shipment", source="market",
@@ -29,6 +30,7 @@ MARKET_OUTBOUND = ConsumerSpec(durable="fulfillment-market-outbound-order", sour
 MARKET_REMOVALS = ConsumerSpec(durable="fulfillment-market-removal-order", source="market", entity="removal_order")
 ORDERS = ConsumerSpec(durable="fulfillment-orders-order", source="orders", entity="order")
 MCF_ORDERS = ConsumerSpec(durable="fulfillment-orders-mcf-order", source="orders", entity="mcf_order")
+RETURNS = ConsumerSpec(durable="fulfillment-returns-customer-return", source="returns", entity="customer_return")
 # The service follows its own plans: a confirmed plan's shipments are created from the event, so a
 # crash after confirming cannot leave a plan without its shipments.
 OWN_PLANS = ConsumerSpec(durable="fulfillment-own-inbound-plan", source="fulfillment", entity="inbound_plan")
@@ -37,7 +39,7 @@ OWN_PLANS = ConsumerSpec(durable="fulfillment-own-inbound-plan", source="fulfill
 OWN_LEDGER = ConsumerSpec(durable="fulfillment-own-inventory", source="fulfillment", entity="inventory")
 OWN_OUTBOUND = ConsumerSpec(durable="fulfillment-own-outbound-order", source="fulfillment", entity="outbound_order")
 CONSUMERS = (MARKET_SHIPMENTS, MARKET_REIMBURSEMENTS, MARKET_INVENTORY, MARKET_OUTBOUND, MARKET_REMOVALS, ORDERS,
-             MCF_ORDERS, OWN_PLANS, OWN_LEDGER, OWN_OUTBOUND)
+             MCF_ORDERS, RETURNS, OWN_PLANS, OWN_LEDGER, OWN_OUTBOUND)
 
 ROUTES = {
     MARKET_SHIPMENTS: {InboundShipmentStatusReported: "on_shipment_status", InboundReceiptReported: "on_receipt"},
@@ -47,6 +49,7 @@ ROUTES = {
     MARKET_REMOVALS: {RemovalShipmentReported: "on_removal_processed"},
     ORDERS: {OrderReleased: "on_order_released", OrderCanceled: "on_order_canceled"},
     MCF_ORDERS: {McfOrderRequested: "on_mcf_requested", McfOrderCancelRequested: "on_mcf_cancel_requested"},
+    RETURNS: {CustomerReturnReceived: "on_customer_return"},
     OWN_PLANS: {InboundPlanConfirmed: "on_plan_confirmed", InboundPlanCanceled: "on_plan_canceled"},
     OWN_LEDGER: {InventoryMoved: "on_stock_moved"},
     OWN_OUTBOUND: {OutboundOrderAllocated: "on_outbound_allocated"},

@@ -25,6 +25,7 @@ class Handlers:
     on_network_shipped: Any
     on_network_unfulfillable: Any
     on_mcf_status: Any
+    on_refund_requested: Any
     create_mcf_order: Any
     cancel_mcf_order: Any
     get_mcf_order: Any
@@ -55,6 +56,7 @@ def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domai
         on_network_shipped=partial(handlers.on_network_shipped, **facts),
         on_network_unfulfillable=partial(handlers.on_network_unfulfillable, **facts),
         on_mcf_status=partial(handlers.on_mcf_status, mcf_orders=mcf_orders),
+        on_refund_requested=partial(handlers.on_refund_requested, **facts),
         create_mcf_order=partial(handlers.create_mcf_order, mcf_orders=mcf_orders, publish=publish, clock=clock),
         cancel_mcf_order=partial(handlers.cancel_mcf_order, mcf_orders=mcf_orders, publish=publish, clock=clock),
         get_mcf_order=partial(handlers.get_mcf_order, mcf_orders=mcf_orders),

@@ -23,12 +23,16 @@ from sellerops.contracts.orders import (
     ListOrders,
     McfOrderView,
     OrderList,
+    OrderRefundRefused,
     OrderView,
+    RefundOrder,
     RowResult,
 )
 from sellerops.contracts.requests import RequestError
+from sellerops.contracts.returns import RefundRequested
 from sellerops.orders import domain
 from sellerops.orders.domain import bulk
+from sellerops.orders.domain.model import envelope
 from sellerops.orders.ports import Clock, McfStore, OrderStore, Publisher
 from sellerops.runtime.state import Decide
 
@@ -58,6 +62,27 @@ async def on_network_shipped(evt: AfnOrderShipped, *, orders: OrderStore, publis
 
 async def on_network_unfulfillable(evt: AfnOrderUnfulfillable, *, orders: OrderStore, publish: Publisher) -> None:
     await _on_fact(evt, partial(domain.network_unfulfillable, report=evt), orders=orders, publish=publish)
+
+
+async def on_refund_requested(evt: RefundRequested, *, orders: OrderStore, publish: Publisher) -> None:
+    """returns asks for a refund: the seller's refund rule applies it once per refund id (its OrderRefunded
+    carries that id); a refusal is published for returns to read, not raised."""
+    request = RefundOrder(order_id=evt.order_id, lines=evt.lines, reason=evt.reason, request_id=evt.refund_id)
+    decide = partial(domain.refund, request=request, request_id=evt.refund_id, now=evt.occurred_at)
+    try:
+        applied = await orders.apply(evt.seller, evt.order_id, evt.refund_id, decide)
+    except (domain.NotFound, domain.Refused) as exc:
+        await publish([_refund_refused(evt, exc)])
+        return
+    await publish(applied.events)
+
+
+def _refund_refused(evt: RefundRequested, exc: Exception) -> OrderRefundRefused:
+    """Its id comes from the request's event id, so a redelivered refusal is the same event (dropped as a copy)."""
+    return OrderRefundRefused(
+        **envelope(domain.Cause(evt.event_id, evt.correlation), OrderRefundRefused.type_tag()), seller=evt.seller,
+        occurred_at=evt.occurred_at, order_id=evt.order_id, refund_id=evt.refund_id, message=str(exc),
+        field=exc.field if isinstance(exc, domain.Refused) else "$.order_id")
 
 
 async def on_mcf_status(evt: McfOrderStatusChanged, *, mcf_orders: McfStore) -> None:

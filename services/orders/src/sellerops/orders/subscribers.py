@@ -8,25 +8,28 @@ from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAu
 from sellerops.contracts.orders import (
     AnswerCancelRequest, AtRiskList, OrderBecameAvailable, CancelOrder, ConfirmShipment, ConfirmShipments, ConfirmShipmentsResult,
     CorrectTracking, GetOrder, ListAtRisk, ListOrders, OrderCanceled, OrderCancelRequestDeclined, OrderCancelRequested,
-    OrderList, OrderPackageUpdated, OrderRecorded, OrderRefunded, OrderReleased, OrderShipByAtRisk, OrderShipByMissed,
-    OrderShipped, OrderTrackingCorrected, OrderUnfulfillable, OrderView, RefundOrder,
+    OrderList, OrderPackageUpdated, OrderRecorded, OrderRefunded, OrderRefundRefused, OrderReleased, OrderShipByAtRisk,
+    OrderShipByMissed, OrderShipped, OrderTrackingCorrected, OrderUnfulfillable, OrderView, RefundOrder,
 )
 from sellerops.contracts.orders import (
     CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderCancelRequested, McfOrderRequested, McfOrderView,
 )
+from sellerops.contracts.returns import RefundRequested
 from sellerops.orders.bootstrap import Handlers
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
 
 MARKET_ORDERS = ConsumerSpec(durable="orders-market-order", source="market", entity="order")
 NETWORK_ORDERS = ConsumerSpec(durable="orders-fulfillment-order", source="fulfillment", entity="order")
 NETWORK_MCF = ConsumerSpec(durable="orders-fulfillment-mcf", source="fulfillment", entity="mcf_order")
-CONSUMERS = (MARKET_ORDERS, NETWORK_ORDERS, NETWORK_MCF)
+RETURNS_REFUNDS = ConsumerSpec(durable="orders-returns-refund", source="returns", entity="refund")
+CONSUMERS = (MARKET_ORDERS, NETWORK_ORDERS, NETWORK_MCF, RETURNS_REFUNDS)
 
 ROUTES = {
     MARKET_ORDERS: {OrderPlaced: "on_order_placed", OrderPaymentAuthorized: "on_payment_authorized",
                     OrderBuyerCancelRequested: "on_buyer_cancel_requested"},
     NETWORK_ORDERS: {AfnOrderShipped: "on_network_shipped", AfnOrderUnfulfillable: "on_network_unfulfillable"},
     NETWORK_MCF: {McfOrderStatusChanged: "on_mcf_status"},
+    RETURNS_REFUNDS: {RefundRequested: "on_refund_requested"},
 }
 ENDPOINTS = (
     EndpointSpec("confirm_shipment", ConfirmShipment, OrderView, "confirm_shipment",
@@ -55,7 +58,7 @@ ENDPOINTS = (
 )
 PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderTrackingCorrected, OrderPackageUpdated, OrderCanceled,
              OrderCancelRequested, OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed, OrderRefunded,
-             OrderUnfulfillable, OrderBecameAvailable, McfOrderRequested, McfOrderCancelRequested)
+             OrderRefundRefused, OrderUnfulfillable, OrderBecameAvailable, McfOrderRequested, McfOrderCancelRequested)
 
 
 def wiring(h: Handlers, background: list | None = None) -> Wiring:

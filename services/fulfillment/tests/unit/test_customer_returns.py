@@ -1,0 +1,131 @@
+"""returns' CustomerReturnReceived through bootstrap.build over the real stores on FakeKeyValue: the units
+join the SKU's ledger at the center, in the bucket the return's disposition gave, once per event."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from sellerops.contracts.inventory import (
+    Bucket, Cause, GetInventory, GetOutboundOrder, InventoryAdjustmentReported, InventoryMoved, OutboundOrderAllocated,
+)
+from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderRequested, ShippingSpeed
+from sellerops.contracts.returns import DISPOSITION_BUCKET, CustomerReturnReceived, Disposition
+from sellerops.fulfillment import bootstrap, subscribers
+from sellerops.fulfillment.adapters import BUCKETS, stores
+from sellerops.fulfillment.domain import network, offers, placement, sourcing
+from sellerops.fulfillment.domain.costs import default_costs
+from sellerops.plugins.spec import PLACEMENT, Registry
+from sellerops.runtime.clock import DrivenClock
+from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+SELLER, SKU, CENTER = "acme", "MUG-BLUE", "BFI4"
+
+
+@pytest.fixture
+def svc():
+    net = network.default_network()
+    strategies = Registry(PLACEMENT)
+    strategies.add("minimal", placement.Minimal())
+    placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies)
+    found = stores({name: FakeKeyValue() for name in BUCKETS}, keep=64, keep_stock=256)
+    published = RecordingPublisher()
+    handlers = bootstrap.build(stores=found, publish=published, clock=DrivenClock(NOW), place=placer.place,
+                               choose=offers.chooser(sourcing.Nearest(), "nearest", net),
+                               locate=offers.locator(net))
+    return SimpleNamespace(h=handlers, stores=found, published=published)
+
+
+def returned(quantity: int, disposition: Disposition, *, return_id: str = "LPNRK1234567",
+             at: datetime = NOW) -> CustomerReturnReceived:
+    return CustomerReturnReceived(
+        event_id=uuid.uuid4(), seller=SELLER, occurred_at=at, correlation_id=uuid.uuid4(), return_id=return_id,
+        order_id="111-2223334-5556667", sku=SKU, center_id=CENTER, quantity=quantity, disposition=disposition,
+        bucket=DISPOSITION_BUCKET[disposition])
+
+
+async def on_hand(svc, quantity: int) -> None:
+    await svc.h.on_adjustment(InventoryAdjustmentReported(
+        event_id=uuid.uuid4(), seller=SELLER, occurred_at=NOW - timedelta(days=1), adjustment_id="ADJ-1", sku=SKU,
+        center_id=CENTER, quantity=quantity, from_bucket=None, to_bucket=Bucket.FULFILLABLE, reason="F"))
+
+
+async def counts(svc):
+    summary = await svc.h.get_inventory(SELLER, GetInventory(sku=SKU))
+    return next(c.counts for c in summary.centers if c.center_id == CENTER)
+
+
+async def test_a_sellable_return_adds_its_units_to_fulfillable_at_the_center(svc):
+    await on_hand(svc, 5)
+
+    await svc.h.on_customer_return(returned(2, Disposition.SELLABLE))
+
+    at_center = await counts(svc)
+    assert (at_center.fulfillable, at_center.unfulfillable_total, at_center.total) == (7, 0, 7)
+
+
+async def test_a_defective_return_is_unfulfillable_defective_and_leaves_fulfillable_alone(svc):
+    await on_hand(svc, 5)
+
+    await svc.h.on_customer_return(returned(1, Disposition.DEFECTIVE))
+
+    at_center = await counts(svc)
+    assert (at_center.fulfillable, at_center.unfulfillable, at_center.total) == (5, {"DEFECTIVE": 1}, 6)
+
+
+async def test_a_return_is_one_ledger_entry_caused_by_the_customer_return(svc):
+    await on_hand(svc, 5)
+    evt = returned(3, Disposition.CUSTOMER_DAMAGED, return_id="LPNRK7654321")
+
+    await svc.h.on_customer_return(evt)
+
+    [entry] = [e for e in svc.published.of_type(InventoryMoved) if e.cause is Cause.CUSTOMER_RETURN]
+    assert (entry.sku, entry.center_id, entry.quantity, entry.short) == (SKU, CENTER, 3, 0)
+    assert (entry.from_bucket, entry.to_bucket) == (None, Bucket.UNFULFILLABLE_CUSTOMER_DAMAGED)
+    assert (entry.reference, entry.sequence, entry.occurred_at) == ("LPNRK7654321", 2, NOW)
+    assert (entry.causation_id, entry.correlation_id) == (evt.event_id, evt.correlation_id)
+
+
+async def test_a_redelivered_return_is_counted_once(svc):
+    evt = returned(2, Disposition.SELLABLE)
+
+    await svc.h.on_customer_return(evt)
+    writes = svc.stores["stock"].kv.writes
+    await svc.h.on_customer_return(evt)
+
+    assert (await counts(svc)).fulfillable == 2
+    assert svc.stores["stock"].kv.writes == writes
+    first, again = svc.published.of_type(InventoryMoved)
+    assert first == again  # the same entry, same id: JetStream drops the copy
+    assert (await svc.stores["stock"].load(SELLER, SKU)).sequence == 1
+
+
+async def test_a_sellable_return_serves_a_fill_all_order_waiting_for_the_sku(svc):
+    order = McfOrderRequested(
+        event_id=uuid.uuid4(), seller=SELLER, occurred_at=NOW, mcf_order_id="MCF-1",
+        items=[McfItem(item_id="1", seller_sku=SKU, quantity=1)], shipping_speed=ShippingSpeed.STANDARD,
+        destination=Address(name="Buyer", address_line1="1 Main St", city="Seattle", state_or_region="WA",
+                            postal_code="98101", country_code="US"), fill_policy=FillPolicy.FILL_ALL)
+    await svc.h.on_mcf_requested(order)
+    for allocated in svc.published.of_type(OutboundOrderAllocated):
+        await svc.h.on_outbound_allocated(allocated)
+    assert (await svc.stores["stock"].load(SELLER, SKU)).waiting == ["MCF-1"]
+    start = len(svc.published.events)
+
+    await svc.h.on_customer_return(returned(1, Disposition.SELLABLE, at=NOW + timedelta(days=2)))
+    [moved] = [e for e in svc.published.events[start:] if isinstance(e, InventoryMoved)]
+    await svc.h.on_stock_moved(moved)  # what the service's own ledger consumer does
+
+    view = await svc.h.get_outbound_order(SELLER, GetOutboundOrder(fulfillment_order_id="MCF-1"))
+    assert (sum(a.quantity for a in view.allocations), view.shortfalls) == (1, [])
+    assert (await svc.stores["stock"].load(SELLER, SKU)).waiting == []
+
+
+def test_customer_returns_reach_the_handler_through_their_own_durable(svc):
+    assert (subscribers.RETURNS.durable, subscribers.RETURNS.filter_subject) == (
+        "fulfillment-returns-customer-return", "returns.*.customer_return.*")
+    assert subscribers.RETURNS in subscribers.CONSUMERS
+    route = subscribers.wiring(svc.h).events[subscribers.RETURNS.durable]
+    assert route == {CustomerReturnReceived: svc.h.on_customer_return}
