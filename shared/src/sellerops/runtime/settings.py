@@ -49,7 +49,7 @@ class DeliverySettings(BaseSettings):
     batch_timeout_s: float = Field(default=0.05, gt=0, description="longest wait to fill a batch")
     ack_wait_s: float = Field(default=30.0, gt=0)
     deadline_settle_s: float = Field(
-        default=5.0, ge=0, description="a deadline already past when first seen (a stale event) waits this long, "
+        default=30.0, ge=0, description="a deadline already past when first seen (a stale event) waits this long, "
         "so the events published right behind it are applied first")
 
     def retry_delay(self, delivered: int) -> float:

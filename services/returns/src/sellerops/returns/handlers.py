@@ -1,0 +1,308 @@
+"""Use cases as short recipes: load what the decision needs (the seller's policy, the order's facts),
+decide and save in one store call, publish. Queries load or scan, then build a view."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.orders import OrderRefunded, OrderRefundRefused
+from sellerops.contracts.requests import RequestError
+from sellerops.contracts.returns import (
+    AppealClaim, AuthorizeReturn, CaseFile, ClaimAppealDecided, ClaimDecisionReported, ClaimFiled, ClaimList,
+    ClaimRef, ClaimView, CloseReturn, CompleteReturn, GetReturnPolicy, ListClaims, ListReturns, MarkReturnReceived,
+    OpenWork, RefundReturn, RespondToClaim, ReturnClosedByBuyer, ReturnItemDelivered, ReturnList, ReturnPolicy,
+    ReturnPolicyView, ReturnRef, ReturnRequested, ReturnView, SetReturnPolicy, WorkList,
+)
+from sellerops.returns.adapters import POLICY_KEY, PolicyRecord
+from sellerops.returns.domain import claims, dossier, refunds, returns
+from sellerops.returns.domain.facts import OrderFacts
+from sellerops.returns.ports import Clock, Publisher, Store
+from sellerops.runtime.decisions import Cause, NotFound, Refused, requested
+
+
+@contextmanager
+def _refusals(id_field: str) -> Iterator[None]:
+    """Domain refusals become the request's clear error, naming the field."""
+    try:
+        yield
+    except NotFound as exc:
+        raise RequestError("not_found", str(exc), f"$.{id_field}") from exc
+    except Refused as exc:
+        raise RequestError("refused", str(exc), exc.field) from exc
+
+
+async def policy_of(seller: str, *, policies: Store, default: ReturnPolicy) -> ReturnPolicy:
+    record = await policies.load(seller, POLICY_KEY)
+    return record.policy if record is not None else default
+
+
+async def facts_of(seller: str, order_id: str, *, dossiers: Store) -> OrderFacts | None:
+    found = await dossiers.load(seller, order_id)
+    return dossier.facts(found) if found is not None and found.order_seen else None
+
+
+async def _apply(store: Store, seller: str, aggregate_id: str, message_id: str, rule: Callable, *,
+                 publish: Publisher) -> Any:
+    applied = await store.apply(seller, aggregate_id, message_id, rule)
+    await publish(applied.events)
+    return applied.state
+
+
+# ---- the order's dossier: evidence from every service ----
+
+
+async def on_evidence(evt: Event, *, dossiers: Store, publish: Publisher, policies: Store,
+                      default_policy: ReturnPolicy) -> Any:
+    policy = await policy_of(evt.seller, policies=policies, default=default_policy)
+    return await _apply(dossiers, evt.seller, evt.order_id, str(evt.event_id),
+                        partial(dossier.apply, event=evt, policy=policy), publish=publish)
+
+
+async def on_order_refunded(evt: OrderRefunded, *, returns_store: Store, **deps: Any) -> None:
+    """The one record of money returned: the dossier keeps it; the order's returns learn of their refunds."""
+    policy = await policy_of(evt.seller, policies=deps["policies"], default=deps["default_policy"])
+    found = await on_evidence(evt, **deps)
+    for return_id in found.return_ids:
+        await _apply(returns_store, evt.seller, return_id, str(evt.event_id),
+                     partial(returns.refunded, evt=evt, policy=policy), publish=deps["publish"])
+
+
+async def on_refund_refused(evt: OrderRefundRefused, *, returns_store: Store, dossiers: Store,
+                            publish: Publisher) -> None:
+    found = await dossiers.load(evt.seller, evt.order_id)
+    for return_id in found.return_ids if found is not None else []:
+        await _apply(returns_store, evt.seller, return_id, str(evt.event_id),
+                     partial(returns.refund_refused, evt=evt), publish=publish)
+
+
+# ---- seller-fulfilled return requests ----
+
+
+async def on_return_requested(evt: ReturnRequested, *, returns_store: Store, dossiers: Store, policies: Store,
+                              default_policy: ReturnPolicy, publish: Publisher) -> None:
+    policy = await policy_of(evt.seller, policies=policies, default=default_policy)
+    facts = await facts_of(evt.seller, evt.order_id, dossiers=dossiers)
+    await _apply(returns_store, evt.seller, evt.return_id, str(evt.event_id),
+                 partial(returns.requested, fact=evt, facts=facts, policy=policy), publish=publish)
+
+
+async def _return_fact(evt: Event, rule: Callable, *, returns_store: Store, publish: Publisher) -> None:
+    state = await _apply(returns_store, evt.seller, evt.return_id, str(evt.event_id), rule, publish=publish)
+    if state is None:  # a fact about a return never requested: kept in the dead letters, not dropped
+        raise LookupError(f"no return {evt.return_id} for seller {evt.seller}")
+
+
+async def on_return_delivered(evt: ReturnItemDelivered, *, policies: Store, default_policy: ReturnPolicy,
+                              **deps: Any) -> None:
+    policy = await policy_of(evt.seller, policies=policies, default=default_policy)
+    await _return_fact(evt, partial(returns.item_received, cause=Cause.of(evt), at=evt.occurred_at, policy=policy),
+                       **deps)
+
+
+async def on_return_closed_by_buyer(evt: ReturnClosedByBuyer, **deps: Any) -> None:
+    await _return_fact(evt, partial(returns.closed_by_buyer, fact=evt), **deps)
+
+
+async def _return_request(seller: str, return_id: str, verb: str, rule: Callable, *, returns_store: Store,
+                          publish: Publisher) -> ReturnView:
+    with _refusals("return_id"):
+        if await returns_store.load(seller, return_id) is None:
+            raise NotFound(f"return {return_id} not found")
+        state = await _apply(returns_store, seller, return_id, verb, rule, publish=publish)
+    return returns.view(state)
+
+
+async def authorize_return(seller: str, request: AuthorizeReturn, *, clock: Clock, policies: Store,
+                           default_policy: ReturnPolicy, **deps: Any) -> ReturnView:
+    policy = await policy_of(seller, policies=policies, default=default_policy)
+    rule = partial(returns.authorize, request=request, policy=policy,
+                   cause=requested(seller, request.return_id, "authorize"), now=clock.now())
+    return await _return_request(seller, request.return_id, "authorize", rule, **deps)
+
+
+async def close_return(seller: str, request: CloseReturn, *, clock: Clock, **deps: Any) -> ReturnView:
+    rule = partial(returns.close, request=request, cause=requested(seller, request.return_id, "close"),
+                   now=clock.now())
+    return await _return_request(seller, request.return_id, "close", rule, **deps)
+
+
+async def mark_return_received(seller: str, request: MarkReturnReceived, *, clock: Clock, policies: Store,
+                               default_policy: ReturnPolicy, **deps: Any) -> ReturnView:
+    policy = await policy_of(seller, policies=policies, default=default_policy)
+    now = clock.now()
+    rule = partial(returns.item_received, cause=requested(seller, request.return_id, "received"), at=now,
+                   policy=policy)
+    return await _return_request(seller, request.return_id, "received", rule, **deps)
+
+
+async def refund_return(seller: str, request: RefundReturn, *, clock: Clock, dossiers: Store,
+                        returns_store: Store, **deps: Any) -> ReturnView:
+    """Ask the orders service to refund (by event); the return completes when its OrderRefunded comes back."""
+    current = await returns_store.load(seller, request.return_id)
+    facts = await facts_of(seller, current.order_id, dossiers=dossiers) if current is not None else None
+    refund_id = request.request_id or f"{request.return_id}.refund{len(current.refunds) + 1 if current else 1}"
+    verb = f"refund/{refund_id}"
+    rule = partial(returns.refund, request=request, facts=facts, refund_id=refund_id,
+                   cause=requested(seller, request.return_id, verb), now=clock.now())
+    return await _return_request(seller, request.return_id, verb, rule, returns_store=returns_store, **deps)
+
+
+async def complete_return(seller: str, request: CompleteReturn, *, clock: Clock, **deps: Any) -> ReturnView:
+    rule = partial(returns.complete, request=request, cause=requested(seller, request.return_id, "complete"),
+                   now=clock.now())
+    return await _return_request(seller, request.return_id, "complete", rule, **deps)
+
+
+async def get_return(seller: str, query: ReturnRef, *, returns_store: Store) -> ReturnView:
+    found = await returns_store.load(seller, query.return_id)
+    if found is None:
+        raise RequestError("not_found", f"return {query.return_id} not found", "$.return_id")
+    return returns.view(found)
+
+
+async def list_returns(seller: str, query: ListReturns, *, returns_store: Store) -> ReturnList:
+    found = [r async for r in returns_store.scan(seller)
+             if (query.status is None or r.status is query.status)
+             and (query.order_id is None or r.order_id == query.order_id)]
+    return ReturnList(returns=[returns.view(r) for r in sorted(found, key=lambda r: (r.requested_at, r.return_id),
+                                                                 reverse=True)])
+
+
+async def on_return_deadline(key: str, kind: str, due: datetime, *, returns_store: Store,
+                             publish: Publisher) -> None:
+    seller, return_id = key.split(".", 1)
+    await _apply(returns_store, seller, return_id, f"deadline/{kind}/{due.isoformat()}",
+                 partial(returns.deadline_passed, kind=kind, due=due), publish=publish)
+
+
+# ---- A-to-z claims and chargebacks ----
+
+
+async def on_claim_filed(evt: ClaimFiled, *, claims_store: Store, dossiers: Store, policies: Store,
+                         default_policy: ReturnPolicy, publish: Publisher) -> None:
+    """A claim for an order never seen is accepted and flagged (order_known False), not dropped."""
+    policy = await policy_of(evt.seller, policies=policies, default=default_policy)
+    known = await facts_of(evt.seller, evt.order_id, dossiers=dossiers) is not None
+    await _apply(claims_store, evt.seller, evt.claim_id, str(evt.event_id),
+                 partial(claims.filed, fact=evt, order_known=known, policy=policy), publish=publish)
+
+
+async def _claim_fact(evt: Event, rule: Callable, *, claims_store: Store, publish: Publisher) -> None:
+    state = await _apply(claims_store, evt.seller, evt.claim_id, str(evt.event_id), rule, publish=publish)
+    if state is None:
+        raise LookupError(f"no claim {evt.claim_id} for seller {evt.seller}")
+
+
+async def on_claim_decided(evt: ClaimDecisionReported, **deps: Any) -> None:
+    await _claim_fact(evt, partial(claims.decided, fact=evt), **deps)
+
+
+async def on_claim_appeal_decided(evt: ClaimAppealDecided, **deps: Any) -> None:
+    await _claim_fact(evt, partial(claims.appeal_decided, fact=evt), **deps)
+
+
+async def _claim_request(seller: str, claim_id: str, verb: str, rule: Callable, *, claims_store: Store,
+                         publish: Publisher, extra: list[Event] = ()) -> ClaimView:  # noqa: B006
+    with _refusals("claim_id"):
+        if await claims_store.load(seller, claim_id) is None:
+            raise NotFound(f"claim {claim_id} not found")
+        applied = await claims_store.apply(seller, claim_id, verb, rule)
+    await publish([*extra, *applied.events] if applied.events else applied.events)
+    return claims.view(applied.state)
+
+
+async def respond_to_claim(seller: str, request: RespondToClaim, *, clock: Clock, claims_store: Store,
+                           dossiers: Store, **deps: Any) -> ClaimView:
+    """Respond with a message and evidence; a refund in the response goes to the orders service by event."""
+    now = clock.now()
+    claim = await claims_store.load(seller, request.claim_id)
+    verb = "respond"
+    refund, refund_id = [], None
+    if request.refund is not None and claim is not None:
+        refund_id = f"{request.claim_id}.refund"
+        with _refusals("claim_id"):
+            facts = await facts_of(seller, claim.order_id, dossiers=dossiers)
+            refund = [refunds.claim_refund(facts, request.refund, seller=seller, claim_id=request.claim_id,
+                                           refund_id=refund_id, cause=requested(seller, request.claim_id, verb),
+                                           now=now)]
+    rule = partial(claims.respond, request=request, refund_id=refund_id,
+                   cause=requested(seller, request.claim_id, verb), now=now)
+    return await _claim_request(seller, request.claim_id, verb, rule, claims_store=claims_store, extra=refund, **deps)
+
+
+async def appeal_claim(seller: str, request: AppealClaim, *, clock: Clock, **deps: Any) -> ClaimView:
+    rule = partial(claims.appeal, request=request, cause=requested(seller, request.claim_id, "appeal"),
+                   now=clock.now())
+    return await _claim_request(seller, request.claim_id, "appeal", rule, **deps)
+
+
+async def get_claim(seller: str, query: ClaimRef, *, claims_store: Store) -> ClaimView:
+    found = await claims_store.load(seller, query.claim_id)
+    if found is None:
+        raise RequestError("not_found", f"claim {query.claim_id} not found", "$.claim_id")
+    return claims.view(found)
+
+
+async def list_claims(seller: str, query: ListClaims, *, claims_store: Store) -> ClaimList:
+    views = [claims.view(c) async for c in claims_store.scan(seller)
+             if query.kind is None or c.kind is query.kind]
+    if query.open_only:
+        views = [v for v in views if v.next_due_at is not None or v.outcome is None]
+    return ClaimList(claims=sorted(views, key=claims.sort_key))
+
+
+async def claim_case_file(seller: str, query: ClaimRef, *, claims_store: Store, dossiers: Store,
+                          returns_store: Store, clock: Clock) -> CaseFile:
+    claim = await get_claim(seller, query, claims_store=claims_store)
+    found = await dossiers.load(seller, claim.order_id)
+    order_returns = [returns.view(r) for r in [await returns_store.load(seller, rid)
+                                               for rid in (found.return_ids if found else [])] if r is not None]
+    return dossier.case_file(claim, found, order_returns, now=clock.now())
+
+
+async def on_claim_deadline(key: str, kind: str, due: datetime, *, claims_store: Store,
+                            publish: Publisher) -> None:
+    seller, claim_id = key.split(".", 1)
+    await _apply(claims_store, seller, claim_id, f"deadline/{kind}/{due.isoformat()}",
+                 partial(claims.deadline_passed, kind=kind, due=due), publish=publish)
+
+
+async def on_dossier_deadline(key: str, kind: str, due: datetime, *, dossiers: Store, publish: Publisher) -> None:
+    seller, order_id = key.split(".", 1)
+    await _apply(dossiers, seller, order_id, f"deadline/{kind}/{due.isoformat()}",
+                 partial(dossier.deadline_passed, kind=kind, due=due), publish=publish)
+
+
+# ---- the seller's open work and rules ----
+
+
+async def open_work(seller: str, query: OpenWork, *, returns_store: Store, claims_store: Store) -> WorkList:
+    """What needs the seller's action: overdue, or due within the horizon; soonest first."""
+    horizon = timedelta(hours=query.horizon_hours)
+    items = [i async for r in returns_store.scan(seller) for i in returns.work_items(r, now=query.as_of,
+                                                                                     horizon=horizon)]
+    items += [i async for c in claims_store.scan(seller) for i in claims.work_items(c, now=query.as_of,
+                                                                                    horizon=horizon)]
+    return WorkList(items=sorted(items, key=lambda i: (i.due_at, i.kind, i.id)))
+
+
+async def set_return_policy(seller: str, request: SetReturnPolicy, *, policies: Store, clock: Clock,
+                            default_policy: ReturnPolicy) -> ReturnPolicyView:
+    now = clock.now()
+
+    def replace(_: PolicyRecord | None) -> tuple[PolicyRecord, list]:
+        return PolicyRecord(request.policy, now), []
+
+    await policies.apply(seller, POLICY_KEY, f"set/{now.isoformat()}", replace)
+    return await get_return_policy(seller, GetReturnPolicy(), policies=policies, default_policy=default_policy)
+
+
+async def get_return_policy(seller: str, query: GetReturnPolicy, *, policies: Store,
+                            default_policy: ReturnPolicy) -> ReturnPolicyView:
+    record = await policies.load(seller, POLICY_KEY)
+    if record is None:
+        return ReturnPolicyView(seller=seller, policy=default_policy, custom=False)
+    return ReturnPolicyView(seller=seller, policy=record.policy, custom=True, updated_at=record.updated_at)

@@ -1,0 +1,209 @@
+"""`sellerops returns list|get|authorize|close|received|refund|complete|claims|claim|respond|appeal|work|policy|
+policy-set`."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from sellerops.cli.common import NatsUrlOption, ask_service, console, print_json, read_request
+from sellerops.contracts.market import Money
+from sellerops.contracts.orders import RefundLine
+from sellerops.contracts.returns import (
+    AppealClaim, AuthorizeReturn, CaseFile, ClaimList, ClaimRef, ClaimView, CloseReturn, CompleteReturn,
+    GetReturnPolicy, ListClaims, ListReturns, MarkReturnReceived, OpenWork, RefundReturn, RespondToClaim,
+    ReturnList, ReturnMethod, ReturnPolicyView, ReturnRef, ReturnStatus, ReturnView, SetReturnPolicy, WorkList,
+)
+
+cli = typer.Typer(help="Return requests, A-to-z claims and chargebacks, case files (returns service).",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+JsonOption = typer.Option(False, "--json", help="print the service's JSON answer")
+
+
+def ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN201
+    return ask_service("returns", nats_url, seller, verb, request, reply_type)
+
+
+def _show_return(r: ReturnView, as_json: bool) -> None:
+    if as_json:
+        print_json(r)
+        return
+    console.print(f"[bold]{r.return_id}[/bold]  {r.status.value}  order {r.order_id}  "
+                  f"{'in policy' if r.in_policy else 'out of policy: ' + '; '.join(r.policy_notes)}")
+    if r.rma:
+        console.print(f"RMA {r.rma}" + (f"  {r.label.method.value}" if r.label else ""))
+    for item in r.items:
+        console.print(f"  {item.quantity} x {item.sku} (item {item.order_item_id}): {item.reason}")
+    for kind, when in r.due:
+        console.print(f"  due: {kind} by {when.isoformat()}")
+    if r.refunded:
+        console.print(f"refunded {r.refunded.amount} {r.refunded.currency}")
+
+
+def _show_claim(c: ClaimView, as_json: bool) -> None:
+    if as_json:
+        print_json(c)
+        return
+    console.print(f"[bold]{c.claim_id}[/bold]  {c.kind.value}  {c.status.value}  order {c.order_id}  "
+                  f"{c.reason.value}  {c.amount.amount} {c.amount.currency}"
+                  + ("" if c.order_known else "  [red]order never seen[/red]"))
+    console.print(f"respond by {c.response_due_at.isoformat()}; counts as a defect: {c.counts_as_defect}"
+                  + (f"; outcome {c.outcome.value}" if c.outcome else "")
+                  + (f"; appeal by {c.appeal_due_at.isoformat()}" if c.appeal_due_at else ""))
+
+
+@cli.command("list")
+def list_returns(seller: str, status: ReturnStatus = typer.Option(None, "--status"),
+                 order: str = typer.Option(None, "--order"), nats_url: str = NatsUrlOption,
+                 as_json: bool = JsonOption) -> None:
+    """Returns, newest first."""
+    result = ask(nats_url, seller, "list_returns", ListReturns(status=status, order_id=order), ReturnList)
+    if as_json:
+        print_json(result)
+        return
+    table = Table("return", "order", "status", "policy", "items", "next due")
+    for r in result.returns:
+        table.add_row(r.return_id, r.order_id, r.status.value, "in" if r.in_policy else "out",
+                      ", ".join(f"{i.quantity}x{i.sku}" for i in r.items),
+                      min((w for _, w in r.due), default=None).isoformat() if r.due else "-")
+    console.print(table)
+
+
+@cli.command("get")
+def get_return(seller: str, return_id: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    _show_return(ask(nats_url, seller, "get_return", ReturnRef(return_id=return_id), ReturnView), as_json)
+
+
+@cli.command("authorize")
+def authorize(seller: str, return_id: str, method: ReturnMethod = typer.Option(ReturnMethod.PREPAID_LABEL, "--method"),
+              rma: str = typer.Option(None, "--rma", help="your own RMA number"), nats_url: str = NatsUrlOption) -> None:
+    request = AuthorizeReturn(return_id=return_id, method=method, rma=rma)
+    _show_return(ask(nats_url, seller, "authorize_return", request, ReturnView), False)
+
+
+@cli.command("close")
+def close(seller: str, return_id: str, reason: str = typer.Option(..., "--reason", help="sent to the buyer"),
+          nats_url: str = NatsUrlOption) -> None:
+    _show_return(ask(nats_url, seller, "close_return", CloseReturn(return_id=return_id, reason=reason), ReturnView),
+                 False)
+
+
+@cli.command("received")
+def received(seller: str, return_id: str, nats_url: str = NatsUrlOption) -> None:
+    """The item came back: the refund is now due."""
+    _show_return(ask(nats_url, seller, "mark_return_received", MarkReturnReceived(return_id=return_id), ReturnView),
+                 False)
+
+
+@cli.command("refund")
+def refund(seller: str, return_id: str,
+           line: list[str] = typer.Option(None, "--line", help="ORDER_ITEM_ID:AMOUNT:CURRENCY for a partial refund"),
+           keep_item: bool = typer.Option(False, "--keep-item", help="refund without a return"),
+           nats_url: str = NatsUrlOption) -> None:
+    lines = None
+    if line:
+        lines = []
+        for text in line:
+            item, amount, currency = text.split(":")
+            lines.append(RefundLine(item, Money(Decimal(amount), currency)))
+    request = RefundReturn(return_id=return_id, lines=lines, keep_item=keep_item)
+    _show_return(ask(nats_url, seller, "refund_return", request, ReturnView), False)
+
+
+@cli.command("complete")
+def complete(seller: str, return_id: str, reason: str = typer.Option(..., "--reason"),
+             nats_url: str = NatsUrlOption) -> None:
+    _show_return(ask(nats_url, seller, "complete_return", CompleteReturn(return_id=return_id, reason=reason),
+                     ReturnView), False)
+
+
+@cli.command("claims")
+def list_claims(seller: str, all_claims: bool = typer.Option(False, "--all", help="decided ones too"),
+                nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Claims, soonest deadline first."""
+    result = ask(nats_url, seller, "list_claims", ListClaims(open_only=not all_claims), ClaimList)
+    if as_json:
+        print_json(result)
+        return
+    table = Table("claim", "kind", "order", "reason", "amount", "status", "next due", "defect")
+    for c in result.claims:
+        table.add_row(c.claim_id, c.kind.value, c.order_id, c.reason.value, f"{c.amount.amount} {c.amount.currency}",
+                      c.status.value, c.next_due_at.isoformat() if c.next_due_at else "-", str(c.counts_as_defect))
+    console.print(table)
+
+
+@cli.command("claim")
+def claim(seller: str, claim_id: str, nats_url: str = NatsUrlOption,
+          as_json: bool = typer.Option(False, "--json", help="export the case file as JSON")) -> None:
+    """The claim's case file: the order, shipments and tracking, delivery, messages, refunds, returns."""
+    case = ask(nats_url, seller, "claim_case_file", ClaimRef(claim_id=claim_id), CaseFile)
+    if as_json:
+        print_json(case)
+        return
+    _show_claim(case.claim, False)
+    if case.order:
+        console.print(f"order: {case.order}")
+    for shipment in case.shipments:
+        console.print(f"shipment: {shipment}")
+    if case.delivery:
+        console.print(f"delivery: {case.delivery}")
+    for message in case.buyer_messages:
+        console.print(f"buyer message: {message}")
+    for r in case.refunds:
+        console.print(f"refund: {r}")
+    for r in case.returns:
+        console.print(f"return: {r.return_id} {r.status.value}")
+    console.print("[bold]timeline[/bold]")
+    for entry in case.timeline:
+        console.print(f"  {entry.at.isoformat()}  {entry.kind}: {entry.summary}")
+    for gap in case.gaps:
+        console.print(f"[yellow]missing:[/yellow] {gap}")
+
+
+@cli.command("respond")
+def respond(seller: str, claim_id: str, message: str = typer.Option(..., "--message"),
+            evidence: list[str] = typer.Option(None, "--evidence", help="a reference (tracking, photo URL, ...)"),
+            refund: str = typer.Option(None, "--refund", help="AMOUNT:CURRENCY to refund as part of the response"),
+            nats_url: str = NatsUrlOption) -> None:
+    money = None
+    if refund:
+        amount, currency = refund.split(":")
+        money = Money(Decimal(amount), currency)
+    request = RespondToClaim(claim_id=claim_id, message=message, evidence=list(evidence or []), refund=money)
+    _show_claim(ask(nats_url, seller, "respond_to_claim", request, ClaimView), False)
+
+
+@cli.command("appeal")
+def appeal(seller: str, claim_id: str, message: str = typer.Option(..., "--message"),
+           evidence: list[str] = typer.Option(None, "--evidence"), nats_url: str = NatsUrlOption) -> None:
+    request = AppealClaim(claim_id=claim_id, message=message, evidence=list(evidence or []))
+    _show_claim(ask(nats_url, seller, "appeal_claim", request, ClaimView), False)
+
+
+@cli.command("work")
+def work(seller: str, hours: float = typer.Option(24.0, "--hours", help="due within this many hours"),
+         nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """The seller's open work: what needs an action today (overdue first)."""
+    result = ask(nats_url, seller, "open_work", OpenWork(as_of=datetime.now(UTC), horizon_hours=hours), WorkList)
+    if as_json:
+        print_json(result)
+        return
+    table = Table("due", "what", "id", "order", "action")
+    for i in result.items:
+        table.add_row(("[red]overdue[/red] " if i.overdue else "") + i.due_at.isoformat(), i.kind, i.id, i.order_id,
+                      i.action)
+    console.print(table)
+
+
+@cli.command("policy")
+def policy(seller: str, nats_url: str = NatsUrlOption) -> None:
+    """The return and claim rules in force for the seller."""
+    print_json(ask(nats_url, seller, "get_return_policy", GetReturnPolicy(), ReturnPolicyView))
+
+
+@cli.command("policy-set")
+def policy_set(seller: str, file: Path = typer.Argument(..., help="a JSON SetReturnPolicy ({\"policy\": {...}})"),
+               nats_url: str = NatsUrlOption) -> None:
+    print_json(ask(nats_url, seller, "set_return_policy", read_request(file, SetReturnPolicy), ReturnPolicyView))
