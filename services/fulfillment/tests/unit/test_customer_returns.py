@@ -3,39 +3,17 @@ join the SKU's ledger at the center, in the bucket the return's disposition gave
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
-import pytest
 
 from sellerops.contracts.inventory import (
     Bucket, Cause, GetInventory, GetOutboundOrder, InventoryAdjustmentReported, InventoryMoved, OutboundOrderAllocated,
 )
 from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderRequested, ShippingSpeed
 from sellerops.contracts.returns import DISPOSITION_BUCKET, CustomerReturnReceived, Disposition
-from sellerops.fulfillment import bootstrap, subscribers
-from sellerops.fulfillment.adapters import BUCKETS, stores
-from sellerops.fulfillment.domain import network, offers, placement, sourcing
-from sellerops.fulfillment.domain.costs import default_costs
-from sellerops.plugins.spec import PLACEMENT, Registry
-from sellerops.runtime.clock import DrivenClock
-from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
+from sellerops.fulfillment import subscribers
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 SELLER, SKU, CENTER = "acme", "MUG-BLUE", "BFI4"
-
-
-@pytest.fixture
-def svc():
-    net = network.default_network()
-    strategies = Registry(PLACEMENT)
-    strategies.add("minimal", placement.Minimal())
-    placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies)
-    found = stores({name: FakeKeyValue() for name in BUCKETS}, keep=64, keep_stock=256)
-    published = RecordingPublisher()
-    handlers = bootstrap.build(stores=found, publish=published, clock=DrivenClock(NOW), place=placer.place,
-                               choose=offers.chooser(sourcing.Nearest(), "nearest", net),
-                               locate=offers.locator(net))
-    return SimpleNamespace(h=handlers, stores=found, published=published)
 
 
 def returned(quantity: int, disposition: Disposition, *, return_id: str = "LPNRK1234567",

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -13,47 +12,11 @@ from sellerops.contracts.inbound import (
 from sellerops.contracts.inventory import Bucket, GetInventory, GetOutboundOrder, InventoryMoved, OutboundOrderAllocated
 from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderRequested, McfStatus, ShippingSpeed
 from sellerops.fulfillment import bootstrap
-from sellerops.fulfillment.adapters import BUCKETS, SHIPMENTS, stores
-from sellerops.fulfillment.domain import network, offers, placement, sourcing
-from sellerops.fulfillment.domain.costs import default_costs
-from sellerops.plugins.spec import PLACEMENT, Registry
-from sellerops.runtime.clock import DrivenClock
-from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
+from sellerops.fulfillment.adapters import SHIPMENTS
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 SELLER = "acme"
 RENO = ShipFrom(name="Acme", address_line1="2200 Commerce Ave", city="Reno", state_or_region="NV", postal_code="89502")
-
-
-class FlakyStore:
-    """A store whose next `apply` calls raise, as if the process died or NATS went away mid-way."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.fail_next = inner, 0
-
-    async def apply(self, *args, **kwargs):
-        if self.fail_next:
-            self.fail_next -= 1
-            raise ConnectionError("stock store unavailable (injected)")
-        return await self.inner.apply(*args, **kwargs)
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
-
-
-@pytest.fixture
-def svc():
-    net = network.default_network()
-    strategies = Registry(PLACEMENT)
-    strategies.add("minimal", placement.Minimal())
-    placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies)
-    found = stores({name: FakeKeyValue() for name in BUCKETS}, keep=64, keep_stock=256)
-    found["stock"] = FlakyStore(found["stock"])
-    published, clock = RecordingPublisher(), DrivenClock(NOW)
-    handlers = bootstrap.build(stores=found, publish=published, clock=clock, place=placer.place,
-                               choose=offers.chooser(sourcing.Nearest(), "nearest", net),
-                               locate=offers.locator(net))
-    return SimpleNamespace(h=handlers, stores=found, published=published, clock=clock)
 
 
 async def confirmed_plan(svc, quantity: int = 50) -> InboundPlanConfirmed:
@@ -193,3 +156,23 @@ async def test_fill_or_kill_and_fill_all_available_orders_never_wait_for_stock(s
     assert stock is None or stock.waiting == []
     kill = await svc.h.get_outbound_order(SELLER, GetOutboundOrder(fulfillment_order_id="MCF-KILL"))
     assert kill.status is McfStatus.UNFULFILLABLE
+
+
+async def test_stock_that_arrives_before_a_fill_all_order_is_on_the_backorder_list_still_serves_it(svc):
+    """The two own-stream consumers race: here the stock's inventory.moved is handled first (no one waits
+    yet), then the order's allocated event registers it, looks at the stock, and takes it."""
+    confirmed = await confirmed_plan(svc)
+    await svc.h.on_plan_confirmed(confirmed)
+    await svc.h.on_mcf_requested(mcf_order("MCF-LATE", 6, FillPolicy.FILL_ALL, NOW))
+    allocated = svc.published.of_type(OutboundOrderAllocated)
+    start = len(svc.published.events)
+    await receive(svc, confirmed, 8, NOW + timedelta(days=3))
+    for moved in svc.published.events[start:]:
+        if isinstance(moved, InventoryMoved):
+            await svc.h.on_stock_moved(moved)  # nobody on the list yet: nothing happens
+
+    for event in allocated:
+        await svc.h.on_outbound_allocated(event)
+
+    order = await svc.h.get_outbound_order(SELLER, GetOutboundOrder(fulfillment_order_id="MCF-LATE"))
+    assert sum(a.quantity for a in order.allocations) == 6 and order.shortfalls == []

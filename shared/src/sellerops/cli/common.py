@@ -53,22 +53,29 @@ def run_async(coro: Awaitable[T]) -> T:
     return asyncio.run(coro)  # type: ignore[arg-type]
 
 
-def ask_service(service: str, nats_url: str | None, seller: str, verb: str, request: Any, reply_type: type,
-                timeout: float = 10.0) -> Any:
-    """One request to a service; a refusal or no answer exits with the reason."""
+def with_service(service: str, nats_url: str | None, work: Callable[[Any], Awaitable[T]], hint: str = "") -> T:
+    """Run `work(nc)` against a service; a refusal (with `hint` after it) or no answer exits with the reason."""
     from nats.errors import NoRespondersError
 
-    from sellerops.runtime.requests import RequestFailed, call
-
-    async def work(nc: Any) -> Any:
-        return await call(nc, service, seller, verb, request, reply_type, timeout=timeout)
+    from sellerops.runtime.requests import RequestFailed
 
     try:
         return run_async(with_nats(settings_with(nats_url), work))
     except RequestFailed as exc:
-        fail(str(exc))
+        fail(f"{exc}{hint}")
     except (TimeoutError, NoRespondersError):
         fail(f"no answer from the {service} service (is it running? try `sellerops status`)")
+
+
+def ask_service(service: str, nats_url: str | None, seller: str, verb: str, request: Any, reply_type: type,
+                timeout: float = 10.0) -> Any:
+    """One request to a service; a refusal or no answer exits with the reason."""
+    from sellerops.runtime.requests import call
+
+    async def work(nc: Any) -> Any:
+        return await call(nc, service, seller, verb, request, reply_type, timeout=timeout)
+
+    return with_service(service, nats_url, work)
 
 
 def read_request(file: Any, request_type: type) -> Any:

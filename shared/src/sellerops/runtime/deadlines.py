@@ -11,6 +11,7 @@ the state no longer has that deadline, it is gone from the scheduler too.
 import asyncio
 import heapq
 from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -115,3 +116,11 @@ async def watch_states(kv: KeyValue, decode_state: Callable[[bytes], Any], sched
             scheduler.observe(entry.key, None)
         else:
             scheduler.observe(entry.key, decode_state(entry.value))
+
+
+def deadline_jobs(scheduler: DeadlineScheduler, kv: KeyValue, decode_state: Callable[[bytes], Any], *,
+                  settle_s: float, on_fired: Callable[[str], None] | None = None) -> list:
+    """The two background jobs of a bucket's deadlines: the watch feeding the scheduler, and its timer."""
+    scheduler.settle = timedelta(seconds=settle_s)
+    scheduler.on_fired = on_fired
+    return [partial(watch_states, kv, decode_state, scheduler), scheduler.run]

@@ -1,11 +1,17 @@
-"""What every service's domain decisions share: causes and envelopes, refusals, timelines (pure)."""
+"""What every service's domain decisions share: causes and envelopes, refusals, timelines (pure), and
+`refusals`, which turns a refusal into a request's error in a handler."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID
 
+import msgspec
+
 from sellerops.contracts.envelope import Event, envelope_from
 from sellerops.contracts.orders import HistoryEntry
+from sellerops.contracts.requests import RequestError
 
 
 class NotFound(Exception):
@@ -48,3 +54,39 @@ def stamp(cause: Cause, event_type: type[Event], seller: str, at: datetime, inde
 def history(events: list[Event], summary=lambda e: "") -> list[HistoryEntry]:  # noqa: ANN001
     return [HistoryEntry(at=e.occurred_at, type=e.type_tag(), event_id=str(e.event_id), summary=summary(e))
             for e in events]
+
+
+class Emitter:
+    """The events of one decision: stamped from its cause, each with the aggregate's `keys` fields, and
+    numbered per event type so two events of one type get different ids. `notes` become history entries
+    beside the events' own when `done` records them on the state."""
+
+    def __init__(self, seller: str, cause: Cause, at: datetime, *, summary=lambda e: "", **keys: object) -> None:  # noqa: ANN001
+        self.seller, self.cause, self.at, self.keys, self._summary = seller, cause, at, keys, summary
+        self.events: list[Event] = []
+        self.notes: list[str] = []
+        self._n: dict[type, int] = {}
+
+    def __call__(self, event_type: type[Event], **fields: object) -> None:
+        n = self._n[event_type] = self._n.get(event_type, -1) + 1
+        self.events.append(event_type(**stamp(self.cause, event_type, self.seller, self.at, n), **self.keys, **fields))
+
+    def done(self, state):  # noqa: ANN001, ANN201
+        """(state with its history and updated_at, events); the state unchanged when nothing happened."""
+        entries = history(self.events, self._summary) + [
+            HistoryEntry(at=self.at, type="note", event_id=str(self.cause.id), summary=n) for n in self.notes]
+        if not entries:
+            return state, []
+        return msgspec.structs.replace(state, history=[*state.history, *entries], updated_at=self.at), self.events
+
+
+@contextmanager
+def refusals(id_field: str) -> Iterator[None]:
+    """Inside a request handler: domain refusals become the request's clear error, naming the field
+    (NotFound names the request's id field)."""
+    try:
+        yield
+    except NotFound as exc:
+        raise RequestError("not_found", str(exc), f"$.{id_field}") from exc
+    except Refused as exc:
+        raise RequestError("refused", str(exc), exc.field) from exc

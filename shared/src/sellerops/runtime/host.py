@@ -96,6 +96,21 @@ class EndpointSpec:
 Routes = Mapping[ConsumerSpec, Mapping[type[Event], str]]
 
 
+@dataclass
+class BoundHandlers:
+    """A service's handlers and endpoints bound to their dependencies, looked up by the names its route
+    tables use (`wire_routes` reads them as attributes), and the deadline schedulers that fire into them."""
+
+    bound: dict[str, Any]
+    schedulers: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["bound"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def wire_routes(routes: Routes, endpoints: tuple[EndpointSpec, ...], handlers: Any) -> Wiring:
     """Bind the route tables of a service's subscribers module to its built handlers."""
     return Wiring(

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from nats.js import JetStreamContext
 
@@ -16,6 +17,12 @@ EVENT_TYPE = "Sellerops-Type"
 
 def event_headers(event: Event) -> dict[str, str]:
     return {MSG_ID: str(event.event_id), CORRELATION: str(event.correlation), EVENT_TYPE: event.type_tag()}
+
+
+class Publisher(Protocol):
+    """What handlers need to publish (JetStreamPublisher, or a test's recorder)."""
+
+    async def __call__(self, events: Sequence[Event]) -> None: ...
 
 
 class JetStreamPublisher:

@@ -9,7 +9,7 @@ JetStream drops the copies that did get through).
 import asyncio
 import random
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -186,3 +186,14 @@ class SellerKeyedStore(Generic[S]):
     async def scan(self, seller: str) -> AsyncIterator[S]:
         async for _, state in self._store.scan(seller_token(seller)):
             yield state
+
+
+class KeyedStore(Protocol[S]):
+    """What handlers need of a SellerKeyedStore (fakes need not inherit): aggregates of one kind keyed by
+    seller and id, each message applied at most once."""
+
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]: ...
+
+    async def load(self, seller: str, aggregate_id: str) -> S | None: ...
+
+    def scan(self, seller: str) -> AsyncIterator[S]: ...

@@ -1,9 +1,6 @@
 """The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
 
-from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import partial
-from typing import Any
 
 import structlog
 
@@ -16,24 +13,12 @@ from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
 from sellerops.fulfillment.settings import FulfillmentSettings
 from sellerops.plugins import loader
 from sellerops.plugins.spec import PLACEMENT, SOURCING, Registry
-from sellerops.runtime.deadlines import DeadlineScheduler, watch_states
-from sellerops.runtime.host import Resources
+from sellerops.runtime.deadlines import DeadlineScheduler, deadline_jobs
+from sellerops.runtime.host import BoundHandlers, Resources
 
 log = structlog.get_logger("sellerops.fulfillment")
 
 
-@dataclass
-class Handlers:
-    """Every handler and endpoint the subscribers tables name, bound to their dependencies."""
-
-    bound: dict[str, Any]
-    schedulers: dict[str, DeadlineScheduler] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["bound"][name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 def with_outbox(due_of):  # noqa: ANN001, ANN201
@@ -47,7 +32,8 @@ def with_outbox(due_of):  # noqa: ANN001, ANN201
 def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, choose, locate,  # noqa: ANN001
           read_ledger: LedgerReader | None = None, shipment_policy: shipments.Policy = shipments.Policy(),
           outbound_policy: outbound.Policy = outbound.Policy(), check_carrier=None,  # noqa: ANN001
-          afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL, deadline_clock: Clock | None = None) -> Handlers:
+          afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL,
+          deadline_clock: Clock | None = None) -> BoundHandlers:
     """`clock` stamps what requests do; deadlines go by `deadline_clock` (event time)."""
     plans_store, shipments_store, stock = stores["plans"], stores["shipments"], stores["stock"]
     outbound_store, removals_store = stores["outbound"], stores["removals"]
@@ -85,7 +71,7 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, 
         "on_order_canceled": partial(h.on_order_canceled, **out),
         "on_mcf_cancel_requested": partial(h.on_mcf_cancel_requested, **out),
         "on_outbound_shipped": partial(h.on_outbound_shipped, **out),
-        "on_outbound_allocated": partial(h.on_outbound_allocated, stock=stock),
+        "on_outbound_allocated": partial(h.on_outbound_allocated, **out, choose=choose),
         "on_stock_moved": partial(h.on_stock_moved, **out, choose=choose),
         "get_outbound_order": partial(h.get_outbound_order, outbound_store=outbound_store),
         "create_removal_order": partial(h.create_removal_order, **rem, clock=clock),
@@ -93,27 +79,26 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, 
         "get_removal_order": partial(h.get_removal_order, removals_store=removals_store),
         "on_removal_processed": partial(h.on_removal_processed, **rem),
     }
+    # Bound under their names too: tests fire deadlines directly.
+    bound["on_shipment_deadline"] = partial(h.on_shipment_deadline, **ship, policy=shipment_policy)
+    bound["on_outbound_deadline"] = partial(h.on_outbound_deadline, **out, policy=outbound_policy)
     timing = deadline_clock or clock
     schedulers = {
-        SHIPMENTS: DeadlineScheduler(
-            due_of=with_outbox(partial(shipments.deadlines, policy=shipment_policy)), clock=timing,
-            fire=partial(h.on_shipment_deadline, **ship, policy=shipment_policy)),
-        OUTBOUND: DeadlineScheduler(
-            due_of=with_outbox(partial(outbound.deadlines, policy=outbound_policy)), clock=timing,
-            fire=partial(h.on_outbound_deadline, **out, policy=outbound_policy)),
+        SHIPMENTS: DeadlineScheduler(due_of=with_outbox(partial(shipments.deadlines, policy=shipment_policy)),
+                                     clock=timing, fire=bound["on_shipment_deadline"]),
+        OUTBOUND: DeadlineScheduler(due_of=with_outbox(partial(outbound.deadlines, policy=outbound_policy)),
+                                    clock=timing, fire=bound["on_outbound_deadline"]),
         REMOVALS: DeadlineScheduler(due_of=with_outbox(None), clock=timing,
                                     fire=partial(h.on_removal_deadline, **rem)),
     }
-    bound["on_shipment_deadline"] = schedulers[SHIPMENTS]._fire  # noqa: SLF001  (tests fire deadlines directly)
-    bound["on_outbound_deadline"] = schedulers[OUTBOUND]._fire  # noqa: SLF001
-    return Handlers(bound, schedulers)
+    return BoundHandlers(bound, schedulers)
 
 
 def load_placement(settings: FulfillmentSettings) -> Registry:
     return loader.load(PLACEMENT, Registry(PLACEMENT), allow=settings.runtime.plugins_allow)
 
 
-def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[Handlers, list]:
+def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[BoundHandlers, list]:
     """Real adapters; returns the handlers and the background jobs (a deadline watch and timer per bucket)."""
     from sellerops.fulfillment.domain import network as net
     from sellerops.fulfillment.domain.costs import costs_from_file, default_costs
@@ -134,11 +119,9 @@ def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[Han
     )
     background = []
     for bucket, scheduler in built.schedulers.items():
-        scheduler.settle = timedelta(seconds=settings.runtime.delivery.deadline_settle_s)
-        if resources.metrics is not None:
-            scheduler.on_fired = resources.metrics.deadline
-        background += [partial(watch_states, resources.buckets[bucket], found[_store_of(bucket)].decode_state,
-                               scheduler), scheduler.run]
+        background += deadline_jobs(scheduler, resources.buckets[bucket], found[_store_of(bucket)].decode_state,
+                                    settle_s=settings.runtime.delivery.deadline_settle_s,
+                                    on_fired=resources.metrics.deadline if resources.metrics else None)
     return built, background
 
 

@@ -8,8 +8,7 @@ Three shapes recur:
 """
 
 import asyncio
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from itertools import groupby
@@ -20,9 +19,9 @@ import structlog
 
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.inbound import (
-    CancelInboundPlan, CaseList, ConfirmPlacement, CreateInboundPlan, InboundPlanCanceled, InboundPlanConfirmed,
-    InboundPlanView, InboundReceiptReported, InboundShipmentStatusReported, ListCases, ListShipments, PlanRef,
-    ReimbursementIssued, ResolveCase, ShipmentList, ShipmentRef, ShipmentView, UpdateShipment,
+    CancelInboundPlan, CaseList, CaseStatus, ConfirmPlacement, CreateInboundPlan, InboundPlanCanceled,
+    InboundPlanConfirmed, InboundPlanView, InboundReceiptReported, InboundShipmentStatusReported, ListCases,
+    ListShipments, PlanRef, ReimbursementIssued, ResolveCase, ShipmentList, ShipmentRef, ShipmentView, UpdateShipment,
 )
 from sellerops.contracts.inventory import (
     Bucket, Cause as Why, CheckLedger, CreateRemovalOrder, GetInventory, GetOutboundOrder, InventoryAdjustmentReported,
@@ -41,20 +40,10 @@ from sellerops.fulfillment.domain import ledger, outbound, plans, removals, ship
 from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, requested
 from sellerops.fulfillment.domain.stock_effects import inbound_moves
 from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
+from sellerops.runtime.decisions import refusals
 
 log = structlog.get_logger("sellerops.fulfillment")
 OUTBOX = "outbox"  # the deadline kind of a boxed aggregate whose outbox still holds movements
-
-
-@contextmanager
-def _refusals(id_field: str) -> Iterator[None]:
-    """Domain refusals become the request's clear error, naming the field."""
-    try:
-        yield
-    except NotFound as exc:
-        raise RequestError("not_found", str(exc), f"$.{id_field}") from exc
-    except Refused as exc:
-        raise RequestError("refused", str(exc), exc.field) from exc
 
 
 # ---- the ledger: stock-moving aggregates and their outboxes ----
@@ -80,21 +69,21 @@ async def _apply_boxed(store: Store, seller: str, aggregate_id: str, message_id:
                        stock: Store, publish: Publisher, moves_of=None, after=None) -> Any:  # noqa: ANN001
     applied = await store.apply(seller, aggregate_id, message_id, boxed_rule(rule, message_id, at, moves_of))
     await publish(applied.events)
-    await flush(store, seller, aggregate_id, stock=stock, publish=publish, after=after)
-    box = await store.load(seller, aggregate_id)
+    box = await flush(store, seller, aggregate_id, stock=stock, publish=publish, after=after, box=applied.state)
     return box.state if box is not None else None
 
 
 async def flush(store: Store, seller: str, aggregate_id: str, *, stock: Store, publish: Publisher,
-                after=None) -> None:  # noqa: ANN001
-    """Apply an aggregate's outbox to the SKU ledgers, batch by batch, then clear each batch.
+                after=None, box: Boxed | None = None) -> Boxed | None:  # noqa: ANN001
+    """Apply an aggregate's outbox to the SKU ledgers, batch by batch, then clear each batch; the aggregate
+    as it stands afterwards. `box` is its state when the caller has it (else it is loaded).
 
     `after(state, moved, at)` lets the aggregate react to what the ledger did (an outbound order learns
     which reservations came up short) in the same write that clears the batch."""
+    box = box if box is not None else await store.load(seller, aggregate_id)
     for _ in range(8):  # a reaction may queue one more batch (releasing what a failed order held)
-        box = await store.load(seller, aggregate_id)
         if box is None or not box.outbox:
-            return
+            return box
         batch = box.outbox[0]
         moved = await move_stock(seller, f"{aggregate_id}/{batch.id}", batch.at, batch.moves, stock=stock,
                                  publish=publish)
@@ -109,6 +98,8 @@ async def flush(store: Store, seller: str, aggregate_id: str, *, stock: Store, p
 
         applied = await store.apply(seller, aggregate_id, f"flushed/{batch.id}", cleared)
         await publish(applied.events)
+        box = applied.state
+    return box
 
 
 async def move_stock(seller: str, batch_id: str, at: datetime, moves: list, *, stock: Store,
@@ -134,7 +125,7 @@ async def create_inbound_plan(seller: str, request: CreateInboundPlan, *, plans_
     """Placement runs only for a new plan (off the event loop: a solver may take its time limit)."""
     now = clock.now()
     existing = await plans_store.load(seller, request.plan_id)
-    with _refusals("plan_id"):
+    with refusals("plan_id"):
         options, refused = ([], {}) if existing is not None else await asyncio.to_thread(place, request, now)
         decide = partial(plans.create_plan, request=request, seller=seller, options=options, refused=refused,
                          cause=requested(seller, request.plan_id, "create"), now=now)
@@ -150,7 +141,7 @@ async def regenerate_options(seller: str, request: PlanRef, *, plans_store: Stor
     if plan is None:
         raise RequestError("not_found", f"inbound plan {request.plan_id} not found", "$.plan_id")
     message_id = f"regenerate/{now.isoformat()}"
-    with _refusals("plan_id"):
+    with refusals("plan_id"):
         options, refused = await asyncio.to_thread(place, plan, now)
         decide = partial(plans.regenerate_options, options=options, refused=refused,
                          cause=requested(seller, request.plan_id, message_id), now=now)
@@ -162,7 +153,7 @@ async def regenerate_options(seller: str, request: PlanRef, *, plans_store: Stor
 async def _plan_request(seller: str, plan_id: str, verb: str, rule, *, plans_store: Store,  # noqa: ANN001
                         publish: Publisher, clock: Clock) -> InboundPlanView:
     decide = partial(rule, cause=requested(seller, plan_id, verb), now=clock.now())
-    with _refusals("plan_id"):
+    with refusals("plan_id"):
         applied = await plans_store.apply(seller, plan_id, verb, decide)
     await publish(applied.events)
     return plans.view(applied.state)
@@ -233,7 +224,7 @@ async def update_shipment(seller: str, request: UpdateShipment, *, clock: Clock,
     verb = f"update/{request.status.value}/{request.tracking_number or ''}"
     rule = partial(shipments.seller_update, request=request, cause=requested(seller, request.shipment_id, verb),
                    now=now, check_carrier=check_carrier)
-    with _refusals("shipment_id"):
+    with refusals("shipment_id"):
         if await shipments_store.load(seller, request.shipment_id) is None:
             raise NotFound(f"inbound shipment {request.shipment_id} not found")
         state = await _shipment_step(verb, seller, request.shipment_id, rule, now, shipments_store=shipments_store,
@@ -270,7 +261,7 @@ async def on_reimbursement(evt: ReimbursementIssued, *, shipments_store: Store, 
 
 async def _open_cases_for(store: Store, seller: str, sku: str):  # noqa: ANN202
     found = [box.state async for box in store.scan(seller) if box.state.case is not None
-             and box.state.case.status.value == "OPEN" and any(line.sku == sku for line in box.state.case.lines)]
+             and box.state.case.status is CaseStatus.OPEN and any(line.sku == sku for line in box.state.case.lines)]
     for shipment in sorted(found, key=lambda s: (s.case.claim_deadline, s.shipment_id)):
         yield shipment
 
@@ -280,7 +271,7 @@ async def resolve_case(seller: str, request: ResolveCase, *, clock: Clock, shipm
     now = clock.now()
     rule = partial(shipments.resolve_case, request=request, cause=requested(seller, request.shipment_id, "resolve"),
                    now=now)
-    with _refusals("shipment_id"):
+    with refusals("shipment_id"):
         if await shipments_store.load(seller, request.shipment_id) is None:
             raise NotFound(f"inbound shipment {request.shipment_id} not found")
         state = await _shipment_step("resolve", seller, request.shipment_id, rule, now,
@@ -382,13 +373,21 @@ async def on_mcf_requested(evt: McfOrderRequested, **deps: Any) -> None:
                             destination=evt.destination, fill_policy=evt.fill_policy, **deps)
 
 
-async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store) -> None:
-    """Keep each SKU's backorder list: a FillAll order short of a SKU waits for it, until it is not short."""
+async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, outbound_store: Store,
+                                publish: Publisher, choose) -> None:  # noqa: ANN001
+    """Keep each SKU's backorder list: a FillAll order short of a SKU waits for it, until it is not short.
+
+    Units may have become fulfillable between the order's reservation and this registration, and their
+    `inventory.moved` found no one waiting: so once registered, the order tries the stock there is now
+    (register, then look; the stock side moves, then looks; whichever comes second sees the other)."""
     short = {s.sku for s in evt.shortfalls} if evt.fill_policy is FillPolicy.FILL_ALL else set()
     for sku in sorted(short | {a.sku for a in evt.allocations}):
         decide = partial(ledger.backorder, order_id=evt.fulfillment_order_id, waits=sku in short, seller=evt.seller,
                          sku=sku)
         await stock.apply(evt.seller, sku, str(evt.event_id), decide)
+    if any([ledger.fulfillable_by_center(await stock.load(evt.seller, sku)) for sku in sorted(short)]):
+        await _serve(evt, evt.fulfillment_order_id, stock=stock, outbound_store=outbound_store, publish=publish,
+                     choose=choose)
 
 
 async def on_stock_moved(evt: InventoryMoved, *, stock: Store, outbound_store: Store, publish: Publisher,
@@ -399,21 +398,29 @@ async def on_stock_moved(evt: InventoryMoved, *, stock: Store, outbound_store: S
         return
     found = await stock.load(evt.seller, evt.sku)
     for order_id in list(found.waiting if found is not None else []):
-        box = await outbound_store.load(evt.seller, order_id)
-        lines = outbound.wanted(box.state) if box is not None else []
-        if lines:
-            on_hand = {sku: ledger.fulfillable_by_center(await stock.load(evt.seller, sku))
-                       for sku in sorted({sku for _, sku, _ in lines})}
-            allocations, _, _ = choose(lines, on_hand, box.state.destination)
-            rule = partial(outbound.restock, allocations=allocations,
-                           cause=Cause(f"{evt.event_id}/{order_id}", evt.correlation), at=evt.occurred_at)
-            state = await _apply_boxed(outbound_store, evt.seller, order_id, f"restock/{evt.event_id}", rule,
-                                       evt.occurred_at, stock=stock, publish=publish, after=outbound.reservation_result)
-            lines = outbound.wanted(state)
+        lines = await _serve(evt, order_id, stock=stock, outbound_store=outbound_store, publish=publish,
+                             choose=choose)
         if not any(sku == evt.sku for _, sku, _ in lines):
             await stock.apply(evt.seller, evt.sku, f"served/{evt.event_id}/{order_id}",
                               partial(ledger.backorder, order_id=order_id, waits=False, seller=evt.seller,
                                       sku=evt.sku))
+
+
+async def _serve(evt: Event, order_id: str, *, stock: Store, outbound_store: Store, publish: Publisher,
+                 choose) -> list:  # noqa: ANN001
+    """A waiting order reserves what sourcing finds on hand now (once per triggering event); what it still wants."""
+    box = await outbound_store.load(evt.seller, order_id)
+    lines = outbound.wanted(box.state) if box is not None else []
+    if not lines:
+        return []
+    on_hand = {sku: ledger.fulfillable_by_center(await stock.load(evt.seller, sku))
+               for sku in sorted({sku for _, sku, _ in lines})}
+    allocations, _, _ = choose(lines, on_hand, box.state.destination)
+    cause = Cause(f"{evt.event_id}/{order_id}", evt.correlation)
+    rule = partial(outbound.restock, allocations=allocations, cause=cause, at=evt.occurred_at)
+    state = await _apply_boxed(outbound_store, evt.seller, order_id, f"restock/{evt.event_id}", rule, evt.occurred_at,
+                               stock=stock, publish=publish, after=outbound.reservation_result)
+    return outbound.wanted(state)
 
 
 async def _outbound_fact(evt: Event, order_id: str, rule, *, outbound_store: Store, stock: Store,  # noqa: ANN001
@@ -472,7 +479,7 @@ async def create_removal_order(seller: str, request: CreateRemovalOrder, *, cloc
     on_hand = {line.sku: await stock.load(seller, line.sku) for line in request.lines}
     rule = partial(removals.create, request=request, seller=seller, stock=on_hand,
                    cause=requested(seller, request.removal_order_id, "create"), now=now)
-    with _refusals("removal_order_id"):
+    with refusals("removal_order_id"):
         state = await _apply_boxed(removals_store, seller, request.removal_order_id, "create", rule, now,
                                    stock=stock, publish=publish)
     return removals.view(state)
@@ -482,7 +489,7 @@ async def cancel_removal_order(seller: str, request: RemovalRef, *, clock: Clock
                                stock: Store, publish: Publisher) -> RemovalOrderView:
     now = clock.now()
     rule = partial(removals.cancel, cause=requested(seller, request.removal_order_id, "cancel"), now=now)
-    with _refusals("removal_order_id"):
+    with refusals("removal_order_id"):
         if await removals_store.load(seller, request.removal_order_id) is None:
             raise NotFound(f"removal order {request.removal_order_id} not found")
         state = await _apply_boxed(removals_store, seller, request.removal_order_id, "cancel", rule, now,

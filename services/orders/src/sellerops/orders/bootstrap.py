@@ -1,7 +1,6 @@
 """The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -12,7 +11,7 @@ from sellerops.orders.settings import OrdersSettings
 from sellerops.plugins import loader
 from sellerops.plugins.carriers import CarrierRegistry
 from sellerops.plugins.spec import CARRIERS
-from sellerops.runtime.deadlines import DeadlineScheduler, watch_states
+from sellerops.runtime.deadlines import DeadlineScheduler, deadline_jobs
 from sellerops.runtime.host import Resources
 
 
@@ -84,8 +83,6 @@ def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers
     built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy(),
                   deadline_clock=resources.stream_clock, check_carrier=carriers.check,
                   mcf_orders=KvMcfStore(resources.buckets[MCF_BUCKET], keep_processed=settings.keep_processed))
-    built.deadlines.settle = timedelta(seconds=settings.runtime.delivery.deadline_settle_s)
-    if resources.metrics is not None:
-        built.deadlines.on_fired = resources.metrics.deadline
-    watch = partial(watch_states, bucket, store.decode_state, built.deadlines)
-    return built, [watch, built.deadlines.run]
+    return built, deadline_jobs(built.deadlines, bucket, store.decode_state,
+                                settle_s=settings.runtime.delivery.deadline_settle_s,
+                                on_fired=resources.metrics.deadline if resources.metrics else None)

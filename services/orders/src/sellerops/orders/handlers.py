@@ -1,8 +1,6 @@
 """Use cases as short recipes: (seen? load, decide, save) in one store call, then publish."""
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from uuid import uuid4
@@ -35,6 +33,7 @@ from sellerops.orders.domain import bulk
 from sellerops.orders.domain.model import envelope
 from sellerops.orders.ports import Clock, McfStore, OrderStore, Publisher
 from sellerops.runtime.state import Decide
+from sellerops.runtime.decisions import refusals
 
 
 async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher) -> None:
@@ -92,7 +91,7 @@ async def on_mcf_status(evt: McfOrderStatusChanged, *, mcf_orders: McfStore) -> 
 
 async def _mcf_command(seller: str, mcf_order_id: str, message_id: str, decide, *,  # noqa: ANN001
                        mcf_orders: McfStore, publish: Publisher) -> McfOrderView:
-    with _refusals("mcf_order_id"):
+    with refusals("mcf_order_id"):
         applied = await mcf_orders.apply(seller, mcf_order_id, message_id, decide)
     await publish(applied.events)  # an unreachable fulfillment service only delays them: they wait in ORDERS
     return domain.mcf.view(applied.state)
@@ -126,24 +125,13 @@ async def on_deadline(key: str, kind: str, due: datetime, *, orders: OrderStore,
     await publish(applied.events)
 
 
-@contextmanager
-def _refusals(id_field: str) -> Iterator[None]:
-    """Domain refusals become the request's clear error, naming the field."""
-    try:
-        yield
-    except domain.NotFound as exc:
-        raise RequestError("not_found", str(exc), f"$.{id_field}") from exc
-    except domain.Refused as exc:
-        raise RequestError("refused", str(exc), exc.field) from exc
-
-
 async def order_request(rule, seller: str, request, *, orders: OrderStore, publish: Publisher,  # noqa: ANN001
                         clock: Clock, **options: object) -> OrderView:
     """A seller's request about one order (confirm, correct, cancel, answer, refund: `rule` decides):
     applied at most once per request id, answered with the order or a clear refusal."""
     request_id = request.request_id or str(uuid4())
     decide = partial(rule, request=request, request_id=request_id, now=clock.now(), **options)
-    with _refusals("order_id"):
+    with refusals("order_id"):
         applied = await orders.apply(seller, request.order_id, request_id, decide)
     await publish(applied.events)
     return domain.view(applied.state)

@@ -1,9 +1,6 @@
 """The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
 
-from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import partial
-from typing import Any
 
 from sellerops.contracts.returns import ReturnPolicy
 from sellerops.returns import handlers
@@ -11,26 +8,14 @@ from sellerops.returns.adapters import CLAIMS, DOSSIERS, RETURNS, stores
 from sellerops.returns.domain import claims, dossier, returns
 from sellerops.returns.ports import Clock, Publisher, Store
 from sellerops.returns.settings import ReturnsSettings
-from sellerops.runtime.deadlines import DeadlineScheduler, watch_states
-from sellerops.runtime.host import Resources
+from sellerops.runtime.deadlines import DeadlineScheduler, deadline_jobs
+from sellerops.runtime.host import BoundHandlers, Resources
 
 
-@dataclass
-class Handlers:
-    """Every handler and endpoint the subscribers tables name, bound to their dependencies."""
-
-    bound: dict[str, Any]
-    schedulers: dict[str, DeadlineScheduler] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["bound"][name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, default_policy: ReturnPolicy = ReturnPolicy(),
-          deadline_clock: Clock | None = None) -> Handlers:
+          deadline_clock: Clock | None = None) -> BoundHandlers:
     """`clock` stamps what requests do; deadlines go by `deadline_clock` (event time)."""
     rets, clms, dossiers, policies = stores["returns"], stores["claims"], stores["dossiers"], stores["policies"]
     rules = {"policies": policies, "default_policy": default_policy}
@@ -43,8 +28,8 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, default
         "on_order_refunded": partial(h.on_order_refunded, returns_store=rets, **evidence),
         "on_refund_refused": partial(h.on_refund_refused, **ret, dossiers=dossiers),
         "on_return_requested": partial(h.on_return_requested, **ret, dossiers=dossiers, **rules),
-        "on_return_delivered": partial(h.on_return_delivered, **ret, **rules),
-        "on_return_closed_by_buyer": partial(h.on_return_closed_by_buyer, **ret),
+        "on_return_delivered": partial(h.on_return_delivered, store=rets, publish=publish, **rules),
+        "on_return_closed_by_buyer": partial(h.on_return_closed_by_buyer, store=rets, publish=publish),
         "authorize_return": partial(h.authorize_return, **ret, clock=clock, **rules),
         "close_return": partial(h.close_return, **ret, clock=clock),
         "mark_return_received": partial(h.mark_return_received, **ret, clock=clock, **rules),
@@ -53,8 +38,8 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, default
         "get_return": partial(h.get_return, returns_store=rets),
         "list_returns": partial(h.list_returns, returns_store=rets),
         "on_claim_filed": partial(h.on_claim_filed, **clm, dossiers=dossiers, **rules),
-        "on_claim_decided": partial(h.on_claim_decided, **clm),
-        "on_claim_appeal_decided": partial(h.on_claim_appeal_decided, **clm),
+        "on_claim_decided": partial(h.on_claim_decided, store=clms, publish=publish),
+        "on_claim_appeal_decided": partial(h.on_claim_appeal_decided, store=clms, publish=publish),
         "respond_to_claim": partial(h.respond_to_claim, **clm, clock=clock, dossiers=dossiers),
         "appeal_claim": partial(h.appeal_claim, **clm, clock=clock),
         "get_claim": partial(h.get_claim, claims_store=clms),
@@ -73,10 +58,10 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, default
         DOSSIERS: DeadlineScheduler(due_of=dossier.deadlines, clock=timing,
                                     fire=partial(h.on_dossier_deadline, dossiers=dossiers, publish=publish)),
     }
-    return Handlers(bound, schedulers)
+    return BoundHandlers(bound, schedulers)
 
 
-def build_from(resources: Resources, settings: ReturnsSettings) -> tuple[Handlers, list]:
+def build_from(resources: Resources, settings: ReturnsSettings) -> tuple[BoundHandlers, list]:
     """Real adapters; returns the handlers and the background jobs (a deadline watch and timer per bucket)."""
     found = stores(resources.buckets, keep=settings.keep_processed, keep_dossier=settings.keep_processed_dossier)
     built = build(stores=found, publish=resources.publisher, clock=resources.clock,
@@ -84,9 +69,7 @@ def build_from(resources: Resources, settings: ReturnsSettings) -> tuple[Handler
     store_of = {RETURNS: "returns", CLAIMS: "claims", DOSSIERS: "dossiers"}
     background = []
     for bucket, scheduler in built.schedulers.items():
-        scheduler.settle = timedelta(seconds=settings.runtime.delivery.deadline_settle_s)
-        if resources.metrics is not None:
-            scheduler.on_fired = resources.metrics.deadline
-        background += [partial(watch_states, resources.buckets[bucket], found[store_of[bucket]].decode_state,
-                               scheduler), scheduler.run]
+        background += deadline_jobs(scheduler, resources.buckets[bucket], found[store_of[bucket]].decode_state,
+                                    settle_s=settings.runtime.delivery.deadline_settle_s,
+                                    on_fired=resources.metrics.deadline if resources.metrics else None)
     return built, background

@@ -1,8 +1,7 @@
 """Use cases as short recipes: load what the decision needs (the seller's policy, the order's facts),
 decide and save in one store call, publish. Queries load or scan, then build a view."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -20,18 +19,7 @@ from sellerops.returns.adapters import POLICY_KEY, PolicyRecord
 from sellerops.returns.domain import claims, dossier, refunds, returns
 from sellerops.returns.domain.facts import OrderFacts
 from sellerops.returns.ports import Clock, Publisher, Store
-from sellerops.runtime.decisions import Cause, NotFound, Refused, requested
-
-
-@contextmanager
-def _refusals(id_field: str) -> Iterator[None]:
-    """Domain refusals become the request's clear error, naming the field."""
-    try:
-        yield
-    except NotFound as exc:
-        raise RequestError("not_found", str(exc), f"$.{id_field}") from exc
-    except Refused as exc:
-        raise RequestError("refused", str(exc), exc.field) from exc
+from sellerops.runtime.decisions import Cause, NotFound, refusals, requested
 
 
 async def policy_of(seller: str, *, policies: Store, default: ReturnPolicy) -> ReturnPolicy:
@@ -45,29 +33,50 @@ async def facts_of(seller: str, order_id: str, *, dossiers: Store) -> OrderFacts
 
 
 async def _apply(store: Store, seller: str, aggregate_id: str, message_id: str, rule: Callable, *,
-                 publish: Publisher) -> Any:
+                 publish: Publisher, also: list[Event] = ()) -> Any:  # noqa: B006
+    """Decide and save once per message id, then publish what it decided (after `also`, events the request
+    decided outside the aggregate, such as a refund for the orders service)."""
     applied = await store.apply(seller, aggregate_id, message_id, rule)
-    await publish(applied.events)
+    await publish([*also, *applied.events])
     return applied.state
+
+
+async def _fact(evt: Event, aggregate_id: str, what: str, rule: Callable, *, store: Store,
+                publish: Publisher) -> None:
+    """A market fact about one return or claim; one about an aggregate never recorded raises, so it is kept
+    in the dead letters with the reason instead of being dropped."""
+    if await _apply(store, evt.seller, aggregate_id, str(evt.event_id), rule, publish=publish) is None:
+        raise LookupError(f"no {what} {aggregate_id} for seller {evt.seller}")
+
+
+async def _request(seller: str, aggregate_id: str, what: str, verb: str, rule: Callable, *, store: Store,
+                   publish: Publisher, also: list[Event] = ()) -> Any:  # noqa: B006
+    """A seller's request about one return or claim: not found, or refused naming the field, or done."""
+    with refusals(f"{what}_id"):
+        if await store.load(seller, aggregate_id) is None:
+            raise NotFound(f"{what} {aggregate_id} not found")
+        return await _apply(store, seller, aggregate_id, verb, rule, publish=publish, also=also)
 
 
 # ---- the order's dossier: evidence from every service ----
 
 
 async def on_evidence(evt: Event, *, dossiers: Store, publish: Publisher, policies: Store,
-                      default_policy: ReturnPolicy) -> Any:
+                      default_policy: ReturnPolicy) -> None:
     policy = await policy_of(evt.seller, policies=policies, default=default_policy)
-    return await _apply(dossiers, evt.seller, evt.order_id, str(evt.event_id),
-                        partial(dossier.apply, event=evt, policy=policy), publish=publish)
+    await _apply(dossiers, evt.seller, evt.order_id, str(evt.event_id),
+                 partial(dossier.apply, event=evt, policy=policy), publish=publish)
 
 
-async def on_order_refunded(evt: OrderRefunded, *, returns_store: Store, **deps: Any) -> None:
+async def on_order_refunded(evt: OrderRefunded, *, returns_store: Store, dossiers: Store, publish: Publisher,
+                            policies: Store, default_policy: ReturnPolicy) -> None:
     """The one record of money returned: the dossier keeps it; the order's returns learn of their refunds."""
-    policy = await policy_of(evt.seller, policies=deps["policies"], default=deps["default_policy"])
-    found = await on_evidence(evt, **deps)
+    policy = await policy_of(evt.seller, policies=policies, default=default_policy)
+    found = await _apply(dossiers, evt.seller, evt.order_id, str(evt.event_id),
+                         partial(dossier.apply, event=evt, policy=policy), publish=publish)
     for return_id in found.return_ids:
         await _apply(returns_store, evt.seller, return_id, str(evt.event_id),
-                     partial(returns.refunded, evt=evt, policy=policy), publish=deps["publish"])
+                     partial(returns.refunded, evt=evt, policy=policy), publish=publish)
 
 
 async def on_refund_refused(evt: OrderRefundRefused, *, returns_store: Store, dossiers: Store,
@@ -89,30 +98,20 @@ async def on_return_requested(evt: ReturnRequested, *, returns_store: Store, dos
                  partial(returns.requested, fact=evt, facts=facts, policy=policy), publish=publish)
 
 
-async def _return_fact(evt: Event, rule: Callable, *, returns_store: Store, publish: Publisher) -> None:
-    state = await _apply(returns_store, evt.seller, evt.return_id, str(evt.event_id), rule, publish=publish)
-    if state is None:  # a fact about a return never requested: kept in the dead letters, not dropped
-        raise LookupError(f"no return {evt.return_id} for seller {evt.seller}")
-
-
 async def on_return_delivered(evt: ReturnItemDelivered, *, policies: Store, default_policy: ReturnPolicy,
                               **deps: Any) -> None:
     policy = await policy_of(evt.seller, policies=policies, default=default_policy)
-    await _return_fact(evt, partial(returns.item_received, cause=Cause.of(evt), at=evt.occurred_at, policy=policy),
-                       **deps)
+    await _fact(evt, evt.return_id, "return",
+                partial(returns.item_received, cause=Cause.of(evt), at=evt.occurred_at, policy=policy), **deps)
 
 
 async def on_return_closed_by_buyer(evt: ReturnClosedByBuyer, **deps: Any) -> None:
-    await _return_fact(evt, partial(returns.closed_by_buyer, fact=evt), **deps)
+    await _fact(evt, evt.return_id, "return", partial(returns.closed_by_buyer, fact=evt), **deps)
 
 
 async def _return_request(seller: str, return_id: str, verb: str, rule: Callable, *, returns_store: Store,
                           publish: Publisher) -> ReturnView:
-    with _refusals("return_id"):
-        if await returns_store.load(seller, return_id) is None:
-            raise NotFound(f"return {return_id} not found")
-        state = await _apply(returns_store, seller, return_id, verb, rule, publish=publish)
-    return returns.view(state)
+    return returns.view(await _request(seller, return_id, "return", verb, rule, store=returns_store, publish=publish))
 
 
 async def authorize_return(seller: str, request: AuthorizeReturn, *, clock: Clock, policies: Store,
@@ -190,28 +189,18 @@ async def on_claim_filed(evt: ClaimFiled, *, claims_store: Store, dossiers: Stor
                  partial(claims.filed, fact=evt, order_known=known, policy=policy), publish=publish)
 
 
-async def _claim_fact(evt: Event, rule: Callable, *, claims_store: Store, publish: Publisher) -> None:
-    state = await _apply(claims_store, evt.seller, evt.claim_id, str(evt.event_id), rule, publish=publish)
-    if state is None:
-        raise LookupError(f"no claim {evt.claim_id} for seller {evt.seller}")
-
-
 async def on_claim_decided(evt: ClaimDecisionReported, **deps: Any) -> None:
-    await _claim_fact(evt, partial(claims.decided, fact=evt), **deps)
+    await _fact(evt, evt.claim_id, "claim", partial(claims.decided, fact=evt), **deps)
 
 
 async def on_claim_appeal_decided(evt: ClaimAppealDecided, **deps: Any) -> None:
-    await _claim_fact(evt, partial(claims.appeal_decided, fact=evt), **deps)
+    await _fact(evt, evt.claim_id, "claim", partial(claims.appeal_decided, fact=evt), **deps)
 
 
 async def _claim_request(seller: str, claim_id: str, verb: str, rule: Callable, *, claims_store: Store,
-                         publish: Publisher, extra: list[Event] = ()) -> ClaimView:  # noqa: B006
-    with _refusals("claim_id"):
-        if await claims_store.load(seller, claim_id) is None:
-            raise NotFound(f"claim {claim_id} not found")
-        applied = await claims_store.apply(seller, claim_id, verb, rule)
-    await publish([*extra, *applied.events] if applied.events else applied.events)
-    return claims.view(applied.state)
+                         publish: Publisher, also: list[Event] = ()) -> ClaimView:  # noqa: B006
+    return claims.view(await _request(seller, claim_id, "claim", verb, rule, store=claims_store, publish=publish,
+                                      also=also))
 
 
 async def respond_to_claim(seller: str, request: RespondToClaim, *, clock: Clock, claims_store: Store,
@@ -223,14 +212,14 @@ async def respond_to_claim(seller: str, request: RespondToClaim, *, clock: Clock
     refund, refund_id = [], None
     if request.refund is not None and claim is not None:
         refund_id = f"{request.claim_id}.refund"
-        with _refusals("claim_id"):
+        with refusals("claim_id"):
             facts = await facts_of(seller, claim.order_id, dossiers=dossiers)
             refund = [refunds.claim_refund(facts, request.refund, seller=seller, claim_id=request.claim_id,
                                            refund_id=refund_id, cause=requested(seller, request.claim_id, verb),
                                            now=now)]
     rule = partial(claims.respond, request=request, refund_id=refund_id,
                    cause=requested(seller, request.claim_id, verb), now=now)
-    return await _claim_request(seller, request.claim_id, verb, rule, claims_store=claims_store, extra=refund, **deps)
+    return await _claim_request(seller, request.claim_id, verb, rule, claims_store=claims_store, also=refund, **deps)
 
 
 async def appeal_claim(seller: str, request: AppealClaim, *, clock: Clock, **deps: Any) -> ClaimView:

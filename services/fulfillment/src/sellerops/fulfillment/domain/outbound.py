@@ -22,7 +22,8 @@ from sellerops.contracts.inventory import (
     OutboundOrderStatusChanged, OutboundOrderView, OutboundShipmentReported, Shortfall,
 )
 from sellerops.contracts.orders import FillPolicy, HistoryEntry, McfStatus, OrderCanceled
-from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, history, stamp
+from sellerops.fulfillment.domain.common import Cause, NotFound, Refused
+from sellerops.runtime.decisions import Emitter
 
 S = McfStatus
 FINAL = (S.CANCELLED, S.COMPLETE, S.COMPLETE_PARTIALLED, S.UNFULFILLABLE, S.INVALID)
@@ -70,15 +71,11 @@ class Outbound(msgspec.Struct, frozen=True, kw_only=True):
 Decision = tuple[Outbound | None, list[Event], list[Movement]]
 
 
-class _Emit:
-    """Events of one decision: ids from its cause, numbered per event type."""
+class _Emit(Emitter):
+    """Events of one outbound decision (see Emitter); its events name the order in their own fields."""
 
     def __init__(self, order: Outbound, cause: Cause, at: datetime) -> None:
-        self.order, self.cause, self.at, self.events, self._n = order, cause, at, [], {}
-
-    def __call__(self, event_type: type[Event], **fields: object) -> None:
-        n = self._n[event_type] = self._n.get(event_type, -1) + 1
-        self.events.append(event_type(**stamp(self.cause, event_type, self.order.seller, self.at, n), **fields))
+        super().__init__(order.seller, cause, at, summary=_summary)
 
     def status(self, order: Outbound, status: McfStatus, reason: str | None = None) -> Outbound:
         self(OutboundOrderStatusChanged, fulfillment_order_id=order.fulfillment_order_id, kind=order.kind,
@@ -96,9 +93,9 @@ class _Emit:
              fill_policy=order.fill_policy, strategy=order.strategy)
 
     def done(self, order: Outbound, moves: list[Movement], notes: Iterable[str] = ()) -> Decision:
-        entries = history(self.events, _summary) + [
-            HistoryEntry(at=self.at, type="note", event_id=str(self.cause.id), summary=n) for n in notes]
-        order = msgspec.structs.replace(order, history=[*order.history, *entries], updated_at=self.at)
+        """Like Emitter.done, with the ledger movements; an order's updated_at always moves on."""
+        self.notes += list(notes)
+        order, _ = super().done(msgspec.structs.replace(order, updated_at=self.at))
         return order, self.events, moves
 
 

@@ -31,7 +31,8 @@ from sellerops.contracts.inbound import (
 )
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import HistoryEntry
-from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, history, stamp
+from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, stamp
+from sellerops.runtime.decisions import Emitter
 
 St = ShipmentStatus
 # The forward path; a report may skip ahead along it.
@@ -80,17 +81,11 @@ class Shipment(msgspec.Struct, frozen=True, kw_only=True):
 Decision = tuple[Shipment | None, list[Event]]
 
 
-class _Emit:
-    """The events of one decision, numbered per type so each gets its own id from the cause."""
+class _Emit(Emitter):
+    """The events of one shipment decision (see Emitter), and its status changes."""
 
     def __init__(self, shipment: Shipment, cause: Cause, at: datetime) -> None:
-        self.shipment, self.cause, self.at, self.events, self._n = shipment, cause, at, [], {}
-        self.notes: list[str] = []
-
-    def __call__(self, event_type: type[Event], **fields: object) -> None:
-        n = self._n[event_type] = self._n.get(event_type, -1) + 1
-        self.events.append(event_type(**stamp(self.cause, event_type, self.shipment.seller, self.at, n),
-                                      shipment_id=self.shipment.shipment_id, **fields))
+        super().__init__(shipment.seller, cause, at, summary=_summary, shipment_id=shipment.shipment_id)
 
     def status(self, shipment: Shipment, status: ShipmentStatus, **changes: object) -> Shipment:
         """Move to `status`, emitting the change with the units it moves in the ledger."""
@@ -100,14 +95,6 @@ class _Emit:
              carrier_code=after.carrier_code, tracking_number=after.tracking_number,
              proof_of_delivery=after.proof_of_delivery, items=shipment.items)
         return after
-
-    def done(self, shipment: Shipment) -> Decision:
-        entries = history(self.events, _summary) + [
-            HistoryEntry(at=self.at, type="note", event_id=str(self.cause.id), summary=n) for n in self.notes]
-        if not entries:
-            return shipment, []
-        return msgspec.structs.replace(shipment, history=[*shipment.history, *entries], updated_at=self.at), \
-            self.events
 
 
 def _summary(event: Event) -> str:

@@ -14,6 +14,7 @@ from sellerops.contracts.orders import (
 
 OPEN = (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY, OrderStatus.UNSHIPPED)
 SHIPPABLE = (OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED)
+from sellerops.runtime.decisions import NotFound, Refused  # noqa: F401  (the domain modules import them from here)
 
 
 class Policy(NamedTuple):
@@ -23,18 +24,6 @@ class Policy(NamedTuple):
     buyer_cancel_window: timedelta = timedelta(minutes=30)
     ship_by_at_risk_before: timedelta = timedelta(hours=24)
     auto_cancel_after: timedelta = timedelta(days=7)
-
-
-class NotFound(Exception):
-    """No such order for this seller."""
-
-
-class Refused(Exception):
-    """The order cannot do what was asked; `field` names the offending request field as a JSON path."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class Order(msgspec.Struct, frozen=True, kw_only=True):

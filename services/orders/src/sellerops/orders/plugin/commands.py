@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import typer
 from rich.table import Table
-from sellerops.cli.common import NatsUrlOption, console, fail
+from sellerops.cli.common import NatsUrlOption, console, fail, print_json
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import (
     AnswerCancelRequest,
@@ -27,14 +27,14 @@ from sellerops.contracts.orders import (
     RefundReason,
     SellerCancelReason,
 )
-from sellerops.orders.plugin.common import _ask, _print_json, _print_order, _utc, cli
+from sellerops.orders.plugin.common import _ask, _print_order, _utc, cli
 
 
 @cli.command()
 def get(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_json: bool = typer.Option(False, "--json")) -> None:
     """One order with its lines and packages."""
     order = _ask(nats_url, seller, "get_order", GetOrder(order_id=order_id), OrderView)
-    _print_json(order) if as_json else _print_order(order)
+    print_json(order) if as_json else _print_order(order)
 
 
 @cli.command("list")
@@ -56,7 +56,7 @@ def list_(
                        ship_by_to=_utc(ship_by), limit=limit, cursor=cursor)
     result = _ask(nats_url, seller, "list_orders", query, OrderList)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     table = Table("order", "status", "channel", "purchased", "ship by", "units")
     for o in result.orders:
@@ -76,7 +76,7 @@ def at_risk(
     """Unshipped orders due to ship within the horizon or already late, soonest first."""
     result = _ask(nats_url, seller, "list_at_risk", ListAtRisk(within_hours=within_hours), AtRiskList)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     table = Table("order", "status", "ship by", "hours left", "units")
     for o in result.orders:

@@ -1,35 +1,22 @@
 """Shared pieces of the `sellerops orders ...` commands: asking the service, printing an order."""
 
-import sys
 from datetime import UTC, datetime
 
-import msgspec
 import typer
-from nats.errors import NoRespondersError
 from rich.table import Table
-from sellerops.cli.common import console, fail, run_async, settings_with, with_nats
-from sellerops.contracts.catalog import encode
+from sellerops.cli.common import ask_service, console, with_service
 from sellerops.contracts.orders import OrderView
-from sellerops.runtime.requests import RequestFailed, call
 
 cli = typer.Typer(help="A seller's orders, answered by the orders service.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 
 
 def _ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN202
-    async def work(nc):  # noqa: ANN001, ANN202
-        return await call(nc, "orders", seller, verb, request, reply_type)
-
-    return _with_service(nats_url, work)
+    return ask_service("orders", nats_url, seller, verb, request, reply_type)
 
 
 def _with_service(nats_url: str | None, work, hint: str = ""):  # noqa: ANN001, ANN202
-    try:
-        return run_async(with_nats(settings_with(nats_url), work))
-    except RequestFailed as exc:
-        fail(f"{exc}{hint}")
-    except (TimeoutError, NoRespondersError):
-        fail("no answer from the orders service (is it running? try `sellerops status`)")
+    return with_service("orders", nats_url, work, hint)
 
 
 def _print_order(order: OrderView) -> None:
@@ -50,8 +37,6 @@ def _print_order(order: OrderView) -> None:
         console.print(f"package {number}: {package.carrier_code} {package.tracking_number} shipped {package.ship_date}")
 
 
-def _print_json(value) -> None:  # noqa: ANN001
-    sys.stdout.write(msgspec.json.format(encode(value)).decode() + "\n")
 
 
 def _utc(value: datetime | None) -> datetime | None:

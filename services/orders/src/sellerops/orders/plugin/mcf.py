@@ -6,10 +6,10 @@ from pathlib import Path
 import msgspec
 import typer
 from rich.table import Table
-from sellerops.cli.common import NatsUrlOption, console, fail
+from sellerops.cli.common import NatsUrlOption, console, fail, print_json
 from sellerops.contracts.orders import CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderView
 from sellerops.contracts.requests import validation_error
-from sellerops.orders.plugin.common import _ask, _print_json, cli
+from sellerops.orders.plugin.common import _ask, cli
 
 
 def _print_mcf(order: McfOrderView) -> None:
@@ -37,7 +37,7 @@ def mcf_create(seller: str, file: Path = typer.Argument(..., help="a JSON Create
         error = validation_error(exc).reply
         fail(f"{file}: {error.message}", code=2)
     order = _ask(nats_url, seller, "create_mcf_order", request, McfOrderView)
-    _print_json(order) if as_json else _print_mcf(order)
+    print_json(order) if as_json else _print_mcf(order)
 
 
 @cli.command("mcf-get")
@@ -45,7 +45,7 @@ def mcf_get(seller: str, mcf_order_id: str, nats_url: str = NatsUrlOption,
             as_json: bool = typer.Option(False, "--json")) -> None:
     """An MCF order with its status and packages."""
     order = _ask(nats_url, seller, "get_mcf_order", GetMcfOrder(mcf_order_id=mcf_order_id), McfOrderView)
-    _print_json(order) if as_json else _print_mcf(order)
+    print_json(order) if as_json else _print_mcf(order)
 
 
 @cli.command("mcf-cancel")

@@ -23,7 +23,7 @@ from sellerops.contracts.returns import (
     ClaimDeadlineMissed, ClaimDecided, ClaimDecisionReported, ClaimFiled, ClaimKind, ClaimOutcome, ClaimReason,
     ClaimRecorded, ClaimResponded, ClaimStatus, ClaimView, RespondToClaim, ReturnPolicy, WorkItem,
 )
-from sellerops.runtime.decisions import Cause, NotFound, Refused, history, stamp
+from sellerops.runtime.decisions import Cause, Emitter, NotFound, Refused
 
 St = ClaimStatus
 RESPOND_REMINDER, RESPOND_DUE = "respond_reminder", "respond_due"
@@ -79,24 +79,11 @@ class Claim(msgspec.Struct, frozen=True, kw_only=True):
 Decision = tuple[Claim | None, list[Event]]
 
 
-class _Emit:
-    """The events of one decision, numbered per type so each gets its own id from the cause."""
+class _Emit(Emitter):
+    """The events of one claim decision (see Emitter)."""
 
     def __init__(self, claim: Claim, cause: Cause, at: datetime) -> None:
-        self.claim, self.cause, self.at, self.events, self._n = claim, cause, at, [], {}
-        self.notes: list[str] = []
-
-    def __call__(self, event_type: type[Event], **fields: object) -> None:
-        n = self._n[event_type] = self._n.get(event_type, -1) + 1
-        self.events.append(event_type(**stamp(self.cause, event_type, self.claim.seller, self.at, n),
-                                      claim_id=self.claim.claim_id, order_id=self.claim.order_id, **fields))
-
-    def done(self, claim: Claim) -> Decision:
-        entries = history(self.events, _summary) + [
-            HistoryEntry(at=self.at, type="note", event_id=str(self.cause.id), summary=n) for n in self.notes]
-        if not entries:
-            return claim, []
-        return msgspec.structs.replace(claim, history=[*claim.history, *entries], updated_at=self.at), self.events
+        super().__init__(claim.seller, cause, at, summary=_summary, claim_id=claim.claim_id, order_id=claim.order_id)
 
 
 def _money(m: Money | None) -> str:

@@ -10,10 +10,11 @@ from sellerops.returns.domain.facts import OrderFacts
 from sellerops.runtime.decisions import Cause, Refused, stamp
 
 
-def left_to_refund(facts: OrderFacts) -> dict[str, Money]:
-    """What is still refundable per item: paid minus refunded."""
-    return {item: Money(paid.amount - facts.refunded.get(item, Decimal(0)), paid.currency)
-            for item, paid in facts.paid.items() if paid.amount > facts.refunded.get(item, Decimal(0))}
+def left_to_refund(facts: OrderFacts, pending: dict[str, Decimal] | None = None) -> dict[str, Money]:
+    """Per order item: paid, minus refunded (confirmed by orders), minus `pending` asks; never below zero."""
+    pending = pending or {}
+    return {item: Money(max(paid.amount - facts.refunded.get(item, Decimal(0)) - pending.get(item, Decimal(0)),
+                            Decimal(0)), paid.currency) for item, paid in facts.paid.items()}
 
 
 def claim_refund(facts: OrderFacts | None, amount: Money, *, seller: str, claim_id: str, refund_id: str,

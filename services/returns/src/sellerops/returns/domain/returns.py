@@ -28,7 +28,8 @@ from sellerops.contracts.returns import (
 )
 from sellerops.returns.domain.facts import OrderFacts
 from sellerops.returns.domain.policy import add_business_days, in_policy
-from sellerops.runtime.decisions import Cause, NotFound, Refused, history, stamp
+from sellerops.returns.domain.refunds import left_to_refund
+from sellerops.runtime.decisions import Cause, Emitter, NotFound, Refused
 
 RS = ReturnStatus
 OPEN = (RS.PENDING_AUTHORIZATION, RS.AUTHORIZED, RS.PENDING_REFUND)
@@ -79,17 +80,11 @@ class Return(msgspec.Struct, frozen=True, kw_only=True):
 Decision = tuple[Return | None, list[Event]]
 
 
-class _Emit:
-    """The events of one decision, numbered per type so each gets its own id from the cause."""
+class _Emit(Emitter):
+    """The events of one return decision (see Emitter), and its status changes."""
 
     def __init__(self, ret: Return, cause: Cause, at: datetime) -> None:
-        self.ret, self.cause, self.at, self.events, self._n = ret, cause, at, [], {}
-        self.notes: list[str] = []
-
-    def __call__(self, event_type: type[Event], **fields: object) -> None:
-        n = self._n[event_type] = self._n.get(event_type, -1) + 1
-        self.events.append(event_type(**stamp(self.cause, event_type, self.ret.seller, self.at, n),
-                                      return_id=self.ret.return_id, order_id=self.ret.order_id, **fields))
+        super().__init__(ret.seller, cause, at, summary=_summary, return_id=ret.return_id, order_id=ret.order_id)
 
     def status(self, ret: Return, status: ReturnStatus, *, automatic: bool = False, reason: str | None = None,
                **changes: object) -> Return:
@@ -97,13 +92,6 @@ class _Emit:
         self(ReturnStatusChanged, previous=ret.status, status=status, rma=after.rma, label=after.label,
              closed_by=after.closed_by, reason=reason, automatic=automatic)
         return after
-
-    def done(self, ret: Return) -> Decision:
-        entries = history(self.events, _summary) + [
-            HistoryEntry(at=self.at, type="note", event_id=str(self.cause.id), summary=n) for n in self.notes]
-        if not entries:
-            return ret, []
-        return msgspec.structs.replace(ret, history=[*ret.history, *entries], updated_at=self.at), self.events
 
 
 def _summary(event: Event) -> str:
@@ -309,10 +297,8 @@ def _sum_lines(asks) -> dict[str, Decimal]:  # noqa: ANN001
 
 
 def _left(ret: Return, facts: OrderFacts) -> dict[str, Money]:
-    """Per order item: paid, minus refunded (confirmed), minus this return's asks still pending."""
-    pending = _pending(ret)
-    return {item: Money(max(paid.amount - facts.refunded.get(item, Decimal(0)) - pending.get(item, Decimal(0)),
-                            Decimal(0)), paid.currency) for item, paid in facts.paid.items()}
+    """What is left to refund per order item, counting this return's asks still pending."""
+    return left_to_refund(facts, _pending(ret))
 
 
 def _owed(ret: Return, facts: OrderFacts, left: dict[str, Money]) -> dict[str, Money]:

@@ -1,0 +1,46 @@
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+
+from sellerops.fulfillment import bootstrap
+from sellerops.fulfillment.adapters import BUCKETS, stores
+from sellerops.fulfillment.domain import network, offers, placement, sourcing
+from sellerops.fulfillment.domain.costs import default_costs
+from sellerops.plugins.spec import PLACEMENT, Registry
+from sellerops.runtime.clock import DrivenClock
+from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+class FlakyStore:
+    """A store whose next `apply` calls raise, as if the process died or NATS went away mid-way."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.fail_next = inner, 0
+
+    async def apply(self, *args, **kwargs):
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ConnectionError("stock store unavailable (injected)")
+        return await self.inner.apply(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+@pytest.fixture
+def svc():
+    """The whole service through bootstrap.build over the real stores on FakeKeyValue (`minimal` placement only,
+    the stock store flaky on demand)."""
+    net = network.default_network()
+    strategies = Registry(PLACEMENT)
+    strategies.add("minimal", placement.Minimal())
+    placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies)
+    found = stores({name: FakeKeyValue() for name in BUCKETS}, keep=64, keep_stock=256)
+    found["stock"] = FlakyStore(found["stock"])
+    published, clock = RecordingPublisher(), DrivenClock(NOW)
+    handlers = bootstrap.build(stores=found, publish=published, clock=clock, place=placer.place,
+                               choose=offers.chooser(sourcing.Nearest(), "nearest", net), locate=offers.locator(net))
+    return SimpleNamespace(h=handlers, stores=found, published=published, clock=clock)
