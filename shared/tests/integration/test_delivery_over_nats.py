@@ -1,5 +1,7 @@
 """Delivery guarantees of the runtime against a real nats-server: retries, dead letters, ordering."""
 
+import asyncio
+import random
 import uuid
 from datetime import UTC, datetime
 
@@ -102,6 +104,36 @@ async def test_a_dead_letter_replayed_after_the_fix_is_handled_and_leaves_the_de
         await dead_letters.replay(js, letter.sequence)
         await eventually(lambda: _async(handled == ["flaky"]))
     assert await dead_letters.list_dead_letters(js) == []
+    await nc.close()
+
+
+async def test_events_trickling_in_while_the_consumer_waits_are_each_handled_once_in_order_without_a_redelivery(
+        nats_url, seller):
+    """Regression: nats-py's fetch could raise a bare TimeoutError that ended FastStream's batch loop and
+    dropped the messages it had gathered; they came back only after ack_wait, behind later ones."""
+    handled: list[str] = []
+
+    async def handle(evt: OrderPlaced) -> None:
+        await asyncio.sleep(0.002)  # long enough for a batch to be gathered over several fetches
+        handled.append(evt.items[0].sku)
+
+    settings = RuntimeSettings(nats=NatsSettings(url=[nats_url]),
+                               delivery=DeliverySettings(retry_delays_s=[0.05], ack_wait_s=60))
+    info = ServiceInfo(name="probe", version="0.0.1", description="test probe", consumers=(CONSUMER,))
+    host = ServiceHost(info, settings, lambda resources: Wiring(events={CONSUMER.durable: {OrderPlaced: handle}}))
+    nc = await nats.connect(nats_url)
+    publish = JetStreamPublisher(nc.jetstream())
+    rng = random.Random(7)
+    sent = [f"SKU-{n:03d}" for n in range(240)]
+    async with running(host.app()):
+        for start in range(0, len(sent), 3):  # bursts of three, 0 to 60 ms apart: one order, one aggregate
+            await publish([msgspec.structs.replace(placed(seller, "o-trickle"), event_id=uuid.uuid4(),
+                                                   items=[OrderItem(order_item_id="i", sku=sku, quantity=1,
+                                                                    item_price=Money(1, "USD"))])
+                           for sku in sent[start:start + 3]])
+            await asyncio.sleep(rng.uniform(0, 0.06))
+        await eventually(lambda: _async(len(handled) >= len(sent)), timeout=20)  # ack_wait is 60 s
+    assert handled == sent
     await nc.close()
 
 

@@ -25,6 +25,7 @@ from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import event_filter
 from sellerops.runtime.broker import consumer_config, create_broker, declare_consumer, declare_streams, open_bucket
 from sellerops.runtime.clock import Clock, StreamClock, WallClock
+from sellerops.runtime.compat import typed_fetch_timeouts
 from sellerops.runtime.delivery import DeadLetters, EventDispatcher, Handler
 from sellerops.runtime.observability import Metrics, serve_http
 from sellerops.runtime.publisher import JetStreamPublisher
@@ -142,6 +143,7 @@ async def _supervised(job: Callable[[], Awaitable[None]], restart_after_s: float
 
 class ServiceHost:
     def __init__(self, info: ServiceInfo, settings: RuntimeSettings, wire: Wire, *, clock: Clock | None = None) -> None:
+        typed_fetch_timeouts()  # before the broker's pull loops start (see runtime.compat)
         self.info = info
         self.settings = settings
         self.clock = clock or WallClock()
