@@ -64,7 +64,8 @@ async def test_an_in_policy_return_is_authorized_received_refunded_through_order
         await eventually(lambda: consumer_idle(js, "ORDERS", subscribers.ORDERS.durable))
         await publish([fact(ReturnRequested, seller, T0 + timedelta(days=3), return_id="RET-1",
                             order_id="113-0000001-0000001",
-                            items=[ReturnItem(order_item_id="item-1", sku="MUG-BLUE", quantity=2, reason="DEFECTIVE")])])
+                            items=[ReturnItem(order_item_id="item-1", sku="MUG-BLUE", quantity=2,
+                                              reason="DEFECTIVE")])])
 
         authorized = await eventually(lambda: _view(nc, seller, "RET-1", ReturnStatus.AUTHORIZED))
         assert authorized.in_policy and authorized.rma

@@ -242,6 +242,12 @@ def test_a_shipped_afn_order_refunded_without_its_units_back_is_watched() -> Non
     assert dossier.deadlines(d) == [("fba_return_missing", datetime(2027, 1, 11, 15, tzinfo=UTC))]
 
 
+def test_a_refund_seen_before_the_order_and_its_shipment_is_watched_once_they_arrive() -> None:
+    d, _ = fold(refunded(), recorded(AFN), shipped(AFN))
+
+    assert d.fba_watch_due == REFUNDED + 60 * DAY and d.fba_claim_deadline == REFUNDED + 120 * DAY
+
+
 def test_the_watch_follows_the_sellers_fba_windows() -> None:
     d, _ = fold(recorded(AFN), shipped(AFN), refunded(),
                 policy=ReturnPolicy(fba_return_wait_days=45, fba_claim_window_days=90))

@@ -49,7 +49,8 @@ ROUTES = {
 ENDPOINTS = (
     EndpointSpec("authorize_return", AuthorizeReturn, ReturnView, "authorize_return",
                  "authorize a return: RMA, prepaid label or the seller's address"),
-    EndpointSpec("close_return", CloseReturn, ReturnView, "close_return", "close a return, with the reason sent to the buyer"),
+    EndpointSpec("close_return", CloseReturn, ReturnView, "close_return",
+                 "close a return, with the reason sent to the buyer"),
     EndpointSpec("mark_return_received", MarkReturnReceived, ReturnView, "mark_return_received",
                  "the item came back: the refund is due within the policy's business days"),
     EndpointSpec("refund_return", RefundReturn, ReturnView, "refund_return",

@@ -150,12 +150,16 @@ def apply(dossier: Dossier | None, event: Event, *, policy: ReturnPolicy | None 
         return dossier, []
     if dossier is None:
         dossier = Dossier(order_id=event.order_id, seller=event.seller, updated_at=event.occurred_at)
-    step = fold(dossier, event, policy if policy is not None else ReturnPolicy())
+    policy = policy if policy is not None else ReturnPolicy()
+    step = fold(dossier, event, policy)
     if step is None:
         return dossier, []
     entry = EvidenceEntry(at=event.occurred_at, kind=step.kind, summary=step.summary, event_id=event_id,
                           detail=step.detail)
-    return msgspec.structs.replace(step.dossier, timeline=[*step.dossier.timeline, entry],
+    # Checked after every event, not only refunds: the order's facts come from two streams (and a retried
+    # event may come after a later one), so the refund can be seen before the order is known as AFN and shipped.
+    watched = _watched(step.dossier, policy)
+    return msgspec.structs.replace(watched, timeline=[*watched.timeline, entry],
                                    seen=[*dossier.seen, event_id][-SEEN:], updated_at=event.occurred_at), step.events
 
 
@@ -221,17 +225,19 @@ def _refunded(d: Dossier, e: OrderRefunded, policy: ReturnPolicy) -> _Step:
     refund = Refund(refund_id=e.refund_id, at=e.occurred_at, lines=e.lines, total=e.total, reason=e.reason,
                     fully_refunded=e.fully_refunded)
     if all(r.refund_id != e.refund_id for r in d.refunds):
-        d = _watched(msgspec.structs.replace(d, refunds=[*d.refunds, refund]), e.occurred_at, policy)
+        d = msgspec.structs.replace(d, refunds=[*d.refunds, refund])
     return _Step(d, "refund", f"refund {e.refund_id}: {_money(e.total)} ({e.reason.value})",
                  _plain(refund_id=e.refund_id, total=e.total, lines=e.lines))
 
 
-def _watched(d: Dossier, refunded_at: datetime, policy: ReturnPolicy) -> Dossier:
-    """Start the FBA return clock at a refund the returned units do not cover (it keeps running if on)."""
+def _watched(d: Dossier, policy: ReturnPolicy) -> Dossier:
+    """Start the FBA return clock at the latest refund when the returned units do not cover the refunded ones
+    (once started it keeps running)."""
     shipped = d.shipped_at is not None or d.delivered_at is not None
     if (d.fba_flagged or d.fba_watch_due is not None or d.channel is not FulfillmentChannel.AFN or not shipped
             or d.canceled is not None or units_returned(d) >= units_refunded(d)):
         return d
+    refunded_at = max(r.at for r in d.refunds)
     return msgspec.structs.replace(d, fba_watch_due=refunded_at + timedelta(days=policy.fba_return_wait_days),
                                    fba_claim_deadline=refunded_at + timedelta(days=policy.fba_claim_window_days))
 

@@ -78,7 +78,8 @@ def get_return(seller: str, return_id: str, nats_url: str = NatsUrlOption, as_js
 
 @cli.command("authorize")
 def authorize(seller: str, return_id: str, method: ReturnMethod = typer.Option(ReturnMethod.PREPAID_LABEL, "--method"),
-              rma: str = typer.Option(None, "--rma", help="your own RMA number"), nats_url: str = NatsUrlOption) -> None:
+              rma: str = typer.Option(None, "--rma", help="your own RMA number"),
+              nats_url: str = NatsUrlOption) -> None:
     request = AuthorizeReturn(return_id=return_id, method=method, rma=rma)
     _show_return(ask(nats_url, seller, "authorize_return", request, ReturnView), False)
 
