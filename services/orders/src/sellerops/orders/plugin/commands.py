@@ -157,10 +157,7 @@ def refund(
     except (ValueError, ArithmeticError) as exc:
         fail(f"bad --line: {exc} (lines are ORDER_ITEM_ID:AMOUNT:CURRENCY, e.g. 41234567890123:5.00:USD)", code=2)
     request = RefundOrder(order_id=order_id, lines=lines, reason=reason, request_id=str(uuid.uuid4()))
-    order = _ask(nats_url, seller, "refund_order", request, OrderView)
-    _print_order(order)
-    console.print("refunded so far: " + ", ".join(f"{r.order_item_id} {r.amount.amount} {r.amount.currency}"
-                                                  for r in order.refunded))
+    _print_order(_ask(nats_url, seller, "refund_order", request, OrderView))
 
 
 @cli.command()

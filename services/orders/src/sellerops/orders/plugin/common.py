@@ -35,6 +35,9 @@ def _print_order(order: OrderView) -> None:
     console.print(lines)
     for number, package in enumerate(order.packages, start=1):
         console.print(f"package {number}: {package.carrier_code} {package.tracking_number} shipped {package.ship_date}")
+    if order.refunded:
+        console.print("refunded so far: " + ", ".join(f"{r.order_item_id} {r.amount.amount} {r.amount.currency}"
+                                                      for r in order.refunded))
 
 
 

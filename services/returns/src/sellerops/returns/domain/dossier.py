@@ -131,6 +131,10 @@ class _Step(NamedTuple):
     events: list = []
 
 
+def _units(count: int) -> str:
+    return f"{count} unit" if count == 1 else f"{count} units"
+
+
 def _money(m: Money) -> str:
     return f"{m.amount} {m.currency}"
 
@@ -170,7 +174,7 @@ def _order(d: Dossier, e: OrderRecorded | OrderReleased, policy: ReturnPolicy) -
     if isinstance(e, OrderRecorded):
         changes |= {"purchased_at": e.purchased_at,
                     "latest_delivery": e.delivery_window.latest if e.delivery_window else d.latest_delivery}
-        summary = f"order placed ({e.fulfillment_channel.value}): {sum(x.quantity for x in lines)} units"
+        summary = f"order placed ({e.fulfillment_channel.value}): {_units(sum(x.quantity for x in lines))}"
     else:
         summary = "order released for shipping"
     return _Step(msgspec.structs.replace(d, **changes), "order", summary,
@@ -283,7 +287,7 @@ def _return_recorded(d: Dossier, e: ReturnRecorded, policy: ReturnPolicy) -> _St
     ids = d.return_ids if e.return_id in d.return_ids else [*d.return_ids, e.return_id]
     units = sum(i.quantity for i in e.items)
     return _Step(msgspec.structs.replace(d, return_ids=ids), "return",
-                 f"return {e.return_id} requested: {units} units ({', '.join(sorted({i.reason for i in e.items}))})")
+                 f"return {e.return_id} requested: {_units(units)} ({', '.join(sorted({i.reason for i in e.items}))})")
 
 
 def _claim_recorded(d: Dossier, e: ClaimRecorded, policy: ReturnPolicy) -> _Step:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from sellerops.cli.common import NatsUrlOption, ask_service, console, print_json, read_request
+from sellerops.cli.common import NatsUrlOption, ask_service, console, fail, print_json, read_request
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import RefundLine
 from sellerops.contracts.returns import (
@@ -40,9 +40,17 @@ def _show_return(r: ReturnView, as_json: bool) -> None:
         console.print(f"  due: {kind} by {when.isoformat()}")
     if r.refunded:
         console.print(f"refunded {r.refunded.amount} {r.refunded.currency}")
+    _show_history(r.history)
 
 
-def _show_claim(c: ClaimView, as_json: bool) -> None:
+def _show_history(history) -> None:  # noqa: ANN001
+    if history:
+        console.print("[bold]History[/bold]")
+    for entry in history:
+        console.print(f"  {entry.at.strftime('%Y-%m-%d %H:%M UTC')}  {entry.summary}")
+
+
+def _show_claim(c: ClaimView, as_json: bool, *, as_case_file: bool = False) -> None:
     if as_json:
         print_json(c)
         return
@@ -52,6 +60,8 @@ def _show_claim(c: ClaimView, as_json: bool) -> None:
     console.print(f"respond by {c.response_due_at.isoformat()}; counts as a defect: {c.counts_as_defect}"
                   + (f"; outcome {c.outcome.value}" if c.outcome else "")
                   + (f"; appeal by {c.appeal_due_at.isoformat()}" if c.appeal_due_at else ""))
+    if not as_case_file:
+        _show_history(c.history)
 
 
 @cli.command("list")
@@ -63,11 +73,12 @@ def list_returns(seller: str, status: ReturnStatus = typer.Option(None, "--statu
     if as_json:
         print_json(result)
         return
-    table = Table("return", "order", "status", "policy", "items", "next due")
+    table = Table("return", "order", "status", "policy", "items", "next deadline")
     for r in result.returns:
+        deadlines = sorted((when, kind) for kind, when in r.due if not kind.endswith("_reminder"))
         table.add_row(r.return_id, r.order_id, r.status.value, "in" if r.in_policy else "out",
                       ", ".join(f"{i.quantity}x{i.sku}" for i in r.items),
-                      min((w for _, w in r.due), default=None).isoformat() if r.due else "-")
+                      f"{deadlines[0][1]} {deadlines[0][0].isoformat()}" if deadlines else "-")
     console.print(table)
 
 
@@ -103,14 +114,19 @@ def refund(seller: str, return_id: str,
            line: list[str] = typer.Option(None, "--line", help="ORDER_ITEM_ID:AMOUNT:CURRENCY for a partial refund"),
            keep_item: bool = typer.Option(False, "--keep-item", help="refund without a return"),
            nats_url: str = NatsUrlOption) -> None:
+    """Ask the orders service to refund: what is left of the returned items' price unless --line says."""
     lines = None
     if line:
-        lines = []
-        for text in line:
-            item, amount, currency = text.split(":")
-            lines.append(RefundLine(item, Money(Decimal(amount), currency)))
+        try:
+            lines = [RefundLine(item, Money(Decimal(amount), currency))
+                     for item, amount, currency in (entry.rsplit(":", 2) for entry in line)]
+        except (ValueError, ArithmeticError) as exc:
+            fail(f"bad --line: {exc} (lines are ORDER_ITEM_ID:AMOUNT:CURRENCY, e.g. 41234567890123:5.00:USD)", code=2)
     request = RefundReturn(return_id=return_id, lines=lines, keep_item=keep_item)
-    _show_return(ask(nats_url, seller, "refund_return", request, ReturnView), False)
+    view = ask(nats_url, seller, "refund_return", request, ReturnView)
+    _show_return(view, False)
+    if view.refunds and view.status is not ReturnStatus.COMPLETED:
+        console.print(f"refund {view.refunds[-1]} asked of the orders service; `sellerops returns get` shows it confirmed")
 
 
 @cli.command("complete")
@@ -130,7 +146,8 @@ def list_claims(seller: str, all_claims: bool = typer.Option(False, "--all", hel
         return
     table = Table("claim", "kind", "order", "reason", "amount", "status", "next due", "defect")
     for c in result.claims:
-        table.add_row(c.claim_id, c.kind.value, c.order_id, c.reason.value, f"{c.amount.amount} {c.amount.currency}",
+        order = c.order_id if c.order_known else f"{c.order_id} [red](never seen)[/red]"
+        table.add_row(c.claim_id, c.kind.value, order, c.reason.value, f"{c.amount.amount} {c.amount.currency}",
                       c.status.value, c.next_due_at.isoformat() if c.next_due_at else "-", str(c.counts_as_defect))
     console.print(table)
 
@@ -143,22 +160,64 @@ def claim(seller: str, claim_id: str, nats_url: str = NatsUrlOption,
     if as_json:
         print_json(case)
         return
-    _show_claim(case.claim, False)
+    _show_case_file(case)
+
+
+def _when(value: object) -> str:
+    """An ISO timestamp from the JSON detail, as a person reads it."""
+    text = str(value)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return text
+
+
+def _amount(money: object) -> str:
+    return f"{money['amount']} {money['currency']}" if isinstance(money, dict) else str(money)
+
+
+def _show_case_file(case: CaseFile) -> None:
+    _show_claim(case.claim, False, as_case_file=True)
+    console.print("[bold]Order[/bold]")
     if case.order:
-        console.print(f"order: {case.order}")
-    for shipment in case.shipments:
-        console.print(f"shipment: {shipment}")
+        o = case.order
+        console.print(f"  {o.get('order_id')}  {o.get('channel') or ''}  purchased {_when(o.get('purchased_at'))}")
+        for line in o.get("lines") or []:
+            console.print(f"  {line['quantity']} x {line['sku']} (item {line['order_item_id']})  "
+                          f"{_amount(line['price'])}")
+    else:
+        console.print("  no order event was seen for this order")
+    console.print("[bold]Shipments[/bold]")
+    for p in case.shipments:
+        items = ", ".join(f"{i['order_item_id']} x{i['quantity']}" for i in p.get("items") or [])
+        console.print(f"  package {p.get('package_number')}: {p.get('carrier_code')} {p.get('tracking_number')}, "
+                      f"shipped {p.get('ship_date')}{' (late)' if p.get('late') else ''}; {items}")
+    if not case.shipments:
+        console.print("  none seen")
+    console.print("[bold]Delivery[/bold]")
     if case.delivery:
-        console.print(f"delivery: {case.delivery}")
-    for message in case.buyer_messages:
-        console.print(f"buyer message: {message}")
-    for r in case.refunds:
-        console.print(f"refund: {r}")
-    for r in case.returns:
-        console.print(f"return: {r.return_id} {r.status.value}")
-    console.print("[bold]timeline[/bold]")
+        d = case.delivery
+        console.print(f"  {_when(d.get('delivered_at'))}  {d.get('carrier_code') or ''} {d.get('tracking_number') or ''}"
+                      + (f"  proof: {d['proof']}" if d.get("proof") else ""))
+    else:
+        console.print("  no delivery scan seen")
+    if case.buyer_messages:
+        console.print("[bold]Buyer messages[/bold]")
+        for m in case.buyer_messages:
+            console.print(f"  {_when(m.get('at'))}  {m.get('title') or ''}\n    {m.get('body')}")
+    if case.refunds:
+        console.print("[bold]Refunds[/bold]")
+        for r in case.refunds:
+            console.print(f"  {_when(r.get('at'))}  {r.get('refund_id')}  {_amount(r.get('total'))}  {r.get('reason')}")
+    if case.returns:
+        console.print("[bold]Returns[/bold]")
+        for r in case.returns:
+            items = ", ".join(f"{i.quantity} x {i.sku} {i.reason}" for i in r.items)
+            console.print(f"  {r.return_id}  {r.status.value}  {items}"
+                          + (f"  refunded {r.refunded.amount} {r.refunded.currency}" if r.refunded else ""))
+    console.print("[bold]Timeline[/bold]")
     for entry in case.timeline:
-        console.print(f"  {entry.at.isoformat()}  {entry.kind}: {entry.summary}")
+        console.print(f"  {entry.at.strftime('%Y-%m-%d %H:%M UTC')}  {entry.kind}: {entry.summary}")
     for gap in case.gaps:
         console.print(f"[yellow]missing:[/yellow] {gap}")
 
