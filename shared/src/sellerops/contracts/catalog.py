@@ -5,7 +5,7 @@ from typing import Any, Union
 
 import msgspec
 
-from sellerops.contracts import fulfillment, inbound, inventory, market, orders, returns  # noqa: F401  (registers the events)
+from sellerops.contracts import fulfillment, health, inbound, inventory, market, orders, returns  # noqa: F401  (registers the events)
 from sellerops.contracts.envelope import Event
 
 

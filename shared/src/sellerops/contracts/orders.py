@@ -77,6 +77,7 @@ class OrderRecorded(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_re
     ship_window: Window | None = None
     delivery_window: Window | None = None
     is_prime: bool = False
+    marketplace_id: str = "ATVPDKIKX0DER"
 
 
 class OrderReleased(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_released.v1"):

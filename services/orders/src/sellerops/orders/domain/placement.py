@@ -33,6 +33,7 @@ def record_placement(order: Order | None, placed: OrderPlaced) -> tuple[Order, l
         order_id=new.order_id, status=status, fulfillment_channel=placed.fulfillment_channel,
         order_type=placed.order_type, purchased_at=placed.purchased_at, lines=lines,
         ship_window=placed.ship_window, delivery_window=placed.delivery_window, is_prime=placed.is_prime,
+        marketplace_id=placed.marketplace_id,
     )]
     if status is OrderStatus.UNSHIPPED:
         events.append(released(new, cause))

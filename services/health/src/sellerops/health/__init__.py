@@ -1,0 +1,1 @@
+"""sellerops health: account health computed live from the events."""

@@ -1,0 +1,99 @@
+"""The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
+
+from datetime import timedelta
+from functools import partial
+
+from nats.js.errors import NoKeysError
+from prometheus_client import Gauge
+
+from sellerops.contracts.health import AccountHealth, Status
+from sellerops.health import handlers
+from sellerops.health.adapters import WATCHES, history_reader, stores
+from sellerops.health.domain.alerts import ForecastRules
+from sellerops.health.domain.report import RatingRules
+from sellerops.health.ports import Clock, History, Publisher
+from sellerops.health.settings import HealthSettings
+from sellerops.plugins.loader import load
+from sellerops.plugins.metrics import Metric, registry
+from sellerops.runtime.host import BoundHandlers, Resources
+
+STATUS_VALUE = {Status.GOOD: 0.0, Status.BAD: 1.0, Status.NONE: -1.0}
+
+
+def load_metrics(allow: list[str] | None = None) -> list[Metric]:
+    return list(load(registry().group, registry(), allow=allow or ()))
+
+
+def rules_of(settings: HealthSettings) -> tuple[RatingRules, ForecastRules]:
+    r, f = settings.rating, settings.forecast
+    return (RatingRules(start=r.start, penalties=r.penalties, default_penalty=r.default_penalty,
+                        warning_penalty=r.warning_penalty, healthy_from=r.healthy_from, at_risk_from=r.at_risk_from,
+                        at_risk_metrics=r.at_risk_metrics),
+            ForecastRules(forecast_days=f.forecast_days, trend_days=f.trend_days, min_denominator=f.min_denominator))
+
+
+def build(*, stores: dict, publish: Publisher, clock: Clock, metrics: list[Metric], rules: RatingRules,
+          forecast: ForecastRules, history: History, history_after: timedelta = timedelta(minutes=5),
+          deadline_clock: Clock | None = None, gauges=None, every_s: float = 2.0, all_every_s: float = 3600.0,  # noqa: ANN001
+          known=None) -> tuple[BoundHandlers, handlers.Checker]:  # noqa: ANN001
+    """`clock` answers questions; red flags are checked by `deadline_clock` (event time)."""
+    orders, days, watches = stores["orders"], stores["days"], stores["watches"]
+    settings, warnings = stores["settings"], stores["warnings"]
+    h = handlers
+    check = partial(h.check, days=days, settings=settings, warnings=warnings, watches=watches, metrics=metrics,
+                    rules=rules, forecast=forecast, clock=deadline_clock or clock, publish=publish, gauges=gauges)
+    checker = h.Checker(check, every_s=every_s, all_every_s=all_every_s, known=known)
+    bound = {
+        "on_order_fact": partial(h.on_order_fact, orders=orders, days=days, metrics=metrics, touch=checker.touch),
+        "on_warning": partial(h.on_warning, warnings=warnings, touch=checker.touch),
+        "get_account_health": partial(h.get_account_health, days=days, settings=settings, warnings=warnings,
+                                      metrics=metrics, rules=rules, clock=clock, history=history,
+                                      history_after=history_after),
+        "list_metrics": partial(h.list_metrics, settings=settings, metrics=metrics),
+        "set_metric_settings": partial(h.set_metric_settings, settings=settings, metrics=metrics, clock=clock,
+                                       touch=checker.touch),
+        "get_order_health": partial(h.get_order_health, orders=orders, metrics=metrics),
+        "check": check,
+    }
+    return BoundHandlers(bound, {}), checker
+
+
+def prometheus_gauges(registry_):  # noqa: ANN001, ANN201
+    """Per seller and measure: the rate and its status (0 GOOD, 1 BAD, -1 NONE); per seller: the rating."""
+    rate = Gauge("sellerops_account_health_rate", "A health metric's rate (a fraction)",
+                 ["seller", "marketplace", "measure"], registry=registry_)
+    status = Gauge("sellerops_account_health_status", "A health metric's status: 0 GOOD, 1 BAD, -1 NONE",
+                   ["seller", "marketplace", "measure"], registry=registry_)
+    rating = Gauge("sellerops_account_health_rating", "The Account Health Rating (0-1000)",
+                   ["seller", "marketplace"], registry=registry_)
+
+    def update(health: AccountHealth) -> None:
+        for m in health.measures:
+            labels = (health.seller, health.marketplace_id, m.key)
+            rate.labels(*labels).set(m.rate if m.rate is not None else float("nan"))
+            status.labels(*labels).set(STATUS_VALUE[m.status])
+        rating.labels(health.seller, health.marketplace_id).set(health.rating)
+
+    return update
+
+
+def build_from(resources: Resources, settings: HealthSettings) -> tuple[BoundHandlers, list]:
+    """Real adapters; returns the handlers and the background job that checks for red flags."""
+    found = stores(resources.buckets, keep=settings.keep_processed, keep_day=settings.keep_day_deltas)
+    rules, forecast = rules_of(settings)
+    watch_kv = resources.buckets[WATCHES]
+
+    async def known() -> list[tuple[str, str]]:
+        try:
+            keys = await watch_kv.keys()
+        except NoKeysError:
+            return []
+        return [tuple(k.split(".", 1)) for k in keys if "." in k]
+
+    gauges = prometheus_gauges(resources.metrics.registry) if resources.metrics else None
+    built, checker = build(
+        stores=found, publish=resources.publisher, clock=resources.clock, metrics=load_metrics(settings.metrics),
+        rules=rules, forecast=forecast, history=history_reader(resources.js),
+        history_after=timedelta(seconds=settings.history_after_s), deadline_clock=resources.stream_clock,
+        gauges=gauges, every_s=settings.evaluate_every_s, all_every_s=settings.evaluate_all_every_s, known=known)
+    return built, [checker.run]

@@ -1,0 +1,238 @@
+"""Use cases as short recipes.
+
+A fact about an order: fold it into the order's facts, and in the same revision-checked write keep the
+change it made to the day counters in the order's outbox; then add the change to each day (at most once
+per change id) and clear it from the outbox. The message is acknowledged only after that, so a process
+dying in between gets the message again, finds it applied, and finishes the outbox.
+
+A question: load the counters of the window's days (one read per day, whatever the number of orders),
+evaluate the metrics, rate. An as-of in the past is answered from history (the streams) instead.
+"""
+
+import asyncio
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+import structlog
+
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.health import (
+    AccountHealth, GetAccountHealth, ListMetrics, MetricCatalog, MetricInfo, MetricSettings, OrderHealthRef,
+    OrderHealthView, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings, Target,
+)
+from sellerops.contracts.requests import RequestError
+from sellerops.health.adapters import DayStore, SettingsRecord, Warnings
+from sellerops.health.domain import facts as order_facts
+from sellerops.health.domain.alerts import ForecastRules, Watch, trends, watch
+from sellerops.health.domain.counting import contribution, days_back
+from sellerops.health.domain.history import health_as_of
+from sellerops.health.domain.report import RatingRules, account_health, evaluate, longest_window
+from sellerops.health.ports import Clock, History, Publisher, Store, Touch
+from sellerops.plugins.metrics import Metric
+from sellerops.runtime.decisions import NotFound
+
+log = structlog.get_logger("sellerops.health")
+
+
+# ---- facts about orders ----
+
+
+def _changes(before: order_facts.OrderState | None, after: order_facts.OrderState,
+             metrics: Iterable[Metric]) -> dict[str, dict[str, int]]:
+    """The day counters one message moved, keyed "<marketplace>.<day>" (an order may change marketplace when
+    its record arrives after its feedback)."""
+    changes: dict[str, dict[str, int]] = {}
+    sides = ((before, -1), (after, 1)) if before is not None else ((after, 1),)
+    for state, sign in sides:
+        for (day, counter), n in contribution(metrics, state.facts).items():
+            per_day = changes.setdefault(f"{state.facts.marketplace_id}.{day}", {})
+            per_day[counter] = per_day.get(counter, 0) + sign * n
+    return {k: {c: n for c, n in v.items() if n} for k, v in changes.items() if any(v.values())}
+
+
+async def on_order_fact(evt: Event, *, orders: Store, days: DayStore, metrics: list[Metric], touch: Touch) -> None:
+    message_id = str(evt.event_id)
+
+    def decide(state: order_facts.OrderState | None):  # noqa: ANN202
+        new = order_facts.apply(state, evt)
+        changed = _changes(state, new, metrics)
+        if changed:
+            change = order_facts.Delta(id=f"{evt.seller}/{evt.order_id}/{message_id}", days=changed)
+            new = msgspec.structs.replace(new, outbox=[*new.outbox, change])
+        return new, []
+
+    applied = await orders.apply(evt.seller, evt.order_id, message_id, decide)
+    await flush(evt.seller, evt.order_id, applied.state, orders=orders, days=days)
+    if applied.state is not None:
+        touch(evt.seller, applied.state.facts.marketplace_id)
+
+
+async def flush(seller: str, order_id: str, state: order_facts.OrderState | None, *, orders: Store,
+                days: DayStore) -> None:
+    """Add each pending change to its days, then drop it from the order's outbox."""
+    for change in (state.outbox if state is not None else []):
+        for marketplace_day, counts in change.days.items():
+            await days.add(seller, marketplace_day, change.id, counts)
+
+        def done(current: order_facts.OrderState | None, change_id: str = change.id):  # noqa: ANN202
+            if current is None:
+                return current, []
+            return msgspec.structs.replace(current, outbox=[c for c in current.outbox if c.id != change_id]), []
+
+        await orders.apply(seller, order_id, f"flushed/{change.id}", done)
+
+
+async def on_warning(evt: PolicyWarningReported | PolicyWarningResolved, *, warnings: Store, touch: Touch) -> None:
+    """Open and resolved policy warnings, per marketplace (a resolution names only the warning)."""
+    marketplace = evt.marketplace_id
+
+    def decide(found: Warnings | None):  # noqa: ANN202
+        found = found or Warnings()
+        if isinstance(evt, PolicyWarningReported):
+            if evt.warning_id in found.resolved:
+                return found, []
+            return Warnings({**found.open, evt.warning_id: evt.warning_type}, found.resolved), []
+        rest = {k: v for k, v in found.open.items() if k != evt.warning_id}
+        return Warnings(rest, [*found.resolved, evt.warning_id][-500:]), []
+
+    await warnings.apply(evt.seller, marketplace, str(evt.event_id), decide)
+    touch(evt.seller, marketplace)
+
+
+# ---- questions ----
+
+
+async def overrides_of(seller: str, marketplace_id: str, *, settings: Store) -> dict[str, MetricSettings]:
+    record = await settings.load(seller, marketplace_id)
+    return record.metrics if record is not None else {}
+
+
+async def live_health(seller: str, marketplace_id: str, as_of: datetime, *, days: DayStore, settings: Store,
+                      warnings: Store, metrics: list[Metric], rules: RatingRules,
+                      extra_days: int = 0) -> tuple[AccountHealth, dict]:
+    """Health from the day counters (one read per day of the longest window); also returns the counters."""
+    overrides = await overrides_of(seller, marketplace_id, settings=settings)
+    span = longest_window(metrics, overrides) + extra_days
+    counts = await days.load(seller, marketplace_id, days_back(as_of.date(), span))
+    found = await warnings.load(seller, marketplace_id)
+    evaluated = evaluate(metrics, overrides, counts, as_of.date())
+    health = account_health(seller=seller, marketplace_id=marketplace_id, as_of=as_of, from_history=False,
+                            evaluated=evaluated, warnings=sorted((found or Warnings()).open.values()), rules=rules)
+    return health, {"counts": counts, "overrides": overrides}
+
+
+async def get_account_health(seller: str, query: GetAccountHealth, *, days: DayStore, settings: Store,
+                             warnings: Store, metrics: list[Metric], rules: RatingRules, clock: Clock,
+                             history: History, history_after: timedelta) -> AccountHealth:
+    now = clock.now()
+    if query.as_of is not None and query.as_of > now:
+        raise RequestError("invalid", "as_of is in the future", "$.as_of")
+    if query.as_of is not None and query.as_of < now - history_after:
+        overrides = await overrides_of(seller, query.marketplace_id, settings=settings)
+        events = await history(seller)
+        return health_as_of(events, seller=seller, marketplace_id=query.marketplace_id, as_of=query.as_of,
+                            metrics=metrics, overrides=overrides, rules=rules)
+    health, _ = await live_health(seller, query.marketplace_id, query.as_of or now, days=days, settings=settings,
+                                  warnings=warnings, metrics=metrics, rules=rules)
+    return health
+
+
+async def list_metrics(seller: str, query: ListMetrics, *, settings: Store, metrics: list[Metric]) -> MetricCatalog:
+    overrides = await overrides_of(seller, query.marketplace_id, settings=settings)
+    infos = []
+    for m in metrics:
+        o = overrides.get(m.name) or MetricSettings()
+        infos.append(MetricInfo(
+            name=m.name, title=m.title, definition=m.definition, window_days=o.window_days or m.window_days,
+            target=Target(value=m.target.value if o.target_value is None else o.target_value,
+                          condition=o.target_condition or m.target.condition),
+            enabled=o.enabled is not False, overridden=m.name in overrides))
+    return MetricCatalog(seller=seller, marketplace_id=query.marketplace_id, metrics=infos)
+
+
+async def set_metric_settings(seller: str, request: SetMetricSettings, *, settings: Store, metrics: list[Metric],
+                              clock: Clock, touch: Touch) -> MetricCatalog:
+    known = {m.name for m in metrics}
+    for name in request.metrics:
+        if name not in known:
+            raise RequestError("invalid", f"no metric named {name!r} (installed: {', '.join(sorted(known))})",
+                               f"$.metrics.{name}")
+    now = clock.now()
+    await settings.apply(seller, request.marketplace_id, f"settings/{now.isoformat()}",
+                         lambda _: (SettingsRecord(request.metrics, now), []))
+    touch(seller, request.marketplace_id)
+    return await list_metrics(seller, ListMetrics(marketplace_id=request.marketplace_id), settings=settings,
+                              metrics=metrics)
+
+
+async def get_order_health(seller: str, query: OrderHealthRef, *, orders: Store,
+                           metrics: list[Metric]) -> OrderHealthView:
+    state = await orders.load(seller, query.order_id)
+    if state is None:
+        raise NotFound(f"no health facts for order {query.order_id}")
+    counted = sorted(contribution(metrics, state.facts))
+    return OrderHealthView(facts=state.facts, counted=[(date.fromisoformat(d), c) for d, c in counted])
+
+
+# ---- red flags ----
+
+
+async def check(seller: str, marketplace_id: str, *, days: DayStore, settings: Store, warnings: Store,
+                watches: Store, metrics: list[Metric], rules: RatingRules, forecast: ForecastRules, clock: Clock,
+                publish: Publisher, gauges: Any = None) -> AccountHealth:
+    """Evaluate now and a trend ago; publish a crossing, a recovery, a forecast or a status change once."""
+    now = clock.now()
+    common = {"days": days, "settings": settings, "warnings": warnings, "metrics": metrics, "rules": rules}
+    health, _ = await live_health(seller, marketplace_id, now, **common)
+    before, _ = await live_health(seller, marketplace_id, now - timedelta(days=forecast.trend_days), **common)
+    trend = trends(health.measures, before.measures, forecast.trend_days)
+
+    def decide(previous: Watch | None):  # noqa: ANN202
+        return watch(previous, health, trend, rules=forecast, at=now)
+
+    applied = await watches.apply(seller, marketplace_id, f"check/{now.isoformat()}", decide)
+    await publish(applied.events)
+    if gauges is not None:
+        gauges(health)
+    for event in applied.events:
+        log.info("health_red_flag", seller=seller, marketplace=marketplace_id, type=event.type_tag(),
+                 key=getattr(event, "key", None))
+    return health
+
+
+class Checker:
+    """Checks the sellers whose facts changed every `every_s`, and every known seller every `all_every_s`
+    (windows move on as days pass, with no event to say so)."""
+
+    def __init__(self, check_one, *, every_s: float, all_every_s: float, known=None) -> None:  # noqa: ANN001
+        self._check = check_one
+        self._every_s = every_s
+        self._all_every_s = all_every_s
+        self._known_source = known
+        self.touched: set[tuple[str, str]] = set()
+        self.known: set[tuple[str, str]] = set()
+
+    def touch(self, seller: str, marketplace_id: str) -> None:
+        self.touched.add((seller, marketplace_id))
+
+    async def run(self) -> None:
+        if self._known_source is not None:
+            self.known |= set(await self._known_source())
+        last_all = asyncio.get_running_loop().time()
+        while True:
+            await asyncio.sleep(self._every_s)
+            due, self.touched = self.touched, set()
+            if asyncio.get_running_loop().time() - last_all >= self._all_every_s:
+                due |= self.known
+                last_all = asyncio.get_running_loop().time()
+            for seller, marketplace_id in sorted(due):
+                self.known.add((seller, marketplace_id))
+                try:
+                    await self._check(seller, marketplace_id)
+                except Exception as exc:  # noqa: BLE001  (checked again next round: keep it touched)
+                    log.error("health_check_failed", seller=seller, marketplace=marketplace_id,
+                              error=f"{type(exc).__name__}: {exc}")
+                    self.touched.add((seller, marketplace_id))
+

@@ -1,0 +1,159 @@
+"""The health handlers over in-memory KV (the real stores, revision checks and dedupe): a third-party metric
+from an installed distribution, crash safety of the counters, the cost of an answer, bad requests."""
+
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sellerops.contracts.health import GetAccountHealth, MetricSettings, OrderHealthRef, SetMetricSettings, Status
+from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
+from sellerops.contracts.orders import OrderLine, OrderRecorded, OrderShipped, OrderStatus, PackageDetail, PackageItem
+from sellerops.contracts.requests import RequestError
+from sellerops.health import bootstrap
+from sellerops.health.adapters import BUCKETS, stores
+from sellerops.health.domain.alerts import ForecastRules
+from sellerops.health.domain.report import RatingRules
+from sellerops.runtime.clock import DrivenClock
+from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
+
+NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
+EXAMPLE = Path(__file__).parent.parent / "plugin_example" / "sellerops_metric_example"
+
+
+def recorded(seller: str, order_id: str, at: datetime) -> OrderRecorded:
+    return OrderRecorded(
+        event_id=uuid.uuid4(), seller=seller, occurred_at=at, order_id=order_id, status=OrderStatus.UNSHIPPED,
+        fulfillment_channel=FulfillmentChannel.MFN, order_type=OrderType.STANDARD, purchased_at=at,
+        lines=[OrderLine(order_item_id="i1", sku="MUG", quantity_ordered=1, item_price=Money(Decimal("9.99"), "USD"))],
+        ship_window=Window(at, at + timedelta(days=2)))
+
+
+def shipped(seller: str, order_id: str, at: datetime, *, late: bool = False) -> OrderShipped:
+    package = PackageDetail(carrier_code="UPS", tracking_number="1Z999AA10123456784", ship_date=at.date(),
+                            items=[PackageItem("i1", 1)])
+    return OrderShipped(event_id=uuid.uuid4(), seller=seller, occurred_at=at, order_id=order_id, package=package,
+                        package_number=1, status=OrderStatus.SHIPPED, fulfillment_channel=FulfillmentChannel.MFN,
+                        confirmed_at=at, late=late)
+
+
+class CountingKV(FakeKeyValue):
+    def __init__(self) -> None:
+        super().__init__()
+        self.gets = 0
+        self.fail_writes = 0
+
+    async def get(self, key: str):  # noqa: ANN201
+        self.gets += 1
+        return await super().get(key)
+
+    async def update(self, key: str, value: bytes, last: int | None = None) -> int:
+        if self.fail_writes:
+            self.fail_writes -= 1
+            raise ConnectionError("NATS went away")
+        return await super().update(key, value, last)
+
+
+def service(metrics=None):  # noqa: ANN001, ANN201
+    kvs = {name: CountingKV() for name in BUCKETS}
+    found = stores(kvs, keep=64, keep_day=512)
+    clock = DrivenClock(NOW)
+    built, checker = bootstrap.build(stores=found, publish=RecordingPublisher(), clock=clock,
+                                     metrics=metrics if metrics is not None else bootstrap.load_metrics(),
+                                     rules=RatingRules(), forecast=ForecastRules(), history=_no_history)
+    return built, kvs, checker
+
+
+async def _no_history(seller: str) -> list:
+    return []
+
+
+async def _health(built, seller: str):  # noqa: ANN001, ANN202
+    return await built.get_account_health(seller, GetAccountHealth())
+
+
+def _measure(health, key: str):  # noqa: ANN001, ANN202
+    return next(m for m in health.measures if m.key == key)
+
+
+@pytest.fixture
+def example_installed(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    """The example package installed as a distribution would be: its code and a dist-info naming its entry point."""
+    shutil.copytree(EXAMPLE, tmp_path / EXAMPLE.name)
+    info = tmp_path / "sellerops_metric_example-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: sellerops-metric-example\nVersion: 0.1.0\n")
+    (info / "entry_points.txt").write_text("[sellerops.metrics]\nexample = sellerops_metric_example\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield
+
+
+async def test_a_metric_from_an_installed_distribution_is_counted_reported_and_overridable(example_installed):
+    metrics = bootstrap.load_metrics()
+    assert "slowHandlingRate" in [m.name for m in metrics]
+    built, _, _ = service(metrics)
+    for n, ship_after in enumerate((timedelta(hours=5), timedelta(days=2), timedelta(hours=20))):
+        at = NOW - timedelta(days=3)
+        await built.on_order_fact(recorded("acme", f"O-{n}", at))
+        await built.on_order_fact(shipped("acme", f"O-{n}", at + ship_after))
+
+    health = await _health(built, "acme")
+    slow = _measure(health, "slowHandlingRate")
+    assert (slow.numerator, slow.denominator, slow.status) == (1, 3, Status.BAD)  # 33% against under 10%
+    section = health.report["performanceMetrics"][0]["slowHandlingRate"]
+    assert (section["slowCount"], section["shippedCount"], section["targetValue"]) == (1, 3, 0.1)
+
+    await built.set_metric_settings("acme", SetMetricSettings(metrics={
+        "slowHandlingRate": MetricSettings(target_value=0.5)}))
+    assert _measure(await _health(built, "acme"), "slowHandlingRate").status is Status.GOOD
+
+
+async def test_a_crash_between_the_order_and_its_day_counters_loses_nothing_and_counts_nothing_twice():
+    built, kvs, _ = service()
+    order = recorded("acme", "O-1", NOW - timedelta(days=1))
+    await built.on_order_fact(recorded("acme", "O-0", NOW - timedelta(days=1)))  # the day's key exists
+    kvs["health_day"].fail_writes = 1  # the order's facts and outbox are saved; adding to its day fails
+
+    with pytest.raises(ConnectionError):
+        await built.on_order_fact(order)
+    await built.on_order_fact(order)  # redelivered: already applied, so it only finishes the outbox
+    await built.on_order_fact(order)  # and once more for good measure
+
+    odr = _measure(await _health(built, "acme"), "orderDefectRate.mfn")
+    assert odr.denominator == 2
+    state = await built.get_order_health("acme", _ref("O-1"))
+    assert state.facts.purchased_at is not None
+
+
+def _ref(order_id: str) -> OrderHealthRef:
+    return OrderHealthRef(order_id=order_id)
+
+
+async def test_an_answer_reads_one_key_per_day_of_the_longest_window_whatever_the_number_of_orders():
+    reads = []
+    for orders in (10, 200):
+        built, kvs, _ = service()
+        for n in range(orders):
+            await built.on_order_fact(recorded("acme", f"O-{n}", NOW - timedelta(days=n % 50, hours=1)))
+        kvs["health_day"].gets = 0
+        health = await _health(built, "acme")
+        assert _measure(health, "orderDefectRate.mfn").denominator == orders
+        reads.append(kvs["health_day"].gets)
+    assert reads == [60, 60]
+
+
+async def test_overriding_a_metric_that_is_not_installed_is_refused_naming_it():
+    built, _, _ = service()
+    with pytest.raises(RequestError) as refused:
+        await built.set_metric_settings("acme", SetMetricSettings(metrics={"nope": MetricSettings(window_days=3)}))
+    assert refused.value.reply.field == "$.metrics.nope"
+
+
+async def test_an_as_of_in_the_future_is_refused():
+    built, _, _ = service()
+    with pytest.raises(RequestError) as refused:
+        await built.get_account_health("acme", GetAccountHealth(as_of=NOW + timedelta(days=1)))
+    assert refused.value.reply.field == "$.as_of"

@@ -1,0 +1,43 @@
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import nats
+import pytest
+
+from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPaymentAuthorized, OrderPlaced, Window
+from sellerops.health.settings import HealthSettings
+from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+T0 = NOW - timedelta(days=2)
+
+
+def runtime(url: str) -> RuntimeSettings:
+    return RuntimeSettings(nats=NatsSettings(url=[url]),
+                           delivery=DeliverySettings(retry_delays_s=[0.05], ack_wait_s=5.0))
+
+
+def health_settings(url: str, **changes: object) -> HealthSettings:
+    return HealthSettings(runtime=runtime(url), evaluate_every_s=0.1, history_after_s=0, **changes)
+
+
+def fact(event_type, seller: str, at: datetime, **fields):
+    return event_type(event_id=uuid.uuid4(), seller=seller, occurred_at=at, **fields)
+
+
+def placed_and_paid(seller: str, order_id: str, at: datetime = T0, channel=FulfillmentChannel.MFN) -> list:
+    placed = OrderPlaced(
+        event_id=uuid.uuid4(), seller=seller, occurred_at=at, order_id=order_id, fulfillment_channel=channel,
+        purchased_at=at, items=[OrderItem(order_item_id="item-1", sku="MUG-BLUE", quantity=1,
+                                          item_price=Money(Decimal("14.99"), "USD"))],
+        ship_window=Window(at, at + timedelta(days=2)), delivery_window=Window(at, at + timedelta(days=6)))
+    return [placed, OrderPaymentAuthorized(event_id=uuid.uuid4(), seller=seller, occurred_at=at + timedelta(minutes=1),
+                                           order_id=order_id)]
+
+
+@pytest.fixture
+async def nc(nats_url):
+    client = await nats.connect(nats_url)
+    yield client
+    await client.close()
