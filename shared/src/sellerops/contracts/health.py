@@ -223,7 +223,7 @@ class AccountHealth(SchemaStruct, frozen=True, kw_only=True):
     measures: list[Measure]
     warnings: list[str] = []  # open policy warning types
     report: dict[str, Any]  # {"accountStatuses": [...], "performanceMetrics": [...]} as the marketplace writes it
-    why: dict[str, list[str]] = {}  # time travel: measure key -> the orders in its numerator (first 50)
+    why: dict[str, list[str]] = {}  # time travel: counter ("orderDefectRate:defects.mfn") -> its orders (first 50)
 
 
 # ---- events (stream HEALTH) ----

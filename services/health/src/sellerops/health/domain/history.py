@@ -33,7 +33,7 @@ def open_warnings(events: Iterable[Event], marketplace_id: str, as_of: datetime)
 
 def health_as_of(events: Iterable[Event], *, seller: str, marketplace_id: str, as_of: datetime,
                  metrics: list[Metric], overrides: dict[str, MetricSettings], rules: RatingRules) -> AccountHealth:
-    events = [e for e in events if e.occurred_at <= as_of]
+    events = [e for e in events if e.occurred_at <= as_of and e.seller == seller]
     states: dict[str, order_facts.OrderState] = {}
     for e in sorted(events, key=lambda e: e.occurred_at):
         if isinstance(e, order_facts.EVENTS) and e.seller == seller:
@@ -56,7 +56,7 @@ def health_as_of(events: Iterable[Event], *, seller: str, marketplace_id: str, a
             continue
         for counter, found in behind.items():
             if counter.startswith(f"{metric.name}:"):
-                inside = [order for d, order in found if w.date_from <= d <= w.date_to]
+                inside = list(dict.fromkeys(order for d, order in found if w.date_from <= d <= w.date_to))
                 if inside:
                     why[counter] = inside[:WHY_LIMIT]
     return account_health(seller=seller, marketplace_id=marketplace_id, as_of=as_of, from_history=True,
