@@ -36,7 +36,10 @@ class HealthSettings(BaseSettings):
     runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)
     metrics: list[str] = Field(default_factory=list, description="metric plugins to load (empty: all installed)")
     keep_processed: int = Field(default=64, ge=8, description="message ids remembered per order for dedupe")
-    keep_day_deltas: int = Field(default=512, ge=64, description="order deltas remembered per seller-day")
+    keep_day_deltas: int = Field(default=512, ge=64,
+                                 description="order changes remembered per seller-day (12 bytes each): a change "
+                                             "re-added after a crash is recognised if fewer than this many "
+                                             "others reached its day during the redelivery delay")
     evaluate_every_s: float = Field(default=2.0, gt=0, description="how soon a change is checked for red flags")
     evaluate_all_every_s: float = Field(default=3600.0, gt=0,
                                         description="every seller is re-checked this often (windows move on)")
