@@ -27,7 +27,7 @@ from sellerops.runtime.broker import consumer_config, create_broker, declare_con
 from sellerops.runtime.clock import Clock, StreamClock, WallClock
 from sellerops.runtime.compat import typed_fetch_timeouts
 from sellerops.runtime.delivery import DeadLetters, EventDispatcher, Handler
-from sellerops.runtime.observability import Metrics, serve_http
+from sellerops.runtime.observability import HttpRoute, Metrics, serve_http
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import Endpoint, serve
 from sellerops.runtime.settings import RuntimeSettings
@@ -73,11 +73,13 @@ class Resources:
 
 @dataclass
 class Wiring:
-    """What a composition root returns: handlers per durable consumer, endpoints, background tasks."""
+    """What a composition root returns: handlers per durable consumer, endpoints, background tasks, and
+    HTTP routes beside /healthz /readyz /metrics (path prefix -> route; served when SELLEROPS_HTTP_PORT is set)."""
 
     events: Mapping[str, Mapping[type[Event], Handler]]
     endpoints: list[Endpoint] = field(default_factory=list)
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    http: Mapping[str, HttpRoute] = field(default_factory=dict)
 
 
 Wire = Callable[[Resources], Wiring | Awaitable[Wiring]]
@@ -229,7 +231,8 @@ class ServiceHost:
         )
         jobs = list(self.wiring.background)
         if self.settings.http_port is not None:
-            jobs.append(partial(serve_http, self.metrics, self.ready, self.settings.http_host, self.settings.http_port))
+            jobs.append(partial(serve_http, self.metrics, self.ready, self.settings.http_host, self.settings.http_port,
+                                routes=self.wiring.http))
         self._tasks = [asyncio.create_task(_supervised(job)) for job in jobs]
         log.info("service_ready", service=self.info.name, consumers=[c.durable for c in self.info.consumers],
                  endpoints=[e.verb for e in self.wiring.endpoints])

@@ -2,13 +2,17 @@
 
 Off unless SELLEROPS_HTTP_PORT is set (a Kubernetes pod sets it; `up` leaves it off).
 `/healthz` answers while the process runs; `/readyz` when NATS is connected and JetStream
-answers; `/metrics` in the Prometheus text format.
+answers; `/metrics` in the Prometheus text format. A service may add routes of its own (`Wiring.http`:
+path prefix -> HttpRoute); `request_route` serves a request endpoint's handler as `GET <prefix><seller>`.
 """
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl
 
+import msgspec
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
@@ -51,35 +55,102 @@ class Metrics:
 
 
 Ready = Callable[[], Awaitable[bool]]
+HttpRoute = Callable[[str, Mapping[str, str]], Awaitable[tuple[int, bytes, str]]]
+"""(the path after the route's prefix, the query parameters) -> (status, body, content type)."""
+JSON = "application/json"
 
 
-def asgi_app(metrics: Metrics, ready: Ready):  # noqa: ANN201  (an ASGI callable)
+def asgi_app(metrics: Metrics, ready: Ready, routes: Mapping[str, HttpRoute] | None = None):  # noqa: ANN201  (ASGI)
+    routes = dict(routes or {})
+
     async def app(scope, receive, send) -> None:  # noqa: ANN001
         if scope["type"] != "http":
             return
         path = scope["path"]
         if path == "/healthz":
-            status, body, kind = 200, b"ok\n", b"text/plain"
+            status, body, kind = 200, b"ok\n", "text/plain"
         elif path == "/readyz":
             ok = await ready()
-            status, body, kind = (200, b"ready\n", b"text/plain") if ok else (503, b"not ready\n", b"text/plain")
+            status, body, kind = (200, b"ready\n", "text/plain") if ok else (503, b"not ready\n", "text/plain")
         elif path == "/metrics":
-            status, body, kind = 200, generate_latest(metrics.registry), CONTENT_TYPE_LATEST.encode()
+            status, body, kind = 200, generate_latest(metrics.registry), CONTENT_TYPE_LATEST
         else:
-            status, body, kind = 404, b"not found\n", b"text/plain"
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", kind)]})
+            status, body, kind = await _route(routes, path, scope.get("query_string", b""))
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", kind.encode())]})
         await send({"type": "http.response.body", "body": body})
 
     return app
 
 
-async def serve_http(metrics: Metrics, ready: Ready, host: str, port: int) -> None:
+async def _route(routes: Mapping[str, HttpRoute], path: str, query_string: bytes) -> tuple[int, bytes, str]:
+    """The route with the longest prefix of `path` answers; none: 404. A failing route answers 500."""
+    prefix = max((p for p in routes if path.startswith(p)), key=len, default=None)
+    if prefix is None:
+        return 404, b"not found\n", "text/plain"
+    query = dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))
+    try:
+        return await routes[prefix](path[len(prefix):], query)
+    except Exception as exc:  # noqa: BLE001  (the caller gets an answer, the log the reason)
+        log.error("http_route_failed", path=path, exc_info=exc)
+        return 500, _error_body("internal", f"{type(exc).__name__}: {exc}"), JSON
+
+
+def _error_body(code: str, message: str, field: str | None = None) -> bytes:
+    from sellerops.contracts.catalog import encode
+    from sellerops.contracts.requests import ErrorReply
+
+    return encode(ErrorReply(code=code, message=message, field=field))
+
+
+def request_route(handler: Callable[[str, Any], Awaitable[Any]], request_type: type,
+                  params: Mapping[str, str]) -> HttpRoute:
+    """`GET <prefix><seller>?param=value`: a request endpoint's handler over HTTP, answering the same JSON.
+
+    `params` maps query parameters to the request's fields; an unknown or bad parameter is a 400 whose
+    ErrorReply names the parameter, a handler's RequestError the status of its code (ERROR_STATUS).
+    """
+    from sellerops.contracts.catalog import encode
+    from sellerops.contracts.requests import ERROR_STATUS, RequestError, validation_error
+    from sellerops.contracts.subjects import InvalidToken, seller_token
+
+    fields = {f"$.{f}": p for p, f in params.items()}
+
+    def error(exc: RequestError) -> tuple[int, bytes, str]:
+        e = exc.reply
+        param = fields.get(e.field or "")
+        message = f"parameter {param}: {e.message}" if param else e.message
+        return ERROR_STATUS.get(e.code, 500), _error_body(e.code, message, param or e.field), JSON
+
+    async def route(rest: str, query: Mapping[str, str]) -> tuple[int, bytes, str]:
+        seller = rest.strip("/")
+        if not seller or "/" in seller:
+            return 404, b"not found\n", "text/plain"
+        unknown = sorted(set(query) - set(params))
+        if unknown:
+            return error(RequestError("invalid", f"unknown parameter {unknown[0]!r} (known: {', '.join(params)})",
+                                      unknown[0]))
+        try:
+            seller_token(seller)
+            request = msgspec.convert({params[k]: v for k, v in query.items()}, request_type, strict=False)
+            return 200, encode(await handler(seller, request)), JSON
+        except msgspec.ValidationError as exc:
+            return error(validation_error(exc))
+        except InvalidToken as exc:
+            return error(RequestError("invalid", str(exc), exc.field))
+        except RequestError as exc:
+            return error(exc)
+
+    return route
+
+
+async def serve_http(metrics: Metrics, ready: Ready, host: str, port: int,
+                     routes: Mapping[str, HttpRoute] | None = None) -> None:
     import uvicorn
 
-    config = uvicorn.Config(asgi_app(metrics, ready), host=host, port=port, log_config=None,
+    config = uvicorn.Config(asgi_app(metrics, ready, routes), host=host, port=port, log_config=None,
                             access_log=False, lifespan="off")
     server = uvicorn.Server(config)
-    log.info("http_listening", host=host, port=port, paths=["/healthz", "/readyz", "/metrics"])
+    log.info("http_listening", host=host, port=port, paths=["/healthz", "/readyz", "/metrics", *(routes or {})])
     try:
         await server.serve()
     except asyncio.CancelledError:

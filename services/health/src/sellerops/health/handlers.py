@@ -31,7 +31,6 @@ from sellerops.health.domain.history import health_as_of
 from sellerops.health.domain.report import RatingRules, account_health, evaluate, longest_window
 from sellerops.health.ports import Clock, History, Publisher, Store, Touch
 from sellerops.plugins.metrics import Metric
-from sellerops.runtime.decisions import NotFound
 
 log = structlog.get_logger("sellerops.health")
 
@@ -171,7 +170,7 @@ async def get_order_health(seller: str, query: OrderHealthRef, *, orders: Store,
                            metrics: list[Metric]) -> OrderHealthView:
     state = await orders.load(seller, query.order_id)
     if state is None:
-        raise NotFound(f"no health facts for order {query.order_id}")
+        raise RequestError("not_found", f"no health facts for order {query.order_id}", "$.order_id")
     counted = sorted(contribution(metrics, state.facts))
     return OrderHealthView(facts=state.facts, counted=[(date.fromisoformat(d), c) for d, c in counted])
 

@@ -2,16 +2,17 @@
 
 The metrics' windows and targets are their plugins' defaults, overridable per seller and marketplace
 (`set_metric_settings`, `sellerops health set`); the rating rules and the forecast are deployment-wide.
-Nested values come as JSON, e.g. SELLEROPS_HEALTH_RATING='{"warning_penalty": 150}'.
+Nested values come as JSON, e.g. SELLEROPS_HEALTH_RATING='{"warning_penalty": 150}', or one at a time,
+e.g. SELLEROPS_HEALTH_RATING__WARNING_PENALTY=150.
 """
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sellerops.runtime.settings import RuntimeSettings
 
 
-class RatingSettings(BaseSettings):
+class RatingSettings(BaseModel):
     start: int = Field(default=1000, ge=0, le=1000)
     penalties: dict[str, int] = Field(default_factory=lambda: {
         "orderDefectRate": 850, "lateShipmentRate": 300, "lateShipmentRate10Day": 150,
@@ -24,14 +25,14 @@ class RatingSettings(BaseSettings):
         "orderDefectRate", "preFulfillmentCancellationRate", "lateShipmentRate"])
 
 
-class ForecastSettings(BaseSettings):
+class ForecastSettings(BaseModel):
     forecast_days: float = Field(default=7.0, gt=0, description="warn when the target would be crossed this soon")
     trend_days: int = Field(default=7, ge=1, description="the trend is the change over this many days")
     min_denominator: int = Field(default=20, ge=1, description="fewer orders than this: no forecast")
 
 
 class HealthSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SELLEROPS_HEALTH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SELLEROPS_HEALTH_", env_nested_delimiter="__", extra="ignore")
 
     runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)
     metrics: list[str] = Field(default_factory=list, description="metric plugins to load (empty: all installed)")

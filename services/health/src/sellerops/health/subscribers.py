@@ -1,0 +1,55 @@
+"""Glue: which facts reach which handler, which requests the service answers, what it publishes.
+
+These tables drive both the running service and its AsyncAPI document.
+"""
+
+from sellerops.contracts.health import (
+    AccountHealth, AccountStatusChanged, FeedbackReceived, FeedbackRemoved, GetAccountHealth, ListMetrics,
+    MetricBreached, MetricBreachForecast, MetricCatalog, MetricRecovered, OrderHealthRef, OrderHealthView,
+    OrderPackageScanned, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings,
+)
+from sellerops.contracts.orders import (
+    OrderCanceled, OrderRecorded, OrderShipByMissed, OrderShipped, OrderTrackingCorrected,
+)
+from sellerops.contracts.returns import ClaimAppealResolved, ClaimDecided, ClaimRecorded, OrderDelivered
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
+
+ORDERS = ConsumerSpec(durable="health-orders-order", source="orders", entity="order")
+CLAIMS = ConsumerSpec(durable="health-returns-claim", source="returns", entity="claim")
+MARKET_ORDERS = ConsumerSpec(durable="health-market-order", source="market", entity="order")
+MARKET_FEEDBACK = ConsumerSpec(durable="health-market-feedback", source="market", entity="feedback")
+MARKET_WARNINGS = ConsumerSpec(durable="health-market-policy-warning", source="market", entity="policy_warning")
+CONSUMERS = (ORDERS, CLAIMS, MARKET_ORDERS, MARKET_FEEDBACK, MARKET_WARNINGS)
+
+FACT = "on_order_fact"
+ROUTES = {
+    ORDERS: {OrderRecorded: FACT, OrderShipped: FACT, OrderShipByMissed: FACT, OrderCanceled: FACT,
+             OrderTrackingCorrected: FACT},
+    CLAIMS: {ClaimRecorded: FACT, ClaimDecided: FACT, ClaimAppealResolved: FACT},
+    MARKET_ORDERS: {OrderDelivered: FACT, OrderPackageScanned: FACT},
+    MARKET_FEEDBACK: {FeedbackReceived: FACT, FeedbackRemoved: FACT},
+    MARKET_WARNINGS: {PolicyWarningReported: "on_warning", PolicyWarningResolved: "on_warning"},
+}
+ENDPOINTS = (
+    EndpointSpec("get_account_health", GetAccountHealth, AccountHealth, "get_account_health",
+                 "the seller's account health in a marketplace, now or as of a past time (from history)"),
+    EndpointSpec("list_metrics", ListMetrics, MetricCatalog, "list_metrics",
+                 "the installed metrics with the windows and targets in force for the seller"),
+    EndpointSpec("set_metric_settings", SetMetricSettings, MetricCatalog, "set_metric_settings",
+                 "override metric windows and targets for the seller in a marketplace"),
+    EndpointSpec("get_order_health", OrderHealthRef, OrderHealthView, "get_order_health",
+                 "what the service knows of one order and the counters it adds to"),
+)
+PUBLISHES = (MetricBreached, MetricRecovered, MetricBreachForecast, AccountStatusChanged)
+
+
+def wiring(h, background: list | None = None) -> Wiring:  # noqa: ANN001
+    """The route tables bound to `h`, the background jobs, and `GET /health/<seller>?marketplace=&as_of=`
+    (the get_account_health answer over HTTP, on the service's HTTP port)."""
+    from sellerops.runtime.observability import request_route
+
+    wired = wire_routes(ROUTES, ENDPOINTS, h)
+    wired.background = list(background or [])
+    wired.http = {"/health/": request_route(h.get_account_health, GetAccountHealth,
+                                            {"marketplace": "marketplace_id", "as_of": "as_of"})}
+    return wired

@@ -1,0 +1,85 @@
+"""Account health as a user sees it: `sellerops up`, the example orders with a claim and a 1-star feedback,
+then `sellerops health` as JSON, as a table, and as of a past moment (from history, naming the orders)."""
+
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from sellerops.runtime.embedded import free_port
+
+from .test_up_and_cli import sellerops, start_up, stop, wait_until_ready
+
+pytestmark = [pytest.mark.nats, pytest.mark.slow]
+EXAMPLE = Path(__file__).parents[2] / "examples" / "health.jsonl"
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+DEFECTIVE = ["113-0000012-0000012", "113-0000013-0000013"]  # the claim's order, the 1-star feedback's order
+
+
+def recent_copy(tmp_path: Path) -> Path:
+    """The example with every time moved so its last fact was an hour ago: inside the live windows whatever
+    today's date, and every ship-by date still ahead (no late shipment)."""
+    text = EXAMPLE.read_text()
+    last_fact = max(datetime.fromisoformat(json.loads(line)["occurred_at"]) for line in text.splitlines())
+    shift = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1) - last_fact
+    moved = TIMESTAMP.sub(lambda m: (datetime.fromisoformat(m.group()) + shift).strftime("%Y-%m-%dT%H:%M:%SZ"), text)
+    copy = tmp_path / "health.jsonl"
+    copy.write_text(moved)
+    return copy
+
+
+def eventually(check, timeout: float = 60):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.3)
+
+
+def test_orders_a_claim_and_negative_feedback_make_the_order_defect_rate_bad_in_the_cli(tmp_path):
+    port = free_port()
+    url = f"nats://127.0.0.1:{port}"
+    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115
+    up = start_up(tmp_path / "data", port, log)
+
+    def health(*args: str) -> dict | None:
+        result = sellerops("health", "demo-seller", "--json", *args, url=url, check=False)
+        return json.loads(result.stdout) if result.returncode == 0 else None
+
+    def odr(found: dict | None) -> tuple[int, int] | None:
+        if found is None:
+            return None
+        m = next(m for m in found["measures"] if m["key"] == "orderDefectRate.mfn")
+        return m["numerator"], m["denominator"]
+
+    try:
+        wait_until_ready(url)
+        assert "published 10" in sellerops("events", "publish", str(recent_copy(tmp_path)), url=url).stdout
+        found = eventually(lambda: (h := health()) and odr(h) == (2, 4) and h)
+        assert found, f"the ODR never showed 2 defects in 4 orders; last answer: {health()}"
+        m = next(m for m in found["measures"] if m["key"] == "orderDefectRate.mfn")
+        assert m["status"] == "BAD" and m["rate"] == 0.5
+        assert (found["account_status"], found["rating"], found["rating_band"]) == ("AT_RISK", 150, "AtRisk")
+        assert not found["from_history"]
+
+        table = sellerops("health", "demo-seller", url=url).stdout
+        assert "Order Defect Rate" in table and "50.00%" in table and "< 1.00%" in table
+        assert "Account Health Rating: 150 AtRisk" in table and "Account status: AT_RISK" in table
+
+        moment = (datetime.now(UTC) - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        past = health("--as-of", moment)
+        assert past["from_history"] and odr(past) == (2, 4)
+        assert past["why"]["orderDefectRate:defects.mfn"] == DEFECTIVE
+
+        bad = sellerops("health", "demo-seller", "--as-of", "last week", url=url, check=False)
+        assert bad.returncode == 2 and "--as-of" in bad.stderr
+        assert stop(up) == 0
+    finally:
+        if up.poll() is None:
+            up.kill()
+        log.close()
+    assert b"service_crashed" not in (tmp_path / "up.log").read_bytes()
