@@ -142,7 +142,7 @@ async def test_an_answer_reads_one_key_per_day_of_the_longest_window_whatever_th
         health = await _health(built, "acme")
         assert _measure(health, "orderDefectRate.mfn").denominator == orders
         reads.append(kvs["health_day"].gets)
-    assert reads == [60, 60]
+    assert reads == [90, 90]  # the 90-day contact response rate is the longest window
 
 
 async def test_overriding_a_metric_that_is_not_installed_is_refused_naming_it():

@@ -7,6 +7,9 @@ from decimal import Decimal
 import pytest
 
 from sellerops.contracts.health import FeedbackReceived, FeedbackRemoved, OrderPackageScanned
+from sellerops.contracts.notifications import (
+    BuyerMessageAwaitingReply, BuyerMessageNoResponseNeeded, BuyerMessageReplied, BuyerMessageReplyMissed,
+)
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
 from sellerops.contracts.orders import (
     CanceledBy, OrderCanceled, OrderLine, OrderRecorded, OrderRefunded, OrderShipByMissed, OrderShipped,
@@ -322,5 +325,6 @@ def test_applying_the_same_event_twice_leaves_the_same_facts() -> None:
 def test_the_fold_takes_every_event_the_health_service_reads() -> None:
     assert set(order_facts.EVENTS) == {
         OrderRecorded, OrderShipped, OrderShipByMissed, OrderCanceled, OrderTrackingCorrected, ClaimRecorded,
-        ClaimDecided, ClaimAppealResolved, OrderDelivered, OrderPackageScanned, FeedbackReceived, FeedbackRemoved}
+        ClaimDecided, ClaimAppealResolved, OrderDelivered, OrderPackageScanned, FeedbackReceived, FeedbackRemoved,
+        BuyerMessageAwaitingReply, BuyerMessageReplied, BuyerMessageNoResponseNeeded, BuyerMessageReplyMissed}
 

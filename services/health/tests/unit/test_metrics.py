@@ -64,7 +64,8 @@ def test_the_built_in_metrics_register_under_their_report_names() -> None:
 
     assert registry.names() == sorted([
         "orderDefectRate", "lateShipmentRate", "lateShipmentRate10Day", "preFulfillmentCancellationRate",
-        "validTrackingRate", "onTimeDeliveryRate"])
+        "validTrackingRate", "onTimeDeliveryRate", "contactResponseRate7Day", "contactResponseRate30Day",
+        "contactResponseRate90Day"])
 
 
 def test_the_default_windows_and_targets_are_seller_centrals() -> None:
@@ -75,6 +76,9 @@ def test_the_default_windows_and_targets_are_seller_centrals() -> None:
         "preFulfillmentCancellationRate": (7, Target(value=0.025, condition=UNDER)),
         "validTrackingRate": (30, Target(value=0.95, condition=AT_LEAST)),
         "onTimeDeliveryRate": (30, Target(value=0.97, condition=AT_LEAST)),
+        "contactResponseRate7Day": (7, Target(value=0.9, condition=AT_LEAST)),  # the 90% is UNCONFIRMED
+        "contactResponseRate30Day": (30, Target(value=0.9, condition=AT_LEAST)),
+        "contactResponseRate90Day": (90, Target(value=0.9, condition=AT_LEAST)),
     }
 
 

@@ -67,7 +67,8 @@ def test_a_measure_with_nothing_to_count_is_none() -> None:
     assert {k: (x.denominator, x.rate, x.status) for k, x in m.items()} == {
         k: (0, None, Status.NONE) for k in (
             "orderDefectRate.mfn", "orderDefectRate.afn", "lateShipmentRate", "lateShipmentRate10Day",
-            "preFulfillmentCancellationRate", "validTrackingRate", "onTimeDeliveryRate")}
+            "preFulfillmentCancellationRate", "validTrackingRate", "onTimeDeliveryRate", "contactResponseRate7Day",
+            "contactResponseRate30Day", "contactResponseRate90Day")}
 
 
 # ---- windows ----
@@ -93,11 +94,11 @@ def test_a_metric_turned_off_has_no_window_and_is_not_evaluated() -> None:
     assert window(ODR, off["orderDefectRate"], AS_OF) is None
     assert [metric.name for metric, _, _ in evaluate(list(BUILT_IN), off, {}, AS_OF)] == [
         "lateShipmentRate", "lateShipmentRate10Day", "preFulfillmentCancellationRate", "validTrackingRate",
-        "onTimeDeliveryRate"]
+        "onTimeDeliveryRate", "contactResponseRate7Day", "contactResponseRate30Day", "contactResponseRate90Day"]
 
 
 def test_the_longest_window_counts_the_sellers_overrides() -> None:
-    assert longest_window(list(BUILT_IN), {}) == 60
+    assert longest_window(list(BUILT_IN), {}) == 90  # contactResponseRate90Day
     assert longest_window(list(BUILT_IN), {"validTrackingRate": MetricSettings(window_days=120)}) == 120
     assert longest_window([], {}) == 1
 
@@ -239,7 +240,8 @@ def test_the_account_health_carries_the_rating_status_and_every_measure() -> Non
         ("orderDefectRate.mfn", Status.BAD), ("orderDefectRate.afn", Status.GOOD),
         ("lateShipmentRate", Status.GOOD), ("lateShipmentRate10Day", Status.GOOD),
         ("preFulfillmentCancellationRate", Status.GOOD), ("validTrackingRate", Status.GOOD),
-        ("onTimeDeliveryRate", Status.GOOD)]
+        ("onTimeDeliveryRate", Status.GOOD), ("contactResponseRate7Day", Status.NONE),
+        ("contactResponseRate30Day", Status.NONE), ("contactResponseRate90Day", Status.NONE)]
 
 
 def test_the_report_is_shaped_like_the_marketplaces_account_health_report() -> None:
@@ -249,6 +251,7 @@ def test_the_report_is_shaped_like_the_marketplaces_account_health_report() -> N
     [doc] = report["performanceMetrics"]
     assert set(doc) == {"marketplaceId", "orderDefectRate", "lateShipmentRate", "lateShipmentRate10Day",
                         "preFulfillmentCancellationRate", "validTrackingRate", "onTimeDeliveryRate",
+                        "contactResponseRate7Day", "contactResponseRate30Day", "contactResponseRate90Day",
                         "warningStates", "accountHealthRating"}
     assert doc["marketplaceId"] == MKT
     mfn, afn = doc["orderDefectRate"]["mfn"], doc["orderDefectRate"]["afn"]
@@ -278,7 +281,8 @@ def test_the_report_is_shaped_like_the_marketplaces_account_health_report() -> N
     assert doc["warningStates"] == []
     assert doc["accountHealthRating"] == {
         "accountHealthRatingStatus": "WARNED",
-        "reportingDateRange": {"reportingDateFrom": "2026-01-31T00:00Z", "reportingDateTo": "2026-03-31T23:59Z"}}
+        "reportingDateRange": {"reportingDateFrom": "2026-01-01T00:00Z",  # the 90-day contact response rate
+                               "reportingDateTo": "2026-03-31T23:59Z"}}
 
 
 def test_a_healthy_account_without_warnings_is_great_and_normal() -> None:

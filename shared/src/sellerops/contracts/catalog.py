@@ -5,7 +5,9 @@ from typing import Any, Union
 
 import msgspec
 
-from sellerops.contracts import fulfillment, health, inbound, inventory, market, orders, returns  # noqa: F401  (registers the events)
+from sellerops.contracts import (  # noqa: F401  (registers the events)
+    fulfillment, health, inbound, inventory, market, notifications, orders, returns,
+)
 from sellerops.contracts.envelope import Event
 
 

@@ -117,6 +117,20 @@ class FeedbackFacts(SchemaStruct, frozen=True, kw_only=True):
     removed_at: datetime | None = None
 
 
+class MessageFacts(SchemaStruct, frozen=True, kw_only=True):
+    """A buyer message about the order and what became of its reply clock (the notifications service's
+    buyer_message events)."""
+
+    message_id: str
+    received_at: datetime
+    reply_due_at: datetime
+    replied_at: datetime | None = None
+    response_seconds: int | None = None  # from receipt to the reply
+    within_deadline: bool | None = None  # the reply came by the seller's reply deadline
+    no_response_needed: bool = False  # marked so by the seller: it leaves the contact-response metric
+    missed: bool = False  # the deadline passed with no reply (it may still come, late)
+
+
 class OrderFacts(SchemaStruct, frozen=True, kw_only=True):
     """Everything the health service has seen about one order, as metric plugins read it."""
 
@@ -135,6 +149,7 @@ class OrderFacts(SchemaStruct, frozen=True, kw_only=True):
     packages: list[PackageFacts] = []
     claims: list[ClaimFacts] = []
     feedback: FeedbackFacts | None = None
+    messages: list[MessageFacts] = []  # by message id
 
     def negative_feedback(self) -> bool:
         return self.feedback is not None and self.feedback.removed_at is None and self.feedback.rating <= 2

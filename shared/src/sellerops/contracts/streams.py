@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sellerops.contracts.subjects import stream_subjects
 
-SOURCES = ("market", "orders", "fulfillment", "returns", "health")
+SOURCES = ("market", "orders", "fulfillment", "returns", "health", "notifications")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The `sellerops.metrics` extension point: an account-health metric.
 
-A metric says which counters each order adds one to, and on which day (`counts`), and how the sums of
+A metric says which counters each order adds to (one, or n), and on which day (`counts`), and how the sums of
 its counters over its window become its measures (`measure`) and its section of the report (`section`).
 The health service keeps the counters per seller, marketplace and day, so answering costs one read per
 day of the window whatever the number of orders, and a fact that arrives late (a claim 80 days after
@@ -19,7 +19,10 @@ from typing import Any, Protocol
 from sellerops.contracts.health import Measure, OrderFacts, Status, Target
 from sellerops.plugins.spec import METRICS, Registry
 
-__all__ = ["METRICS", "Metric", "RatioMetric", "Window", "date_range", "measure_of", "rate_of"]
+__all__ = ["METRICS", "Counted", "Metric", "RatioMetric", "Window", "date_range", "measure_of", "rate_of"]
+
+
+Counted = tuple[date, str] | tuple[date, str, int]  # what `Metric.counts` yields
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,9 @@ class Metric(Protocol):
     window_days: int  # default
     target: Target  # default
 
-    def counts(self, order: OrderFacts) -> Iterable[tuple[date, str]]:
-        """The counters this order adds one to, with the day each belongs to."""
+    def counts(self, order: OrderFacts) -> Iterable[Counted]:
+        """The counters this order adds to, with the day each belongs to: (day, counter) adds one,
+        (day, counter, n) adds n (a sum, e.g. of response seconds)."""
         ...
 
     def measure(self, sums: Mapping[str, int], window: Window) -> list[Measure]:

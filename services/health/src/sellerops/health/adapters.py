@@ -123,7 +123,7 @@ def stores(buckets: dict[str, KeyValue], *, keep: int, keep_day: int) -> dict:
 
 
 HISTORY_SUBJECTS = (("orders", "order"), ("returns", "claim"), ("market", "order"), ("market", "feedback"),
-                    ("market", "policy_warning"))
+                    ("market", "policy_warning"), ("notifications", "buyer_message"))
 
 
 def history_reader(js: JetStreamContext):  # noqa: ANN201

@@ -28,6 +28,7 @@ from typing import Any
 from sellerops.contracts.health import Measure, OrderFacts, PackageFacts, Target, TargetCondition
 from sellerops.contracts.market import FulfillmentChannel
 from sellerops.contracts.returns import ClaimKind
+from sellerops.health.contact import CONTACT
 from sellerops.plugins.metrics import RatioMetric, Window, measure_of, report_body
 from sellerops.plugins.spec import Registry
 
@@ -157,6 +158,7 @@ BUILT_IN = (
         window_days=30, target=Target(value=0.97, condition=AT_LEAST), count=_on_time,
         numerator="onTime", denominator="tracked", numerator_field="onTimeDeliveryCount",
         denominator_field="shipmentCountWithValidTracking"),
+    *CONTACT,  # contactResponseRate7Day, 30Day, 90Day (sellerops.health.contact)
 )
 
 

@@ -8,6 +8,9 @@ from sellerops.contracts.health import (
     MetricBreached, MetricBreachForecast, MetricCatalog, MetricRecovered, OrderHealthRef, OrderHealthView,
     OrderPackageScanned, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings,
 )
+from sellerops.contracts.notifications import (
+    BuyerMessageAwaitingReply, BuyerMessageNoResponseNeeded, BuyerMessageReplied, BuyerMessageReplyMissed,
+)
 from sellerops.contracts.orders import (
     OrderCanceled, OrderRecorded, OrderShipByMissed, OrderShipped, OrderTrackingCorrected,
 )
@@ -19,7 +22,8 @@ CLAIMS = ConsumerSpec(durable="health-returns-claim", source="returns", entity="
 MARKET_ORDERS = ConsumerSpec(durable="health-market-order", source="market", entity="order")
 MARKET_FEEDBACK = ConsumerSpec(durable="health-market-feedback", source="market", entity="feedback")
 MARKET_WARNINGS = ConsumerSpec(durable="health-market-policy-warning", source="market", entity="policy_warning")
-CONSUMERS = (ORDERS, CLAIMS, MARKET_ORDERS, MARKET_FEEDBACK, MARKET_WARNINGS)
+MESSAGES = ConsumerSpec(durable="health-notifications-buyer-message", source="notifications", entity="buyer_message")
+CONSUMERS = (ORDERS, CLAIMS, MARKET_ORDERS, MARKET_FEEDBACK, MARKET_WARNINGS, MESSAGES)
 
 FACT = "on_order_fact"
 ROUTES = {
@@ -29,6 +33,8 @@ ROUTES = {
     MARKET_ORDERS: {OrderDelivered: FACT, OrderPackageScanned: FACT},
     MARKET_FEEDBACK: {FeedbackReceived: FACT, FeedbackRemoved: FACT},
     MARKET_WARNINGS: {PolicyWarningReported: "on_warning", PolicyWarningResolved: "on_warning"},
+    MESSAGES: {BuyerMessageAwaitingReply: FACT, BuyerMessageReplied: FACT, BuyerMessageNoResponseNeeded: FACT,
+               BuyerMessageReplyMissed: FACT},  # reply-due-soon reminders are not facts the metric needs
 }
 ENDPOINTS = (
     EndpointSpec("get_account_health", GetAccountHealth, AccountHealth, "get_account_health",

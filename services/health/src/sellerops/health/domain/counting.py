@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sellerops.contracts.health import OrderFacts
 from sellerops.plugins.metrics import Metric
 
-Contribution = Counter  # (ISO day, "<metric>:<counter>") -> count
+Contribution = Counter  # (ISO day, "<metric>:<counter>") -> count (or sum: a metric may yield (day, counter, n))
 
 
 def contribution(metrics: Iterable[Metric], facts: OrderFacts | None) -> Contribution:
@@ -21,8 +21,8 @@ def contribution(metrics: Iterable[Metric], facts: OrderFacts | None) -> Contrib
     if facts is None:
         return found
     for metric in metrics:
-        for day, counter in metric.counts(facts):
-            found[(day.isoformat(), f"{metric.name}:{counter}")] += 1
+        for day, counter, *n in metric.counts(facts):
+            found[(day.isoformat(), f"{metric.name}:{counter}")] += n[0] if n else 1
     return found
 
 

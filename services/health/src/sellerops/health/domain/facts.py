@@ -1,9 +1,10 @@
-"""What the health service knows of one order, folded from the events of three streams (pure).
+"""What the health service knows of one order, folded from the events of four streams (pure).
 
 Facts arrive in any order across streams (a claim may come before the order, a scan before the
 confirmation): the state keeps what it needs to place each fact when its partner arrives, and each fold
 ends by recomputing the packages' scan and delivery times. A fact about a claim or a feedback older than
-the one already applied changes nothing.
+the one already applied changes nothing. A buyer message's facts only add to what is known of it (a reply,
+a no-response mark, a missed deadline), so they too fold the same in any order.
 """
 
 from datetime import datetime
@@ -12,7 +13,11 @@ import msgspec
 
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import (
-    ClaimFacts, FeedbackFacts, FeedbackReceived, FeedbackRemoved, OrderFacts, OrderPackageScanned, PackageFacts,
+    ClaimFacts, FeedbackFacts, FeedbackReceived, FeedbackRemoved, MessageFacts, OrderFacts, OrderPackageScanned,
+    PackageFacts,
+)
+from sellerops.contracts.notifications import (
+    BuyerMessageAwaitingReply, BuyerMessageNoResponseNeeded, BuyerMessageReplied, BuyerMessageReplyMissed,
 )
 from sellerops.contracts.orders import (
     OrderCanceled, OrderRecorded, OrderShipByMissed, OrderShipped, OrderTrackingCorrected,
@@ -23,7 +28,10 @@ from sellerops.plugins.carriers import normalize_tracking
 CLAIM_EVENTS = (ClaimRecorded, ClaimDecided, ClaimAppealResolved)
 ORDER_EVENTS = (OrderRecorded, OrderShipped, OrderShipByMissed, OrderCanceled, OrderTrackingCorrected)
 MARKET_EVENTS = (OrderDelivered, OrderPackageScanned, FeedbackReceived, FeedbackRemoved)
-EVENTS = ORDER_EVENTS + CLAIM_EVENTS + MARKET_EVENTS
+MESSAGE_EVENTS = (
+    BuyerMessageAwaitingReply, BuyerMessageReplied, BuyerMessageNoResponseNeeded, BuyerMessageReplyMissed,
+)
+EVENTS = ORDER_EVENTS + CLAIM_EVENTS + MARKET_EVENTS + MESSAGE_EVENTS
 
 
 class Delta(msgspec.Struct, frozen=True, kw_only=True):
@@ -128,6 +136,24 @@ def _feedback_removed(state: OrderState, f: OrderFacts, e: FeedbackRemoved) -> O
     return _facts(state, feedback=msgspec.structs.replace(f.feedback, removed_at=e.occurred_at))
 
 
+def _message(state: OrderState, f: OrderFacts, e: Event) -> OrderState:
+    """Every message event carries the message's receipt and deadline; each adds what it says."""
+    found = {m.message_id: m for m in f.messages}
+    m = found.get(e.message_id) or MessageFacts(message_id=e.message_id, received_at=e.received_at,
+                                                reply_due_at=e.reply_due_at)
+    if isinstance(e, BuyerMessageReplied):
+        m = msgspec.structs.replace(m, replied_at=e.replied_at, response_seconds=e.response_seconds,
+                                    within_deadline=e.within_deadline)
+    elif isinstance(e, BuyerMessageNoResponseNeeded):
+        m = msgspec.structs.replace(m, no_response_needed=True)
+    elif isinstance(e, BuyerMessageReplyMissed):
+        m = msgspec.structs.replace(m, missed=True)
+    if found.get(e.message_id) == m:
+        return state
+    found[e.message_id] = m
+    return _facts(state, messages=[found[k] for k in sorted(found)])
+
+
 def _packages(state: OrderState) -> list[PackageFacts]:
     """Each package with the first scan and the delivery seen for its tracking number."""
     anonymous = state.deliveries.get("")
@@ -143,4 +169,5 @@ _FOLDS = {
     OrderTrackingCorrected: _tracking_corrected, ClaimRecorded: _claim, ClaimDecided: _claim,
     ClaimAppealResolved: _claim, OrderDelivered: _delivered, OrderPackageScanned: _scanned,
     FeedbackReceived: _feedback, FeedbackRemoved: _feedback_removed,
+    **{t: _message for t in MESSAGE_EVENTS},
 }

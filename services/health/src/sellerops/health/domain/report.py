@@ -25,6 +25,8 @@ class RatingRules(msgspec.Struct, frozen=True, kw_only=True):
     penalties: dict[str, int] = msgspec.field(default_factory=lambda: {
         "orderDefectRate": 850, "lateShipmentRate": 300, "lateShipmentRate10Day": 150,
         "preFulfillmentCancellationRate": 300, "validTrackingRate": 150, "onTimeDeliveryRate": 100,
+        # Contact response is shown on the page but not part of the rating (Seller Central): no points.
+        "contactResponseRate7Day": 0, "contactResponseRate30Day": 0, "contactResponseRate90Day": 0,
     })
     default_penalty: int = 100  # a metric without its own (a third-party plugin's)
     warning_penalty: int = 100

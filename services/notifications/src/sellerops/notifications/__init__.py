@@ -1,0 +1,1 @@
+"""sellerops notifications: preferences, channels, the reply clock, review requests."""

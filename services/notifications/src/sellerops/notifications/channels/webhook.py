@@ -1,0 +1,248 @@
+"""The `webhook` channel: one signed HTTPS POST of the message's JSON payload per attempt.
+
+Settings (`SELLEROPS_NOTIFICATIONS_CHANNELS='{"webhook": {...}}'`):
+    timeout_s   seconds for the whole attempt (connect, send, answer), default 10
+
+The endpoint's `target` is the URL: `https://...`, or `http://` to a loopback host (127.0.0.0/8, ::1, localhost)
+only. Its `secret` signs every request (see `signing`); an endpoint without one is refused.
+
+Request: `POST <target>` with the payload as compact UTF-8 JSON and the headers
+    Content-Type: application/json
+    User-Agent: sellerops-notifications/<version>
+    Sellerops-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of f"{t}.{body}" with the secret>
+    Sellerops-Delivery-Id: <delivery id, the same on every retry: receivers drop duplicates with it>
+    Sellerops-Event-Type: <the event type behind the notification>
+
+Outcome: 2xx ok. 429, 5xx, a timeout or a connection problem: retry (a `Retry-After` on 429 or 503, in seconds
+or as an HTTP date, becomes `retry_after_s`). Any other status (other 4xx, a 3xx: redirects are not followed),
+an invalid URL, no secret: permanent (`retry=False`). The response body is not read beyond 64 KiB.
+"""
+
+import asyncio
+import errno
+import ipaddress
+import socket
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+import msgspec
+
+from sellerops.contracts.notifications import Endpoint
+from sellerops.notifications.channels import signing
+from sellerops.plugins.channels import ChannelPlugin, Message, Outcome
+
+__all__ = ["PLUGIN", "WebhookChannel", "WebhookSettings", "user_agent"]
+
+_MAX_READ = 64 * 1024
+_VISIBLE_ASCII = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "%")
+_RETRY_AFTER_STATUSES = (429, 503)
+
+
+class WebhookSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    timeout_s: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not self.timeout_s > 0:
+            raise ValueError("webhook timeout_s must be > 0")
+
+
+def user_agent() -> str:
+    try:
+        return f"sellerops-notifications/{version('sellerops-notifications')}"
+    except PackageNotFoundError:  # pragma: no cover (running from a source tree without metadata)
+        return "sellerops-notifications/0"
+
+
+class WebhookChannel:
+    name = "webhook"
+
+    def __init__(self, settings: WebhookSettings, *, clock: Callable[[], float] = time.time,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self._clock = clock
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.timeout_s),
+            follow_redirects=False,
+            headers={"User-Agent": user_agent()},
+            transport=transport,
+        )
+
+    async def send(self, endpoint: Endpoint, message: Message) -> Outcome:
+        started = time.perf_counter()
+
+        def outcome(ok: bool, detail: str, retry: bool = True, retry_after_s: float | None = None) -> Outcome:
+            return Outcome(ok=ok, detail=detail, retry=False if ok else retry, retry_after_s=retry_after_s,
+                           duration_ms=round((time.perf_counter() - started) * 1000, 3))
+
+        problem = _check_url(endpoint.target)
+        if problem:
+            return outcome(False, problem, retry=False)
+        if not endpoint.secret:
+            return outcome(False, "no signing secret", retry=False)
+        try:
+            body = msgspec.json.encode(dict(message.payload))
+        except (TypeError, msgspec.EncodeError) as exc:
+            return outcome(False, f"payload is not JSON: {exc}", retry=False)
+        headers = {
+            "Content-Type": "application/json",
+            signing.HEADER: signing.sign(endpoint.secret, int(self._clock()), body),
+            "Sellerops-Delivery-Id": _header_value(message.delivery_id),
+            "Sellerops-Event-Type": _header_value(message.about),
+        }
+        timeout_s = self.settings.timeout_s
+        response: httpx.Response | None = None
+        try:
+            async with asyncio.timeout(timeout_s):  # the whole attempt, not each phase
+                request = self._client.build_request("POST", endpoint.target, content=body, headers=headers)
+                response = await self._client.send(request, stream=True)
+                await _drain(response)
+        except (TimeoutError, httpx.TimeoutException):
+            if response is None:
+                return outcome(False, f"timeout after {timeout_s} s")
+            # the status came in time, the rest of the body did not: the status decides
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            return outcome(False, f"invalid webhook URL: {exc}", retry=False)
+        except httpx.LocalProtocolError as exc:  # e.g. a header value that cannot be sent
+            return outcome(False, f"invalid request: {exc}", retry=False)
+        except httpx.TransportError as exc:
+            return outcome(False, _describe_transport_error(exc))
+        finally:
+            if response is not None:
+                await response.aclose()
+        assert response is not None
+        status = response.status_code
+        if 200 <= status < 300:
+            return outcome(True, str(status))
+        detail = f"{status} {_phrase(status, response.reason_phrase)}".rstrip()
+        if 300 <= status < 400:
+            return outcome(False, f"{detail} (redirects are not followed)", retry=False)
+        retry_after = _retry_after(response.headers.get("Retry-After"), self._clock()) \
+            if status in _RETRY_AFTER_STATUSES else None
+        if status == 429 or status >= 500:
+            return outcome(False, detail, retry=True, retry_after_s=retry_after)
+        return outcome(False, detail, retry=False)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def _header_value(text: str) -> str:
+    """`text` as a header value: visible ASCII as is (ids and event types always are), anything else (a line
+    break, a non-ASCII letter) percent-encoded as UTF-8, so that a header can neither fail nor be injected."""
+    return quote(" ".join(text.split()), safe=_VISIBLE_ASCII + " ")
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read (and drop) up to 64 KiB of the answer, so its connection can serve the next request; the status
+    alone decides, so a body that breaks off is no failure."""
+    if response.is_stream_consumed:
+        return
+    read = 0
+    try:
+        async for chunk in response.aiter_raw():
+            read += len(chunk)
+            if read >= _MAX_READ:
+                return
+    except (httpx.TransportError, httpx.StreamError):
+        return
+
+
+def _check_url(target: str) -> str | None:
+    """Why `target` cannot be a webhook URL, or None."""
+    if not target:
+        return "no webhook URL"
+    try:
+        parts = urlsplit(target)
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        return f"invalid webhook URL: {exc}"
+    if not host:
+        return "invalid webhook URL: no host"
+    if parts.username is not None or parts.password is not None:
+        return "invalid webhook URL: credentials in the URL"
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http":
+        return None if _is_loopback(host) else "webhook URL must be https (http only to a loopback host)"
+    return f"invalid webhook URL: scheme {parts.scheme!r} (https only)"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _phrase(status: int, reason: str) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return reason
+
+
+def _retry_after(value: str | None, now: float) -> float | None:
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - now
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN, inf
+        return None
+    return max(0.0, seconds)
+
+
+def _describe_transport_error(exc: httpx.TransportError) -> str:
+    """A short reason for a failed connection: "connection refused", "name not resolved: ...", ..."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
+            return "connection refused"
+        if isinstance(cause, ConnectionResetError):
+            return "connection reset"
+        if isinstance(cause, socket.gaierror):
+            return f"name not resolved: {cause.strerror or cause}"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS error: {getattr(cause, 'verify_message', None) or cause.reason or cause}"
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc)
+    if "Connection refused" in text:
+        return "connection refused"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"protocol error: {text or 'server disconnected without a response'}"
+    kind = "connection failed" if isinstance(exc, httpx.ConnectError) else "network error"
+    return f"{kind}: {text or type(exc).__name__}"
+
+
+def _create(settings: Mapping[str, Any]) -> WebhookChannel:
+    return WebhookChannel(msgspec.convert(dict(settings), WebhookSettings, strict=False))
+
+
+PLUGIN = ChannelPlugin(
+    name="webhook",
+    description="Signed HTTPS POST of the notification as JSON (Sellerops-Signature: HMAC-SHA256, Stripe-like)",
+    create=_create,
+    needs_target=True,
+)

@@ -1,0 +1,113 @@
+"""A seller's preferences: which endpoints a notification goes to, and when (pure).
+
+A kind goes to the endpoints its route lists (enabled ones), if its severity reaches `min_severity`.
+It goes out at once, unless the kind waits for the daily digest, or it falls in quiet hours: then at the
+digest time, or when the quiet hours end. A critical notification ignores quiet hours and the digest.
+Times are local to the quiet hours' timezone (UTC without them).
+"""
+
+import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sellerops.contracts.notifications import Endpoint, Kind, Preferences, QuietHours, Severity
+from sellerops.runtime.decisions import Refused
+
+ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _zone(prefs: Preferences) -> ZoneInfo:
+    return ZoneInfo(prefs.quiet_hours.timezone if prefs.quiet_hours else "UTC")
+
+
+def endpoints_for(prefs: Preferences, kind: Kind, severity: Severity) -> list[Endpoint]:
+    if ORDER[severity] < ORDER[prefs.min_severity]:
+        return []
+    wanted = prefs.routes.get(kind, [])
+    return [e for e in prefs.endpoints if e.id in wanted and e.enabled]
+
+
+def quiet_until(quiet: QuietHours, at: datetime) -> datetime | None:
+    """When the quiet hours around `at` end (UTC), or None outside them. A period may cross midnight."""
+    zone = ZoneInfo(quiet.timezone)
+    local = at.astimezone(zone)
+    start, end = _clock(quiet.start), _clock(quiet.end)
+    now = local.time()
+    if start == end:
+        return None
+    if start < end:
+        inside = start <= now < end
+        ends_on = local.date()
+    else:  # 22:00-07:00
+        inside = now >= start or now < end
+        ends_on = local.date() + timedelta(days=1) if now >= start else local.date()
+    if not inside:
+        return None
+    return datetime.combine(ends_on, end, tzinfo=zone).astimezone(at.tzinfo)
+
+
+def next_digest(prefs: Preferences, at: datetime) -> datetime:
+    """The first digest time after `at`."""
+    zone = _zone(prefs)
+    local = at.astimezone(zone)
+    when = datetime.combine(local.date(), _clock(prefs.digest.at if prefs.digest else "08:00"), tzinfo=zone)
+    if when <= local:
+        when += timedelta(days=1)
+    return when.astimezone(at.tzinfo)
+
+
+def send_at(prefs: Preferences, kind: Kind, severity: Severity, at: datetime) -> tuple[datetime, bool]:
+    """When a notification raised at `at` goes out, and whether it waits for the digest."""
+    if severity is Severity.CRITICAL:
+        return at, False
+    if prefs.digest is not None and kind in prefs.digest.kinds:
+        return next_digest(prefs, at), True
+    if prefs.quiet_hours is not None and (end := quiet_until(prefs.quiet_hours, at)) is not None:
+        return end, False
+    return at, False
+
+
+def validate(prefs: Preferences, channels: dict[str, bool]) -> None:
+    """Refuse preferences that cannot work, naming the field. `channels`: installed name -> needs a target."""
+    seen: set[str] = set()
+    for i, e in enumerate(prefs.endpoints):
+        path = f"$.preferences.endpoints[{i}]"
+        if e.id in seen:
+            raise Refused(f"endpoint id {e.id!r} is used twice", f"{path}.id")
+        seen.add(e.id)
+        if e.channel not in channels:
+            raise Refused(f"no channel named {e.channel!r} (installed: {', '.join(sorted(channels))})",
+                          f"{path}.channel")
+        if channels[e.channel] and not e.target:
+            raise Refused(f"a {e.channel} endpoint needs a target", f"{path}.target")
+        if e.channel == "webhook":
+            _check_webhook(e, path)
+        if e.channel == "email" and not EMAIL.match(e.target):
+            raise Refused(f"{e.target!r} is not an email address", f"{path}.target")
+    for kind, ids in prefs.routes.items():
+        for j, endpoint_id in enumerate(ids):
+            if endpoint_id not in seen:
+                raise Refused(f"route {kind.value} names no endpoint {endpoint_id!r}",
+                              f"$.preferences.routes.{kind.value}[{j}]")
+    if prefs.quiet_hours is not None:
+        try:
+            ZoneInfo(prefs.quiet_hours.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise Refused(f"unknown timezone {prefs.quiet_hours.timezone!r}",
+                          "$.preferences.quiet_hours.timezone") from None
+
+
+def _check_webhook(e: Endpoint, path: str) -> None:
+    scheme, _, rest = e.target.partition("://")
+    host = rest.split("/", 1)[0].rsplit(":", 1)[0] if rest else ""
+    if scheme != "https" and not (scheme == "http" and host in LOCAL_HOSTS):
+        raise Refused("a webhook must be https (http only on the loopback, for development)", f"{path}.target")
+    if not e.secret or len(e.secret) < 16:
+        raise Refused("a webhook needs a signing secret of at least 16 characters", f"{path}.secret")

@@ -1,0 +1,289 @@
+"""Use cases as short recipes.
+
+An event worth telling the seller about becomes one notification (its id derived from the event's) and
+one delivery per endpoint its kind is routed to, each saved before anything is sent; the deliveries'
+deadline watch then makes the attempts, so a slow or failing endpoint never holds up the event streams.
+An attempt: check the endpoint's circuit, send once through the channel, log the attempt on the delivery,
+update the circuit, publish what changed.
+"""
+
+import random
+from collections.abc import Callable, Mapping
+from functools import partial
+from datetime import datetime, timedelta
+
+import msgspec
+import structlog
+
+from sellerops.contracts.envelope import Event
+from sellerops.contracts.health import FeedbackReceived
+from sellerops.contracts.notifications import (
+    DeliveryList, DeliveryStatus, DeliveryView, GetPreferences, ListDeliveries, ListMessages, MarkNoResponseNeeded,
+    MessageList, MessageStatus, MessageView, NotificationRaised, Preferences, PreferencesView, Redeliver,
+    ReplyToMessage, SetPreferences, Severity,
+)
+from sellerops.contracts.returns import BuyerMessageReceived
+from sellerops.contracts.requests import RequestError
+from sellerops.notifications.adapters import PREFS_KEY, DigestBox, DigestItem, PrefsRecord
+from sellerops.notifications.domain import catalog, deliveries, messaging, preferences, reviews
+from sellerops.notifications.domain.deliveries import Circuit, Delivery, DeliveryPolicy
+from sellerops.notifications.ports import Channel, Clock, Publisher, Store
+from sellerops.plugins.channels import Message
+from sellerops.runtime.decisions import Cause, refusals, requested, stamp
+
+log = structlog.get_logger("sellerops.notifications")
+Context = Callable[[Event], "dict"]
+
+
+async def prefs_of(seller: str, *, prefs: Store) -> Preferences:
+    record = await prefs.load(seller, PREFS_KEY)
+    return record.preferences if record is not None else Preferences()
+
+
+# ---- events -> notifications -> deliveries ----
+
+
+async def on_event(evt: Event, *, prefs: Store, deliveries_store: Store, digests: Store, publish: Publisher,
+                   clock: Clock, max_age: timedelta, context=None) -> None:  # noqa: ANN001
+    """Raise the notification an event calls for, and save one delivery per routed endpoint. An event older
+    than `max_age` (a backlog replayed, a new service reading old streams) tells no one."""
+    if clock.now() - evt.occurred_at > max_age:
+        log.info("notification_skipped_old_event", seller=evt.seller, event_type=evt.type_tag(),
+                 occurred_at=evt.occurred_at.isoformat())
+        return
+    extra = await context(evt) if context is not None else {}
+    note = catalog.notify(evt, extra)
+    if note is None:
+        return
+    kind, severity, title, body = note
+    seller, at, nid = evt.seller, evt.occurred_at, catalog.notification_id(evt)
+    found = await prefs_of(seller, prefs=prefs)
+    targets = preferences.endpoints_for(found, kind, severity)
+    when, digest = preferences.send_at(found, kind, severity, at)
+    for endpoint in targets:
+        if digest:
+            item = DigestItem(notification_id=nid, kind=kind, title=title, body=body, at=at)
+            await digests.apply(seller, endpoint.id, nid, lambda box, e=endpoint: (_boxed(box, seller, e.id, item,
+                                                                                      when), []))
+            continue
+        delivery = Delivery(delivery_id=f"{nid}.{endpoint.id}", seller=seller, notification_id=nid,
+                            endpoint_id=endpoint.id, channel=endpoint.channel, kind=kind, severity=severity,
+                            title=title, body=body, about=evt.type_tag(), created_at=at, next_attempt_at=when)
+        await deliveries_store.apply(seller, delivery.delivery_id, nid, lambda existing, d=delivery: (existing or d, []))
+    raised = NotificationRaised(**stamp(Cause(f"notify/{seller}/{evt.event_id}"), NotificationRaised, seller, at),
+                                notification_id=nid, kind=kind, severity=severity, title=title, body=body,
+                                about=evt.type_tag(), about_event_id=str(evt.event_id),
+                                endpoints=[e.id for e in targets], digest=digest)
+    await publish([raised])
+
+
+def _boxed(box: DigestBox | None, seller: str, endpoint_id: str, item: DigestItem, due: datetime) -> DigestBox:
+    box = box or DigestBox(seller=seller, endpoint_id=endpoint_id)
+    if any(i.notification_id == item.notification_id for i in box.items):
+        return box
+    return msgspec.structs.replace(box, items=[*box.items, item], due_at=box.due_at or due)
+
+
+async def send_digest(key: str, kind: str, due: datetime, *, digests: Store, deliveries_store: Store,
+                      prefs: Store) -> None:
+    """The digest is due: one delivery with everything that waited for it, then an empty box."""
+    seller, endpoint_id = key.split(".", 1)
+    box = await digests.load(seller, endpoint_id)
+    if box is None or not box.items or box.due_at != due:
+        return
+    number = box.sent + 1
+    lines = [f"- [{i.kind.value}] {i.title}: {i.body}" for i in box.items]
+    first = box.items[0]
+    found = await prefs_of(seller, prefs=prefs)
+    endpoint_channel = next((e.channel for e in found.endpoints if e.id == endpoint_id), "")
+    delivery = Delivery(delivery_id=f"digest-{number}.{endpoint_id}", seller=seller, notification_id=f"digest-{number}",
+                        endpoint_id=endpoint_id, channel=endpoint_channel, kind=first.kind, severity=Severity.INFO,
+                        title=f"Daily digest: {len(box.items)} notification(s)", body="\n".join(lines),
+                        about="notifications.digest", created_at=due, next_attempt_at=due)
+    await deliveries_store.apply(seller, delivery.delivery_id, f"digest/{number}",
+                                 lambda existing: (existing or delivery, []))
+    await digests.apply(seller, endpoint_id, f"digest-sent/{number}",
+                        lambda b: (DigestBox(seller=seller, endpoint_id=endpoint_id, sent=number), []))
+
+
+def digest_deadlines(box: DigestBox) -> list[tuple[str, datetime]]:
+    return [("digest", box.due_at)] if box.items and box.due_at else []
+
+
+async def attempt(key: str, kind: str, due: datetime, *, deliveries_store: Store, circuits: Store, prefs: Store,
+                  channels: Mapping[str, Channel], publish: Publisher, clock: Clock, policy: DeliveryPolicy,
+                  jitter: Callable[[], float] = random.random) -> None:
+    """One attempt of a delivery that is due (fired by the deliveries' deadline watch)."""
+    seller, delivery_id = key.split(".", 1)
+    d = await deliveries_store.load(seller, delivery_id)
+    if d is None or (kind, due) not in deliveries.deadlines(d):
+        return
+    now = clock.now()
+    circuit = await circuits.load(seller, d.endpoint_id)
+    if (until := deliveries.blocked_until(circuit, now)) is not None:
+        await deliveries_store.apply(seller, delivery_id, f"held/{due.isoformat()}",
+                                     lambda cur: (deliveries.held(cur, until=until, at=now, why="circuit open"), []))
+        return
+    found = await prefs_of(seller, prefs=prefs)
+    endpoint = next((e for e in found.endpoints if e.id == d.endpoint_id and e.enabled), None)
+    channel = channels.get(d.channel)
+    if endpoint is None or channel is None:
+        why = "endpoint removed or disabled" if endpoint is None else f"channel {d.channel!r} not installed"
+        ok, retry, detail, after, ms = False, False, why, None, 0.0
+    else:
+        outcome = await channel.send(endpoint, _message(d))
+        ok, retry, detail, after, ms = (outcome.ok, outcome.retry, outcome.detail, outcome.retry_after_s,
+                                        outcome.duration_ms)
+    tried = d.tries
+    applied = await deliveries_store.apply(seller, delivery_id, f"attempt/{d.round}/{tried}", lambda cur: (
+        deliveries.attempted(cur, ok=ok, retry=retry, detail=detail, retry_after_s=after, duration_ms=ms, at=now,
+                             policy=policy, jitter=jitter())))
+    events = list(applied.events)
+    if endpoint is not None and channel is not None:
+        base = circuit or Circuit(endpoint_id=d.endpoint_id, channel=d.channel)
+        changed = await circuits.apply(seller, d.endpoint_id, f"{delivery_id}/{d.round}/{tried}", lambda cur: (
+            deliveries.circuit_after(cur or base, ok=ok, error=detail, seller=seller, at=now, policy=policy)))
+        events += changed.events
+    log.info("delivery_attempted", seller=seller, delivery_id=delivery_id, endpoint=d.endpoint_id, ok=ok,
+             detail=detail)
+    await publish(events)
+
+
+def _message(d: Delivery) -> Message:
+    payload = {"delivery_id": d.delivery_id, "notification_id": d.notification_id, "seller": d.seller,
+               "kind": d.kind.value, "severity": d.severity.value, "title": d.title, "body": d.body,
+               "about": d.about, "created_at": d.created_at.isoformat()}
+    return Message(delivery_id=d.delivery_id, notification_id=d.notification_id, seller=d.seller, kind=d.kind.value,
+                   severity=d.severity.value, title=d.title, body=d.body, created_at=d.created_at, about=d.about,
+                   payload=payload)
+
+
+# ---- requests ----
+
+
+async def set_preferences(seller: str, request: SetPreferences, *, prefs: Store, channels: Mapping[str, bool],
+                          clock: Clock) -> PreferencesView:
+    with refusals("seller"):
+        preferences.validate(request.preferences, channels)
+    now = clock.now()
+    await prefs.apply(seller, PREFS_KEY, f"prefs/{now.isoformat()}",
+                      lambda _: (PrefsRecord(request.preferences, now), []))
+    return PreferencesView(seller=seller, preferences=request.preferences, updated_at=now)
+
+
+async def get_preferences(seller: str, query: GetPreferences, *, prefs: Store) -> PreferencesView:
+    record = await prefs.load(seller, PREFS_KEY)
+    if record is None:
+        return PreferencesView(seller=seller, preferences=Preferences())
+    return PreferencesView(seller=seller, preferences=record.preferences, updated_at=record.updated_at)
+
+
+async def list_deliveries(seller: str, query: ListDeliveries, *, deliveries_store: Store) -> DeliveryList:
+    found = [d async for d in deliveries_store.scan(seller) if query.status is None or d.status is query.status]
+    found.sort(key=lambda d: d.created_at, reverse=True)
+    return DeliveryList(deliveries=[deliveries.view(d) for d in found[:query.limit]])
+
+
+async def redeliver(seller: str, request: Redeliver, *, deliveries_store: Store, clock: Clock) -> DeliveryView:
+    d = await deliveries_store.load(seller, request.delivery_id)
+    if d is None:
+        raise RequestError("not_found", f"no delivery {request.delivery_id}", "$.delivery_id")
+    if d.status is DeliveryStatus.PENDING:
+        return deliveries.view(d)
+    now = clock.now()
+    applied = await deliveries_store.apply(seller, request.delivery_id, f"redeliver/{d.round + 1}",
+                                           lambda cur: (deliveries.redeliver(cur, at=now), []))
+    return deliveries.view(applied.state)
+
+
+# ---- context for a notification ----
+
+
+def order_context(reviews_store: Store) -> Callable:
+    """What a feedback notification says about its order: from the review-request state, which follows it."""
+
+    async def context(evt: Event) -> dict:
+        if not isinstance(evt, FeedbackReceived):
+            return {}
+        state = await reviews_store.load(evt.seller, evt.order_id)
+        return {"order": _describe(state)} if state is not None else {}
+
+    return context
+
+
+def _describe(state: reviews.ReviewRequest) -> str:
+    parts = [state.order_id]
+    for when, label in ((state.delivered_at, "delivered"), (state.refunded_at, "refunded"),
+                        (state.canceled_at, "canceled")):
+        if when is not None:
+            parts.append(f"{label} {when:%Y-%m-%d}")
+    if state.outcome is not None:
+        parts.append(f"review request {state.outcome.value.lower()}" + (f" ({state.reason})" if state.reason else ""))
+    return ", ".join(parts)
+
+
+# ---- buyer messages: the 24-hour reply clock ----
+
+
+async def on_buyer_message(evt: BuyerMessageReceived, *, messages: Store, publish: Publisher,
+                           policy: messaging.MessagingPolicy) -> None:
+    applied = await messages.apply(evt.seller, evt.message_id, str(evt.event_id),
+                                   partial(messaging.received, fact=evt, policy=policy))
+    await publish(applied.events)
+
+
+async def _message_request(seller: str, message_id: str, verb: str, rule, at: datetime, *,  # noqa: ANN001
+                           messages: Store, publish: Publisher, clock: Clock) -> MessageView:
+    cause = requested(seller, message_id, verb, at.isoformat())
+    with refusals("message_id"):
+        applied = await messages.apply(seller, message_id, str(cause.id), partial(rule, at=at, cause=cause))
+    await publish(applied.events)
+    return messaging.view(applied.state, clock.now())
+
+
+async def reply_to_message(seller: str, request: ReplyToMessage, *, messages: Store, publish: Publisher,
+                           clock: Clock) -> MessageView:
+    return await _message_request(seller, request.message_id, "reply", messaging.replied,
+                                  request.replied_at or clock.now(), messages=messages, publish=publish, clock=clock)
+
+
+async def mark_no_response_needed(seller: str, request: MarkNoResponseNeeded, *, messages: Store,
+                                  publish: Publisher, clock: Clock) -> MessageView:
+    return await _message_request(seller, request.message_id, "no_response", messaging.no_response_needed,
+                                  clock.now(), messages=messages, publish=publish, clock=clock)
+
+
+async def list_messages(seller: str, query: ListMessages, *, messages: Store, clock: Clock) -> MessageList:
+    now = clock.now()
+    views = [messaging.view(m, now) async for m in messages.scan(seller)]
+    if query.open_only:
+        views = [v for v in views if v.status is MessageStatus.AWAITING_REPLY]
+    return MessageList(messages=sorted(views, key=lambda v: v.reply_due_at))
+
+
+async def on_message_deadline(key: str, kind: str, due: datetime, *, messages: Store, publish: Publisher) -> None:
+    seller, message_id = key.split(".", 1)
+    applied = await messages.apply(seller, message_id, f"deadline/{kind}/{due.isoformat()}",
+                                   partial(messaging.deadline_passed, kind=kind, due=due))
+    await publish(applied.events)
+
+
+# ---- review requests ----
+
+
+async def on_order_fact(evt: Event, *, reviews_store: Store, review_policy: reviews.ReviewPolicy,
+                        notify: Callable) -> None:
+    """An order fact moves its review request (if reviews care) and may be worth a notification."""
+    if isinstance(evt, reviews.EVENTS):
+        await reviews_store.apply(evt.seller, evt.order_id, str(evt.event_id),
+                                  partial(reviews.apply, event=evt, policy=review_policy))
+    await notify(evt)
+
+
+async def on_review_deadline(key: str, kind: str, due: datetime, *, reviews_store: Store,
+                             publish: Publisher) -> None:
+    seller, order_id = key.split(".", 1)
+    applied = await reviews_store.apply(seller, order_id, f"deadline/{kind}/{due.isoformat()}",
+                                        partial(reviews.deadline_passed, kind=kind, due=due))
+    await publish(applied.events)
+
