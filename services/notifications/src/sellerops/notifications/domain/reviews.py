@@ -28,7 +28,7 @@ from sellerops.runtime.decisions import Cause, Emitter
 
 EVENTS = (OrderRecorded, OrderDelivered, OrderRefunded, OrderCanceled, BuyerOptedOut)
 SEND, SKIP, CLOSE = "send", "skip", "window_closed"  # deadline kinds
-Days = Annotated[int, msgspec.Meta(ge=0)]
+Days = Annotated[float, msgspec.Meta(ge=0)]
 
 
 class ReviewPolicy(msgspec.Struct, frozen=True, kw_only=True):
