@@ -8,6 +8,7 @@ update the circuit, publish what changed.
 """
 
 import random
+import uuid
 from collections.abc import Callable, Mapping
 from functools import partial
 from datetime import datetime, timedelta
@@ -102,8 +103,14 @@ async def send_digest(key: str, kind: str, due: datetime, *, digests: Store, del
                         about="notifications.digest", created_at=due, next_attempt_at=due)
     await deliveries_store.apply(seller, delivery.delivery_id, f"digest/{number}",
                                  lambda existing: (existing or delivery, []))
-    await digests.apply(seller, endpoint_id, f"digest-sent/{number}",
-                        lambda b: (DigestBox(seller=seller, endpoint_id=endpoint_id, sent=number), []))
+    sent = {i.notification_id for i in box.items}
+
+    def emptied(current: DigestBox | None):  # noqa: ANN202  (keeps what arrived while this one was made)
+        rest = [i for i in (current.items if current else []) if i.notification_id not in sent]
+        return DigestBox(seller=seller, endpoint_id=endpoint_id, sent=number, items=rest,
+                         due_at=due if rest else None), []
+
+    await digests.apply(seller, endpoint_id, f"digest-sent/{number}", emptied)
 
 
 def digest_deadlines(box: DigestBox) -> list[tuple[str, datetime]]:
@@ -166,7 +173,7 @@ async def set_preferences(seller: str, request: SetPreferences, *, prefs: Store,
     with refusals("seller"):
         preferences.validate(request.preferences, channels)
     now = clock.now()
-    await prefs.apply(seller, PREFS_KEY, f"prefs/{now.isoformat()}",
+    await prefs.apply(seller, PREFS_KEY, f"prefs/{now.isoformat()}/{uuid.uuid4()}",  # each request replaces
                       lambda _: (PrefsRecord(request.preferences, now), []))
     return PreferencesView(seller=seller, preferences=request.preferences, updated_at=now)
 

@@ -91,12 +91,12 @@ def attempted(d: Delivery, *, ok: bool, retry: bool, detail: str, retry_after_s:
     if ok:
         done = msgspec.structs.replace(logged, status=DeliveryStatus.DELIVERED, next_attempt_at=None)
         return done, [DeliverySucceeded(**stamp(cause, DeliverySucceeded, d.seller, at), **_fields(d),
-                                        attempts=len(done.attempts))]
+                                        attempts=tries)]
     if not retry or tries >= policy.max_attempts:
         reason = detail if not retry else f"gave up after {tries} attempts; last: {detail}"
         failed = msgspec.structs.replace(logged, status=DeliveryStatus.FAILED, next_attempt_at=None)
         return failed, [DeliveryFailed(**stamp(cause, DeliveryFailed, d.seller, at), **_fields(d),
-                                       attempts=len(failed.attempts), reason=reason)]
+                                       attempts=tries, reason=reason)]
     wait = backoff(tries, policy, jitter)
     if retry_after_s is not None:  # the receiver's wish, within our ceiling
         wait = max(wait, timedelta(seconds=min(retry_after_s, policy.max_backoff_s)))

@@ -7,6 +7,7 @@ Times are local to the quiet hours' timezone (UTC without them).
 """
 
 import re
+from urllib.parse import urlsplit
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +16,7 @@ from sellerops.runtime.decisions import Refused
 
 ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _clock(text: str) -> time:
@@ -89,7 +90,7 @@ def validate(prefs: Preferences, channels: dict[str, bool]) -> None:
             raise Refused(f"a {e.channel} endpoint needs a target", f"{path}.target")
         if e.channel == "webhook":
             _check_webhook(e, path)
-        if e.channel == "email" and not EMAIL.match(e.target):
+        if e.channel == "email" and not EMAIL.fullmatch(e.target):
             raise Refused(f"{e.target!r} is not an email address", f"{path}.target")
     for kind, ids in prefs.routes.items():
         for j, endpoint_id in enumerate(ids):
@@ -105,8 +106,8 @@ def validate(prefs: Preferences, channels: dict[str, bool]) -> None:
 
 
 def _check_webhook(e: Endpoint, path: str) -> None:
-    scheme, _, rest = e.target.partition("://")
-    host = rest.split("/", 1)[0].rsplit(":", 1)[0] if rest else ""
+    parts = urlsplit(e.target)
+    scheme, host = parts.scheme, parts.hostname or ""
     if scheme != "https" and not (scheme == "http" and host in LOCAL_HOSTS):
         raise Refused("a webhook must be https (http only on the loopback, for development)", f"{path}.target")
     if not e.secret or len(e.secret) < 16:
