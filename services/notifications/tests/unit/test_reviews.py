@@ -296,3 +296,18 @@ def test_a_review_request_survives_a_json_round_trip() -> None:
     state = decide(fold(recorded(), delivered(EARLIEST), policy=ReviewPolicy(delay_days=2)))[0]
 
     assert msgspec.json.decode(msgspec.json.encode(state), type=reviews.ReviewRequest) == state
+
+
+
+def test_an_order_whose_return_was_requested_is_skipped_as_returned():
+    from sellerops.contracts.returns import ReturnItem, ReturnRecorded, ReturnStatus
+
+    returned_at = EARLIEST + DAY
+    returned = ReturnRecorded(**envelope(returned_at), return_id="RTN-1", status=ReturnStatus.AUTHORIZED,
+                              in_policy=True, items=[ReturnItem(order_item_id="I1", sku="MUG", quantity=1,
+                                                                reason="DEFECTIVE")])
+    state = fold(recorded(), delivered(EARLIEST), returned)
+
+    [(kind, due)] = reviews.deadlines(state)
+    state, [skipped] = reviews.deadline_passed(state, kind=kind, due=due)
+    assert isinstance(skipped, ReviewRequestSkipped) and skipped.reason == "returned" and due == returned_at

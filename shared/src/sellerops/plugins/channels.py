@@ -57,6 +57,7 @@ class ChannelPlugin:
     description: str
     create: Callable[[Mapping[str, Any]], Channel]  # settings for this channel -> the channel
     needs_target: bool = True  # an endpoint must name a target (URL, address)
+    check_target: Callable[[str], str | None] | None = None  # why a target cannot work, checked when it is set
 
 
 def registry() -> Registry[ChannelPlugin]:

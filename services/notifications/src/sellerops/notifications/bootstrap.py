@@ -31,7 +31,8 @@ def policies(settings: NotificationsSettings) -> tuple[DeliveryPolicy, messaging
 
 
 def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[str, Channel],
-          needs_target: Mapping[str, bool], policy: DeliveryPolicy = DeliveryPolicy(),
+          needs_target: Mapping[str, bool], checks: Mapping[str, Callable] | None = None,
+          policy: DeliveryPolicy = DeliveryPolicy(),
           messaging_policy: messaging.MessagingPolicy = messaging.MessagingPolicy(),
           review_policy: reviews.ReviewPolicy = reviews.ReviewPolicy(), deadline_clock: Clock | None = None,
           max_age: timedelta = timedelta(days=7), jitter: Callable[[], float] = random.random) -> BoundHandlers:
@@ -45,14 +46,15 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[s
         "on_event": notify,
         "on_order_fact": partial(h.on_order_fact, reviews_store=revs, review_policy=review_policy, notify=notify),
         "on_buyer_message": partial(h.on_buyer_message, messages=msgs, publish=publish, policy=messaging_policy),
-        "set_preferences": partial(h.set_preferences, prefs=prefs, channels=needs_target, clock=clock),
+        "set_preferences": partial(h.set_preferences, prefs=prefs, channels=needs_target, clock=clock,
+                                   checks=checks),
         "get_preferences": partial(h.get_preferences, prefs=prefs),
         "list_deliveries": partial(h.list_deliveries, deliveries_store=dels),
         "redeliver": partial(h.redeliver, deliveries_store=dels, clock=clock),
-        "reply_to_message": partial(h.reply_to_message, messages=msgs, publish=publish, clock=deadline_clock or clock),
-        "mark_no_response_needed": partial(h.mark_no_response_needed, messages=msgs, publish=publish,
-                                           clock=deadline_clock or clock),
-        "list_messages": partial(h.list_messages, messages=msgs, clock=deadline_clock or clock),
+        # A seller's reply happens now (wall time), even while a consumer replays a backlog in event time.
+        "reply_to_message": partial(h.reply_to_message, messages=msgs, publish=publish, clock=clock),
+        "mark_no_response_needed": partial(h.mark_no_response_needed, messages=msgs, publish=publish, clock=clock),
+        "list_messages": partial(h.list_messages, messages=msgs, clock=clock),
     }
     timing = deadline_clock or clock
     schedulers = {
@@ -75,7 +77,8 @@ def build_from(resources: Resources, settings: NotificationsSettings) -> tuple[B
     channels = {name: plugin.create(settings.channels.get(name, {})) for name, plugin in plugins.items()}
     policy, messaging_policy, review_policy = policies(settings)
     built = build(stores=found, publish=resources.publisher, clock=resources.clock, channels=channels,
-                  needs_target={name: p.needs_target for name, p in plugins.items()}, policy=policy,
+                  needs_target={name: p.needs_target for name, p in plugins.items()},
+                  checks={name: p.check_target for name, p in plugins.items() if p.check_target}, policy=policy,
                   messaging_policy=messaging_policy, review_policy=review_policy,
                   deadline_clock=resources.stream_clock, max_age=timedelta(hours=settings.max_event_age_h))
     settle = settings.runtime.delivery.deadline_settle_s

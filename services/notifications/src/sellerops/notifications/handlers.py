@@ -169,9 +169,9 @@ def _message(d: Delivery) -> Message:
 
 
 async def set_preferences(seller: str, request: SetPreferences, *, prefs: Store, channels: Mapping[str, bool],
-                          clock: Clock) -> PreferencesView:
+                          clock: Clock, checks: Mapping[str, Callable] | None = None) -> PreferencesView:
     with refusals("seller"):
-        preferences.validate(request.preferences, channels)
+        preferences.validate(request.preferences, channels, checks)
     now = clock.now()
     await prefs.apply(seller, PREFS_KEY, f"prefs/{now.isoformat()}/{uuid.uuid4()}",  # each request replaces
                       lambda _: (PrefsRecord(request.preferences, now), []))
@@ -250,6 +250,8 @@ async def _message_request(seller: str, message_id: str, verb: str, rule, at: da
 
 async def reply_to_message(seller: str, request: ReplyToMessage, *, messages: Store, publish: Publisher,
                            clock: Clock) -> MessageView:
+    if request.replied_at is not None and request.replied_at > clock.now():
+        raise RequestError("invalid", "replied_at is in the future", "$.replied_at")
     return await _message_request(seller, request.message_id, "reply", messaging.replied,
                                   request.replied_at or clock.now(), messages=messages, publish=publish, clock=clock)
 

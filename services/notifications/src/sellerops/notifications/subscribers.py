@@ -22,7 +22,7 @@ from sellerops.contracts.orders import (
 )
 from sellerops.contracts.returns import (
     BuyerMessageReceived, ClaimDeadlineApproaching, ClaimDeadlineMissed, ClaimDecided, ClaimRecorded,
-    CustomerReturnMissing, OrderDelivered, ReturnDeadlineApproaching, ReturnDeadlineMissed, ReturnRecorded,
+    CustomerReturnMissing, CustomerReturnReceived, OrderDelivered, ReturnDeadlineApproaching, ReturnDeadlineMissed, ReturnRecorded,
 )
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
 
@@ -53,9 +53,9 @@ R = "on_order_fact"  # the order's review-request state, and a notification when
 ROUTES = {
     ORDERS: {OrderShipByAtRisk: N, OrderShipByMissed: N, OrderCancelRequested: N, OrderRefundRefused: N,
              OrderCanceled: R, OrderRecorded: R, OrderRefunded: R},
-    RETURNS: {ReturnRecorded: N, ReturnDeadlineApproaching: N, ReturnDeadlineMissed: N},
+    RETURNS: {ReturnRecorded: R, ReturnDeadlineApproaching: N, ReturnDeadlineMissed: N},
     CLAIMS: {ClaimRecorded: N, ClaimDeadlineApproaching: N, ClaimDeadlineMissed: N, ClaimDecided: N},
-    CUSTOMER_RETURNS: {CustomerReturnMissing: N},
+    CUSTOMER_RETURNS: {CustomerReturnMissing: N, CustomerReturnReceived: R},
     HEALTH_METRICS: {MetricBreached: N, MetricRecovered: N, MetricBreachForecast: N},
     HEALTH_ACCOUNT: {AccountStatusChanged: N},
     INBOUND: {DiscrepancyCaseOpened: N, InboundClaimDeadlineApproaching: N},

@@ -245,4 +245,5 @@ PLUGIN = ChannelPlugin(
     description="Signed HTTPS POST of the notification as JSON (Sellerops-Signature: HMAC-SHA256, Stripe-like)",
     create=_create,
     needs_target=True,
+    check_target=_check_url,
 )

@@ -7,6 +7,7 @@ Times are local to the quiet hours' timezone (UTC without them).
 """
 
 import re
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -75,8 +76,10 @@ def send_at(prefs: Preferences, kind: Kind, severity: Severity, at: datetime) ->
     return at, False
 
 
-def validate(prefs: Preferences, channels: dict[str, bool]) -> None:
-    """Refuse preferences that cannot work, naming the field. `channels`: installed name -> needs a target."""
+def validate(prefs: Preferences, channels: dict[str, bool],
+             checks: Mapping[str, Callable[[str], str | None]] | None = None) -> None:
+    """Refuse preferences that cannot work, naming the field. `channels`: installed name -> needs a target;
+    `checks`: a channel's own check of a target (the same one it applies when sending)."""
     seen: set[str] = set()
     for i, e in enumerate(prefs.endpoints):
         path = f"$.preferences.endpoints[{i}]"
@@ -92,6 +95,9 @@ def validate(prefs: Preferences, channels: dict[str, bool]) -> None:
             _check_webhook(e, path)
         if e.channel == "email" and not EMAIL.fullmatch(e.target):
             raise Refused(f"{e.target!r} is not an email address", f"{path}.target")
+        check = (checks or {}).get(e.channel)
+        if check is not None and (why := check(e.target)) is not None:
+            raise Refused(why, f"{path}.target")
     for kind, ids in prefs.routes.items():
         for j, endpoint_id in enumerate(ids):
             if endpoint_id not in seen:

@@ -9,7 +9,7 @@ its delivery. An order not delivered by the window's close, or delivered after i
 closed"); an order without a delivery window is skipped when it is delivered ("no delivery window").
 
 A refund of any amount, a cancellation or the buyer's opt-out skips the order as soon as it is known (one
-reason, in that order of precedence: canceled, refunded, buyer opted out). The outcome is decided once, by
+reason, in that order of precedence: canceled, refunded, returned, buyer opted out). The outcome is decided once, by
 `deadline_passed`; facts that arrive after it change nothing. With the policy disabled nothing is due.
 The policy of the latest fact applies.
 """
@@ -23,10 +23,11 @@ import msgspec
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.notifications import BuyerOptedOut, ReviewRequested, ReviewRequestSkipped
 from sellerops.contracts.orders import HistoryEntry, OrderCanceled, OrderRecorded, OrderRefunded
-from sellerops.contracts.returns import OrderDelivered
+from sellerops.contracts.returns import CustomerReturnReceived, OrderDelivered, ReturnRecorded
 from sellerops.runtime.decisions import Cause, Emitter
 
-EVENTS = (OrderRecorded, OrderDelivered, OrderRefunded, OrderCanceled, BuyerOptedOut)
+EVENTS = (OrderRecorded, OrderDelivered, OrderRefunded, OrderCanceled, BuyerOptedOut, ReturnRecorded,
+          CustomerReturnReceived)
 SEND, SKIP, CLOSE = "send", "skip", "window_closed"  # deadline kinds
 Days = Annotated[float, msgspec.Meta(ge=0)]
 
@@ -52,6 +53,7 @@ class ReviewRequest(msgspec.Struct, frozen=True, kw_only=True):
     delivered_at: datetime | None = None  # first delivery seen
     canceled_at: datetime | None = None
     refunded_at: datetime | None = None  # first refund seen
+    returned_at: datetime | None = None  # a return requested (seller-fulfilled) or received (FBA)
     opted_out_at: datetime | None = None
     outcome: Outcome | None = None
     reason: str | None = None  # why skipped
@@ -89,6 +91,8 @@ def apply(state: ReviewRequest | None, event: Event, *, policy: ReviewPolicy) ->
         changes["refunded_at"] = _first(state.refunded_at, at)
     elif isinstance(event, OrderCanceled):
         changes["canceled_at"] = _first(state.canceled_at, at)
+    elif isinstance(event, (ReturnRecorded, CustomerReturnReceived)):
+        changes["returned_at"] = _first(state.returned_at, at)
     else:
         changes["opted_out_at"] = _first(state.opted_out_at, at)
     return msgspec.structs.replace(state, **changes), []
@@ -116,7 +120,7 @@ def planned_at(state: ReviewRequest) -> datetime | None:
 
 def _blocked(state: ReviewRequest) -> tuple[str, datetime] | None:
     for reason, at in (("canceled", state.canceled_at), ("refunded", state.refunded_at),
-                       ("buyer opted out", state.opted_out_at)):
+                       ("returned", state.returned_at), ("buyer opted out", state.opted_out_at)):
         if at is not None:
             return reason, at
     return None
