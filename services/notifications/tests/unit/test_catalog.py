@@ -3,6 +3,7 @@ knows, the events that are not worth one, the order context of a feedback, and a
 
 import json
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,14 @@ def test_the_notification_id_is_stable_per_event_id() -> None:
     assert one.startswith("N-") and len(one) == 18 and int(one[2:], 16) >= 0
     other = catalog.notification_id(event("health.metric_breached.v1", event_id=str(uuid.uuid4())))
     assert other != one
+
+
+def test_a_rate_that_must_stay_at_least_at_its_target_is_said_to_fall_below_it():
+    from sellerops.contracts.health import MetricBreached, Target, TargetCondition
+
+    event = MetricBreached(event_id=uuid.uuid4(), seller="acme", occurred_at=datetime(2026, 11, 30, tzinfo=UTC),
+                           key="validTrackingRate", marketplace_id="ATVPDKIKX0DER", title="Valid Tracking Rate",
+                           rate=0.9, target=Target(value=0.95, condition=TargetCondition.GREATER_THAN), numerator=90,
+                           denominator=100, window_days=30)
+    _, _, title, body = catalog.notify(event)
+    assert title == "Valid Tracking Rate is below its target" and "at least 95.00%" in body

@@ -45,6 +45,11 @@ def _metric(e: MetricBreached | MetricRecovered | MetricBreachForecast) -> str:
             f"{_pct(e.target.value)}.")
 
 
+def _side(e: MetricBreached) -> str:
+    """A rate that must stay under its target went over it; one that must stay at least at it fell below."""
+    return "over" if e.target.condition.value == "LESS_THAN" else "below"
+
+
 def _money(m: Any) -> str:
     return f"{m.amount} {m.currency}"
 
@@ -90,7 +95,7 @@ RULES: dict[type[Event], Rule] = {
                                 f"Claim {e.claim_id} decided: {e.outcome.value}",
                                 f"Order {e.order_id}; " + ("counts as an order defect" if e.counts_as_defect
                                                            else "does not count as a defect") + "."),
-    MetricBreached: lambda e, c: (Kind.HEALTH, Severity.CRITICAL, f"{e.title} is over its target", _metric(e)),
+    MetricBreached: lambda e, c: (Kind.HEALTH, Severity.CRITICAL, f"{e.title} is {_side(e)} its target", _metric(e)),
     MetricRecovered: lambda e, c: (Kind.HEALTH, Severity.INFO, f"{e.title} is back within its target", _metric(e)),
     MetricBreachForecast: lambda e, c: (Kind.HEALTH, Severity.WARNING,
                                         f"{e.title} heads for its target within {e.within_days:g} days",
