@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sellerops.cli import deadletters, events, status
+from sellerops.cli import deadletters, events, ingest, status
 from sellerops.cli.common import NatsUrlOption, console, fail, run_async, services, settings_with
 from sellerops.runtime.logging import configure_logging
 
@@ -67,6 +67,7 @@ def build_app() -> typer.Typer:
     app.command()(asyncapi)
     app.add_typer(events.app, name="events")
     app.add_typer(deadletters.app, name="deadletters")
+    app.command("ingest")(ingest.ingest)
     for plugin in services():
         if plugin.cli is not None:
             app.add_typer(plugin.cli, name=plugin.name, help=plugin.description)
