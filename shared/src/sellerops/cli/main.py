@@ -1,13 +1,14 @@
 """`sellerops`: run the system, run one service, watch it, publish and tail events, export AsyncAPI."""
 
 import sys
-from importlib.metadata import version
+from importlib.metadata import entry_points, version
 from pathlib import Path
 
 import typer
 
 from sellerops.cli import deadletters, events, ingest, status
 from sellerops.cli.common import NatsUrlOption, console, fail, run_async, services, settings_with
+from sellerops.plugins.spec import COMMANDS
 from sellerops.runtime.logging import configure_logging
 
 
@@ -71,6 +72,8 @@ def build_app() -> typer.Typer:
     for plugin in services():
         if plugin.cli is not None:
             app.add_typer(plugin.cli, name=plugin.name, help=plugin.description)
+    for ep in sorted(entry_points(group=COMMANDS), key=lambda e: e.name):  # commands that are not services
+        app.command(ep.name)(ep.load())
     return app
 
 

@@ -11,7 +11,8 @@ CARRIERS = "sellerops.carriers"
 METRICS = "sellerops.metrics"
 CHANNELS = "sellerops.channels"
 INGEST = "sellerops.ingest"
-GROUPS = (SERVICES, PLACEMENT, SOURCING, CARRIERS, METRICS, CHANNELS, INGEST)
+COMMANDS = "sellerops.commands"  # a top-level `sellerops` command that is not a service's (`sellerops demo`)
+GROUPS = (SERVICES, PLACEMENT, SOURCING, CARRIERS, METRICS, CHANNELS, INGEST, COMMANDS)
 
 T = TypeVar("T")
 

@@ -1,0 +1,219 @@
+"""`sellerops demo`: every service and a simulated marketplace in one process, in accelerated event time.
+
+One embedded nats-server (a temporary folder, a free loopback port), every installed service on one
+driven clock, and the simulator: its market facts are published and its seller actions sent as requests,
+the clock moved to each step's time. Deadlines fire as simulated time passes them, so ship-by dates are
+missed, reply clocks run out and account health moves as it would over those days, in a few minutes.
+The terminal shows each seller's account health, the orders flowing and the alerts raised; a summary ends it.
+"""
+
+import asyncio
+import heapq
+import importlib
+import os
+import tempfile
+import time
+from collections import Counter, deque
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import msgspec
+import nats
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from sellerops.contracts.health import AccountHealth, GetAccountHealth, Status
+from sellerops.contracts.market import OrderPlaced
+from sellerops.contracts.notifications import Endpoint, Kind, Preferences, PreferencesView, SetPreferences
+from sellerops.plugins.loader import load
+from sellerops.plugins.spec import SERVICES
+from sellerops.runtime.clock import DrivenClock
+from sellerops.runtime.embedded import EmbeddedNats
+from sellerops.runtime.publisher import JetStreamPublisher
+from sellerops.runtime.requests import RequestFailed, call
+from sellerops.simulator.model import SimConfig, simulate
+from sellerops.testing.helpers import running
+
+SHOWN = ("orderDefectRate.mfn", "lateShipmentRate", "validTrackingRate", "preFulfillmentCancellationRate",
+         "contactResponseRate7Day")
+SHORT = {"orderDefectRate.mfn": "ODR", "lateShipmentRate": "LSR", "validTrackingRate": "VTR",
+         "preFulfillmentCancellationRate": "Cancel", "contactResponseRate7Day": "Reply 24h"}
+ALERTS = ("health.*.metric.breached", "health.*.metric.recovered", "health.*.metric.breach_forecast",
+          "health.*.account.status_changed")
+
+
+@dataclass
+class Board:
+    """What the terminal shows, updated as the demo runs."""
+
+    sellers: list[str]
+    started: float = field(default_factory=time.monotonic)
+    now: datetime | None = None
+    facts: Counter = field(default_factory=Counter)  # per seller
+    orders: Counter = field(default_factory=Counter)
+    requests: Counter = field(default_factory=Counter)
+    refused: Counter = field(default_factory=Counter)
+    health: dict[str, AccountHealth] = field(default_factory=dict)
+    alerts: deque = field(default_factory=lambda: deque(maxlen=8))
+    alert_count: Counter = field(default_factory=Counter)
+
+
+def _cell(health: AccountHealth | None, key: str) -> Text:
+    m = next((m for m in health.measures if m.key == key), None) if health else None
+    if m is None or m.rate is None:
+        return Text("-", style="dim")
+    style = {Status.GOOD: "green", Status.BAD: "bold red"}.get(m.status, "dim")
+    return Text(f"{m.rate * 100:.1f}%", style=style)
+
+
+def render(board: Board) -> Group:
+    table = Table(title=f"sellerops demo - {board.now:%Y-%m-%d %H:%M} (simulated)" if board.now else "sellerops demo")
+    for column in ("seller", "orders", "facts", *(SHORT[k] for k in SHOWN), "rating", "status", "alerts"):
+        table.add_column(column, justify="left" if column in ("seller", "status") else "right")
+    for seller in board.sellers:
+        h = board.health.get(seller)
+        rating = Text(str(h.rating), style={"Healthy": "green", "AtRisk": "yellow"}.get(h.rating_band.value, "red")) \
+            if h else Text("-")
+        table.add_row(seller, f"{board.orders[seller]:,}", f"{board.facts[seller]:,}", *(_cell(h, k) for k in SHOWN),
+                      rating, h.account_status.value if h else "-", str(board.alert_count[seller]))
+    recent = Table(title="latest alerts", show_header=False, box=None)
+    for line in board.alerts:
+        recent.add_row(line)
+    elapsed = time.monotonic() - board.started
+    footer = Text(f"{sum(board.facts.values()):,} facts and {sum(board.requests.values()):,} seller actions in "
+                  f"{elapsed:.0f} s", style="dim")
+    return Group(table, recent, footer)
+
+
+def _alert_line(subject: str, data: bytes) -> tuple[str, str]:
+    event = msgspec.json.decode(data)
+    seller = subject.split(".")[1]
+    kind = subject.rsplit(".", 1)[1]
+    what = event.get("title") or event.get("key") or ""
+    if kind == "status_changed":
+        what = f"account {event['previous']} -> {event['current']} (rating {event['rating']})"
+    elif event.get("rate") is not None:
+        what = f"{what} {event['rate'] * 100:.2f}%"
+    return seller, f"{event['occurred_at'][:16]}  {seller}  {kind.replace('_', ' ')}: {what}"
+
+
+def _hosts(clock: DrivenClock) -> list:
+    """Every installed service, built on the shared clock (each service's own `create_host`)."""
+    found = []
+    for plugin in load(SERVICES):
+        module = importlib.import_module(plugin.create_app.__module__)
+        found.append(module.create_host(clock=clock))
+    return found
+
+
+async def _refresh(nc, board: Board) -> None:  # noqa: ANN001
+    for seller in board.sellers:
+        try:
+            board.health[seller] = await call(nc, "health", seller, "get_account_health", GetAccountHealth(),
+                                              AccountHealth, timeout=10)
+        except (RequestFailed, TimeoutError, nats.errors.Error):
+            pass
+
+
+async def run_demo(configs: list[SimConfig], *, minutes: float, console: Console,
+                   data_dir: Path | None = None) -> Board:
+    """Run the simulated days (of every config, merged in time) in about `minutes`; return the final board."""
+    with tempfile.TemporaryDirectory(prefix="sellerops-demo-") as scratch:
+        server = EmbeddedNats(Path(data_dir or scratch)).start()
+        os.environ["SELLEROPS_NATS_URL"] = server.url  # the services' settings read it
+        os.environ.setdefault("SELLEROPS_LOG_LEVEL", "WARNING")
+        try:
+            return await _run(configs, server.url, minutes, console)
+        finally:
+            server.stop()
+
+
+async def _run(configs: list[SimConfig], url: str, minutes: float, console: Console) -> Board:
+    start, days = min(c.start for c in configs), max(c.days for c in configs)
+    sellers = [s for c in configs for s in c.sellers]
+    clock = DrivenClock(start)
+    board = Board(sellers=sellers, now=start)
+    async with AsyncExitStack() as stack:
+        for host in _hosts(clock):
+            await stack.enter_async_context(running(host.app()))
+        nc = await nats.connect(url)
+        stack.push_async_callback(nc.drain)
+        publish = JetStreamPublisher(nc.jetstream())
+        log_all = SetPreferences(preferences=Preferences(endpoints=[Endpoint(id="log", channel="log")],
+                                                         routes={kind: ["log"] for kind in Kind}))
+        for seller in sellers:
+            await call(nc, "notifications", seller, "set_preferences", log_all, PreferencesView)
+
+        async def alert(msg) -> None:  # noqa: ANN001
+            seller, line = _alert_line(msg.subject, msg.data)
+            board.alert_count[seller] += 1
+            board.alerts.appendleft(line)
+
+        for subject in ALERTS:
+            await nc.subscribe(subject, cb=alert)
+
+        wall_per_sim_hour = minutes * 60 / (days * 24)
+        began, hours = time.monotonic(), 0
+        next_hour = start + timedelta(hours=1)
+        last_refresh = 0.0
+        steps = heapq.merge(*(simulate(c) for c in configs), key=lambda s: s.at)
+        with Live(render(board), console=console, refresh_per_second=4, transient=False) as live:
+            for step in steps:
+                while step.at >= next_hour:  # let simulated time pass hour by hour, at the chosen pace
+                    clock.set(next_hour)
+                    board.now = next_hour
+                    next_hour += timedelta(hours=1)
+                    hours += 1
+                    # on schedule: sleep what is left of this hour's share (the services work meanwhile)
+                    await asyncio.sleep(max(0.0, began + hours * wall_per_sim_hour - time.monotonic()))
+                    if time.monotonic() - last_refresh > 1.0:
+                        await _refresh(nc, board)
+                        live.update(render(board))
+                        last_refresh = time.monotonic()
+                if step.at > clock.now():
+                    clock.set(step.at)
+                await _do(step, nc, publish, board)
+            end = start + timedelta(days=days)
+            if end > clock.now():
+                clock.set(end)
+            await asyncio.sleep(3)  # the last events and the health checks settle
+            await _refresh(nc, board)
+            board.now = clock.now()
+            live.update(render(board))
+    return board
+
+
+async def _do(step, nc, publish: JetStreamPublisher, board: Board) -> None:  # noqa: ANN001
+    if step.kind == "fact":
+        event = step.payload
+        await publish.publish_one(event)
+        board.facts[step.seller] += 1
+        if isinstance(event, OrderPlaced):
+            board.orders[step.seller] += 1
+        return
+    request = step.payload  # a SellerRequest: the seller acting through a service
+    board.requests[step.seller] += 1
+    try:
+        await call(nc, request.service, step.seller, request.verb, request.body, msgspec.Raw, timeout=10)
+    except (RequestFailed, TimeoutError):
+        board.refused[step.seller] += 1
+
+
+def summary(board: Board) -> Table:
+    table = Table(title="summary")
+    for column in ("seller", "orders", "facts", "actions", "refused", "rating", "status", "bad metrics", "alerts"):
+        table.add_column(column)
+    for seller in board.sellers:
+        h = board.health.get(seller)
+        bad = ", ".join(m.key for m in h.measures if m.status is Status.BAD) if h else "-"
+        table.add_row(seller, f"{board.orders[seller]:,}", f"{board.facts[seller]:,}",
+                      f"{board.requests[seller]:,}", str(board.refused[seller]), str(h.rating) if h else "-",
+                      h.account_status.value if h else "-", bad or "none", str(board.alert_count[seller]))
+    return table
+
+
+
