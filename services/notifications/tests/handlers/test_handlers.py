@@ -512,3 +512,42 @@ async def test_a_notification_boxed_while_the_digest_is_being_sent_is_not_lost()
     assert (await delivery(svc, "digest-1.hook")).title == "Daily digest: 1 notification(s)"
     box = await svc.stores["digests"].load(SELLER, "hook")
     assert [i.notification_id for i in box.items] == [catalog.notification_id(late)]
+
+
+# ---- crash safety of the delivery events ----
+
+
+class FailOnce(RecordingPublisher):
+    """A publisher that fails its first call whose events include `tag`, as a process dying there would."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__()
+        self.tag, self.failed = tag, False
+
+    async def __call__(self, events):  # noqa: ANN001, ANN204
+        if not self.failed and any(e.type_tag() == self.tag for e in events):
+            self.failed = True
+            raise ConnectionError("NATS went away before publishing")
+        await super().__call__(events)
+
+
+async def test_the_events_of_an_attempt_survive_a_crash_before_they_are_published():
+    svc = service()
+    svc.publish = FailOnce("notifications.delivery_succeeded.v1")
+    svc.built = bootstrap.build(stores=svc.stores, publish=svc.publish, clock=svc.clock, channels=svc.channels,
+                                needs_target=NEEDS_TARGET, policy=POLICY, jitter=lambda: 0.0)
+    await svc.built.set_preferences(SELLER, prefs())
+    await svc.built.on_event(fact(BREACHED, NOW))
+
+    await tick(svc)  # delivered and saved, then the process dies before publishing (the watch logs it)
+    saved = await svc.stores["deliveries"].load(SELLER, next(
+        d.delivery_id for d in await deliveries_of(svc) if d.endpoint_id == "hook"))
+    assert saved.status is DeliveryStatus.DELIVERED and saved.unpublished, "the event waits in the delivery"
+    assert not [e for e in svc.publish.events if e.type_tag() == "notifications.delivery_succeeded.v1" and
+                e.delivery_id == saved.delivery_id]
+
+    for _ in range(3):  # the deadline watch after a restart: the saved events go out, once
+        await tick(svc)
+    published = [e for e in svc.publish.events if e.type_tag() == "notifications.delivery_succeeded.v1"]
+    assert sorted(e.endpoint_id for e in published) == ["hook", "mail"], "each published once"
+    assert not (await svc.stores["deliveries"].load(SELLER, saved.delivery_id)).unpublished

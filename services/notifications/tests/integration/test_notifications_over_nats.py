@@ -60,6 +60,12 @@ async def test_a_red_flag_reaches_the_webhook_signed_and_a_failing_one_is_retrie
         await JetStreamPublisher(js)([breached(seller)])
 
         [done] = await eventually(lambda: _status(nc, seller, DeliveryStatus.DELIVERED), timeout=20)
+
+        async def succeeded():  # noqa: ANN202  (published right after the state is saved)
+            found = [json.loads(m.data) for m in await read_stream(js, "NOTIFICATIONS")]
+            return [e for e in found if e["type"] == "notifications.delivery_succeeded.v1"] or None
+
+        assert (await eventually(succeeded))[0]["attempts"] == 3
         assert [a.detail for a in done.attempts] == ["503 Service Unavailable", "500 Internal Server Error", "200"]
         gaps = [b.at - a.at for a, b in zip(done.attempts, done.attempts[1:])]
         assert gaps[0] >= timedelta(seconds=0.1) and gaps[1] >= timedelta(seconds=0.2), "backoff 0.2 s, doubling"

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import msgspec
 import structlog
 
+from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import FeedbackReceived
 from sellerops.contracts.notifications import (
@@ -122,6 +123,9 @@ async def attempt(key: str, kind: str, due: datetime, *, deliveries_store: Store
                   jitter: Callable[[], float] = random.random) -> None:
     """One attempt of a delivery that is due (fired by the deliveries' deadline watch)."""
     seller, delivery_id = key.split(".", 1)
+    if kind == deliveries.PUBLISH:
+        await publish_pending(seller, delivery_id, deliveries_store=deliveries_store, publish=publish)
+        return
     d = await deliveries_store.load(seller, delivery_id)
     if d is None or (kind, due) not in deliveries.deadlines(d):
         return
@@ -142,18 +146,34 @@ async def attempt(key: str, kind: str, due: datetime, *, deliveries_store: Store
         ok, retry, detail, after, ms = (outcome.ok, outcome.retry, outcome.detail, outcome.retry_after_s,
                                         outcome.duration_ms)
     tried = d.tries
-    applied = await deliveries_store.apply(seller, delivery_id, f"attempt/{d.round}/{tried}", lambda cur: (
-        deliveries.attempted(cur, ok=ok, retry=retry, detail=detail, retry_after_s=after, duration_ms=ms, at=now,
-                             policy=policy, jitter=jitter())))
-    events = list(applied.events)
+
+    def logged(cur: Delivery):  # noqa: ANN202  (the attempt and its events in one write)
+        new, events = deliveries.attempted(cur, ok=ok, retry=retry, detail=detail, retry_after_s=after,
+                                           duration_ms=ms, at=now, policy=policy, jitter=jitter())
+        return deliveries.with_unpublished(new, events), events
+
+    await deliveries_store.apply(seller, delivery_id, f"attempt/{d.round}/{tried}", logged)
     if endpoint is not None and channel is not None:
         base = circuit or Circuit(endpoint_id=d.endpoint_id, channel=d.channel)
         changed = await circuits.apply(seller, d.endpoint_id, f"{delivery_id}/{d.round}/{tried}", lambda cur: (
             deliveries.circuit_after(cur or base, ok=ok, error=detail, seller=seller, at=now, policy=policy)))
-        events += changed.events
+        if changed.events:
+            await deliveries_store.apply(seller, delivery_id, f"circuit/{d.round}/{tried}", lambda cur: (
+                deliveries.with_unpublished(cur, changed.events), []))
     log.info("delivery_attempted", seller=seller, delivery_id=delivery_id, endpoint=d.endpoint_id, ok=ok,
              detail=detail)
-    await publish(events)
+    await publish_pending(seller, delivery_id, deliveries_store=deliveries_store, publish=publish)
+
+
+async def publish_pending(seller: str, delivery_id: str, *, deliveries_store: Store, publish: Publisher) -> None:
+    """Publish the events a delivery saved, then clear them (a crash in between: published again, same ids)."""
+    d = await deliveries_store.load(seller, delivery_id)
+    if d is None or not d.unpublished:
+        return
+    await publish([decode_event(raw) for raw in d.unpublished])
+    sent = len(d.unpublished)
+    await deliveries_store.apply(seller, delivery_id, f"published/{d.round}/{d.tries}/{len(d.attempts)}/{sent}",
+                                 lambda cur: (msgspec.structs.replace(cur, unpublished=cur.unpublished[sent:]), []))
 
 
 def _message(d: Delivery) -> Message:
