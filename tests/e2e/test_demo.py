@@ -1,6 +1,7 @@
 """`sellerops demo` in short: every service gets traffic from the simulator and health numbers come out."""
 
 import io
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ async def test_a_short_demo_drives_every_service_and_ends_with_each_sellers_heal
     config = SimConfig(seed=11, sellers=["acme-home", "blue-harbor"], start=start, days=4, orders_per_day=25,
                        drain=False, message_rate=0.2, return_rate=0.1)
     out = io.StringIO()
+    before = dict(os.environ)
     board = await run_demo([config], minutes=0.2, console=Console(file=out, width=140), data_dir=tmp_path / "nats")
 
     for seller in config.sellers:
@@ -27,6 +29,7 @@ async def test_a_short_demo_drives_every_service_and_ends_with_each_sellers_heal
         assert measures["lateShipmentRate"].denominator > 0, "orders shipped through the orders service"
         assert 0 <= health.rating <= 1000
     assert "summary" in _text(summary(board))
+    assert dict(os.environ) == before, "the demo leaves the caller's environment as it found it"
 
 
 def _text(renderable) -> str:  # noqa: ANN001

@@ -23,7 +23,11 @@ def demo(
 ) -> None:
     """Start every service on an embedded NATS, simulate a marketplace for a few sellers in accelerated time,
     and show their account health, the orders flowing and the alerts, then a summary."""
+    from sellerops.runtime.logging import configure_logging
+    from sellerops.runtime.settings import RuntimeSettings
     from sellerops.simulator.demo import run_demo, summary
+
+    configure_logging("WARNING", RuntimeSettings().log_format)  # the board, not the services' info lines
 
     names = list(SELLERS[:sellers])
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=days)

@@ -14,7 +14,8 @@ import os
 import tempfile
 import time
 from collections import Counter, deque
-from contextlib import AsyncExitStack
+from collections.abc import Iterator
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -124,12 +125,26 @@ async def run_demo(configs: list[SimConfig], *, minutes: float, console: Console
     """Run the simulated days (of every config, merged in time) in about `minutes`; return the final board."""
     with tempfile.TemporaryDirectory(prefix="sellerops-demo-") as scratch:
         server = EmbeddedNats(Path(data_dir or scratch)).start()
-        os.environ["SELLEROPS_NATS_URL"] = server.url  # the services' settings read it
-        os.environ.setdefault("SELLEROPS_LOG_LEVEL", "WARNING")
         try:
-            return await _run(configs, server.url, minutes, console)
+            with _environment(SELLEROPS_NATS_URL=server.url):  # what each service's settings read
+                return await _run(configs, server.url, minutes, console)
         finally:
             server.stop()
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the block, then put back what was there (the caller's process goes on)."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 async def _run(configs: list[SimConfig], url: str, minutes: float, console: Console) -> Board:
