@@ -53,3 +53,26 @@ def _trouble(days: int) -> dict:
     mid = max(1, days // 2)
     return {"late_streak": (mid, min(days, mid + 7)), "late_streak_rate": 0.3,
             "bad_carrier_week": (min(days - 1, mid + 3), min(days, mid + 10)), "bad_scan_rate": 0.6}
+
+
+def simulate_command(
+    sellers: int = typer.Option(1, "--sellers", min=1, max=len(SELLERS), help="how many sellers to simulate"),
+    days: float = typer.Option(1.0, "--days", min=0.01, help="how long to run, in days of real time"),
+    orders_per_day: float = typer.Option(200, "--orders-per-day", min=1, help="per seller"),
+    seed: int = typer.Option(7, "--seed", help="the same seed gives the same marketplace"),
+    nats_url: str = typer.Option(None, "--nats-url", help="NATS server or cluster; default SELLEROPS_NATS_URL"),
+) -> None:
+    """Feed a running system (`sellerops up`, a cluster) with a simulated marketplace in real time: facts are
+    published and seller actions sent when their time comes. For accelerated time use `sellerops demo`, where
+    the services share the simulator's clock."""
+    from sellerops.cli.common import settings_with
+    from sellerops.simulator.demo import feed
+
+    url = settings_with(nats_url).nats.url
+    start = datetime.now(UTC)
+    config = SimConfig(seed=seed, sellers=list(SELLERS[:sellers]), start=start, days=max(1, int(days + 0.999)),
+                       orders_per_day=orders_per_day, drain=False, **HEALTHY)
+    console = Console()
+    counts = asyncio.run(feed(config, url=",".join(url), until=start + timedelta(days=days), console=console))
+    console.print(f"published {counts['facts']:,} facts and sent {counts['requests']:,} seller actions "
+                  f"({counts['refused']:,} refused)")

@@ -218,6 +218,30 @@ async def _do(step, nc, publish: JetStreamPublisher, board: Board) -> None:  # n
         board.refused[step.seller] += 1
 
 
+async def feed(config: SimConfig, *, url: str, until: datetime, console: Console) -> Counter:
+    """Real time against running services: each step waits for its moment on the wall clock."""
+    counts: Counter = Counter()
+    nc = await nats.connect(url.split(","))
+    board = Board(sellers=list(config.sellers))
+    try:
+        publish = JetStreamPublisher(nc.jetstream())
+        for step in simulate(config):
+            if step.at > until:
+                break
+            wait = (step.at - datetime.now(step.at.tzinfo)).total_seconds()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await _do(step, nc, publish, board)
+            counts["facts" if step.kind == "fact" else "requests"] += 1
+            if sum(counts.values()) % 100 == 0:
+                console.print(f"{datetime.now(step.at.tzinfo):%H:%M:%S}  {counts['facts']:,} facts, "
+                              f"{counts['requests']:,} actions", highlight=False)
+    finally:
+        await nc.drain()
+    counts["refused"] = sum(board.refused.values())
+    return counts
+
+
 def summary(board: Board) -> Table:
     table = Table(title="summary")
     for column in ("seller", "orders", "facts", "actions", "refused", "rating", "status", "bad metrics", "alerts"):
