@@ -30,6 +30,7 @@ from rich.text import Text
 from sellerops.contracts.health import AccountHealth, GetAccountHealth, Status
 from sellerops.contracts.market import OrderPlaced
 from sellerops.contracts.notifications import Endpoint, Kind, Preferences, PreferencesView, SetPreferences
+from sellerops.contracts.streams import SOURCES, stream_name
 from sellerops.plugins.loader import load
 from sellerops.plugins.spec import SERVICES
 from sellerops.runtime.clock import DrivenClock
@@ -61,6 +62,7 @@ class Board:
     health: dict[str, AccountHealth] = field(default_factory=dict)
     alerts: deque = field(default_factory=lambda: deque(maxlen=8))
     alert_count: Counter = field(default_factory=Counter)
+    streams: dict[str, int] = field(default_factory=dict)  # events each service published (its stream), at the end
 
 
 def _cell(health: AccountHealth | None, key: str) -> Text:
@@ -85,6 +87,9 @@ def render(board: Board) -> Group:
     for line in board.alerts:
         recent.add_row(line)
     elapsed = time.monotonic() - board.started
+    if board.streams:
+        recent.add_row(Text("events per stream: " + ", ".join(f"{k} {v:,}" for k, v in board.streams.items()),
+                            style="dim"))
     footer = Text(f"{sum(board.facts.values()):,} facts and {sum(board.requests.values()):,} seller actions in "
                   f"{elapsed:.0f} s", style="dim")
     return Group(table, recent, footer)
@@ -198,6 +203,9 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
             await asyncio.sleep(3)  # the last events and the health checks settle
             await _refresh(nc, board)
             board.now = clock.now()
+            js = nc.jetstream()
+            for source in SOURCES:
+                board.streams[source] = (await js.stream_info(stream_name(source))).state.messages
             live.update(render(board))
     return board
 
