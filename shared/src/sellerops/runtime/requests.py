@@ -5,12 +5,14 @@ is the reply struct as JSON, or an ErrorReply with the `Nats-Service-Error(-Code
 whose `field` names the offending field.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
 import nats.micro
+from nats.errors import NoRespondersError
 import structlog
 from nats.aio.client import Client
 from nats.micro.request import Request
@@ -99,12 +101,26 @@ class RequestFailed(Exception):
         self.error = error
 
 
+NO_RESPONDERS_RETRY_S = (0.05, 0.2, 0.5)  # waits before asking again when no instance answered
+
+
 async def call(
     nc: Client, service: str, seller: str, verb: str, request: msgspec.Struct, reply_type: type[T],
     *, timeout: float = 5.0,
 ) -> T:
     """Send a request and decode the reply, raising RequestFailed with the service's ErrorReply."""
-    msg = await nc.request(request_subject(service, seller, verb), encode(request), timeout=timeout)
+    subject, body = request_subject(service, seller, verb), encode(request)
+    for wait in (*NO_RESPONDERS_RETRY_S, None):
+        try:
+            msg = await nc.request(subject, body, timeout=timeout)
+            break
+        except NoRespondersError:
+            # No instance was subscribed at that instant (one starting, restarting, or reconnecting; seen here
+            # about once in a few thousand requests right after a service said it was ready): nobody got
+            # the request, so asking again is safe. After the last wait the caller is told.
+            if wait is None:
+                raise
+            await asyncio.sleep(wait)
     headers = msg.headers or {}
     if "Nats-Service-Error-Code" in headers:
         try:
