@@ -50,7 +50,8 @@ def test_equals_is_met_only_by_the_target_itself() -> None:
 
 
 def test_a_valid_tracking_rate_of_exactly_ninety_five_percent_is_good() -> None:
-    m = measures_by_key({AS_OF: {"validTrackingRate:shipments": 20, "validTrackingRate:valid": 19}})
+    m = measures_by_key({AS_OF - timedelta(days=7): {"validTrackingRate:shipments": 20,
+                                                     "validTrackingRate:valid": 19}})
 
     assert (m["validTrackingRate"].rate, m["validTrackingRate"].status) == (0.95, Status.GOOD)
 
@@ -97,9 +98,17 @@ def test_a_metric_turned_off_has_no_window_and_is_not_evaluated() -> None:
         "onTimeDeliveryRate", "contactResponseRate7Day", "contactResponseRate30Day", "contactResponseRate90Day"]
 
 
+def test_the_valid_tracking_window_ends_a_week_before_the_as_of_day() -> None:
+    today = measures_by_key({AS_OF: {"validTrackingRate:shipments": 5}})["validTrackingRate"]
+    week_ago = measures_by_key({AS_OF - timedelta(days=7): {"validTrackingRate:shipments": 5}})["validTrackingRate"]
+
+    assert (today.denominator, week_ago.denominator) == (0, 5), "a package confirmed today may not be scanned yet"
+    assert (week_ago.date_from, week_ago.date_to) == (AS_OF - timedelta(days=36), AS_OF - timedelta(days=7))
+
+
 def test_the_longest_window_counts_the_sellers_overrides() -> None:
     assert longest_window(list(BUILT_IN), {}) == 90  # contactResponseRate90Day
-    assert longest_window(list(BUILT_IN), {"validTrackingRate": MetricSettings(window_days=120)}) == 120
+    assert longest_window(list(BUILT_IN), {"validTrackingRate": MetricSettings(window_days=120)}) == 127  # + lag
     assert longest_window([], {}) == 1
 
 
@@ -131,7 +140,8 @@ def test_each_metric_sums_its_own_window() -> None:
 
 
 def test_evaluate_returns_each_metrics_sums_beside_its_measures() -> None:
-    day_counts = {AS_OF: {"lateShipmentRate:orders": 4, "lateShipmentRate:late": 1, "validTrackingRate:valid": 1}}
+    day_counts = {AS_OF: {"lateShipmentRate:orders": 4, "lateShipmentRate:late": 1},
+                  AS_OF - timedelta(days=7): {"validTrackingRate:valid": 1}}
 
     found = {metric.name: totals for metric, _, totals in evaluate(list(BUILT_IN), {}, day_counts, AS_OF)}
 
@@ -226,9 +236,8 @@ DAY_COUNTS = {AS_OF - timedelta(days=2): {
     "lateShipmentRate:orders": 40, "lateShipmentRate:late": 1,
     "lateShipmentRate10Day:orders": 40, "lateShipmentRate10Day:late": 1,
     "preFulfillmentCancellationRate:orders": 50, "preFulfillmentCancellationRate:canceled": 1,
-    "validTrackingRate:shipments": 20, "validTrackingRate:valid": 19,
     "onTimeDeliveryRate:tracked": 10, "onTimeDeliveryRate:onTime": 10,
-}}
+}, AS_OF - timedelta(days=9): {"validTrackingRate:shipments": 20, "validTrackingRate:valid": 19}}
 
 
 def test_the_account_health_carries_the_rating_status_and_every_measure() -> None:

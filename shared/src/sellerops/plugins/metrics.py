@@ -41,6 +41,8 @@ class Metric(Protocol):
     definition: str
     window_days: int  # default
     target: Target  # default
+    # Optional: `lag_days` (int, default 0) ends the window that many days before the as-of day, for a
+    # metric whose facts take days to arrive (a carrier's first scan).
 
     def counts(self, order: OrderFacts) -> Iterable[Counted]:
         """The counters this order adds to, with the day each belongs to: (day, counter) adds one,
@@ -95,6 +97,7 @@ class RatioMetric:
     denominator: str
     numerator_field: str  # the report's names for them: "lateShipmentCount"
     denominator_field: str  # "orderCount"
+    lag_days: int = 0  # the window ends this many days before the as-of day (facts that take days to arrive)
 
     def counts(self, order: OrderFacts) -> Iterable[tuple[date, str]]:
         return self.count(order)

@@ -14,7 +14,8 @@ Definitions and defaults per ../shared/DOMAIN.md section 1.2 (Seller Central hel
   by the marketplace for a missing confirmation, over seller-fulfilled orders, by order date; a cancel
   the buyer asked for is excluded (the orders service says so with `counts_against_seller`).
 - Valid Tracking Rate (30 days, at least 95%): seller-fulfilled packages with at least one carrier scan
-  (or a delivery scan) over packages confirmed, by confirmation date.
+  (or a delivery scan) over packages confirmed, by confirmation date, over the 30 days ending 7 days before
+  the as-of day: a package confirmed today may not be scanned yet (the marketplace's own data lags ~2 weeks).
 - On-Time Delivery Rate (30 days, at least 97%, configurable): seller-fulfilled packages with valid
   tracking delivered by the promised date over those delivered, by promised delivery date (the delivery
   date when the order had no promise). A package not yet delivered is not counted yet.
@@ -148,10 +149,11 @@ BUILT_IN = (
         denominator_field="orderCount"),
     RatioMetric(
         name="validTrackingRate", title="Valid Tracking Rate",
-        definition="seller-fulfilled packages with at least one carrier scan over packages confirmed",
+        definition="seller-fulfilled packages with at least one carrier scan over packages confirmed, the 30 days "
+                   "ending a week ago (a package confirmed today may not have its first scan yet)",
         window_days=30, target=Target(value=0.95, condition=AT_LEAST), count=_tracking,
         numerator="valid", denominator="shipments", numerator_field="validTrackingCount",
-        denominator_field="shipmentCount"),
+        denominator_field="shipmentCount", lag_days=7),
     RatioMetric(
         name="onTimeDeliveryRate", title="On-Time Delivery Rate",
         definition="tracked seller-fulfilled packages delivered by the promised date over those delivered",

@@ -44,11 +44,14 @@ def window(metric: Metric, override: MetricSettings | None, as_of: date) -> Wind
     days = o.window_days or metric.window_days
     target = Target(value=metric.target.value if o.target_value is None else o.target_value,
                     condition=o.target_condition or metric.target.condition)
-    return Window(days=days, date_from=as_of - timedelta(days=days - 1), date_to=as_of, target=target)
+    end = as_of - timedelta(days=getattr(metric, "lag_days", 0))
+    return Window(days=days, date_from=end - timedelta(days=days - 1), date_to=end, target=target)
 
 
 def longest_window(metrics: list[Metric], overrides: dict[str, MetricSettings]) -> int:
-    return max(((overrides.get(m.name) or MetricSettings()).window_days or m.window_days for m in metrics), default=1)
+    """The days an answer reads: the longest window, lag included."""
+    return max(((overrides.get(m.name) or MetricSettings()).window_days or m.window_days) + getattr(m, "lag_days", 0)
+               for m in metrics) if metrics else 1
 
 
 def evaluate(metrics: list[Metric], overrides: dict[str, MetricSettings], day_counts: dict[date, dict[str, int]],
