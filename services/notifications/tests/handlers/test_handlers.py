@@ -31,7 +31,7 @@ SELLER = "acme"
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # 10:00 in New York
 S, H = timedelta(seconds=1), timedelta(hours=1)
 SECRET = "whsec_0123456789abcdef"
-NEEDS_TARGET = {"webhook": True, "email": True, "log": False}
+PLUGINS = bootstrap.load_channels()
 POLICY = DeliveryPolicy(max_attempts=4, backoff_s=5.0, max_backoff_s=60.0, breaker_failures=2,
                         breaker_cooldown_s=300.0)
 St = DeliveryStatus
@@ -75,8 +75,8 @@ def service(start: datetime = NOW) -> Service:
     kvs = {name: FakeKeyValue() for name in BUCKETS}
     found = stores(kvs, keep=64)
     clock, publish = DrivenClock(start), RecordingPublisher()
-    channels = {name: FakeChannel(name) for name in NEEDS_TARGET}
-    built = bootstrap.build(stores=found, publish=publish, clock=clock, channels=channels, needs_target=NEEDS_TARGET,
+    channels = {name: FakeChannel(name) for name in PLUGINS}
+    built = bootstrap.build(stores=found, publish=publish, clock=clock, channels=channels, plugins=PLUGINS,
                             policy=POLICY, jitter=lambda: 0.0)
     return Service(built, found, kvs, clock, publish, channels)
 
@@ -535,7 +535,7 @@ async def test_the_events_of_an_attempt_survive_a_crash_before_they_are_publishe
     svc = service()
     svc.publish = FailOnce("notifications.delivery_succeeded.v1")
     svc.built = bootstrap.build(stores=svc.stores, publish=svc.publish, clock=svc.clock, channels=svc.channels,
-                                needs_target=NEEDS_TARGET, policy=POLICY, jitter=lambda: 0.0)
+                                plugins=PLUGINS, policy=POLICY, jitter=lambda: 0.0)
     await svc.built.set_preferences(SELLER, prefs())
     await svc.built.on_event(fact(BREACHED, NOW))
 

@@ -57,7 +57,8 @@ class ChannelPlugin:
     description: str
     create: Callable[[Mapping[str, Any]], Channel]  # settings for this channel -> the channel
     needs_target: bool = True  # an endpoint must name a target (URL, address)
-    check_target: Callable[[str], str | None] | None = None  # why a target cannot work, checked when it is set
+    # Why an endpoint cannot work, checked when a seller sets it: (field, reason), e.g. ("secret", "too short").
+    check_endpoint: Callable[[Endpoint], tuple[str, str] | None] | None = None
 
 
 def registry() -> Registry[ChannelPlugin]:

@@ -31,8 +31,7 @@ def policies(settings: NotificationsSettings) -> tuple[DeliveryPolicy, messaging
 
 
 def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[str, Channel],
-          needs_target: Mapping[str, bool], checks: Mapping[str, Callable] | None = None,
-          policy: DeliveryPolicy = DeliveryPolicy(),
+          plugins: Mapping[str, ChannelPlugin], policy: DeliveryPolicy = DeliveryPolicy(),
           messaging_policy: messaging.MessagingPolicy = messaging.MessagingPolicy(),
           review_policy: reviews.ReviewPolicy = reviews.ReviewPolicy(), deadline_clock: Clock | None = None,
           max_age: timedelta = timedelta(days=7), jitter: Callable[[], float] = random.random) -> BoundHandlers:
@@ -46,8 +45,7 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[s
         "on_event": notify,
         "on_order_fact": partial(h.on_order_fact, reviews_store=revs, review_policy=review_policy, notify=notify),
         "on_buyer_message": partial(h.on_buyer_message, messages=msgs, publish=publish, policy=messaging_policy),
-        "set_preferences": partial(h.set_preferences, prefs=prefs, channels=needs_target, clock=clock,
-                                   checks=checks),
+        "set_preferences": partial(h.set_preferences, prefs=prefs, plugins=plugins, clock=clock),
         "get_preferences": partial(h.get_preferences, prefs=prefs),
         "list_deliveries": partial(h.list_deliveries, deliveries_store=dels),
         "redeliver": partial(h.redeliver, deliveries_store=dels, clock=clock),
@@ -77,8 +75,7 @@ def build_from(resources: Resources, settings: NotificationsSettings) -> tuple[B
     channels = {name: plugin.create(settings.channels.get(name, {})) for name, plugin in plugins.items()}
     policy, messaging_policy, review_policy = policies(settings)
     built = build(stores=found, publish=resources.publisher, clock=resources.clock, channels=channels,
-                  needs_target={name: p.needs_target for name, p in plugins.items()},
-                  checks={name: p.check_target for name, p in plugins.items() if p.check_target}, policy=policy,
+                  plugins=plugins, policy=policy,
                   messaging_policy=messaging_policy, review_policy=review_policy,
                   deadline_clock=resources.stream_clock, max_age=timedelta(hours=settings.max_event_age_h))
     settle = settings.runtime.delivery.deadline_settle_s

@@ -30,7 +30,7 @@ from sellerops.notifications.adapters import PREFS_KEY, DigestBox, DigestItem, P
 from sellerops.notifications.domain import catalog, deliveries, messaging, preferences, reviews
 from sellerops.notifications.domain.deliveries import Circuit, Delivery, DeliveryPolicy
 from sellerops.notifications.ports import Channel, Clock, Publisher, Store
-from sellerops.plugins.channels import Message
+from sellerops.plugins.channels import ChannelPlugin, Message
 from sellerops.runtime.decisions import Cause, refusals, requested, stamp
 
 log = structlog.get_logger("sellerops.notifications")
@@ -188,10 +188,10 @@ def _message(d: Delivery) -> Message:
 # ---- requests ----
 
 
-async def set_preferences(seller: str, request: SetPreferences, *, prefs: Store, channels: Mapping[str, bool],
-                          clock: Clock, checks: Mapping[str, Callable] | None = None) -> PreferencesView:
+async def set_preferences(seller: str, request: SetPreferences, *, prefs: Store, plugins: Mapping[str, ChannelPlugin],
+                          clock: Clock) -> PreferencesView:
     with refusals("seller"):
-        preferences.validate(request.preferences, channels, checks)
+        preferences.validate(request.preferences, plugins)
     now = clock.now()
     await prefs.apply(seller, PREFS_KEY, f"prefs/{now.isoformat()}/{uuid.uuid4()}",  # each request replaces
                       lambda _: (PrefsRecord(request.preferences, now), []))

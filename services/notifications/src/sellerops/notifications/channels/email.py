@@ -211,5 +211,5 @@ PLUGIN = ChannelPlugin(
     description="Plain-text email over SMTP (aiosmtplib), Message-ID derived from the delivery id",
     create=_create,
     needs_target=True,
-    check_target=lambda target: None if is_address(target) else f"{target!r} is not an email address",
+    check_endpoint=lambda e: None if is_address(e.target) else ("target", f"{e.target!r} is not an email address"),
 )

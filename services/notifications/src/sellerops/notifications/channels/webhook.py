@@ -176,6 +176,18 @@ def _check_url(target: str) -> str | None:
     return f"invalid webhook URL: scheme {parts.scheme!r} (https only)"
 
 
+MIN_SECRET = 16
+
+
+def _check_endpoint(endpoint: Endpoint) -> tuple[str, str] | None:
+    """What a seller's webhook endpoint lacks: a URL this channel will post to, a signing secret long enough."""
+    if (why := _check_url(endpoint.target)) is not None:
+        return "target", why
+    if not endpoint.secret or len(endpoint.secret) < MIN_SECRET:
+        return "secret", f"a webhook needs a signing secret of at least {MIN_SECRET} characters"
+    return None
+
+
 def _is_loopback(host: str) -> bool:
     if host.lower() in ("localhost", "localhost."):
         return True
@@ -245,5 +257,5 @@ PLUGIN = ChannelPlugin(
     description="Signed HTTPS POST of the notification as JSON (Sellerops-Signature: HMAC-SHA256, Stripe-like)",
     create=_create,
     needs_target=True,
-    check_target=_check_url,
+    check_endpoint=_check_endpoint,
 )

@@ -6,18 +6,15 @@ digest time, or when the quiet hours end. A critical notification ignores quiet 
 Times are local to the quiet hours' timezone (UTC without them).
 """
 
-import re
-from collections.abc import Callable, Mapping
-from urllib.parse import urlsplit
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sellerops.contracts.notifications import Endpoint, Kind, Preferences, QuietHours, Severity
 from sellerops.runtime.decisions import Refused
 
 ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _clock(text: str) -> time:
@@ -76,28 +73,25 @@ def send_at(prefs: Preferences, kind: Kind, severity: Severity, at: datetime) ->
     return at, False
 
 
-def validate(prefs: Preferences, channels: dict[str, bool],
-             checks: Mapping[str, Callable[[str], str | None]] | None = None) -> None:
-    """Refuse preferences that cannot work, naming the field. `channels`: installed name -> needs a target;
-    `checks`: a channel's own check of a target (the same one it applies when sending)."""
+def validate(prefs: Preferences, channels: Mapping[str, Any]) -> None:
+    """Refuse preferences that cannot work, naming the field. `channels`: the installed channel plugins by
+    name; each says whether an endpoint needs a target and checks its own endpoints (`check_endpoint`: the
+    same rules it applies when sending)."""
     seen: set[str] = set()
     for i, e in enumerate(prefs.endpoints):
         path = f"$.preferences.endpoints[{i}]"
         if e.id in seen:
             raise Refused(f"endpoint id {e.id!r} is used twice", f"{path}.id")
         seen.add(e.id)
-        if e.channel not in channels:
+        channel = channels.get(e.channel)
+        if channel is None:
             raise Refused(f"no channel named {e.channel!r} (installed: {', '.join(sorted(channels))})",
                           f"{path}.channel")
-        if channels[e.channel] and not e.target:
+        if channel.needs_target and not e.target:
             raise Refused(f"a {e.channel} endpoint needs a target", f"{path}.target")
-        if e.channel == "webhook":
-            _check_webhook(e, path)
-        if e.channel == "email" and not EMAIL.fullmatch(e.target):
-            raise Refused(f"{e.target!r} is not an email address", f"{path}.target")
-        check = (checks or {}).get(e.channel)
-        if check is not None and (why := check(e.target)) is not None:
-            raise Refused(why, f"{path}.target")
+        if channel.check_endpoint is not None and (found := channel.check_endpoint(e)) is not None:
+            field, why = found
+            raise Refused(why, f"{path}.{field}")
     for kind, ids in prefs.routes.items():
         for j, endpoint_id in enumerate(ids):
             if endpoint_id not in seen:
@@ -109,12 +103,3 @@ def validate(prefs: Preferences, channels: dict[str, bool],
         except (ZoneInfoNotFoundError, ValueError):
             raise Refused(f"unknown timezone {prefs.quiet_hours.timezone!r}",
                           "$.preferences.quiet_hours.timezone") from None
-
-
-def _check_webhook(e: Endpoint, path: str) -> None:
-    parts = urlsplit(e.target)
-    scheme, host = parts.scheme, parts.hostname or ""
-    if scheme != "https" and not (scheme == "http" and host in LOCAL_HOSTS):
-        raise Refused("a webhook must be https (http only on the loopback, for development)", f"{path}.target")
-    if not e.secret or len(e.secret) < 16:
-        raise Refused("a webhook needs a signing secret of at least 16 characters", f"{path}.secret")
