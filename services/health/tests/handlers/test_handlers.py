@@ -157,3 +157,13 @@ async def test_an_as_of_in_the_future_is_refused():
     with pytest.raises(RequestError) as refused:
         await built.get_account_health("acme", GetAccountHealth(as_of=NOW + timedelta(days=1)))
     assert refused.value.reply.field == "$.as_of"
+
+
+async def test_a_red_flag_check_reads_each_day_once_for_both_the_window_and_its_trend():
+    built, kvs, _ = service()
+    await built.on_order_fact(recorded("acme", "O-1", NOW - timedelta(days=1)))
+    kvs["health_day"].gets = 0
+
+    await built.check("acme", "ATVPDKIKX0DER")
+
+    assert kvs["health_day"].gets == 90 + 7  # the longest window, plus the 7-day trend, in one pass

@@ -10,9 +10,10 @@ evaluate the metrics, rate. An as-of in the past is answered from history (the s
 """
 
 import asyncio
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import structlog
@@ -26,7 +27,7 @@ from sellerops.contracts.requests import RequestError
 from sellerops.health.adapters import DayStore, SettingsRecord, Warnings
 from sellerops.health.domain import facts as order_facts
 from sellerops.health.domain.alerts import ForecastRules, Watch, trends, watch
-from sellerops.health.domain.counting import contribution, days_back
+from sellerops.health.domain.counting import contribution, days_back, delta
 from sellerops.health.domain.history import health_as_of
 from sellerops.health.domain.report import RatingRules, account_health, evaluate, longest_window
 from sellerops.health.ports import Clock, History, Publisher, Store, Touch
@@ -42,13 +43,14 @@ def _changes(before: order_facts.OrderState | None, after: order_facts.OrderStat
              metrics: Iterable[Metric]) -> dict[str, dict[str, int]]:
     """The day counters one message moved, keyed "<marketplace>.<day>" (an order may change marketplace when
     its record arrives after its feedback)."""
-    changes: dict[str, dict[str, int]] = {}
-    sides = ((before, -1), (after, 1)) if before is not None else ((after, 1),)
-    for state, sign in sides:
-        for (day, counter), n in contribution(metrics, state.facts).items():
-            per_day = changes.setdefault(f"{state.facts.marketplace_id}.{day}", {})
-            per_day[counter] = per_day.get(counter, 0) + sign * n
-    return {k: {c: n for c, n in v.items() if n} for k, v in changes.items() if any(v.values())}
+
+    def placed(state: order_facts.OrderState | None) -> Counter:
+        if state is None:
+            return Counter()
+        mkt = state.facts.marketplace_id
+        return Counter({(f"{mkt}.{day}", counter): n for (day, counter), n in contribution(metrics, state.facts).items()})
+
+    return delta(placed(before), placed(after))
 
 
 async def on_order_fact(evt: Event, *, orders: Store, days: DayStore, metrics: list[Metric], touch: Touch) -> None:
@@ -108,18 +110,35 @@ async def overrides_of(seller: str, marketplace_id: str, *, settings: Store) -> 
     return record.metrics if record is not None else {}
 
 
-async def live_health(seller: str, marketplace_id: str, as_of: datetime, *, days: DayStore, settings: Store,
-                      warnings: Store, metrics: list[Metric], rules: RatingRules,
-                      extra_days: int = 0) -> tuple[AccountHealth, dict]:
-    """Health from the day counters (one read per day of the longest window); also returns the counters."""
+class _Inputs(NamedTuple):
+    overrides: dict[str, MetricSettings]
+    counts: dict[date, dict[str, int]]
+    warnings: list[str]
+
+
+async def _inputs(seller: str, marketplace_id: str, as_of: datetime, *, days: DayStore, settings: Store,
+                  warnings: Store, metrics: list[Metric], extra_days: int = 0) -> _Inputs:
+    """What an answer reads: one key per day of the longest window (and `extra_days` before it)."""
     overrides = await overrides_of(seller, marketplace_id, settings=settings)
     span = longest_window(metrics, overrides) + extra_days
     counts = await days.load(seller, marketplace_id, days_back(as_of.date(), span))
     found = await warnings.load(seller, marketplace_id)
-    evaluated = evaluate(metrics, overrides, counts, as_of.date())
-    health = account_health(seller=seller, marketplace_id=marketplace_id, as_of=as_of, from_history=False,
-                            evaluated=evaluated, warnings=sorted((found or Warnings()).open.values()), rules=rules)
-    return health, {"counts": counts, "overrides": overrides}
+    return _Inputs(overrides, counts, sorted((found or Warnings()).open.values()))
+
+
+def _health(seller: str, marketplace_id: str, as_of: datetime, read: _Inputs, *, metrics: list[Metric],
+            rules: RatingRules) -> AccountHealth:
+    evaluated = evaluate(metrics, read.overrides, read.counts, as_of.date())
+    return account_health(seller=seller, marketplace_id=marketplace_id, as_of=as_of, from_history=False,
+                          evaluated=evaluated, warnings=read.warnings, rules=rules)
+
+
+async def live_health(seller: str, marketplace_id: str, as_of: datetime, *, days: DayStore, settings: Store,
+                      warnings: Store, metrics: list[Metric], rules: RatingRules) -> AccountHealth:
+    """Health from the day counters."""
+    read = await _inputs(seller, marketplace_id, as_of, days=days, settings=settings, warnings=warnings,
+                         metrics=metrics)
+    return _health(seller, marketplace_id, as_of, read, metrics=metrics, rules=rules)
 
 
 async def get_account_health(seller: str, query: GetAccountHealth, *, days: DayStore, settings: Store,
@@ -133,9 +152,8 @@ async def get_account_health(seller: str, query: GetAccountHealth, *, days: DayS
         events = await history(seller)
         return health_as_of(events, seller=seller, marketplace_id=query.marketplace_id, as_of=query.as_of,
                             metrics=metrics, overrides=overrides, rules=rules)
-    health, _ = await live_health(seller, query.marketplace_id, query.as_of or now, days=days, settings=settings,
-                                  warnings=warnings, metrics=metrics, rules=rules)
-    return health
+    return await live_health(seller, query.marketplace_id, query.as_of or now, days=days, settings=settings,
+                             warnings=warnings, metrics=metrics, rules=rules)
 
 
 async def list_metrics(seller: str, query: ListMetrics, *, settings: Store, metrics: list[Metric]) -> MetricCatalog:
@@ -183,9 +201,12 @@ async def check(seller: str, marketplace_id: str, *, days: DayStore, settings: S
                 publish: Publisher, gauges: Any = None) -> AccountHealth:
     """Evaluate now and a trend ago; publish a crossing, a recovery, a forecast or a status change once."""
     now = clock.now()
-    common = {"days": days, "settings": settings, "warnings": warnings, "metrics": metrics, "rules": rules}
-    health, _ = await live_health(seller, marketplace_id, now, **common)
-    before, _ = await live_health(seller, marketplace_id, now - timedelta(days=forecast.trend_days), **common)
+    # One read covers both answers: the window now, and the same window a trend ago.
+    read = await _inputs(seller, marketplace_id, now, days=days, settings=settings, warnings=warnings,
+                         metrics=metrics, extra_days=forecast.trend_days)
+    health = _health(seller, marketplace_id, now, read, metrics=metrics, rules=rules)
+    before = _health(seller, marketplace_id, now - timedelta(days=forecast.trend_days), read, metrics=metrics,
+                     rules=rules)
     trend = trends(health.measures, before.measures, forecast.trend_days)
 
     def decide(previous: Watch | None):  # noqa: ANN202
