@@ -9,13 +9,12 @@ seller's overrides per marketplace), `health_warning` (a seller's open policy wa
 import asyncio
 import base64
 import hashlib
-import random
 from datetime import date, datetime
 
 import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import decode_event
@@ -26,7 +25,7 @@ from sellerops.contracts.subjects import seller_token
 from sellerops.health.domain.alerts import Watch
 from sellerops.health.domain.counting import add
 from sellerops.health.domain.facts import OrderState
-from sellerops.runtime.state import SellerKeyedStore
+from sellerops.runtime.state import SellerKeyedStore, retry_on_conflict, write_checked
 
 ORDERS = "health_order"
 DAYS = "health_day"
@@ -80,7 +79,8 @@ class DayStore:
 
     async def add(self, seller: str, marketplace_day: str, change_id: str, change: dict[str, int]) -> None:
         key, applied_id = self.key(seller, marketplace_day), short_id(change_id)
-        for attempt in range(self._attempts):
+
+        async def once() -> None:
             try:
                 entry = await self._kv.get(key)
                 found, revision = (self._decode(entry.value) if entry.value else DayCounts()), entry.revision or 0
@@ -89,16 +89,9 @@ class DayStore:
             if applied_id in found.applied:
                 return
             value = msgspec.json.encode(DayCounts(add(found.counts, change), [*found.applied, applied_id][-self._keep:]))
-            try:
-                if revision:
-                    await self._kv.update(key, value, last=revision)
-                else:
-                    await self._kv.create(key, value)
-                return
-            except KeyWrongLastSequenceError:
-                if attempt == self._attempts - 1:
-                    raise
-                await asyncio.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))  # full jitter
+            await write_checked(self._kv, key, value, revision)
+
+        await retry_on_conflict(once, self._attempts)
 
     async def load(self, seller: str, marketplace_id: str, days: list[date]) -> dict[date, dict[str, int]]:
         async def one(d: date) -> dict[str, int] | None:
