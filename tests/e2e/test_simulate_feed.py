@@ -39,12 +39,3 @@ async def test_a_real_time_feed_publishes_only_what_is_due_and_the_orders_servic
     assert counts["facts"] == len(facts) > 0 and len(recorded) > 0
     assert latest - start <= timedelta(seconds=took + 0.5), "no fact went out before its moment on the wall clock"
     assert latest <= start + timedelta(seconds=4), "nothing after `until`"
-
-
-@pytest.fixture
-async def nc(nats_url):
-    import nats
-
-    client = await nats.connect(nats_url)
-    yield client
-    await client.close()

@@ -1,20 +1,15 @@
 import uuid
 from datetime import UTC, datetime
 
-import nats
-import pytest
-
 from sellerops.contracts.inbound import CreateInboundPlan, PlanItem, ShipFrom, SizeTier
 from sellerops.contracts.inventory import Bucket, InventoryAdjustmentReported
 from sellerops.fulfillment.settings import FulfillmentSettings
-from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
+from sellerops.testing.helpers import runtime_for
 
 T0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def runtime(url: str, **delivery: object) -> RuntimeSettings:
-    return RuntimeSettings(nats=NatsSettings(url=[url]),
-                           delivery=DeliverySettings(**{"retry_delays_s": [0.05], "ack_wait_s": 5.0, **delivery}))
+runtime = runtime_for
 
 
 def fulfillment_settings(url: str, **changes: object) -> FulfillmentSettings:
@@ -39,10 +34,3 @@ def found_stock(seller: str, sku: str, center: str, quantity: int) -> InventoryA
     return InventoryAdjustmentReported(
         event_id=uuid.uuid4(), seller=seller, occurred_at=T0, adjustment_id=f"ADJ-{uuid.uuid4().hex[:8]}", sku=sku,
         center_id=center, quantity=quantity, from_bucket=None, to_bucket=Bucket.FULFILLABLE, reason="F")
-
-
-@pytest.fixture
-async def nc(nats_url):
-    client = await nats.connect(nats_url)
-    yield client
-    await client.close()

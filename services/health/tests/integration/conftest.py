@@ -2,28 +2,19 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import nats
-import pytest
-
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPaymentAuthorized, OrderPlaced, Window
 from sellerops.health.settings import HealthSettings
-from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
+from sellerops.testing.helpers import fact, runtime_for  # noqa: F401  (fact: re-exported for the tests)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 T0 = NOW - timedelta(days=2)
 
 
-def runtime(url: str) -> RuntimeSettings:
-    return RuntimeSettings(nats=NatsSettings(url=[url]),
-                           delivery=DeliverySettings(retry_delays_s=[0.05], ack_wait_s=5.0))
+runtime = runtime_for
 
 
 def health_settings(url: str, **changes: object) -> HealthSettings:
     return HealthSettings(runtime=runtime(url), evaluate_every_s=0.1, history_after_s=0, **changes)
-
-
-def fact(event_type, seller: str, at: datetime, **fields):
-    return event_type(event_id=uuid.uuid4(), seller=seller, occurred_at=at, **fields)
 
 
 def placed_and_paid(seller: str, order_id: str, at: datetime = T0, channel=FulfillmentChannel.MFN) -> list:
@@ -34,10 +25,3 @@ def placed_and_paid(seller: str, order_id: str, at: datetime = T0, channel=Fulfi
         ship_window=Window(at, at + timedelta(days=2)), delivery_window=Window(at, at + timedelta(days=6)))
     return [placed, OrderPaymentAuthorized(event_id=uuid.uuid4(), seller=seller, occurred_at=at + timedelta(minutes=1),
                                            order_id=order_id)]
-
-
-@pytest.fixture
-async def nc(nats_url):
-    client = await nats.connect(nats_url)
-    yield client
-    await client.close()

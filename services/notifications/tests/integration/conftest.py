@@ -1,31 +1,22 @@
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-import nats
 import pytest
 import uvicorn
 
 from sellerops.notifications.settings import NotificationsSettings
 from sellerops.runtime.embedded import free_port
-from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
+from sellerops.testing.helpers import fact, runtime_for  # noqa: F401  (fact: re-exported for the tests)
 
 SECRET = "whsec_integration_5d1a"
 
 
-def runtime(url: str) -> RuntimeSettings:
-    return RuntimeSettings(nats=NatsSettings(url=[url]),
-                           delivery=DeliverySettings(retry_delays_s=[0.05], ack_wait_s=5.0))
+runtime = runtime_for
 
 
 def notifications_settings(url: str, **changes: object) -> NotificationsSettings:
     return NotificationsSettings(runtime=runtime(url), **changes)
-
-
-def fact(event_type, seller: str, at: datetime | None = None, **fields):
-    return event_type(event_id=uuid.uuid4(), seller=seller, occurred_at=at or datetime.now(UTC), **fields)
 
 
 @dataclass
@@ -64,10 +55,3 @@ async def receiver() -> AsyncIterator[Receiver]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 10)
-
-
-@pytest.fixture
-async def nc(nats_url):
-    client = await nats.connect(nats_url)
-    yield client
-    await client.close()

@@ -21,10 +21,9 @@ from sellerops.notifications.app import create_host
 from sellerops.orders.app import create_host as create_orders_host
 from sellerops.orders.settings import OrdersSettings
 from sellerops.runtime.clock import DrivenClock
-from sellerops.runtime.deadlines import DeadlineScheduler
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import RequestFailed, call
-from sellerops.testing.helpers import eventually, read_stream, running
+from sellerops.testing.helpers import eventually, pending_deadlines, read_stream, running, schedulers
 
 from .conftest import fact, notifications_settings, runtime
 
@@ -32,14 +31,6 @@ pytestmark = pytest.mark.nats
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 LOG_EVERYTHING = SetPreferences(preferences=Preferences(
     endpoints=[Endpoint(id="log", channel="log")], routes={kind: ["log"] for kind in Kind}))
-
-
-def _schedulers(host) -> list[DeadlineScheduler]:  # noqa: ANN001
-    return [j.__self__ for j in host.wiring.background if isinstance(getattr(j, "__self__", None), DeadlineScheduler)]
-
-
-def _pending(host, part: str) -> int:  # noqa: ANN001
-    return sum(1 for s in _schedulers(host) for _, key, _ in s.pending() if part in key)
 
 
 async def _types(js, id_field: str, value: str) -> list[str]:  # noqa: ANN001
@@ -68,7 +59,7 @@ async def test_a_buyer_message_is_reminded_at_12_and_2_hours_left_then_missed_an
                  title="Where is my order?", body="It has not arrived."),
             fact(BuyerMessageReceived, seller, NOW, message_id="MSG-2", order_id="113-0000002-0000002",
                  body="Can I change the color?")])
-        await eventually(lambda: _async(_pending(host, "MSG-") == 6))  # per message: 12 h, 2 h, due
+        await eventually(lambda: _async(pending_deadlines(host, "MSG-") == 6))  # per message: 12 h, 2 h, due
         clock.advance(timedelta(hours=3))
         replied = await call(nc, "notifications", seller, "reply_to_message", ReplyToMessage(message_id="MSG-2"),
                              MessageView)
@@ -130,13 +121,13 @@ async def test_a_delivered_order_gets_its_review_request_when_the_window_opens_a
             order_id="113-0000004-0000004", lines=[RefundLine("item-1", Money(Decimal("9.99"), "USD"))],
             reason=RefundReason.NO_INVENTORY), OrderView)
         # Known before the clock moves (a deadline first seen already past waits out the settle time).
-        await eventually(lambda: _async(_pending(host, "113-0000004-0000004") == 1))  # skip: refunded
-        await eventually(lambda: _async(_pending(host, "113-0000003-0000003") == 1))  # window close, undelivered
+        await eventually(lambda: _async(pending_deadlines(host, "113-0000004-0000004") == 1))  # skip: refunded
+        await eventually(lambda: _async(pending_deadlines(host, "113-0000003-0000003") == 1))  # window close, undelivered
         clock.advance(timedelta(days=3))
         await publish([fact(OrderDelivered, seller, NOW + timedelta(days=3), order_id="113-0000003-0000003")])
         await eventually(lambda: _has(js, "order_id", "113-0000004-0000004", ["review_request_skipped.v1"]))
         await eventually(lambda: _async(any(
-            "113-0000003-0000003" in key and kind == "send" for s in _schedulers(host) for _, key, kind in s.pending())))
+            "113-0000003-0000003" in key and kind == "send" for s in schedulers(host) for _, key, kind in s.pending())))
 
         clock.advance(timedelta(days=3, hours=23))  # the window opens 5 days after the earliest delivery (day 7)
         assert await _types(js, "order_id", "113-0000003-0000003") == []

@@ -2,9 +2,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import nats
-import pytest
-
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPaymentAuthorized, OrderPlaced, Window
 from sellerops.orders.settings import OrdersSettings
 from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
@@ -33,10 +30,3 @@ def placed(seller: str, order_id: str, *, quantity: int = 1) -> OrderPlaced:
 def paid(seller: str, order_id: str) -> OrderPaymentAuthorized:
     return OrderPaymentAuthorized(event_id=uuid.uuid4(), seller=seller, occurred_at=T0 + timedelta(minutes=1),
                                   order_id=order_id)
-
-
-@pytest.fixture
-async def nc(nats_url):
-    client = await nats.connect(nats_url)
-    yield client
-    await client.close()

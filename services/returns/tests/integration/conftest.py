@@ -2,27 +2,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import nats
-import pytest
-
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPaymentAuthorized, OrderPlaced, Window
 from sellerops.returns.settings import ReturnsSettings
-from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
+from sellerops.testing.helpers import fact, runtime_for  # noqa: F401  (fact: re-exported for the tests)
 
 T0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=3)
 
 
-def runtime(url: str) -> RuntimeSettings:
-    return RuntimeSettings(nats=NatsSettings(url=[url]),
-                           delivery=DeliverySettings(retry_delays_s=[0.05], ack_wait_s=5.0))
+runtime = runtime_for
 
 
 def returns_settings(url: str) -> ReturnsSettings:
     return ReturnsSettings(runtime=runtime(url))
-
-
-def fact(event_type, seller: str, at: datetime, **fields):
-    return event_type(event_id=uuid.uuid4(), seller=seller, occurred_at=at, **fields)
 
 
 def placed_and_paid(seller: str, order_id: str, channel=FulfillmentChannel.MFN) -> list:
@@ -33,10 +24,3 @@ def placed_and_paid(seller: str, order_id: str, channel=FulfillmentChannel.MFN) 
         ship_window=Window(T0, T0 + timedelta(days=2)))
     return [placed, OrderPaymentAuthorized(event_id=uuid.uuid4(), seller=seller, occurred_at=T0 + timedelta(minutes=1),
                                            order_id=order_id)]
-
-
-@pytest.fixture
-async def nc(nats_url):
-    client = await nats.connect(nats_url)
-    yield client
-    await client.close()

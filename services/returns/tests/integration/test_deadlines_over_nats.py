@@ -18,24 +18,18 @@ from sellerops.orders.settings import OrdersSettings
 from sellerops.returns import subscribers
 from sellerops.returns.app import create_host
 from sellerops.runtime.clock import DrivenClock
-from sellerops.runtime.deadlines import DeadlineScheduler
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import RequestFailed, call
-from sellerops.testing.helpers import consumer_idle, eventually, read_stream, running
+from sellerops.testing.helpers import consumer_idle, eventually, pending_deadlines, read_stream, running
 
 from .conftest import T0, fact, placed_and_paid, returns_settings, runtime
 
 pytestmark = pytest.mark.nats
 
 
-def schedulers(host) -> list[DeadlineScheduler]:  # noqa: ANN001
-    return [job.__self__ for job in host.wiring.background if isinstance(getattr(job, "__self__", None),
-                                                                          DeadlineScheduler)]
-
-
 async def _known(host, key_part: str, count: int) -> bool:  # noqa: ANN001
     """The schedulers hold `count` open deadlines for the key: safe to move the clock."""
-    return sum(1 for s in schedulers(host) for _, key, _ in s.pending() if key_part in key) == count
+    return pending_deadlines(host, key_part) == count
 
 
 async def _events(js, id_field: str, value: str) -> list[tuple[str, dict]]:  # noqa: ANN001

@@ -42,3 +42,13 @@ def order_id() -> str:
 @pytest.fixture
 def clock() -> DrivenClock:
     return DrivenClock(datetime(2026, 11, 2, 15, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def nc(nats_url: str):  # noqa: ANN201
+    """A nats-py client of the test's server, closed after the test."""
+    import nats
+
+    client = await nats.connect(nats_url)
+    yield client
+    await client.close()

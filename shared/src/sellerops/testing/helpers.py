@@ -2,13 +2,18 @@
 
 import asyncio
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
+
+from sellerops.runtime.deadlines import DeadlineScheduler
+from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 15.0, interval: float = 0.05) -> Any:
@@ -63,3 +68,25 @@ async def consumer_idle(js: JetStreamContext, stream: str, durable: str) -> bool
     except Exception:  # noqa: BLE001  (not created yet)
         return False
     return info.num_pending == 0 and info.num_ack_pending == 0
+
+
+def runtime_for(url: str, **delivery: Any) -> RuntimeSettings:
+    """Runtime settings for a test against the nats-server at `url`: retries after 50 ms, ack wait 5 s."""
+    return RuntimeSettings(nats=NatsSettings(url=[url]),
+                           delivery=DeliverySettings(**{"retry_delays_s": [0.05], "ack_wait_s": 5.0, **delivery}))
+
+
+def fact(event_type: type, seller: str, at: datetime | None = None, **fields: Any) -> Any:
+    """A new event of `event_type` for `seller` at `at` (now by default), with a fresh event id."""
+    return event_type(event_id=uuid.uuid4(), seller=seller, occurred_at=at or datetime.now(UTC), **fields)
+
+
+def schedulers(host: Any) -> list[DeadlineScheduler]:
+    """The deadline schedulers a running service host watches with (its background jobs' owners)."""
+    return [job.__self__ for job in host.wiring.background
+            if isinstance(getattr(job, "__self__", None), DeadlineScheduler)]
+
+
+def pending_deadlines(host: Any, key_part: str) -> int:
+    """How many open deadlines the host's schedulers hold for keys containing `key_part`."""
+    return sum(1 for s in schedulers(host) for _, key, _ in s.pending() if key_part in key)
