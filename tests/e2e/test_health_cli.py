@@ -2,8 +2,6 @@
 then `sellerops health` as JSON, as a table, and as of a past moment (from history, naming the orders)."""
 
 import json
-import re
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,33 +9,18 @@ import pytest
 
 from sellerops.runtime.embedded import free_port
 
-from .test_up_and_cli import sellerops, start_up, stop, wait_until_ready
+from .test_up_and_cli import poll as eventually
+from .test_up_and_cli import sellerops, shifted_copy, start_up, stop, wait_until_ready
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLE = Path(__file__).parents[2] / "examples" / "health.jsonl"
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 DEFECTIVE = ["113-0000012-0000012", "113-0000013-0000013"]  # the claim's order, the 1-star feedback's order
 
 
 def recent_copy(tmp_path: Path) -> Path:
-    """The example with every time moved so its last fact was an hour ago: inside the live windows whatever
-    today's date, and every ship-by date still ahead (no late shipment)."""
-    text = EXAMPLE.read_text()
-    last_fact = max(datetime.fromisoformat(json.loads(line)["occurred_at"]) for line in text.splitlines())
-    shift = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1) - last_fact
-    moved = TIMESTAMP.sub(lambda m: (datetime.fromisoformat(m.group()) + shift).strftime("%Y-%m-%dT%H:%M:%SZ"), text)
-    copy = tmp_path / "health.jsonl"
-    copy.write_text(moved)
-    return copy
-
-
-def eventually(check, timeout: float = 60):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.3)
+    """The example moved so its last fact was an hour ago: inside the live windows whatever today's date, and
+    every ship-by date still ahead (no late shipment)."""
+    return shifted_copy(EXAMPLE, tmp_path, datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1))
 
 
 def test_orders_a_claim_and_negative_feedback_make_the_order_defect_rate_bad_in_the_cli(tmp_path):

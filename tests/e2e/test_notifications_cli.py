@@ -3,8 +3,6 @@ two buyer messages, then `sellerops notifications ...` to follow their reply clo
 delivery log (the buyer-message notifications, delivered to the log endpoint)."""
 
 import json
-import re
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,33 +10,19 @@ import pytest
 
 from sellerops.runtime.embedded import free_port
 
-from .test_up_and_cli import sellerops, start_up, stop, wait_until_ready
+from .test_up_and_cli import poll as eventually
+from .test_up_and_cli import sellerops, shifted_copy, start_up, stop, wait_until_ready
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLES = Path(__file__).parents[2] / "examples"
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 MESSAGES = {"MSG-8H3L2P": "113-0000001-0000001", "MSG-4T6W1N": "113-0000003-0000003"}
 
 
 def recent_copy(tmp_path: Path) -> Path:
     """The example messages moved so the last one arrived two minutes ago: their reply clocks are running and
     they are recent enough to be worth a notification, whatever today's date."""
-    text = (EXAMPLES / "messages.jsonl").read_text()
-    last = max(datetime.fromisoformat(json.loads(line)["occurred_at"]) for line in text.splitlines())
-    shift = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2) - last
-    moved = TIMESTAMP.sub(lambda m: (datetime.fromisoformat(m.group()) + shift).strftime("%Y-%m-%dT%H:%M:%SZ"), text)
-    copy = tmp_path / "messages.jsonl"
-    copy.write_text(moved)
-    return copy
-
-
-def eventually(check, timeout: float = 60):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.3)
+    return shifted_copy(EXAMPLES / "messages.jsonl", tmp_path,
+                        datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2))
 
 
 def test_buyer_messages_are_notified_to_the_log_and_closed_from_the_cli(tmp_path):

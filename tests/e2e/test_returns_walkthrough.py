@@ -1,27 +1,18 @@
 """The README's returns walk-through, as a user runs it: `sellerops up`, the example files, the CLI."""
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from sellerops.runtime.embedded import free_port
 
+from .test_up_and_cli import poll as eventually
 from .test_up_and_cli import sellerops, start_up, stop, wait_until_ready
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLES = Path(__file__).parents[2] / "examples"
 ORDER = "113-0000001-0000001"
-
-
-def eventually(check, timeout: float = 30):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
 
 
 def test_a_return_is_refunded_and_a_claim_answered_from_the_cli_with_one_record_of_money_back(tmp_path):

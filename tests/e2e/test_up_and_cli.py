@@ -2,10 +2,12 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,31 @@ def wait_until_ready(url: str, timeout: float = 60) -> None:
             return
         time.sleep(0.5)
     raise AssertionError("sellerops up did not become ready")
+
+
+def poll(check, timeout: float = 60, interval: float = 0.3):  # noqa: ANN001, ANN201
+    """Call `check` until it answers something truthy or `timeout` passes; its last answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(interval)
+
+
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def shifted_copy(example: Path, tmp_path: Path, last_at: datetime) -> Path:
+    """The example file with every time moved by the same amount so its last fact happened at `last_at`: the
+    example stays inside live windows and deadlines whatever today's date."""
+    text = example.read_text()
+    last_fact = max(datetime.fromisoformat(json.loads(line)["occurred_at"]) for line in text.splitlines())
+    shift = last_at - last_fact
+    moved = TIMESTAMP.sub(lambda m: (datetime.fromisoformat(m.group()) + shift).strftime("%Y-%m-%dT%H:%M:%SZ"), text)
+    copy = tmp_path / example.name
+    copy.write_text(moved)
+    return copy
 
 
 def stop(process: subprocess.Popen) -> int:
