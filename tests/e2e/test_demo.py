@@ -14,9 +14,10 @@ pytestmark = [pytest.mark.nats, pytest.mark.slow]
 
 
 async def test_a_short_demo_drives_every_service_and_ends_with_each_sellers_health(tmp_path):
-    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=9)
-    config = SimConfig(seed=11, sellers=["acme-home", "blue-harbor"], start=start, days=9, orders_per_day=15,
-                       drain=False, message_rate=0.3, return_rate=0.2, claim_rate=0.05)
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=14)
+    config = SimConfig(seed=11, sellers=["acme-home", "blue-harbor"], start=start, days=14, orders_per_day=15,
+                       drain=False, message_rate=0.3, return_rate=0.2, claim_rate=0.05,
+                       inbound_transit_days=(1.0, 2.0), inbound_shortage_rate=0.5, reimbursement_rate=1.0)
     out = io.StringIO()
     before = dict(os.environ)
     board = await run_demo([config], minutes=0.2, console=Console(file=out, width=140), data_dir=tmp_path / "nats")
@@ -28,9 +29,17 @@ async def test_a_short_demo_drives_every_service_and_ends_with_each_sellers_heal
         assert measures["orderDefectRate.mfn"].denominator > 0 and measures["orderDefectRate.afn"].denominator > 0
         assert measures["lateShipmentRate"].denominator > 0, "orders shipped through the orders service"
         assert 0 <= health.rating <= 1000
+    for seller in config.sellers:
+        fba = board.fba[seller]
+        assert fba.shipments > 0 and fba.closed > 0, f"{seller}: {fba}"
+        assert 0 < fba.received <= fba.expected + 3 * fba.shipments * 8, "units were received (overages aside)"
+        assert sum(fba.cases.values()) > 0, "a shortage opened a discrepancy case"
+        assert fba.drift == 0, "the inventory ledger replays to its stored summaries"
+        assert board.afn_shipped[seller] > 0, "the network shipped AFN orders from where it allocated them"
     assert all(board.streams[source] > 0 for source in
                ("market", "orders", "fulfillment", "returns", "health", "notifications")), board.streams
-    assert "summary" in _text(summary(board))
+    text = _text(summary(board))
+    assert "summary" in text and "inbound shipments closed" in text and "replays clean" in text
     assert dict(os.environ) == before, "the demo leaves the caller's environment as it found it"
 
 

@@ -12,6 +12,7 @@ import pytest
 from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import OrderPackageScanned
+from sellerops.contracts.inventory import InventoryAdjustmentReported
 from sellerops.contracts.market import FulfillmentChannel, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.returns import OrderDelivered, ReturnItemDelivered
 from sellerops.contracts.orders import ConfirmShipment
@@ -41,8 +42,8 @@ def facts(items: list[Step], cls: type[Event] | None = None) -> list[Event]:
     return [s.payload for s in items if s.kind == "fact" and (cls is None or isinstance(s.payload, cls))]
 
 
-def requests(items: list[Step], verb: str | None = None) -> list[tuple[Step, SellerRequest]]:
-    return [(s, s.payload) for s in items if s.kind == "request" and (verb is None or s.payload.verb == verb)]
+def requests(items: list[Step], verb: str | None = None, kinds=("request",)) -> list[tuple[Step, SellerRequest]]:
+    return [(s, s.payload) for s in items if s.kind in kinds and (verb is None or s.payload.verb == verb)]
 
 
 def day_of(at: datetime, start: datetime = START) -> int:
@@ -123,9 +124,29 @@ def test_order_volumes_roughly_match_orders_per_day_over_fourteen_days():
 
 
 def test_the_fulfillment_network_share_matches_afn_share():
-    placed = facts(steps(afn_share=0.4), OrderPlaced)
+    placed = facts(steps(afn_share=0.4, inbound_every_days=0), OrderPlaced)
     share = sum(e.fulfillment_channel is FulfillmentChannel.AFN for e in placed) / len(placed)
     assert 0.33 <= share <= 0.47
+
+
+def test_the_seller_ships_every_order_itself_until_its_first_restock_can_have_been_received():
+    cfg = config(afn_share=0.4)
+    assert cfg.afn_from == START + timedelta(days=8)  # 4 days of handling plus up to 4 in transit
+    placed = facts(steps(afn_share=0.4), OrderPlaced)
+    before = [e for e in placed if e.purchased_at < cfg.afn_from]
+    after = [e for e in placed if e.purchased_at >= cfg.afn_from]
+    assert before and all(e.fulfillment_channel is FulfillmentChannel.MFN for e in before)
+    assert 0.3 <= sum(e.fulfillment_channel is FulfillmentChannel.AFN for e in after) / len(after) <= 0.5
+    adjustments = facts(steps(afn_share=0.4), InventoryAdjustmentReported)
+    assert all(e.occurred_at >= cfg.afn_from for e in adjustments)  # no warehouse damage before there is stock
+
+
+def test_inbound_does_not_change_the_orders():
+    def orders(**overrides):
+        return msgspec.json.encode([e for e in facts(steps(**overrides)) if isinstance(e, OrderPlaced)
+                                    and e.purchased_at >= START + timedelta(days=8)])
+
+    assert orders(inbound_every_days=7.0) == orders(inbound_every_days=3.5)
 
 
 def test_weekends_are_busier_than_weekdays():
@@ -258,12 +279,14 @@ def test_every_fact_round_trips_through_the_event_catalog():
 
 
 def _endpoints() -> dict[tuple[str, str], type]:
+    from sellerops.fulfillment.subscribers import ENDPOINTS as fulfillment
     from sellerops.notifications.subscribers import ENDPOINTS as notifications
     from sellerops.orders.subscribers import ENDPOINTS as orders
     from sellerops.returns.subscribers import ENDPOINTS as returns
 
     return {(service, spec.verb): spec.request_type
-            for service, specs in (("orders", orders), ("returns", returns), ("notifications", notifications))
+            for service, specs in (("orders", orders), ("returns", returns), ("notifications", notifications),
+                                   ("fulfillment", fulfillment))
             for spec in specs}
 
 
@@ -271,13 +294,13 @@ def test_every_request_validates_and_names_a_real_endpoint_with_its_request_type
     endpoints = _endpoints()
     items = steps(return_rate=0.3, claim_rate=0.1, message_rate=0.3)
     verbs = set()
-    for _, request in requests(items):
+    for _, request in requests(items, kinds=("request", "lookup")):
         body_type = endpoints[(request.service, request.verb)]
         assert type(request.body) is body_type
         assert msgspec.json.decode(msgspec.json.encode(request.body), type=body_type) == request.body
         verbs.add(request.verb)
     assert verbs == {"confirm_shipment", "cancel_order", "answer_cancel_request", "reply_to_message",
-                     "refund_return", "respond_to_claim"}
+                     "refund_return", "respond_to_claim", "create_inbound_plan", "get_outbound_order"}
 
 
 def test_each_step_knows_its_subject():

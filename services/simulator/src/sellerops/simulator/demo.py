@@ -8,7 +8,6 @@ The terminal shows each seller's account health, the orders flowing and the aler
 """
 
 import asyncio
-import heapq
 import importlib
 import os
 import tempfile
@@ -28,6 +27,8 @@ from rich.table import Table
 from rich.text import Text
 
 from sellerops.contracts.health import AccountHealth, GetAccountHealth, Status
+from sellerops.contracts.inbound import CaseList, ListCases, ListShipments, ShipmentList, ShipmentStatus
+from sellerops.contracts.inventory import CheckLedger, LedgerCheck
 from sellerops.contracts.market import OrderPlaced
 from sellerops.contracts.notifications import Endpoint, Kind, Preferences, PreferencesView, SetPreferences
 from sellerops.contracts.streams import SOURCES, stream_name
@@ -37,7 +38,8 @@ from sellerops.runtime.clock import DrivenClock
 from sellerops.runtime.embedded import EmbeddedNats
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import RequestFailed, call
-from sellerops.simulator.model import SimConfig, simulate
+from sellerops.simulator.followups import Timeline
+from sellerops.simulator.model import SimConfig, Step
 from sellerops.testing.helpers import running
 
 SHOWN = ("orderDefectRate.mfn", "lateShipmentRate", "validTrackingRate", "preFulfillmentCancellationRate",
@@ -58,11 +60,27 @@ class Board:
     facts: Counter = field(default_factory=Counter)  # per seller
     orders: Counter = field(default_factory=Counter)
     requests: Counter = field(default_factory=Counter)
+    lookups: Counter = field(default_factory=Counter)  # the marketplace reading where units were allocated
     refused: Counter = field(default_factory=Counter)
     health: dict[str, AccountHealth] = field(default_factory=dict)
     alerts: deque = field(default_factory=lambda: deque(maxlen=8))
     alert_count: Counter = field(default_factory=Counter)
     streams: dict[str, int] = field(default_factory=dict)  # events each service published (its stream), at the end
+    afn_shipped: Counter = field(default_factory=Counter)  # AFN packages the network shipped (fulfillment's events)
+    fba: dict[str, "FbaTally"] = field(default_factory=dict)  # per seller, at the end
+
+
+@dataclass
+class FbaTally:
+    """A seller's FBA side at the end: inbound shipments, what was received, discrepancy cases, the ledger."""
+
+    shipments: int = 0
+    closed: int = 0
+    expected: int = 0
+    received: int = 0
+    cases: Counter = field(default_factory=Counter)  # by case status
+    reimbursed_units: int = 0
+    drift: int = -1  # ledger drift entries, gaps and negative buckets found by check_ledger (-1: not checked)
 
 
 def _cell(health: AccountHealth | None, key: str) -> Text:
@@ -125,6 +143,27 @@ async def _refresh(nc, board: Board) -> None:  # noqa: ANN001
             pass
 
 
+async def _fba_tally(nc, seller: str) -> FbaTally:  # noqa: ANN001
+    tally = FbaTally()
+    try:
+        shipments = await call(nc, "fulfillment", seller, "list_inbound_shipments", ListShipments(), ShipmentList,
+                               timeout=10)
+        cases = await call(nc, "fulfillment", seller, "list_cases", ListCases(status=None), CaseList, timeout=10)
+        ledger = await call(nc, "fulfillment", seller, "check_ledger", CheckLedger(), LedgerCheck, timeout=30)
+    except (RequestFailed, TimeoutError, nats.errors.Error):
+        return tally
+    for shipment in shipments.shipments:
+        tally.shipments += 1
+        tally.closed += shipment.status is ShipmentStatus.CLOSED
+        tally.expected += sum(i.expected for i in shipment.items)
+        tally.received += sum(i.received + i.damaged for i in shipment.items)
+    for case in cases.cases:
+        tally.cases[case.status.value] += 1
+        tally.reimbursed_units += sum(line.reimbursed_units for line in case.lines)
+    tally.drift = len(ledger.drift) + len(ledger.gaps) + len(ledger.negative)
+    return tally
+
+
 async def run_demo(configs: list[SimConfig], *, minutes: float, console: Console,
                    data_dir: Path | None = None) -> Board:
     """Run the simulated days (of every config, merged in time) in about `minutes`; return the final board."""
@@ -176,11 +215,16 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
         for subject in ALERTS:
             await nc.subscribe(subject, cb=alert)
 
+        async def afn_shipped(msg) -> None:  # noqa: ANN001
+            board.afn_shipped[msg.subject.split(".")[1]] += 1
+
+        await nc.subscribe("fulfillment.*.order.shipped", cb=afn_shipped)
+
         wall_per_sim_hour = minutes * 60 / (days * 24)
         began, hours = time.monotonic(), 0
         next_hour = start + timedelta(hours=1)
         last_refresh = 0.0
-        steps = heapq.merge(*(simulate(c) for c in configs), key=lambda s: s.at)
+        steps = Timeline(configs)
         with Live(render(board), console=console, refresh_per_second=4, transient=False) as live:
             for step in steps:
                 while step.at >= next_hour:  # let simulated time pass hour by hour, at the chosen pace
@@ -196,12 +240,14 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
                         last_refresh = time.monotonic()
                 if step.at > clock.now():
                     clock.set(step.at)
-                await _do(step, nc, publish, board)
+                steps.answered(step, await _do(step, nc, publish, board))
             end = start + timedelta(days=days)
             if end > clock.now():
                 clock.set(end)
             await asyncio.sleep(3)  # the last events and the health checks settle
             await _refresh(nc, board)
+            for seller in sellers:
+                board.fba[seller] = await _fba_tally(nc, seller)
             board.now = clock.now()
             js = nc.jetstream()
             for source in SOURCES:
@@ -210,30 +256,36 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
     return board
 
 
-async def _do(step, nc, publish: JetStreamPublisher, board: Board) -> None:  # noqa: ANN001
+async def _do(step: Step, nc, publish: JetStreamPublisher, board: Board) -> bytes | None:  # noqa: ANN001
+    """Publish a fact, or send a request and return its answer (None when it was refused)."""
     if step.kind == "fact":
         event = step.payload
         await publish.publish_one(event)
         board.facts[step.seller] += 1
         if isinstance(event, OrderPlaced):
             board.orders[step.seller] += 1
-        return
-    request = step.payload  # a SellerRequest: the seller acting through a service
-    board.requests[step.seller] += 1
+        return None
+    request = step.payload  # a SellerRequest: the seller acting, or the marketplace looking something up
+    lookup = step.kind == "lookup"
+    (board.lookups if lookup else board.requests)[step.seller] += 1
     for wait in (0.1, 0.3, 1.0, None):
         try:
-            await call(nc, request.service, step.seller, request.verb, request.body, msgspec.Raw, timeout=10)
-            return
+            answer = await call(nc, request.service, step.seller, request.verb, request.body, msgspec.Raw,
+                                timeout=10)
+            return bytes(answer)
         except RequestFailed as exc:
             # In accelerated time the seller may act on a fact the service has not read yet (a reply minutes
-            # after the message): a person would see it first, so wait for it a moment.
-            if exc.error.code != "not_found" or wait is None:
-                board.refused[step.seller] += 1
-                return
+            # after the message): a person would see it first, so wait for it a moment. A lookup of what is
+            # not there yet is an answer (its follow-up looks again later).
+            if exc.error.code != "not_found" or wait is None or lookup:
+                if not lookup:
+                    board.refused[step.seller] += 1
+                return None
             await asyncio.sleep(wait)
         except TimeoutError:
             board.refused[step.seller] += 1
-            return
+            return None
+    return None
 
 
 async def feed(config: SimConfig, *, url: str, until: datetime, console: Console) -> Counter:
@@ -243,14 +295,15 @@ async def feed(config: SimConfig, *, url: str, until: datetime, console: Console
     board = Board(sellers=list(config.sellers))
     try:
         publish = JetStreamPublisher(nc.jetstream())
-        for step in simulate(config):
+        timeline = Timeline([config])
+        for step in timeline:
             if step.at > until:
                 break
             wait = (step.at - datetime.now(step.at.tzinfo)).total_seconds()
             if wait > 0:
                 await asyncio.sleep(wait)
-            await _do(step, nc, publish, board)
-            counts["facts" if step.kind == "fact" else "requests"] += 1
+            timeline.answered(step, await _do(step, nc, publish, board))
+            counts[{"fact": "facts", "request": "requests", "lookup": "lookups"}[step.kind]] += 1
             if sum(counts.values()) % 100 == 0:
                 console.print(f"{datetime.now(step.at.tzinfo):%H:%M:%S}  {counts['facts']:,} facts, "
                               f"{counts['requests']:,} actions", highlight=False)
@@ -260,7 +313,7 @@ async def feed(config: SimConfig, *, url: str, until: datetime, console: Console
     return counts
 
 
-def summary(board: Board) -> Table:
+def summary(board: Board) -> Group:
     table = Table(title="summary")
     for column in ("seller", "orders", "facts", "actions", "refused", "rating", "status", "bad metrics", "alerts"):
         table.add_column(column)
@@ -270,7 +323,16 @@ def summary(board: Board) -> Table:
         table.add_row(seller, f"{board.orders[seller]:,}", f"{board.facts[seller]:,}",
                       f"{board.requests[seller]:,}", str(board.refused[seller]), str(h.rating) if h else "-",
                       h.account_status.value if h else "-", bad or "none", str(board.alert_count[seller]))
-    return table
+    fba = Table(title="FBA: restocking the network and shipping from it")
+    for column in ("seller", "inbound shipments closed", "units received", "discrepancy cases", "units reimbursed",
+                   "AFN packages shipped", "inventory ledger"):
+        fba.add_column(column)
+    for seller, tally in board.fba.items():
+        ledger = "not checked" if tally.drift < 0 else "replays clean" if tally.drift == 0 else f"drift: {tally.drift}"
+        cases = ", ".join(f"{n} {status.lower()}" for status, n in sorted(tally.cases.items())) or "none"
+        fba.add_row(seller, f"{tally.closed} of {tally.shipments}", f"{tally.received:,} of {tally.expected:,}", cases,
+                    str(tally.reimbursed_units), f"{board.afn_shipped[seller]:,}", ledger)
+    return Group(table, fba)
 
 
 

@@ -24,7 +24,8 @@ import msgspec
 
 from sellerops.contracts.envelope import SELLER_PATTERN, Event
 from sellerops.contracts.health import FeedbackReceived, FeedbackRemoved, OrderPackageScanned
-from sellerops.contracts.inventory import Bucket, InventoryAdjustmentReported
+from sellerops.contracts.inbound import CreateInboundPlan, PlanItem, ShipFrom, SizeTier
+from sellerops.contracts.inventory import Bucket, GetOutboundOrder, InventoryAdjustmentReported
 from sellerops.contracts.market import (
     Destination, FulfillmentChannel, Money, OrderBuyerCancelRequested, OrderItem, OrderPaymentAuthorized,
     OrderPlaced, Window,
@@ -97,6 +98,16 @@ class SimConfig(msgspec.Struct, frozen=True, kw_only=True):
     reply_rate: Rate = 0.9  # messages the seller ever replies to
     reply_mean_hours: float = 6.0  # replies come after an exponential delay with this mean (capped at 72 h)
     adjustments_per_day: float = 0.2  # FBA inventory adjustments (warehouse damage) per seller and day
+    # FBA inbound: the seller restocks the network with an inbound plan every `inbound_every_days` (0: never,
+    # and the network is assumed stocked). The first plan goes out at the start; until its stock can have
+    # been received (`afn_from`) the seller ships every order itself.
+    inbound_every_days: float = 7.0
+    inbound_cover: float = 1.6  # units per plan: this many times the network's expected sales until the next
+    inbound_transit_days: tuple[float, float] = (2.0, 4.0)
+    inbound_shortage_rate: Rate = 0.12  # per shipment line: a few units are never located
+    inbound_damaged_rate: Rate = 0.05  # per shipment line: a unit or two arrive damaged
+    inbound_overage_rate: Rate = 0.02  # per shipment line: more units arrive than were listed
+    reimbursement_rate: Rate = 0.8  # discrepancies the marketplace reimburses, days after the shipment closed
     # trouble: [first day, last day) ranges where things go wrong, so alerts fire
     bad_carrier_week: tuple[int, int] | None = None  # by ship day: scans and on-time delivery collapse
     bad_scan_rate: Rate = 0.6
@@ -113,8 +124,11 @@ class SimConfig(msgspec.Struct, frozen=True, kw_only=True):
         for seller in self.sellers:
             if not isinstance(seller, str) or not re.match(SELLER_PATTERN, seller):
                 raise ValueError(f"bad seller slug {seller!r}")
-        if self.days < 0 or self.orders_per_day < 0 or self.adjustments_per_day < 0:
-            raise ValueError("days, orders_per_day and adjustments_per_day must not be negative")
+        if self.days < 0 or self.orders_per_day < 0 or self.adjustments_per_day < 0 or self.inbound_every_days < 0:
+            raise ValueError("days, orders_per_day, adjustments_per_day and inbound_every_days must not be negative")
+        low, high = self.inbound_transit_days
+        if not 0 < low <= high or self.inbound_cover <= 0:
+            raise ValueError("inbound_transit_days needs 0 < low <= high, and inbound_cover must be positive")
         if len(self.hourly_weights) != 24 or len(self.weekday_factors) != 7:
             raise ValueError("hourly_weights needs 24 values and weekday_factors 7")
         if min(self.hourly_weights) < 0 or min(self.weekday_factors) < 0 or sum(self.hourly_weights) <= 0:
@@ -122,7 +136,8 @@ class SimConfig(msgspec.Struct, frozen=True, kw_only=True):
         for name in ("afn_share", "prime_share", "late_ship_rate", "cancel_rate", "buyer_cancel_rate", "scan_rate",
                      "on_time_delivery_rate", "return_rate", "claim_rate", "claim_response_rate", "feedback_rate",
                      "feedback_removed_rate", "message_rate", "reply_rate", "bad_scan_rate", "bad_on_time_rate",
-                     "late_streak_rate"):
+                     "late_streak_rate", "inbound_shortage_rate", "inbound_damaged_rate", "inbound_overage_rate",
+                     "reimbursement_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be within 0..1")
         if not self.stars or set(self.stars) - {1, 2, 3, 4, 5} or sum(self.stars.values()) <= 0:
@@ -131,21 +146,38 @@ class SimConfig(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("claim_outcomes needs positive weights")
 
 
+    @property
+    def afn_from(self) -> datetime:
+        """When the network starts taking orders: at the start when it is assumed stocked, else once the
+        first inbound plan's units can have been received (its slowest path: about 4 days plus transit)."""
+        if self.inbound_every_days == 0:
+            return self.start
+        return self.start + timedelta(days=math.ceil(4 + self.inbound_transit_days[1]))
+
+
 class SellerRequest(msgspec.Struct, frozen=True, kw_only=True):
-    """A request the seller sends to a service: `req.<service>.<seller>.<verb>` with `body`."""
+    """A request to a service: `req.<service>.<seller>.<verb>` with `body`.
+
+    A request with `follow` has consequences that depend on the answer (the ids a service gives a plan's
+    shipments, where the network allocated an order): `sellerops.simulator.followups.respond` turns the
+    answer into the next steps, and `context` carries what it needs to know of the asker."""
 
     service: str
     verb: str
     body: Any  # the request struct from sellerops.contracts
+    follow: str | None = None
+    context: dict[str, Any] = {}
 
 
 class Step(msgspec.Struct, frozen=True, kw_only=True):
-    """One thing that happens at `at`: a market fact (`payload` an Event with occurred_at == at) or a
-    seller request (`payload` a SellerRequest)."""
+    """One thing that happens at `at`: a market fact (`payload` an Event with occurred_at == at), or a
+    seller request or marketplace lookup (`payload` a SellerRequest)."""
 
     at: datetime
     seller: str
-    kind: Literal["fact", "request"]
+    # "request": the seller acts; "lookup": the marketplace reads what a service decided (where the network
+    # allocated an order), standing for what the real marketplace knows itself
+    kind: Literal["fact", "request", "lookup"]
     payload: Any  # Event | SellerRequest
 
     @property
@@ -186,18 +218,29 @@ class Product(msgspec.Struct, frozen=True):
     asin: str
     title: str
     price: Decimal
+    unit_weight_kg: float
+    size_tier: SizeTier
 
 
-_PRODUCTS = [
-    ("MUG-BLUE-12OZ", "Ceramic mug, blue, 12 oz", "14.99"),
-    ("MUG-RED-12OZ", "Ceramic mug, red, 12 oz", "14.99"),
-    ("TEA-SAMPLER", "Loose leaf tea sampler, 8 tins", "24.50"),
-    ("COASTER-CORK-6", "Cork coasters, set of 6", "9.99"),
-    ("KETTLE-GOOSE-1L", "Gooseneck kettle, 1 l", "39.00"),
-    ("TEAPOT-GLASS", "Glass teapot with infuser", "29.95"),
-    ("SPOON-SET-4", "Tea spoons, set of 4", "7.49"),
-    ("HONEY-RAW-500G", "Raw honey, 500 g", "12.00"),
+_S, _L = SizeTier.SMALL_STANDARD, SizeTier.LARGE_STANDARD
+# sku, title, price, unit weight (kg), size tier
+PRODUCTS = [
+    ("MUG-BLUE-12OZ", "Ceramic mug, blue, 12 oz", "14.99", 0.45, _L),
+    ("MUG-RED-12OZ", "Ceramic mug, red, 12 oz", "14.99", 0.45, _L),
+    ("TEA-SAMPLER", "Loose leaf tea sampler, 8 tins", "24.50", 0.6, _L),
+    ("COASTER-CORK-6", "Cork coasters, set of 6", "9.99", 0.15, _S),
+    ("KETTLE-GOOSE-1L", "Gooseneck kettle, 1 l", "39.00", 1.1, _L),
+    ("TEAPOT-GLASS", "Glass teapot with infuser", "29.95", 0.8, _L),
+    ("SPOON-SET-4", "Tea spoons, set of 4", "7.49", 0.1, _S),
+    ("HONEY-RAW-500G", "Raw honey, 500 g", "12.00", 0.7, _L),
 ]
+PRICES = {sku: Decimal(price) for sku, _, price, _, _ in PRODUCTS}
+_WAREHOUSES = [("Main warehouse", "1200 Commerce Way", "Reno", "NV", "89502"),
+               ("Back room", "48 Mill Street", "Burlington", "VT", "05401"),
+               ("Unit 7", "3300 Industrial Blvd", "Columbus", "OH", "43219"),
+               ("Dock B", "910 Harbor Road", "Savannah", "GA", "31401")]
+# Lines and units of an average order (80% one line, 15% of lines carry 2-3 units): sizes a restock.
+_UNITS_PER_ORDER = (0.8 * 1 + 0.2 * 2) * (0.85 + 0.15 * 2.5)
 _DESTINATIONS = [("10001", "NY"), ("94103", "CA"), ("60614", "IL"), ("73301", "TX"), ("98101", "WA"),
                  ("33101", "FL"), ("02108", "MA"), ("80202", "CO"), ("30303", "GA"), ("85004", "AZ")]
 _CENTERS = ["PHX7", "ONT8", "BFI4", "MDW2", "JFK8", "DFW7"]
@@ -256,8 +299,14 @@ class _Seller:
         self.seq = 0
         self.shipper = "".join(self.rng.choice(_ALNUM) for _ in range(6))
         self.tz = config.start.tzinfo
-        self.products = [Product(sku, f"B0{self.rng.randrange(10**8):08d}", title, Decimal(price))
-                         for sku, title, price in _PRODUCTS]
+        self.products = [Product(sku, f"B0{self.rng.randrange(10**8):08d}", title, Decimal(price), weight, tier)
+                         for sku, title, price, weight, tier in PRODUCTS]
+        # inbound has its own stream of randomness, so switching it on or off leaves the orders as they were
+        self.inbound_rng = random.Random(f"sellerops-sim/{config.seed}/{seller}/inbound")
+        name, street, city, state, postal = self.inbound_rng.choice(_WAREHOUSES)
+        self.ship_from = ShipFrom(name=f"{seller} {name.lower()}", address_line1=street, city=city,
+                                  state_or_region=state, postal_code=postal)
+        self.plans = 0
 
     # -- scheduling --
 
@@ -269,8 +318,9 @@ class _Seller:
         event = cls(event_id=self._next_id(), seller=self.seller, occurred_at=at, **fields)
         self._push(at, "fact", event)
 
-    def request(self, at: datetime, service: str, verb: str, body: Any) -> None:
-        self._push(at, "request", SellerRequest(service=service, verb=verb, body=body))
+    def request(self, at: datetime, service: str, verb: str, body: Any, *, kind: str = "request",
+                follow: str | None = None, **context: Any) -> None:
+        self._push(at, kind, SellerRequest(service=service, verb=verb, body=body, follow=follow, context=context))
 
     def request_id(self) -> str:
         return f"sim-{self._next_id().hex}"
@@ -309,20 +359,25 @@ class _Seller:
         for day in range(config.days):
             day_start = config.start + timedelta(days=day)
             factor = config.weekday_factors[day_start.weekday()] / weekly_mean if weekly_mean else 0.0
-            timeline: list[tuple[datetime, bool]] = []  # (at, is an order; else an inventory adjustment)
+            timeline: list[tuple[datetime, str]] = []  # (at, "order" | "adjustment" | "inbound")
             for hour in range(24):
                 lam = config.orders_per_day * factor * hourly[hour] / hourly_total
                 for _ in range(_poisson(self.rng, lam)):
-                    timeline.append((day_start + timedelta(hours=hour, seconds=self.rng.randrange(3600)), True))
+                    timeline.append((day_start + timedelta(hours=hour, seconds=self.rng.randrange(3600)), "order"))
             for _ in range(_poisson(self.rng, config.adjustments_per_day)):
-                timeline.append((day_start + timedelta(seconds=self.rng.randrange(86400)), False))
+                at = day_start + timedelta(seconds=self.rng.randrange(86400))
+                if at >= config.afn_from:  # warehouse damage needs stock in the warehouses
+                    timeline.append((at, "adjustment"))
+            timeline.extend((at, "inbound") for at in self.plan_times(day_start))
             timeline.sort()
-            for at, is_order in timeline:
+            for at, what in timeline:
                 yield from self._steps(self.due(at))
-                if is_order:
+                if what == "order":
                     self.place(at, day)
-                else:
+                elif what == "adjustment":
                     self.adjust(at)
+                else:
+                    self.inbound(at)
         end = None if config.drain else config.start + timedelta(days=config.days)
         for step in self._steps(self.due(end)):
             if end is not None and step.at >= end:
@@ -339,7 +394,7 @@ class _Seller:
         c, rng = self.config, self.rng
         self.orders += 1
         order_id = f"11{rng.randrange(1, 5)}-{self.orders:07d}-{rng.randrange(10**7):07d}"
-        afn = rng.random() < c.afn_share
+        afn = rng.random() < c.afn_share and at >= c.afn_from
         items = []
         for product in rng.sample(self.products, 1 if rng.random() < 0.8 else 2):
             quantity = 1 if rng.random() < 0.85 else rng.randint(2, 3)
@@ -414,6 +469,10 @@ class _Seller:
         c, rng = self.config, self.rng
         shipped = order.paid + self.hours(2, 20)
         tracking = f"TBA{rng.randrange(10**12):012d}"
+        # the network ships from wherever the fulfillment service allocated the units: ask it, then report
+        self.request(order.paid + self.hours(0.5, 2), "fulfillment", "get_outbound_order",
+                     GetOutboundOrder(fulfillment_order_id=order.order_id), kind="lookup", follow="afn.ship",
+                     order_id=order.order_id, tracking=tracking, shipped_at=shipped.isoformat(), attempt=1)
         delivered = self.delivery_time(order, shipped, rng.random() < c.on_time_delivery_rate)
         self.fact(OrderDelivered, delivered, order_id=order.order_id, carrier_code="Amazon Shipping",
                   tracking_number=tracking, proof="photo on delivery")
@@ -501,6 +560,36 @@ class _Seller:
         outcome = _pick(rng, c.claim_outcomes)
         granted = outcome in (ClaimOutcome.GRANTED_AMAZON_FUNDED, ClaimOutcome.GRANTED_SELLER_FUNDED)
         self.fact(ClaimDecisionReported, decided, claim_id=claim_id, outcome=outcome, amount=amount if granted else None)
+
+    # -- restocking the network --
+
+    def plan_times(self, day_start: datetime) -> list[datetime]:
+        """The inbound plans of this day: one every `inbound_every_days`, the first an hour after the start."""
+        every = self.config.inbound_every_days
+        if every == 0:
+            return []
+        first = self.config.start + timedelta(hours=1)
+        day_end = day_start + timedelta(days=1)
+        n = max(0, math.ceil((day_start - first) / timedelta(days=every)))
+        times = []
+        while (at := first + timedelta(days=every) * n) < day_end:
+            times.append(at)
+            n += 1
+        return times
+
+    def inbound(self, at: datetime) -> None:
+        """Send enough units of every product to cover the network's expected sales until the next plan; the
+        fulfillment service answers with placement options (followups: confirm the cheapest, ship, receive)."""
+        c, rng = self.config, self.inbound_rng
+        self.plans += 1
+        per_sku = c.orders_per_day * c.afn_share * c.inbound_every_days * _UNITS_PER_ORDER / len(self.products)
+        items = [PlanItem(sku=p.sku, quantity=max(6, round(per_sku * c.inbound_cover * rng.uniform(0.85, 1.15))),
+                          unit_weight_kg=p.unit_weight_kg, size_tier=p.size_tier) for p in self.products]
+        plan_id = f"sim-{self.seller}-plan-{self.plans:03d}"
+        self.request(at, "fulfillment", "create_inbound_plan",
+                     CreateInboundPlan(plan_id=plan_id, items=items, ship_from=self.ship_from,
+                                       name=f"Restock {self.plans} ({at.date().isoformat()})"),
+                     follow="inbound.confirm", plan_id=plan_id)
 
     def adjust(self, at: datetime) -> None:
         rng = self.rng
