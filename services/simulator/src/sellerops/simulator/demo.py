@@ -323,14 +323,15 @@ def summary(board: Board) -> Group:
         table.add_row(seller, f"{board.orders[seller]:,}", f"{board.facts[seller]:,}",
                       f"{board.requests[seller]:,}", str(board.refused[seller]), str(h.rating) if h else "-",
                       h.account_status.value if h else "-", bad or "none", str(board.alert_count[seller]))
-    fba = Table(title="FBA: restocking the network and shipping from it")
-    for column in ("seller", "inbound shipments closed", "units received", "discrepancy cases", "units reimbursed",
-                   "AFN packages shipped", "inventory ledger"):
+    fba = Table(title="FBA: inbound shipments closed, units received of units sent, discrepancy cases, units "
+                      "reimbursed, AFN packages shipped, the inventory ledger replayed from its stream")
+    for column in ("seller", "inbound", "units", "cases", "reimbursed", "AFN shipped", "ledger"):
         fba.add_column(column)
     for seller, tally in board.fba.items():
-        ledger = "not checked" if tally.drift < 0 else "replays clean" if tally.drift == 0 else f"drift: {tally.drift}"
-        cases = ", ".join(f"{n} {status.lower()}" for status, n in sorted(tally.cases.items())) or "none"
-        fba.add_row(seller, f"{tally.closed} of {tally.shipments}", f"{tally.received:,} of {tally.expected:,}", cases,
+        ledger = "not checked" if tally.drift < 0 else "clean" if tally.drift == 0 else f"drift: {tally.drift}"
+        opened = tally.cases.get("OPEN", 0)
+        cases = f"{opened} open, {sum(tally.cases.values()) - opened} done" if tally.cases else "none"
+        fba.add_row(seller, f"{tally.closed}/{tally.shipments}", f"{tally.received}/{tally.expected}", cases,
                     str(tally.reimbursed_units), f"{board.afn_shipped[seller]:,}", ledger)
     return Group(table, fba)
 
