@@ -3,6 +3,10 @@
 A documentation-only broker gets one subscriber per consumed event type, one publisher per published
 event type and one subscriber per request endpoint; payload schemas come from msgspec through the
 SchemaStruct bridge. Nothing connects.
+
+Every market fact is also documented as an `integration:` publisher, whether or not a service that
+consumes it is installed: the document is what an integration in another language writes against, so it
+carries the publishing rules (stream, Nats-Msg-Id, stable ids) the Python `MarketClient` follows.
 """
 
 from collections.abc import Sequence
@@ -12,9 +16,21 @@ from typing import Any
 from faststream.nats import JStream, NatsBroker, PullSub
 from faststream.specification import AsyncAPI
 
+from sellerops.contracts.catalog import event_types
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.streams import stream_name
 from sellerops.runtime.host import EndpointSpec, Routes
+from sellerops.runtime.publisher import MSG_ID
+
+PUBLISHING_RULES = (
+    "Integrations publish market facts to the JetStream stream {stream} on the subject shown, as JSON: `type` "
+    "(the tag), `event_id` (a UUID), `seller` (the sellerops seller slug), `occurred_at` (RFC 3339 with an "
+    "offset, when it happened at the marketplace) and the fact's fields; set the header " + MSG_ID + " to the "
+    "event_id and wait for the PubAck. Derive event_id from the source (the notification id, the report line), "
+    "never at random, so a re-sent fact keeps its id: JetStream drops a repeat within its duplicate window and "
+    "the services apply an event id once. The Python client (sellerops.client.MarketClient) uses "
+    "uuid5(" "{namespace}, \"<type tag>/<seller>/<source id>\")."
+)
 
 SELLER_PATH = "{seller}"
 
@@ -47,7 +63,9 @@ def build_asyncapi(services: Sequence[ServiceDoc], *, version: str) -> AsyncAPI:
                 broker.subscriber(
                     _subject(event), stream=JStream(stream_name(event.source), declare=False),
                     durable=consumer.durable, pull_sub=PullSub(batch=True),
-                    title=f"{doc.name}:{event.type_tag()}", description=event.__doc__,
+                    # the durable in the title: a service may consume what it publishes (its own plans), and
+                    # both must be documented
+                    title=f"{doc.name}:{consumer.durable}:{event.type_tag()}", description=event.__doc__,
                 )(_documented(event))
         for event in doc.publishes:
             broker.publisher(
@@ -60,9 +78,22 @@ def build_asyncapi(services: Sequence[ServiceDoc], *, version: str) -> AsyncAPI:
                 description=f"{endpoint.description} (request-reply; errors come as ErrorReply with "
                             "Nats-Service-Error-Code)",
             )(_documented(endpoint.request_type, endpoint.reply_type))
+    _integration_publishers(broker)
     return AsyncAPI(broker, title="sellerops", version=version,
                     description="Events and requests of the sellerops services. Integrations publish the "
                                 "market.* facts; the services publish their own streams.")
+
+
+def _integration_publishers(broker: NatsBroker) -> None:
+    from sellerops.client import NAMESPACE
+
+    rules = PUBLISHING_RULES.format(stream=stream_name("market"), namespace=NAMESPACE)
+    for tag, event in sorted(event_types().items()):
+        if event.source == "market":
+            broker.publisher(
+                _subject(event), stream=JStream(stream_name("market"), declare=False), schema=event,
+                title=f"integration:{tag}", description=f"{(event.__doc__ or tag).strip()}\n\n{rules}",
+            )
 
 
 def asyncapi_json(services: Sequence[ServiceDoc], *, version: str) -> str:
