@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sellerops.contracts.health import GetAccountHealth, MetricSettings, OrderHealthRef, SetMetricSettings, Status
+from sellerops.contracts.health import (
+    AccountStatus, AccountStatusReported, GetAccountHealth, MetricSettings, OrderHealthRef, SetMetricSettings, Status,
+)
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
 from sellerops.contracts.orders import OrderLine, OrderRecorded, OrderShipped, OrderStatus, PackageDetail, PackageItem
 from sellerops.contracts.requests import RequestError
@@ -167,3 +169,38 @@ async def test_a_red_flag_check_reads_each_day_once_for_both_the_window_and_its_
     await built.check("acme", "ATVPDKIKX0DER")
 
     assert kvs["health_day"].gets == 90 + 7  # the longest window, plus the 7-day trend, in one pass
+
+
+def status_reported(seller: str, status: str, at: datetime, previous: str | None = None) -> AccountStatusReported:
+    return AccountStatusReported(event_id=uuid.uuid4(), seller=seller, occurred_at=at, status=AccountStatus(status),
+                                 previous=AccountStatus(previous) if previous else None)
+
+
+async def test_the_status_the_marketplace_reports_is_shown_beside_the_computed_one():
+    built, _, _ = service()
+    await built.on_account_status(status_reported("acme", "AT_RISK", NOW - timedelta(hours=3), "NORMAL"))
+
+    health = await _health(built, "acme")
+    assert health.account_status is AccountStatus.NORMAL, "computed from the metrics: nothing is BAD"
+    assert health.marketplace_status is AccountStatus.AT_RISK
+    assert health.marketplace_status_at == NOW - timedelta(hours=3)
+    assert health.report["accountStatuses"] == [{"marketplaceId": "ATVPDKIKX0DER", "status": "AT_RISK"}], \
+        "the report-shaped document shows the marketplace's own status, as its report would"
+
+
+async def test_a_late_older_status_report_does_not_replace_a_newer_one():
+    built, _, _ = service()
+    newer = status_reported("acme", "NORMAL", NOW - timedelta(hours=1), "AT_RISK")
+    await built.on_account_status(newer)
+    await built.on_account_status(status_reported("acme", "AT_RISK", NOW - timedelta(days=2), "NORMAL"))
+    await built.on_account_status(newer)  # a redelivery
+
+    health = await _health(built, "acme")
+    assert (health.marketplace_status, health.marketplace_status_at) == (AccountStatus.NORMAL, newer.occurred_at)
+
+
+async def test_without_a_report_from_the_marketplace_the_computed_status_is_the_reports():
+    built, _, _ = service()
+    health = await _health(built, "acme")
+    assert health.marketplace_status is None
+    assert health.report["accountStatuses"][0]["status"] == health.account_status.value

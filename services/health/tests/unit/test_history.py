@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sellerops.contracts.health import (
-    FeedbackReceived, MetricSettings, PolicyWarningReported, PolicyWarningResolved, Status,
+    AccountStatus, AccountStatusReported, FeedbackReceived, MetricSettings, PolicyWarningReported,
+    PolicyWarningResolved, Status,
 )
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
 from sellerops.contracts.orders import (
@@ -277,3 +278,18 @@ def test_open_policy_warnings_cost_rating_in_the_past() -> None:
     assert (after.rating, after.warnings) == (900, ["listingPolicyViolations"])
     assert after.report["performanceMetrics"][0]["warningStates"] == [
         {"warningType": "listingPolicyViolations", "status": "BAD"}]
+
+
+def test_time_travel_shows_the_account_status_the_marketplace_had_reported_by_then():
+    def reported(status: AccountStatus, at: datetime, marketplace_id: str = MKT) -> AccountStatusReported:
+        return AccountStatusReported(event_id=uuid.uuid4(), seller="acme", occurred_at=at, status=status,
+                                     marketplace_id=marketplace_id)
+
+    events = [reported(AccountStatus.AT_RISK, T0 + DAY), reported(AccountStatus.NORMAL, T0 + 5 * DAY),
+              reported(AccountStatus.DEACTIVATED, T0 + 2 * DAY, marketplace_id=CA)]
+    assert as_of(events, T0).marketplace_status is None
+    then = as_of(events, T0 + 3 * DAY)
+    assert (then.marketplace_status, then.marketplace_status_at) == (AccountStatus.AT_RISK, T0 + DAY)
+    assert then.report["accountStatuses"][0]["status"] == "AT_RISK"
+    assert as_of(events, T0 + 6 * DAY).marketplace_status is AccountStatus.NORMAL
+    assert as_of(events, T0 + 3 * DAY, marketplace_id=CA).marketplace_status is AccountStatus.DEACTIVATED

@@ -78,6 +78,15 @@ def test_the_table_shows_each_measure_against_its_target_and_fits_80_columns() -
     assert "Account Health Rating: 150 AtRisk" in text and "Account status: AT_RISK" in text
     assert "Open warnings: none" in text and "(live)" in text
     assert "Orders behind" not in text, "why is for time travel only"
+    assert "marketplace reports" not in text, "nothing reported by the marketplace: nothing said"
+
+
+def test_the_status_the_marketplace_reported_is_printed_under_the_computed_one() -> None:
+    text = rendered(account_health(marketplace_status=AccountStatus.DEACTIVATED,
+                                   marketplace_status_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC)))
+    lines = text.splitlines()
+    computed = next(i for i, line in enumerate(lines) if line.startswith("Account status: AT_RISK (computed"))
+    assert lines[computed + 1] == "The marketplace reports: DEACTIVATED (since 2026-11-20 09:30 UTC)"
 
 
 def test_statuses_and_the_band_are_colored() -> None:

@@ -1,6 +1,8 @@
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sellerops.contracts.health import AccountStatus, AccountStatusReported
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.integrations import register, spapi
 from sellerops.plugins.ingest import fact_id, registry
@@ -71,11 +73,31 @@ def test_an_order_without_items_is_a_problem_naming_it():
 def test_other_notification_types_are_ignored_with_a_note():
     for name, word in [("fulfillment_order_status.json", "FULFILLMENT_ORDER_STATUS"),
                        ("fba_inventory_availability_changes.json", "FBA_INVENTORY_AVAILABILITY_CHANGES"),
-                       ("account_status_changed.json", "ACCOUNT_STATUS_CHANGED"),
                        ("any_offer_changed.json", "ANY_OFFER_CHANGED")]:
         parsed = read(name)
         assert (parsed.events, parsed.problems, parsed.ignored) == ([], [], 1), name
         assert word in parsed.notes[0]
+
+
+def test_account_status_changed_becomes_the_marketplaces_own_account_status():
+    parsed = read("account_status_changed.json")
+    assert (parsed.problems, parsed.ignored) == ([], 0)
+    [reported] = parsed.events
+    assert isinstance(reported, AccountStatusReported)
+    assert (reported.status, reported.previous) == (AccountStatus.AT_RISK, AccountStatus.NORMAL)
+    assert reported.marketplace_id == "ATVPDKIKX0DER" and reported.seller == "acme"
+    assert reported.occurred_at == datetime(2026, 3, 2, 13, tzinfo=UTC), "when it changed: the EventTime"
+    assert reported.event_id == fact_id("sp-api", "0b8f3c7e-0007-4d2c-9a51-5f1a2b3c4d07", "account_status_reported")
+
+
+def test_an_account_status_the_marketplace_never_documented_is_a_problem_naming_it():
+    doc = json.loads((PAYLOADS / "account_status_changed.json").read_text())
+    doc["payload"]["accountStatusChangeNotification"]["currentAccountStatus"] = "SUSPENDED"
+    parsed = spapi.parse("acme", json.dumps(doc))
+    assert parsed.events == []
+    [problem] = parsed.problems
+    assert problem.where == "document 1: $.Payload.AccountStatusChangeNotification.CurrentAccountStatus"
+    assert "SUSPENDED" in problem.message and "AT_RISK" in problem.message
 
 
 def test_an_unknown_notification_type_is_a_problem():

@@ -34,6 +34,7 @@ EXPECTED: dict[str, tuple[Kind, Severity] | None] = {
     "health.metric_recovered.v1": (K.HEALTH, V.INFO),
     "health.metric_breach_forecast.v1": (K.HEALTH, V.WARNING),
     "health.account_status_changed.v1": (K.HEALTH, V.CRITICAL),  # NORMAL -> AT_RISK
+    "market.account_status_reported.v1": (K.HEALTH, V.CRITICAL),  # the marketplace says AT_RISK
     "fulfillment.inbound_shipment_case_opened.v1": (K.INBOUND, V.WARNING),
     "fulfillment.inbound_shipment_claim_deadline_approaching.v1": (K.INBOUND, V.WARNING),
     "fulfillment.reimbursement_unmatched.v1": (K.INBOUND, V.INFO),
@@ -75,6 +76,14 @@ def test_a_golden_sample_of_a_type_the_catalog_does_not_know_becomes_nothing() -
     assert catalog.notify(event("orders.order_recorded.v1")) is None
     assert catalog.notify(event("market.order_delivered.v1")) is None
     assert catalog.notify(event("notifications.delivery_failed.v1")) is None
+
+
+def test_the_marketplace_reporting_the_account_back_to_normal_is_news_not_an_alarm() -> None:
+    kind, severity, title, body = catalog.notify(event("market.account_status_reported.v1", status="NORMAL",
+                                                       previous="AT_RISK"))
+    assert (kind, severity) == (K.HEALTH, V.INFO)
+    assert title == "The marketplace reports your account NORMAL"
+    assert body == "Was AT_RISK. Your account is in good standing."
 
 
 def test_a_cancel_the_buyer_asked_for_does_not_count_against_the_seller_and_tells_no_one() -> None:

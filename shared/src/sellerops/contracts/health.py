@@ -194,6 +194,21 @@ class AccountStatus(str, Enum):
     DEACTIVATED = "DEACTIVATED"
 
 
+class AccountStatusReported(Event, frozen=True, kw_only=True, tag="market.account_status_reported.v1"):
+    """The marketplace reported the account's status (SP-API ACCOUNT_STATUS_CHANGED, the report's
+    accountStatuses): the marketplace's own decision, which may differ from the status sellerops computes
+    from the metrics (a policy matter the metrics do not show, a review, a reinstatement)."""
+
+    source: ClassVar[str] = "market"
+    entity: ClassVar[str] = "account"
+    fact: ClassVar[str] = "status_reported"
+    key_field: ClassVar[str] = "marketplace_id"
+
+    marketplace_id: MarketplaceId = DEFAULT_MARKETPLACE
+    status: AccountStatus
+    previous: AccountStatus | None = None
+
+
 class RatingBand(str, Enum):
     HEALTHY = "Healthy"  # 200-1000
     AT_RISK = "AtRisk"  # 100-199
@@ -232,13 +247,15 @@ class AccountHealth(SchemaStruct, frozen=True, kw_only=True):
     marketplace_id: str
     as_of: datetime
     from_history: bool  # computed by replaying the streams (time travel), not from the live counters
-    account_status: AccountStatus
+    account_status: AccountStatus  # computed from the metrics and warnings by the rating rules
     rating: Annotated[int, msgspec.Meta(ge=0, le=1000)]
     rating_band: RatingBand
     measures: list[Measure]
     warnings: list[str] = []  # open policy warning types
     report: dict[str, Any]  # {"accountStatuses": [...], "performanceMetrics": [...]} as the marketplace writes it
     why: dict[str, list[str]] = {}  # time travel: counter ("orderDefectRate:defects.mfn") -> its orders (first 50)
+    marketplace_status: AccountStatus | None = None  # the status the marketplace last reported, if it has
+    marketplace_status_at: datetime | None = None
 
 
 # ---- events (stream HEALTH) ----

@@ -19,7 +19,7 @@ from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.health import MetricSettings
+from sellerops.contracts.health import AccountStatus, MetricSettings
 from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import seller_token
 from sellerops.health.domain.alerts import Watch
@@ -58,8 +58,13 @@ class SettingsRecord(msgspec.Struct, frozen=True):
 
 
 class Warnings(msgspec.Struct, frozen=True):
+    """What the marketplace itself says of the account in one marketplace: open policy warnings, and the
+    account status it last reported (kept by event time: an older report arriving late changes nothing)."""
+
     open: dict[str, str] = {}  # warning id -> type
     resolved: list[str] = []  # ids resolved (a resolution may come before its report)
+    status: AccountStatus | None = None
+    status_at: datetime | None = None
 
 
 class DayStore:
@@ -116,7 +121,7 @@ def stores(buckets: dict[str, KeyValue], *, keep: int, keep_day: int) -> dict:
 
 
 HISTORY_SUBJECTS = (("orders", "order"), ("returns", "claim"), ("market", "order"), ("market", "feedback"),
-                    ("market", "policy_warning"), ("notifications", "buyer_message"))
+                    ("market", "policy_warning"), ("market", "account"), ("notifications", "buyer_message"))
 
 
 def history_reader(js: JetStreamContext):  # noqa: ANN201

@@ -46,6 +46,7 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, metrics: list[Metri
     bound = {
         "on_order_fact": partial(h.on_order_fact, orders=orders, days=days, metrics=metrics, touch=checker.touch),
         "on_warning": partial(h.on_warning, warnings=warnings, touch=checker.touch),
+        "on_account_status": partial(h.on_account_status, warnings=warnings),
         "get_account_health": partial(h.get_account_health, days=days, settings=settings, warnings=warnings,
                                       metrics=metrics, rules=rules, clock=clock, history=history,
                                       history_after=history_after),

@@ -20,7 +20,7 @@ import structlog
 
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import (
-    AccountHealth, GetAccountHealth, ListMetrics, MetricCatalog, MetricInfo, MetricSettings, OrderHealthRef,
+    AccountHealth, AccountStatus, AccountStatusReported, GetAccountHealth, ListMetrics, MetricCatalog, MetricInfo, MetricSettings, OrderHealthRef,
     OrderHealthView, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings, Target,
 )
 from sellerops.contracts.requests import RequestError
@@ -102,6 +102,18 @@ async def on_warning(evt: PolicyWarningReported | PolicyWarningResolved, *, warn
     touch(evt.seller, marketplace)
 
 
+async def on_account_status(evt: AccountStatusReported, *, warnings: Store) -> None:
+    """The marketplace's own account status, shown beside the computed one; the latest by event time wins."""
+
+    def decide(found: Warnings | None):  # noqa: ANN202
+        found = found or Warnings()
+        if found.status_at is not None and found.status_at > evt.occurred_at:
+            return found, []  # an older report, arriving late
+        return msgspec.structs.replace(found, status=evt.status, status_at=evt.occurred_at), []
+
+    await warnings.apply(evt.seller, evt.marketplace_id, str(evt.event_id), decide)
+
+
 # ---- questions ----
 
 
@@ -114,6 +126,7 @@ class _Inputs(NamedTuple):
     overrides: dict[str, MetricSettings]
     counts: dict[date, dict[str, int]]
     warnings: list[str]
+    reported: tuple[AccountStatus, datetime] | None  # the marketplace's own status and when it said so
 
 
 async def _inputs(seller: str, marketplace_id: str, as_of: datetime, *, days: DayStore, settings: Store,
@@ -122,15 +135,16 @@ async def _inputs(seller: str, marketplace_id: str, as_of: datetime, *, days: Da
     overrides = await overrides_of(seller, marketplace_id, settings=settings)
     span = longest_window(metrics, overrides) + extra_days
     counts = await days.load(seller, marketplace_id, days_back(as_of.date(), span))
-    found = await warnings.load(seller, marketplace_id)
-    return _Inputs(overrides, counts, sorted((found or Warnings()).open.values()))
+    found = await warnings.load(seller, marketplace_id) or Warnings()
+    reported = (found.status, found.status_at) if found.status is not None and found.status_at is not None else None
+    return _Inputs(overrides, counts, sorted(found.open.values()), reported)
 
 
 def _health(seller: str, marketplace_id: str, as_of: datetime, read: _Inputs, *, metrics: list[Metric],
             rules: RatingRules) -> AccountHealth:
     evaluated = evaluate(metrics, read.overrides, read.counts, as_of.date())
     return account_health(seller=seller, marketplace_id=marketplace_id, as_of=as_of, from_history=False,
-                          evaluated=evaluated, warnings=read.warnings, rules=rules)
+                          evaluated=evaluated, warnings=read.warnings, rules=rules, reported=read.reported)
 
 
 async def live_health(seller: str, marketplace_id: str, as_of: datetime, *, days: DayStore, settings: Store,

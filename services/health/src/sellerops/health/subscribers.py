@@ -4,7 +4,7 @@ These tables drive both the running service and its AsyncAPI document.
 """
 
 from sellerops.contracts.health import (
-    AccountHealth, AccountStatusChanged, FeedbackReceived, FeedbackRemoved, GetAccountHealth, ListMetrics,
+    AccountHealth, AccountStatusChanged, AccountStatusReported, FeedbackReceived, FeedbackRemoved, GetAccountHealth, ListMetrics,
     MetricBreached, MetricBreachForecast, MetricCatalog, MetricRecovered, OrderHealthRef, OrderHealthView,
     OrderPackageScanned, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings,
 )
@@ -22,8 +22,9 @@ CLAIMS = ConsumerSpec(durable="health-returns-claim", source="returns", entity="
 MARKET_ORDERS = ConsumerSpec(durable="health-market-order", source="market", entity="order")
 MARKET_FEEDBACK = ConsumerSpec(durable="health-market-feedback", source="market", entity="feedback")
 MARKET_WARNINGS = ConsumerSpec(durable="health-market-policy-warning", source="market", entity="policy_warning")
+MARKET_ACCOUNT = ConsumerSpec(durable="health-market-account", source="market", entity="account")
 MESSAGES = ConsumerSpec(durable="health-notifications-buyer-message", source="notifications", entity="buyer_message")
-CONSUMERS = (ORDERS, CLAIMS, MARKET_ORDERS, MARKET_FEEDBACK, MARKET_WARNINGS, MESSAGES)
+CONSUMERS = (ORDERS, CLAIMS, MARKET_ORDERS, MARKET_FEEDBACK, MARKET_WARNINGS, MARKET_ACCOUNT, MESSAGES)
 
 FACT = "on_order_fact"
 ROUTES = {
@@ -33,6 +34,7 @@ ROUTES = {
     MARKET_ORDERS: {OrderDelivered: FACT, OrderPackageScanned: FACT},
     MARKET_FEEDBACK: {FeedbackReceived: FACT, FeedbackRemoved: FACT},
     MARKET_WARNINGS: {PolicyWarningReported: "on_warning", PolicyWarningResolved: "on_warning"},
+    MARKET_ACCOUNT: {AccountStatusReported: "on_account_status"},
     MESSAGES: {BuyerMessageAwaitingReply: FACT, BuyerMessageReplied: FACT, BuyerMessageNoResponseNeeded: FACT,
                BuyerMessageReplyMissed: FACT},  # reply-due-soon reminders are not facts the metric needs
 }

@@ -23,6 +23,7 @@ import msgspec
 
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
+from sellerops.contracts.health import AccountStatus, AccountStatusReported
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.plugins.ingest import Ingester, Parsed, Problem, fact_id
 
@@ -47,8 +48,8 @@ KNOWN_IGNORED: dict[str, str] = {
     "DATA_KIOSK_QUERY_PROCESSING_FINISHED": "Data Kiosk query status; no market fact fits",
     "TRANSACTION_UPDATE": "finances are not tracked by sellerops",
     "FBA_OUTBOUND_SHIPMENT_STATUS": "FBA Onsite/Brazil outbound status without center or package; no market fact fits",
-    "SHIPMENT_TRACKING_MILESTONE_CHANGED": "tracking milestones are not mapped yet (OrderDelivered/OrderPackageScanned need "
-                                           "fields this adapter does not read)",
+    "SHIPMENT_TRACKING_MILESTONE_CHANGED": "the shipment is named only by its Amazon tracking number (aftn), with "
+                                           "no order id: OrderDelivered and OrderPackageScanned need the order",
     "EXTERNAL_FULFILLMENT_SHIPMENT_STATUS_CHANGE": "External Fulfillment is not used by sellerops",
     "BRANDED_ITEM_CONTENT_CHANGE": "catalog content is not tracked by sellerops",
     "ITEM_PRODUCT_TYPE_CHANGE": "catalog content is not tracked by sellerops",
@@ -58,9 +59,9 @@ KNOWN_IGNORED: dict[str, str] = {
     "PRODUCT_TYPE_DEFINITIONS_CHANGE": "catalog content is not tracked by sellerops",
     "ORDER_STATUS_CHANGE": "removed notification type (use ORDER_CHANGE)",
     "MFN_ORDER_STATUS_CHANGE": "removed notification type (use ORDER_CHANGE)",
-    ACCOUNT_STATUS_CHANGED: "no market fact for account status: the health service computes its own status",
 }
-MAPPED = (ORDER_CHANGE, FULFILLMENT_ORDER_STATUS, FBA_INVENTORY)
+MAPPED = (ORDER_CHANGE, FULFILLMENT_ORDER_STATUS, FBA_INVENTORY, ACCOUNT_STATUS_CHANGED)
+ACCOUNT_STATUSES = {s.value for s in AccountStatus}
 ENVELOPE_FIELDS = ("NotificationVersion", "NotificationType", "PayloadVersion", "EventTime", "Payload")
 METADATA_FIELDS = ("ApplicationId", "SubscriptionId", "PublishTime", "NotificationId")
 PAID_STATUSES = {"Unshipped", "PartiallyShipped", "Shipped", "InvoiceUnconfirmed"}
@@ -367,6 +368,8 @@ def _notification(state: _State, doc: dict) -> None:
         _fulfillment_order_status(state, payload)
     elif ntype == FBA_INVENTORY:
         _fba_inventory(state, payload)
+    elif ntype == ACCOUNT_STATUS_CHANGED:
+        _account_status(state, nid, event_time, payload)
     else:
         state.ignore(f"{ntype}: {KNOWN_IGNORED[ntype]}")
     state.notification_ids.add(nid)
@@ -441,6 +444,22 @@ def _fba_inventory(state: _State, payload: dict) -> None:
         req(entry, "FulfillmentInventory", path, dict)
     state.ignore("FBA_INVENTORY_AVAILABILITY_CHANGES: quantities per marketplace without a center; "
                  "InventoryAdjustmentReported needs a center and a movement")
+
+
+def _account_status(state: _State, nid: str, event_time: datetime, payload: dict) -> None:
+    """ACCOUNT_STATUS_CHANGED (camelCase in the published example): the marketplace's own account status."""
+    base = "$.Payload.AccountStatusChangeNotification"
+    change = req(payload, "AccountStatusChangeNotification", "$.Payload", dict)
+    current = req(change, "CurrentAccountStatus", base, str)
+    previous = opt(change, "PreviousAccountStatus")
+    for name, value in (("CurrentAccountStatus", current), ("PreviousAccountStatus", previous)):
+        if value is not None and value not in ACCOUNT_STATUSES:
+            raise Bad(f"{base}.{name}", f"unknown account status {value!r} (known: {', '.join(sorted(ACCOUNT_STATUSES))})")
+    fields = {"status": current, "previous": previous}
+    if opt(change, "MarketplaceId") is not None:
+        fields["marketplace_id"] = opt(change, "MarketplaceId")
+    state.add(build(AccountStatusReported, base, event_id=str(fact_id("sp-api", nid, "account_status_reported")),
+                    seller=state.seller, occurred_at=event_time.isoformat(), **fields))
 
 
 # ---- the plugin ----

@@ -5,7 +5,7 @@ These tables drive both the running service and its AsyncAPI document.
 
 from sellerops.contracts.fulfillment import AfnOrderUnfulfillable
 from sellerops.contracts.health import (
-    AccountStatusChanged, FeedbackReceived, MetricBreached, MetricBreachForecast, MetricRecovered,
+    AccountStatusChanged, AccountStatusReported, FeedbackReceived, MetricBreached, MetricBreachForecast, MetricRecovered,
 )
 from sellerops.contracts.inbound import ClaimDeadlineApproaching as InboundClaimDeadlineApproaching
 from sellerops.contracts.inbound import DiscrepancyCaseOpened, ReimbursementUnmatched
@@ -41,12 +41,13 @@ FULFILLMENT_ORDERS = ConsumerSpec(durable="notifications-fulfillment-order", sou
 MARKET_MESSAGES = ConsumerSpec(durable="notifications-market-buyer-message", source="market", entity="buyer_message")
 MARKET_FEEDBACK = ConsumerSpec(durable="notifications-market-feedback", source="market", entity="feedback")
 MARKET_ORDERS = ConsumerSpec(durable="notifications-market-order", source="market", entity="order")
+MARKET_ACCOUNT = ConsumerSpec(durable="notifications-market-account", source="market", entity="account")
 OWN_MESSAGES = ConsumerSpec(durable="notifications-own-buyer-message", source="notifications", entity="buyer_message")
 OWN_REVIEWS = ConsumerSpec(durable="notifications-own-review", source="notifications", entity="review")
 OWN_ENDPOINTS = ConsumerSpec(durable="notifications-own-endpoint", source="notifications", entity="endpoint")
 CONSUMERS = (ORDERS, RETURNS, CLAIMS, CUSTOMER_RETURNS, HEALTH_METRICS, HEALTH_ACCOUNT, INBOUND, REIMBURSEMENTS,
-             FULFILLMENT_ORDERS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, OWN_MESSAGES, OWN_REVIEWS,
-             OWN_ENDPOINTS)
+             FULFILLMENT_ORDERS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, MARKET_ACCOUNT, OWN_MESSAGES,
+             OWN_REVIEWS, OWN_ENDPOINTS)
 
 N = "on_event"  # a notification, when the catalog says so
 R = "on_order_fact"  # the order's review-request state, and a notification when the catalog says so
@@ -64,6 +65,7 @@ ROUTES = {
     MARKET_MESSAGES: {BuyerMessageReceived: "on_buyer_message"},
     MARKET_FEEDBACK: {FeedbackReceived: N},
     MARKET_ORDERS: {OrderDelivered: R, BuyerOptedOut: R},
+    MARKET_ACCOUNT: {AccountStatusReported: N},
     OWN_MESSAGES: {BuyerMessageAwaitingReply: N, BuyerMessageReplyDueSoon: N, BuyerMessageReplyMissed: N},
     OWN_REVIEWS: {ReviewRequested: N, ReviewRequestSkipped: N},
     OWN_ENDPOINTS: {EndpointCircuitOpened: N},

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.health import AccountHealth, MetricSettings, PolicyWarningReported, PolicyWarningResolved
+from sellerops.contracts.health import (
+    AccountHealth, AccountStatus, AccountStatusReported, MetricSettings, PolicyWarningReported, PolicyWarningResolved,
+)
 from sellerops.health.domain import facts as order_facts
 from sellerops.health.domain.counting import contribution
 from sellerops.health.domain.report import RatingRules, account_health, evaluate, window
@@ -29,6 +31,17 @@ def open_warnings(events: Iterable[Event], marketplace_id: str, as_of: datetime)
         elif isinstance(e, PolicyWarningResolved):
             resolved.add(e.warning_id)
     return sorted(kind for wid, (_, kind) in reported.items() if wid not in resolved)
+
+
+def reported_status(events: Iterable[Event], marketplace_id: str,
+                    as_of: datetime) -> tuple[AccountStatus, datetime] | None:
+    """The account status the marketplace had last reported by `as_of`."""
+    found = [(e.occurred_at, e.status) for e in events if isinstance(e, AccountStatusReported)
+             and e.marketplace_id == marketplace_id and e.occurred_at <= as_of]
+    if not found:
+        return None
+    at, status = max(found, key=lambda pair: pair[0])
+    return status, at
 
 
 def health_as_of(events: Iterable[Event], *, seller: str, marketplace_id: str, as_of: datetime,
@@ -61,5 +74,5 @@ def health_as_of(events: Iterable[Event], *, seller: str, marketplace_id: str, a
                     why[counter] = inside[:WHY_LIMIT]
     return account_health(seller=seller, marketplace_id=marketplace_id, as_of=as_of, from_history=True,
                           evaluated=evaluated, warnings=open_warnings(events, marketplace_id, as_of), rules=rules,
-                          why=why)
+                          why=why, reported=reported_status(events, marketplace_id, as_of))
 

@@ -87,7 +87,10 @@ def rating(measures: list[Measure], warnings: list[str], rules: RatingRules) -> 
 
 def account_health(*, seller: str, marketplace_id: str, as_of: datetime, from_history: bool,
                    evaluated: list[tuple[Metric, list[Measure], dict[str, int]]], warnings: list[str],
-                   rules: RatingRules, why: dict[str, list[str]] | None = None) -> AccountHealth:
+                   rules: RatingRules, why: dict[str, list[str]] | None = None,
+                   reported: tuple[AccountStatus, datetime] | None = None) -> AccountHealth:
+    """The health document. `reported` is the status the marketplace last reported: the report's
+    accountStatuses show it, as the marketplace's own report would, and the computed status stays beside it."""
     measures = [m for _, ms, _ in evaluated for m in ms]
     points, band, status = rating(measures, warnings, rules)
     metrics_doc: dict[str, Any] = {"marketplaceId": marketplace_id}
@@ -100,8 +103,11 @@ def account_health(*, seller: str, marketplace_id: str, as_of: datetime, from_hi
         "reportingDateRange": {"reportingDateFrom": f"{start.isoformat()}T00:00Z",
                                "reportingDateTo": f"{as_of.date().isoformat()}T23:59Z"},
     }
-    report = {"accountStatuses": [{"marketplaceId": marketplace_id, "status": status.value}],
+    shown = reported[0] if reported is not None else status
+    report = {"accountStatuses": [{"marketplaceId": marketplace_id, "status": shown.value}],
               "performanceMetrics": [metrics_doc]}
     return AccountHealth(seller=seller, marketplace_id=marketplace_id, as_of=as_of, from_history=from_history,
                          account_status=status, rating=points, rating_band=band, measures=measures,
-                         warnings=warnings, report=report, why=why or {})
+                         warnings=warnings, report=report, why=why or {},
+                         marketplace_status=reported[0] if reported else None,
+                         marketplace_status_at=reported[1] if reported else None)

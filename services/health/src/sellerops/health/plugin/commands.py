@@ -119,9 +119,15 @@ def health_view(h: AccountHealth) -> Group:
         measures_table(h.measures),
         Text.assemble("Account Health Rating: ",
                       styled(f"{h.rating} {h.rating_band.value}", BAND_STYLE[h.rating_band])),
-        Text.assemble("Account status: ", styled(h.account_status.value, ACCOUNT_STYLE[h.account_status])),
+        Text.assemble("Account status: ", styled(h.account_status.value, ACCOUNT_STYLE[h.account_status]),
+                      " (computed from the metrics)"),
         Text("Open warnings: " + (", ".join(h.warnings) if h.warnings else "none")),
     ]
+    if h.marketplace_status is not None:
+        when = h.marketplace_status_at.strftime("%Y-%m-%d %H:%M UTC") if h.marketplace_status_at else "?"
+        parts.insert(4, Text.assemble("The marketplace reports: ",
+                                      styled(h.marketplace_status.value, ACCOUNT_STYLE[h.marketplace_status]),
+                                      f" (since {when})"))
     if h.from_history:
         parts += [Text("Orders behind the counters:", style="bold"), why_table(h.why)]
     return Group(*parts)

@@ -13,7 +13,7 @@ from sellerops.contracts.fulfillment import AfnOrderUnfulfillable
 from sellerops.contracts.inbound import ClaimDeadlineApproaching as InboundClaimDeadlineApproaching
 from sellerops.contracts.inbound import DiscrepancyCaseOpened, ReimbursementUnmatched
 from sellerops.contracts.health import (
-    AccountStatus, AccountStatusChanged, FeedbackReceived, MetricBreached, MetricBreachForecast, MetricRecovered,
+    AccountStatus, AccountStatusChanged, AccountStatusReported, FeedbackReceived, MetricBreached, MetricBreachForecast, MetricRecovered,
 )
 from sellerops.contracts.notifications import (
     BuyerMessageAwaitingReply, BuyerMessageReplyDueSoon, BuyerMessageReplyMissed, EndpointCircuitOpened, Kind,
@@ -104,6 +104,13 @@ RULES: dict[type[Event], Rule] = {
                                         else Severity.CRITICAL, f"Account status {e.current.value}",
                                         f"Was {e.previous.value}; rating {e.rating} ({e.rating_band.value})"
                                         + (f"; bad: {', '.join(e.bad)}" if e.bad else "") + "."),
+    AccountStatusReported: lambda e, c: (
+        Kind.HEALTH, Severity.INFO if e.status is AccountStatus.NORMAL else Severity.CRITICAL,
+        f"The marketplace reports your account {e.status.value}",
+        (f"Was {e.previous.value}. " if e.previous else "") + (
+            "Your account is in good standing." if e.status is AccountStatus.NORMAL else
+            "Review Account Health in Seller Central now: the marketplace's own decision, whatever the metrics "
+            "sellerops computes say.")),
     DiscrepancyCaseOpened: lambda e, c: (Kind.INBOUND, Severity.WARNING,
                                              f"Shipment {e.shipment_id}: units missing or damaged",
                                              f"Case {e.case.case_id} is open; claim it before its deadline."),
