@@ -1,14 +1,15 @@
 """The SKU ledger: numbered entries without gaps, shorts instead of negatives, summaries, the drift check."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sellerops.contracts.inventory import (
-    Bucket, Cause, InventoryAdjustmentReported, InventoryTransferReported, Movement, TransferStage,
+    Bucket, Cause, InventoryAdjustmentReported, InventoryAvailabilityReported, InventoryCountDiffered,
+    InventoryCountReconciled, InventoryTransferReported, Movement, TransferStage,
 )
 from sellerops.fulfillment.domain import common, ledger
 
@@ -185,3 +186,59 @@ def test_random_movements_never_make_a_bucket_negative_and_the_replay_equals_the
     assert [e.sequence for e in entries] == list(range(1, len(entries) + 1))
     check = ledger.check({"MUG": stock}, entries)
     assert (check.drift, check.gaps, check.negative) == ([], [], [])
+
+
+# ---- the marketplace's own count against the ledger ----
+
+US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
+COMPARED = frozenset({US})
+
+
+def availability(at: datetime = T, marketplace_id: str = US, **counts: int) -> InventoryAvailabilityReported:
+    return InventoryAvailabilityReported(event_id=uuid.uuid4(), seller="acme", occurred_at=at, sku="MUG",
+                                         marketplace_id=marketplace_id, **counts)
+
+
+def reported(stock, fact):  # noqa: ANN001, ANN201
+    return ledger.availability_reported(stock, fact, compared=COMPARED)
+
+
+def test_a_count_the_ledger_agrees_with_is_kept_and_says_nothing():
+    stock = apply(stocked(SMF3=7, ABE8=3), mv(2, F, RCO, cause=Cause.CUSTOMER_ORDER_RESERVED, ref="o1"), batch="b2")[0]
+    stock, events = reported(stock, availability(fulfillable=8, reserved_customer_order=2))
+    assert events == []
+    [seen] = ledger.summary(stock).marketplace
+    assert (seen.marketplace_id, seen.reported_at, seen.counts["fulfillable"], seen.differences) == (US, T, 8, [])
+
+
+def test_a_difference_is_published_once_and_again_only_when_it_changes():
+    stock = stocked(SMF3=10)
+    stock, first = reported(stock, availability(fulfillable=12, unfulfillable=1))
+    [differed] = first
+    assert isinstance(differed, InventoryCountDiffered) and differed.reported_at == T
+    assert [(d.bucket, d.ledger, d.marketplace) for d in differed.differences] == [
+        ("fulfillable", 10, 12), ("unfulfillable", 0, 1)]
+    stock, repeated = reported(stock, availability(T + timedelta(hours=1), fulfillable=12, unfulfillable=1))
+    assert repeated == [], "the same difference reported again is not news"
+    stock, changed = reported(stock, availability(T + timedelta(hours=2), fulfillable=11, unfulfillable=1))
+    assert [(d.bucket, d.marketplace) for d in changed[0].differences] == [("fulfillable", 11), ("unfulfillable", 1)]
+    stock, fixed = reported(stock, availability(T + timedelta(hours=3), fulfillable=10))
+    assert [type(e) for e in fixed] == [InventoryCountReconciled]
+    assert reported(stock, availability(T + timedelta(hours=4), fulfillable=10))[1] == []
+
+
+def test_an_older_count_arriving_late_changes_nothing():
+    stock, _ = reported(stocked(SMF3=10), availability(T + timedelta(hours=5), fulfillable=10))
+    later, events = reported(stock, availability(T, fulfillable=99))
+    assert (later, events) == (stock, [])
+
+
+def test_a_marketplace_the_network_does_not_sell_in_is_kept_but_not_compared():
+    stock, events = reported(stocked(SMF3=10), availability(marketplace_id=CA, fulfillable=40))
+    assert events == []
+    assert {m.marketplace_id: m.counts["fulfillable"] for m in ledger.summary(stock).marketplace} == {CA: 40}
+
+
+def test_the_difference_event_id_comes_from_the_report_so_a_redelivery_publishes_the_same_id():
+    fact = availability(fulfillable=3)
+    assert reported(stocked(SMF3=10), fact)[1][0].event_id == reported(stocked(SMF3=10), fact)[1][0].event_id

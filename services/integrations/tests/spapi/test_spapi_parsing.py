@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sellerops.contracts.health import AccountStatus, AccountStatusReported
+from sellerops.contracts.inventory import InventoryAvailabilityReported
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.integrations import register, spapi
 from sellerops.plugins.ingest import fact_id, registry
@@ -72,11 +73,33 @@ def test_an_order_without_items_is_a_problem_naming_it():
 
 def test_other_notification_types_are_ignored_with_a_note():
     for name, word in [("fulfillment_order_status.json", "FULFILLMENT_ORDER_STATUS"),
-                       ("fba_inventory_availability_changes.json", "FBA_INVENTORY_AVAILABILITY_CHANGES"),
                        ("any_offer_changed.json", "ANY_OFFER_CHANGED")]:
         parsed = read(name)
         assert (parsed.events, parsed.problems, parsed.ignored) == ([], [], 1), name
         assert word in parsed.notes[0]
+
+
+def test_fba_inventory_availability_becomes_the_networks_count_per_marketplace():
+    parsed = read("fba_inventory_availability_changes.json")
+    assert (parsed.problems, parsed.ignored) == ([], 0)
+    [count] = parsed.events
+    assert isinstance(count, InventoryAvailabilityReported)
+    assert (count.sku, count.marketplace_id, count.occurred_at) == ("MUG-BLUE", "ATVPDKIKX0DER",
+                                                                   datetime(2026, 3, 2, 12, tzinfo=UTC))
+    assert (count.fulfillable, count.inbound_working, count.inbound_shipped, count.inbound_receiving) == (50, 0, 5, 10)
+    assert (count.reserved_processing, count.reserved_transfer, count.reserved_customer_order) == (5, 15, 10)
+    assert (count.researching, count.unfulfillable) == (0, 0)
+    assert read("fba_inventory_availability_changes.json").events[0].event_id == count.event_id, \
+        "no NotificationMetadata in this type: the id comes from the content"
+
+
+def test_a_negative_or_fractional_inventory_count_is_a_problem_naming_its_path():
+    doc = json.loads((PAYLOADS / "fba_inventory_availability_changes.json").read_text())
+    doc["Payload"]["FulfillmentInventoryByMarketplace"][0]["FulfillmentInventory"]["ReservedQuantityBreakdown"][
+        "WarehouseTransfer"] = -1
+    [problem] = spapi.parse("acme", json.dumps(doc)).problems
+    assert problem.where == ("document 1: $.Payload.FulfillmentInventoryByMarketplace[0].FulfillmentInventory."
+                             "ReservedQuantityBreakdown.WarehouseTransfer")
 
 
 def test_account_status_changed_becomes_the_marketplaces_own_account_status():

@@ -35,6 +35,7 @@ EXPECTED: dict[str, tuple[Kind, Severity] | None] = {
     "health.metric_breach_forecast.v1": (K.HEALTH, V.WARNING),
     "health.account_status_changed.v1": (K.HEALTH, V.CRITICAL),  # NORMAL -> AT_RISK
     "market.account_status_reported.v1": (K.HEALTH, V.CRITICAL),  # the marketplace says AT_RISK
+    "fulfillment.inventory_count_differed.v1": (K.INVENTORY, V.WARNING),
     "fulfillment.inbound_shipment_case_opened.v1": (K.INBOUND, V.WARNING),
     "fulfillment.inbound_shipment_claim_deadline_approaching.v1": (K.INBOUND, V.WARNING),
     "fulfillment.reimbursement_unmatched.v1": (K.INBOUND, V.INFO),
@@ -84,6 +85,12 @@ def test_the_marketplace_reporting_the_account_back_to_normal_is_news_not_an_ala
     assert (kind, severity) == (K.HEALTH, V.INFO)
     assert title == "The marketplace reports your account NORMAL"
     assert body == "Was AT_RISK. Your account is in good standing."
+
+
+def test_a_count_the_marketplace_disagrees_with_names_each_bucket_and_both_numbers() -> None:
+    _, _, title, body = catalog.notify(event("fulfillment.inventory_count_differed.v1"))
+    assert title == "SKU MUG-BLUE-12OZ: the marketplace counts differently from your ledger"
+    assert body.startswith("fulfillable: marketplace 50, ledger 47 (in ATVPDKIKX0DER, counted 2026-11-10 08:00 UTC).")
 
 
 def test_a_cancel_the_buyer_asked_for_does_not_count_against_the_seller_and_tells_no_one() -> None:

@@ -14,12 +14,10 @@ from typing import Annotated, Any, ClassVar
 import msgspec
 
 from sellerops.contracts.envelope import Count, Event, Id, Timestamp
-from sellerops.contracts.market import FulfillmentChannel
+from sellerops.contracts.market import DEFAULT_MARKETPLACE, FulfillmentChannel, MarketplaceId
 from sellerops.contracts.returns import ClaimKind
 from sellerops.contracts.schema import SchemaStruct
 
-DEFAULT_MARKETPLACE = "ATVPDKIKX0DER"  # amazon.com
-MarketplaceId = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{1,32}$")]
 Comment = Annotated[str, msgspec.Meta(max_length=4000)]
 
 

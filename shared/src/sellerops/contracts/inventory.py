@@ -13,7 +13,7 @@ import msgspec
 
 from sellerops.contracts.envelope import Count, Event, Id, PositiveCount
 from sellerops.contracts.fulfillment import NetworkPackage
-from sellerops.contracts.market import Sku
+from sellerops.contracts.market import DEFAULT_MARKETPLACE, MarketplaceId, Sku
 from sellerops.contracts.orders import Address, FillPolicy, HistoryEntry, McfStatus
 from sellerops.contracts.schema import SchemaStruct
 
@@ -151,6 +151,71 @@ class CenterStock(SchemaStruct, frozen=True, kw_only=True):
     counts: BucketCounts
 
 
+class InventoryAvailabilityReported(Event, frozen=True, kw_only=True,
+                                    tag="market.inventory_availability_reported.v1"):
+    """The marketplace's own count of a SKU across its fulfillment network in one marketplace (SP-API
+    FBA_INVENTORY_AVAILABILITY_CHANGES, getInventorySummaries): totals per bucket, no centers."""
+
+    source: ClassVar[str] = "market"
+    entity: ClassVar[str] = "inventory"
+    fact: ClassVar[str] = "availability_reported"
+    key_field: ClassVar[str] = "sku"
+
+    sku: Sku
+    marketplace_id: MarketplaceId = DEFAULT_MARKETPLACE
+    fulfillable: Count = 0
+    inbound_working: Count = 0
+    inbound_shipped: Count = 0
+    inbound_receiving: Count = 0
+    reserved_customer_order: Count = 0  # pendingCustomerOrder
+    reserved_transfer: Count = 0  # pendingTransshipment (WarehouseTransfer)
+    reserved_processing: Count = 0  # fcProcessing (WarehouseProcessing)
+    researching: Count = 0
+    unfulfillable: Count = 0
+
+
+class CountDifference(SchemaStruct, frozen=True, kw_only=True):
+    bucket: str  # a BucketCounts field: fulfillable, inbound_shipped, ..., unfulfillable
+    ledger: Count
+    marketplace: Count
+
+
+class MarketplaceCount(SchemaStruct, frozen=True, kw_only=True):
+    """What the marketplace last reported of a SKU in one marketplace, and how the ledger compared then."""
+
+    marketplace_id: str
+    reported_at: datetime
+    counts: dict[str, int]  # bucket (a BucketCounts field) -> units
+    differences: list[CountDifference] = []  # empty: the ledger agreed (or this marketplace is not compared)
+
+
+class _CountEvent(Event, frozen=True, kw_only=True):
+    source: ClassVar[str] = "fulfillment"
+    entity: ClassVar[str] = "inventory_count"
+    key_field: ClassVar[str] = "sku"
+
+    sku: Sku
+    marketplace_id: str
+    reported_at: datetime  # when the marketplace counted
+
+
+class InventoryCountDiffered(_CountEvent, frozen=True, kw_only=True, tag="fulfillment.inventory_count_differed.v1"):
+    """The marketplace's count of a SKU differs from the ledger's. Published when the differences change, not
+    on every report that repeats them."""
+
+    fact: ClassVar[str] = "differed"
+
+    differences: Annotated[list[CountDifference], msgspec.Meta(min_length=1)]
+
+
+class InventoryCountReconciled(
+    _CountEvent, frozen=True, kw_only=True, tag="fulfillment.inventory_count_reconciled.v1"
+):
+    """The marketplace's count agrees with the ledger again after a difference."""
+
+    fact: ClassVar[str] = "reconciled"
+
+
 class InventorySummary(SchemaStruct, frozen=True, kw_only=True):
     seller: str
     sku: str
@@ -158,6 +223,7 @@ class InventorySummary(SchemaStruct, frozen=True, kw_only=True):
     centers: list[CenterStock]
     entries: Count  # ledger entries so far
     updated_at: datetime | None = None
+    marketplace: list[MarketplaceCount] = []  # what the marketplace itself last reported, per marketplace
 
 
 class GetInventory(SchemaStruct, frozen=True, kw_only=True):

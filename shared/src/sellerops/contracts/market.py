@@ -9,6 +9,9 @@ import msgspec
 from sellerops.contracts.envelope import Event, Id, PositiveCount, Timestamp
 from sellerops.contracts.schema import SchemaStruct
 
+DEFAULT_MARKETPLACE = "ATVPDKIKX0DER"  # amazon.com
+MarketplaceId = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{1,32}$")]
+
 CurrencyCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Sku = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 

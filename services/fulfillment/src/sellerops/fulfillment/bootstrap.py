@@ -4,6 +4,7 @@ from functools import partial
 
 import structlog
 
+from sellerops.contracts.market import DEFAULT_MARKETPLACE
 from sellerops.contracts.orders import FillPolicy
 from sellerops.fulfillment import handlers
 from sellerops.fulfillment.adapters import OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, stores
@@ -33,7 +34,7 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, 
           read_ledger: LedgerReader | None = None, shipment_policy: shipments.Policy = shipments.Policy(),
           outbound_policy: outbound.Policy = outbound.Policy(), check_carrier=None,  # noqa: ANN001
           afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL,
-          deadline_clock: Clock | None = None) -> BoundHandlers:
+          compared: frozenset[str] = frozenset({DEFAULT_MARKETPLACE}), deadline_clock: Clock | None = None) -> BoundHandlers:
     """`clock` stamps what requests do; deadlines go by `deadline_clock` (event time)."""
     plans_store, shipments_store, stock = stores["plans"], stores["shipments"], stores["stock"]
     outbound_store, removals_store = stores["outbound"], stores["removals"]
@@ -62,6 +63,7 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, 
         "list_cases": partial(h.list_cases, shipments_store=shipments_store),
         "on_adjustment": partial(h.on_adjustment, **common),
         "on_transfer": partial(h.on_transfer, **common),
+        "on_availability": partial(h.on_availability, **common, compared=compared),
         "on_customer_return": partial(h.on_customer_return, **common),
         "get_inventory": partial(h.get_inventory, stock=stock),
         "list_inventory": partial(h.list_inventory, stock=stock),
@@ -116,6 +118,7 @@ def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[Bou
         choose=offers.chooser(sourcing, settings.sourcing, network), locate=offers.locator(network),
         read_ledger=StreamLedger(resources.js), shipment_policy=settings.shipment_policy(),
         outbound_policy=settings.outbound_policy(), deadline_clock=resources.stream_clock,
+        compared=frozenset(settings.marketplaces),
     )
     background = []
     for bucket, scheduler in built.schedulers.items():

@@ -25,6 +25,7 @@ from sellerops.contracts.inbound import (
 )
 from sellerops.contracts.inventory import (
     Bucket, Cause as Why, CheckLedger, CreateRemovalOrder, GetInventory, GetOutboundOrder, InventoryAdjustmentReported,
+    InventoryAvailabilityReported,
     InventoryList, InventoryMoved, InventorySummary, InventoryTransferReported, LedgerCheck, ListInventory, Movement,
     OrderKind, OutboundOrderAllocated, OutboundOrderView, OutboundShipmentReported, RemovalOrderView, RemovalRef,
     RemovalShipmentReported,
@@ -308,6 +309,13 @@ async def on_adjustment(evt: InventoryAdjustmentReported, *, stock: Store, publi
 
 async def on_transfer(evt: InventoryTransferReported, *, stock: Store, publish: Publisher) -> None:
     applied = await stock.apply(evt.seller, evt.sku, str(evt.event_id), partial(ledger.transfer, fact=evt))
+    await publish(applied.events)
+
+
+async def on_availability(evt: InventoryAvailabilityReported, *, stock: Store, publish: Publisher,
+                          compared: frozenset[str]) -> None:
+    decide = partial(ledger.availability_reported, fact=evt, compared=compared)
+    applied = await stock.apply(evt.seller, evt.sku, str(evt.event_id), decide)
     await publish(applied.events)
 
 

@@ -36,6 +36,9 @@ class FulfillmentSettings(BaseSettings):
     planning_hold_minutes: float = Field(default=30.0, ge=0)
     fill_all_wait_hours: float = Field(default=24.0, gt=0, description="FillAll leftovers wait this long for stock")
     sourcing: str = Field(default="nearest", description="the sellerops.sourcing plugin that picks shipping centers")
+    marketplaces: list[str] = Field(
+        default=["ATVPDKIKX0DER"], min_length=1,
+        description="the marketplaces the network's stock sells in: their own counts are set against the ledger")
 
     def shipment_policy(self):  # noqa: ANN201
         from sellerops.fulfillment.domain.shipments import Policy

@@ -12,7 +12,8 @@ from sellerops.contracts.inbound import (
     ReimbursementIssued, ReimbursementUnmatched, ResolveCase, ShipmentList, ShipmentRef, ShipmentView, UpdateShipment,
 )
 from sellerops.contracts.inventory import (
-    CheckLedger, CreateRemovalOrder, GetInventory, GetOutboundOrder, InventoryAdjustmentReported, InventoryList,
+    CheckLedger, CreateRemovalOrder, GetInventory, GetOutboundOrder, InventoryAdjustmentReported,
+    InventoryAvailabilityReported, InventoryCountDiffered, InventoryCountReconciled, InventoryList,
     InventoryMoved, InventorySummary, InventoryTransferReported, LedgerCheck, ListInventory, OutboundOrderAllocated,
     OutboundOrderStatusChanged, OutboundOrderView, OutboundShipmentReported, RemovalOrderCreated,
     RemovalOrderProgressed, RemovalOrderView, RemovalRef, RemovalShipmentReported,
@@ -44,7 +45,8 @@ CONSUMERS = (MARKET_SHIPMENTS, MARKET_REIMBURSEMENTS, MARKET_INVENTORY, MARKET_O
 ROUTES = {
     MARKET_SHIPMENTS: {InboundShipmentStatusReported: "on_shipment_status", InboundReceiptReported: "on_receipt"},
     MARKET_REIMBURSEMENTS: {ReimbursementIssued: "on_reimbursement"},
-    MARKET_INVENTORY: {InventoryAdjustmentReported: "on_adjustment", InventoryTransferReported: "on_transfer"},
+    MARKET_INVENTORY: {InventoryAdjustmentReported: "on_adjustment", InventoryTransferReported: "on_transfer",
+                       InventoryAvailabilityReported: "on_availability"},
     MARKET_OUTBOUND: {OutboundShipmentReported: "on_outbound_shipped"},
     MARKET_REMOVALS: {RemovalShipmentReported: "on_removal_processed"},
     ORDERS: {OrderReleased: "on_order_released", OrderCanceled: "on_order_canceled"},
@@ -93,7 +95,7 @@ PUBLISHES = (
     InboundShipmentStatusChanged, InboundUnitsReceived, DiscrepancyCaseOpened, ClaimDeadlineApproaching,
     CaseReimbursed, CaseClosed, ReimbursementUnmatched, InventoryMoved, OutboundOrderAllocated,
     OutboundOrderStatusChanged, AfnOrderShipped, AfnOrderUnfulfillable, McfOrderStatusChanged, RemovalOrderCreated,
-    RemovalOrderProgressed,
+    RemovalOrderProgressed, InventoryCountDiffered, InventoryCountReconciled,
 )
 
 

@@ -24,6 +24,7 @@ import msgspec
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import AccountStatus, AccountStatusReported
+from sellerops.contracts.inventory import InventoryAvailabilityReported
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.plugins.ingest import Ingester, Parsed, Problem, fact_id
 
@@ -367,7 +368,7 @@ def _notification(state: _State, doc: dict) -> None:
     elif ntype == FULFILLMENT_ORDER_STATUS:
         _fulfillment_order_status(state, payload)
     elif ntype == FBA_INVENTORY:
-        _fba_inventory(state, payload)
+        _fba_inventory(state, nid, event_time, payload)
     elif ntype == ACCOUNT_STATUS_CHANGED:
         _account_status(state, nid, event_time, payload)
     else:
@@ -435,15 +436,38 @@ def _fulfillment_order_status(state: _State, payload: dict) -> None:
                      "its own outbound order status")
 
 
-def _fba_inventory(state: _State, payload: dict) -> None:
-    req(payload, "SKU", "$.Payload", str)
+# FulfillmentInventory fields -> InventoryAvailabilityReported fields (breakdowns by their parts)
+_AVAILABILITY = {
+    "fulfillable": ("Fulfillable",), "unfulfillable": ("Unfulfillable",), "researching": ("Researching",),
+    "inbound_working": ("InboundQuantityBreakdown", "Working"),
+    "inbound_shipped": ("InboundQuantityBreakdown", "Shipped"),
+    "inbound_receiving": ("InboundQuantityBreakdown", "Receiving"),
+    "reserved_customer_order": ("ReservedQuantityBreakdown", "PendingCustomerOrder"),
+    "reserved_transfer": ("ReservedQuantityBreakdown", "WarehouseTransfer"),
+    "reserved_processing": ("ReservedQuantityBreakdown", "WarehouseProcessing"),
+}
+
+
+def _fba_inventory(state: _State, nid: str, event_time: datetime, payload: dict) -> None:
+    """One InventoryAvailabilityReported per marketplace: the network's count of the SKU there."""
+    sku = req(payload, "SKU", "$.Payload", str)
     for i, entry in enumerate(req(payload, "FulfillmentInventoryByMarketplace", "$.Payload", list)):
         path = f"$.Payload.FulfillmentInventoryByMarketplace[{i}]"
         if not isinstance(entry, dict):
             raise Bad(path, "expected an object")
-        req(entry, "FulfillmentInventory", path, dict)
-    state.ignore("FBA_INVENTORY_AVAILABILITY_CHANGES: quantities per marketplace without a center; "
-                 "InventoryAdjustmentReported needs a center and a movement")
+        marketplace = req(entry, "MarketplaceId", path, str)
+        inventory = req(entry, "FulfillmentInventory", path, dict)
+        counts = {}
+        for field, keys in _AVAILABILITY.items():
+            value, where = inventory, f"{path}.FulfillmentInventory"
+            for key in keys:
+                value, where = opt(value, key, 0), f"{where}.{key}"
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise Bad(where, f"expected a count (a whole number, 0 or more), got {value!r}")
+            counts[field] = value
+        state.add(build(InventoryAvailabilityReported, path,
+                        event_id=str(fact_id("sp-api", nid, f"availability/{marketplace}")), seller=state.seller,
+                        occurred_at=event_time.isoformat(), sku=sku, marketplace_id=marketplace, **counts))
 
 
 def _account_status(state: _State, nid: str, event_time: datetime, payload: dict) -> None:
@@ -454,7 +478,8 @@ def _account_status(state: _State, nid: str, event_time: datetime, payload: dict
     previous = opt(change, "PreviousAccountStatus")
     for name, value in (("CurrentAccountStatus", current), ("PreviousAccountStatus", previous)):
         if value is not None and value not in ACCOUNT_STATUSES:
-            raise Bad(f"{base}.{name}", f"unknown account status {value!r} (known: {', '.join(sorted(ACCOUNT_STATUSES))})")
+            known = ", ".join(sorted(ACCOUNT_STATUSES))
+            raise Bad(f"{base}.{name}", f"unknown account status {value!r} (known: {known})")
     fields = {"status": current, "previous": previous}
     if opt(change, "MarketplaceId") is not None:
         fields["marketplace_id"] = opt(change, "MarketplaceId")

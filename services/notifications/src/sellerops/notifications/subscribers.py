@@ -24,6 +24,7 @@ from sellerops.contracts.returns import (
     BuyerMessageReceived, ClaimDeadlineApproaching, ClaimDeadlineMissed, ClaimDecided, ClaimRecorded,
     CustomerReturnMissing, CustomerReturnReceived, OrderDelivered, ReturnDeadlineApproaching, ReturnDeadlineMissed, ReturnRecorded,
 )
+from sellerops.contracts.inventory import InventoryCountDiffered
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
 
 ORDERS = ConsumerSpec(durable="notifications-orders-order", source="orders", entity="order")
@@ -38,6 +39,8 @@ INBOUND = ConsumerSpec(durable="notifications-fulfillment-inbound-shipment", sou
 REIMBURSEMENTS = ConsumerSpec(durable="notifications-fulfillment-reimbursement", source="fulfillment",
                               entity="reimbursement")
 FULFILLMENT_ORDERS = ConsumerSpec(durable="notifications-fulfillment-order", source="fulfillment", entity="order")
+INVENTORY_COUNTS = ConsumerSpec(durable="notifications-fulfillment-inventory-count", source="fulfillment",
+                                entity="inventory_count")
 MARKET_MESSAGES = ConsumerSpec(durable="notifications-market-buyer-message", source="market", entity="buyer_message")
 MARKET_FEEDBACK = ConsumerSpec(durable="notifications-market-feedback", source="market", entity="feedback")
 MARKET_ORDERS = ConsumerSpec(durable="notifications-market-order", source="market", entity="order")
@@ -46,7 +49,7 @@ OWN_MESSAGES = ConsumerSpec(durable="notifications-own-buyer-message", source="n
 OWN_REVIEWS = ConsumerSpec(durable="notifications-own-review", source="notifications", entity="review")
 OWN_ENDPOINTS = ConsumerSpec(durable="notifications-own-endpoint", source="notifications", entity="endpoint")
 CONSUMERS = (ORDERS, RETURNS, CLAIMS, CUSTOMER_RETURNS, HEALTH_METRICS, HEALTH_ACCOUNT, INBOUND, REIMBURSEMENTS,
-             FULFILLMENT_ORDERS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, MARKET_ACCOUNT, OWN_MESSAGES,
+             FULFILLMENT_ORDERS, INVENTORY_COUNTS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, MARKET_ACCOUNT, OWN_MESSAGES,
              OWN_REVIEWS, OWN_ENDPOINTS)
 
 N = "on_event"  # a notification, when the catalog says so
@@ -62,6 +65,7 @@ ROUTES = {
     INBOUND: {DiscrepancyCaseOpened: N, InboundClaimDeadlineApproaching: N},
     REIMBURSEMENTS: {ReimbursementUnmatched: N},
     FULFILLMENT_ORDERS: {AfnOrderUnfulfillable: N},
+    INVENTORY_COUNTS: {InventoryCountDiffered: N},
     MARKET_MESSAGES: {BuyerMessageReceived: "on_buyer_message"},
     MARKET_FEEDBACK: {FeedbackReceived: N},
     MARKET_ORDERS: {OrderDelivered: R, BuyerOptedOut: R},

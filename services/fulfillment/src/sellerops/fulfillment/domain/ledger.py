@@ -14,8 +14,9 @@ from datetime import datetime
 import msgspec
 
 from sellerops.contracts.inventory import (
-    Bucket, BucketCounts, Cause, CenterStock, Drift, InventoryAdjustmentReported, InventoryMoved, InventorySummary,
-    InventoryTransferReported, LedgerCheck, Movement, TransferStage,
+    Bucket, BucketCounts, Cause, CenterStock, CountDifference, Drift, InventoryAdjustmentReported,
+    InventoryAvailabilityReported, InventoryCountDiffered, InventoryCountReconciled, InventoryMoved, InventorySummary,
+    InventoryTransferReported, LedgerCheck, MarketplaceCount, Movement, TransferStage,
 )
 from sellerops.fulfillment.domain import common
 from sellerops.fulfillment.domain.common import stamp
@@ -35,6 +36,7 @@ class Stock(msgspec.Struct, frozen=True, kw_only=True):
     reservations: dict[str, dict[str, int]] = {}  # reference -> center -> units held in a reserved bucket
     waiting: list[str] = []  # FillAll orders waiting for this SKU, oldest first (backorders)
     updated_at: datetime | None = None
+    marketplace: dict[str, MarketplaceCount] = {}  # marketplace id -> what it last reported of the SKU
 
 
 def move(stock: Stock | None, movements: list[Movement], *, seller: str, sku: str, cause: common.Cause,
@@ -139,6 +141,46 @@ def transfer(stock: Stock | None, fact: InventoryTransferReported) -> tuple[Stoc
     return move(stock, moves, seller=fact.seller, sku=fact.sku, cause=common.Cause.of(fact), at=fact.occurred_at)
 
 
+# The buckets a marketplace report counts, as BucketCounts fields (unfulfillable: every cause together).
+COMPARED = ("fulfillable", "inbound_working", "inbound_shipped", "inbound_receiving", "reserved_customer_order",
+            "reserved_transfer", "reserved_processing", "researching", "unfulfillable")
+
+
+def availability_reported(stock: Stock | None, fact: InventoryAvailabilityReported, *, compared: frozenset[str],
+                          ) -> tuple[Stock, list]:
+    """Keep the marketplace's own count of the SKU; for a marketplace the network serves (`compared`), set it
+    against the ledger. A difference is published when it appears or changes, and its end once, so a
+    marketplace repeating the same count does not repeat the news. An older report arriving late is kept out."""
+    stock = stock or Stock(seller=fact.seller, sku=fact.sku)
+    before = stock.marketplace.get(fact.marketplace_id)
+    if before is not None and before.reported_at > fact.occurred_at:
+        return stock, []
+    reported = {bucket: getattr(fact, bucket) for bucket in COMPARED}
+    differences: list[CountDifference] = []
+    if fact.marketplace_id in compared:
+        ours = _ledger_counts(stock)
+        differences = [CountDifference(bucket=b, ledger=ours[b], marketplace=reported[b]) for b in COMPARED
+                       if ours[b] != reported[b]]
+    now = MarketplaceCount(marketplace_id=fact.marketplace_id, reported_at=fact.occurred_at, counts=reported,
+                           differences=differences)
+    stock = msgspec.structs.replace(stock, marketplace={**stock.marketplace, fact.marketplace_id: now})
+    had = before.differences if before is not None else []
+    cause = common.Cause.of(fact)
+    common_fields = {"sku": fact.sku, "marketplace_id": fact.marketplace_id, "reported_at": fact.occurred_at}
+    if differences and differences != had:
+        return stock, [InventoryCountDiffered(**stamp(cause, InventoryCountDiffered, fact.seller, fact.occurred_at),
+                                              differences=differences, **common_fields)]
+    if had and not differences:
+        return stock, [InventoryCountReconciled(
+            **stamp(cause, InventoryCountReconciled, fact.seller, fact.occurred_at), **common_fields)]
+    return stock, []
+
+
+def _ledger_counts(stock: Stock) -> dict[str, int]:
+    totals = summary(stock).totals
+    return {b: totals.unfulfillable_total if b == "unfulfillable" else getattr(totals, b) for b in COMPARED}
+
+
 # ---- views ----
 
 
@@ -169,7 +211,7 @@ def summary(stock: Stock) -> InventorySummary:
     return InventorySummary(
         seller=stock.seller, sku=stock.sku, totals=counts(totals), entries=stock.sequence,
         centers=[CenterStock(center_id=c, counts=counts(b)) for c, b in sorted(stock.centers.items())],
-        updated_at=stock.updated_at)
+        updated_at=stock.updated_at, marketplace=[m for _, m in sorted(stock.marketplace.items())])
 
 
 # ---- the check: the ledger replayed from the stream against the stored states ----

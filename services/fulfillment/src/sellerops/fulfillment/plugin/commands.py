@@ -152,19 +152,35 @@ def case_resolve(seller: str, shipment_id: str, reason: str = typer.Option(..., 
 @cli.command("inventory")
 def inventory(seller: str, skus: list[str] = typer.Argument(None), nats_url: str = NatsUrlOption,
               by_center: bool = typer.Option(False, "--by-center"), as_json: bool = JsonOption) -> None:
-    """Inventory per SKU (and per center): fulfillable, inbound, reserved, researching, unfulfillable."""
+    """Inventory per SKU (and per center): fulfillable, inbound, reserved, researching, unfulfillable; and what the
+    marketplace itself last counted, with any difference from the ledger."""
     found = ask(nats_url, seller, "list_inventory", ListInventory(skus=skus or None), InventoryList)
     if as_json:
         print_json(found)
         return
     table = Table("sku", "center", "fulfillable", "inbound w/s/r", "reserved", "researching", "unfulfillable", "total")
+    differing = []
     for item in found.items:
         rows = [("all", item.totals)] + ([(c.center_id, c.counts) for c in item.centers] if by_center else [])
         for center, n in rows:
             table.add_row(item.sku, center, str(n.fulfillable),
                           f"{n.inbound_working}/{n.inbound_shipped}/{n.inbound_receiving}", str(n.reserved_total),
                           str(n.researching), str(n.unfulfillable_total), str(n.total))
+        for m in item.marketplace:
+            c = m.counts.get
+            reserved = c("reserved_customer_order", 0) + c("reserved_transfer", 0) + c("reserved_processing", 0)
+            style = "yellow" if m.differences else "dim"
+            table.add_row(item.sku, f"[{style}]{m.marketplace_id} says[/{style}]", str(c("fulfillable", 0)),
+                          f"{c('inbound_working', 0)}/{c('inbound_shipped', 0)}/{c('inbound_receiving', 0)}",
+                          str(reserved), str(c("researching", 0)), str(c("unfulfillable", 0)),
+                          str(c("fulfillable", 0) + reserved + c("researching", 0) + c("unfulfillable", 0)))
+            if m.differences:
+                differing.append((item.sku, m))
     console.print(table)
+    for sku, m in differing:
+        what = ", ".join(f"{d.bucket.replace('_', ' ')} {d.marketplace} (ledger {d.ledger})" for d in m.differences)
+        console.print(f"[yellow]{sku}[/yellow]: {m.marketplace_id} counted {what} at "
+                      f"{m.reported_at:%Y-%m-%d %H:%M} UTC", highlight=False)
 
 
 @cli.command("ledger-check")

@@ -12,6 +12,7 @@ from sellerops.contracts.envelope import Event
 from sellerops.contracts.fulfillment import AfnOrderUnfulfillable
 from sellerops.contracts.inbound import ClaimDeadlineApproaching as InboundClaimDeadlineApproaching
 from sellerops.contracts.inbound import DiscrepancyCaseOpened, ReimbursementUnmatched
+from sellerops.contracts.inventory import InventoryCountDiffered
 from sellerops.contracts.health import (
     AccountStatus, AccountStatusChanged, AccountStatusReported, FeedbackReceived, MetricBreached, MetricBreachForecast, MetricRecovered,
 )
@@ -111,6 +112,12 @@ RULES: dict[type[Event], Rule] = {
             "Your account is in good standing." if e.status is AccountStatus.NORMAL else
             "Review Account Health in Seller Central now: the marketplace's own decision, whatever the metrics "
             "sellerops computes say.")),
+    InventoryCountDiffered: lambda e, c: (
+        Kind.INVENTORY, Severity.WARNING, f"SKU {e.sku}: the marketplace counts differently from your ledger",
+        "; ".join(f"{d.bucket.replace('_', ' ')}: marketplace {d.marketplace}, ledger {d.ledger}" for d in e.differences)
+        + f" (in {e.marketplace_id}, counted {e.reported_at:%Y-%m-%d %H:%M} UTC). A fact may be missing from the "
+          "feed (an adjustment, a receipt), or the marketplace may have lost or found units: check the "
+          "inventory ledger and open a case if units are gone."),
     DiscrepancyCaseOpened: lambda e, c: (Kind.INBOUND, Severity.WARNING,
                                              f"Shipment {e.shipment_id}: units missing or damaged",
                                              f"Case {e.case.case_id} is open; claim it before its deadline."),
