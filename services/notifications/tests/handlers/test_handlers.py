@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.notifications import (
     Attempt, DeliveryFailed, DeliveryStatus, DeliverySucceeded, Digest, Endpoint, EndpointCircuitClosed,
-    EndpointCircuitOpened, GetPreferences, Kind, ListDeliveries, NotificationRaised, Preferences, QuietHours,
+    EndpointCircuitOpened, EndpointRef, GetPreferences, Kind, ListDeliveries, NotificationRaised, Preferences, QuietHours,
     Redeliver, SetPreferences, Severity,
 )
 from sellerops.contracts.requests import RequestError
@@ -390,14 +391,55 @@ async def test_a_negative_feedback_on_an_order_with_a_review_state_mentions_the_
 # ---- requests ----
 
 
-async def test_preferences_are_saved_and_read_back():
+def masked_prefs() -> Preferences:
+    """prefs() as the service answers it: the webhook's secret masked to its last 4 characters."""
+    hook, *rest = prefs().preferences.endpoints
+    return msgspec.structs.replace(prefs().preferences,
+                                   endpoints=[msgspec.structs.replace(hook, secret="****cdef"), *rest])
+
+
+async def test_preferences_are_saved_and_read_back_with_secrets_masked():
     svc = service()
     view = await svc.built.set_preferences(SELLER, prefs())
-    assert (view.seller, view.updated_at, view.preferences) == (SELLER, NOW, prefs().preferences)
+    assert (view.seller, view.updated_at, view.preferences) == (SELLER, NOW, masked_prefs())
     read = await svc.built.get_preferences(SELLER, GetPreferences())
-    assert (read.preferences, read.updated_at) == (prefs().preferences, NOW)
+    assert (read.preferences, read.updated_at) == (masked_prefs(), NOW)
+    assert SECRET not in msgspec.json.encode(read).decode()
     nobody = await svc.built.get_preferences("other", GetPreferences())
     assert (nobody.preferences, nobody.updated_at) == (Preferences(), None)
+
+
+async def test_the_secret_itself_is_answered_only_by_its_own_verb():
+    svc = service()
+    await svc.built.set_preferences(SELLER, prefs())
+    found = await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="hook"))
+    assert (found.endpoint_id, found.secret) == ("hook", SECRET)
+    assert (await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="mail"))).secret is None
+    with pytest.raises(RequestError) as refused:
+        await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="nope"))
+    assert (refused.value.reply.code, refused.value.reply.field) == ("not_found", "$.endpoint_id")
+
+
+async def test_preferences_read_edited_and_sent_back_keep_the_masked_secret():
+    svc = service()
+    await svc.built.set_preferences(SELLER, prefs())
+    read = (await svc.built.get_preferences(SELLER, GetPreferences())).preferences
+    edited = msgspec.structs.replace(read, routes={**read.routes, Kind.CLAIMS: ["hook"]})
+    await svc.built.set_preferences(SELLER, SetPreferences(preferences=edited))
+    assert (await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="hook"))).secret == SECRET
+    assert (await svc.built.get_preferences(SELLER, GetPreferences())).preferences.routes[Kind.CLAIMS] == ["hook"]
+
+
+@pytest.mark.parametrize("secret", ["****beef", "****"], ids=["another secret's mask", "a bare mask"])
+async def test_a_masked_secret_that_is_not_the_stored_ones_mask_is_refused_naming_it(secret):
+    svc = service()
+    await svc.built.set_preferences(SELLER, prefs())
+    hook, *rest = prefs().preferences.endpoints
+    bad = prefs(endpoints=[msgspec.structs.replace(hook, secret=secret), *rest])
+    with pytest.raises(RequestError) as refused:
+        await svc.built.set_preferences(SELLER, bad)
+    assert refused.value.reply.field == "$.preferences.endpoints[0].secret" and "masked" in refused.value.reply.message
+    assert (await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="hook"))).secret == SECRET
 
 
 @pytest.mark.parametrize(("bad", "field"), [

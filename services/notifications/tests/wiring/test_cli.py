@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 from sellerops.cli.main import build_app
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.notifications import (
-    Attempt, Digest, DeliveryList, DeliveryStatus, DeliveryView, Endpoint, GetPreferences, Kind, ListDeliveries,
+    Attempt, Digest, DeliveryList, DeliveryStatus, DeliveryView, Endpoint, EndpointRef, EndpointSecret, GetPreferences, Kind, ListDeliveries,
     ListMessages, MarkNoResponseNeeded, MessageList, MessageStatus, MessageView, Preferences, PreferencesView,
     QuietHours, Redeliver, ReplyToMessage, SetPreferences, Severity,
 )
+from sellerops.notifications.domain.preferences import masked
 from sellerops.notifications.plugin import commands
 from sellerops.notifications.plugin.commands import (
     InTheFuture, cli, deliveries_table, delivery_view, mask_secret, mask_target, message_line, messages_table, parse_at,
@@ -91,8 +92,12 @@ def asked(monkeypatch) -> list[tuple[str, object]]:
     """The requests the CLI sent, answered with hand-made replies."""
     sent: list[tuple[str, object]] = []
     answers = {
-        "get_preferences": lambda r: PREFS,
-        "set_preferences": lambda r: PreferencesView(seller="demo-seller", preferences=r.preferences, updated_at=NOW),
+        # as the service answers: secrets masked, each one revealed only by its own verb
+        "get_preferences": lambda r: msgspec.structs.replace(PREFS, preferences=masked(PREFS.preferences)),
+        "get_endpoint_secret": lambda r: EndpointSecret(endpoint_id=r.endpoint_id, secret=next(
+            e.secret for e in PREFS.preferences.endpoints if e.id == r.endpoint_id)),
+        "set_preferences": lambda r: PreferencesView(seller="demo-seller", preferences=masked(r.preferences),
+                                                     updated_at=NOW),
         "list_deliveries": lambda r: DeliveryList(deliveries=[delivery(1), FAILING, GAVE_UP]),
         "redeliver": lambda r: msgspec.structs.replace(GAVE_UP, status=DeliveryStatus.PENDING, next_attempt_at=NOW),
         "list_messages": lambda r: MessageList(messages=[message(), message("MSG-4T6W1N", received=NOW - timedelta(
@@ -119,7 +124,8 @@ def asked(monkeypatch) -> list[tuple[str, object]]:
 def test_a_secret_shows_at_most_its_last_four_characters() -> None:
     assert mask_secret(SECRET) == "****9e61"
     assert mask_secret("short-secret") == "****", "a short secret shows nothing of itself"
-    assert mask_secret(None) == "-" and mask_secret("") == "-"
+    assert mask_secret("****9e61") == "****9e61", "masking what the service masked changes nothing"
+    assert mask_secret(None) is None and mask_secret("") == ""
 
 
 def test_a_target_url_hides_its_query_and_credentials_and_an_address_stays() -> None:
@@ -188,7 +194,9 @@ def test_prefs_json_masks_secrets_unless_asked(asked) -> None:
     assert found.preferences.routes == PREFS.preferences.routes
     shown = runner.invoke(cli, ["prefs", "demo-seller", "--json", "--show-secrets"])
     assert msgspec.json.decode(shown.stdout, type=PreferencesView) == PREFS
-    assert asked == [("get_preferences", GetPreferences())] * 2
+    with_secret = [e.id for e in PREFS.preferences.endpoints if e.secret]
+    assert asked == [("get_preferences", GetPreferences())] * 2 + [
+        ("get_endpoint_secret", EndpointRef(endpoint_id=i)) for i in with_secret]
 
 
 def test_prefs_set_sends_the_file_and_prints_the_preferences(asked, tmp_path) -> None:

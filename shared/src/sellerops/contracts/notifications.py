@@ -245,9 +245,21 @@ class GetPreferences(SchemaStruct, frozen=True, kw_only=True):
 
 
 class PreferencesView(SchemaStruct, frozen=True, kw_only=True):
+    """A seller's preferences as answered: every endpoint secret masked (`****` and at most its last 4
+    characters). Sending the masked value back in `set_preferences` keeps the stored secret."""
+
     seller: str
     preferences: Preferences
     updated_at: datetime | None = None
+
+
+class EndpointRef(SchemaStruct, frozen=True, kw_only=True):
+    endpoint_id: EndpointId
+
+
+class EndpointSecret(SchemaStruct, frozen=True, kw_only=True):
+    endpoint_id: str
+    secret: str | None
 
 
 # ---- deliveries ----

@@ -47,6 +47,7 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[s
         "on_buyer_message": partial(h.on_buyer_message, messages=msgs, publish=publish, policy=messaging_policy),
         "set_preferences": partial(h.set_preferences, prefs=prefs, plugins=plugins, clock=clock),
         "get_preferences": partial(h.get_preferences, prefs=prefs),
+        "get_endpoint_secret": partial(h.get_endpoint_secret, prefs=prefs),
         "list_deliveries": partial(h.list_deliveries, deliveries_store=dels),
         "redeliver": partial(h.redeliver, deliveries_store=dels, clock=clock),
         # A seller's reply happens now (wall time), even while a consumer replays a backlog in event time.

@@ -20,7 +20,7 @@ from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import FeedbackReceived
 from sellerops.contracts.notifications import (
-    DeliveryList, DeliveryStatus, DeliveryView, GetPreferences, ListDeliveries, ListMessages, MarkNoResponseNeeded,
+    DeliveryList, DeliveryStatus, DeliveryView, EndpointRef, EndpointSecret, GetPreferences, ListDeliveries, ListMessages, MarkNoResponseNeeded,
     MessageList, MessageStatus, MessageView, NotificationRaised, Preferences, PreferencesView, Redeliver,
     ReplyToMessage, SetPreferences, Severity,
 )
@@ -190,19 +190,31 @@ def _message(d: Delivery) -> Message:
 
 async def set_preferences(seller: str, request: SetPreferences, *, prefs: Store, plugins: Mapping[str, ChannelPlugin],
                           clock: Clock) -> PreferencesView:
+    stored = await prefs.load(seller, PREFS_KEY)
     with refusals("seller"):
-        preferences.validate(request.preferences, plugins)
+        wanted = preferences.unmasked(request.preferences, stored.preferences if stored else None)
+        preferences.validate(wanted, plugins)
     now = clock.now()
     await prefs.apply(seller, PREFS_KEY, f"prefs/{now.isoformat()}/{uuid.uuid4()}",  # each request replaces
-                      lambda _: (PrefsRecord(request.preferences, now), []))
-    return PreferencesView(seller=seller, preferences=request.preferences, updated_at=now)
+                      lambda _: (PrefsRecord(wanted, now), []))
+    return PreferencesView(seller=seller, preferences=preferences.masked(wanted), updated_at=now)
 
 
 async def get_preferences(seller: str, query: GetPreferences, *, prefs: Store) -> PreferencesView:
     record = await prefs.load(seller, PREFS_KEY)
     if record is None:
         return PreferencesView(seller=seller, preferences=Preferences())
-    return PreferencesView(seller=seller, preferences=record.preferences, updated_at=record.updated_at)
+    return PreferencesView(seller=seller, preferences=preferences.masked(record.preferences),
+                           updated_at=record.updated_at)
+
+
+async def get_endpoint_secret(seller: str, query: EndpointRef, *, prefs: Store) -> EndpointSecret:
+    """One endpoint's secret, unmasked: a verb of its own, so NATS permissions can keep it to operators."""
+    record = await prefs.load(seller, PREFS_KEY)
+    found = next((e for e in (record.preferences.endpoints if record else []) if e.id == query.endpoint_id), None)
+    if found is None:
+        raise RequestError("not_found", f"no endpoint {query.endpoint_id!r}", "$.endpoint_id")
+    return EndpointSecret(endpoint_id=found.id, secret=found.secret)
 
 
 async def list_deliveries(seller: str, query: ListDeliveries, *, deliveries_store: Store) -> DeliveryList:

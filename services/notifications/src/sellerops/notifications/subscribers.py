@@ -12,7 +12,8 @@ from sellerops.contracts.inbound import DiscrepancyCaseOpened, ReimbursementUnma
 from sellerops.contracts.notifications import (
     BuyerMessageAwaitingReply, BuyerMessageNoResponseNeeded, BuyerMessageReplied, BuyerMessageReplyDueSoon,
     BuyerMessageReplyMissed, BuyerOptedOut, DeliveryFailed, DeliveryList, DeliverySucceeded, DeliveryView,
-    EndpointCircuitClosed, EndpointCircuitOpened, GetPreferences, ListDeliveries, ListMessages,
+    EndpointCircuitClosed, EndpointCircuitOpened, EndpointRef, EndpointSecret, GetPreferences, ListDeliveries,
+    ListMessages,
     MarkNoResponseNeeded, MessageList, MessageView, NotificationRaised, PreferencesView, Redeliver, ReplyToMessage,
     ReviewRequested, ReviewRequestSkipped, SetPreferences,
 )
@@ -77,7 +78,10 @@ ROUTES = {
 ENDPOINTS = (
     EndpointSpec("set_preferences", SetPreferences, PreferencesView, "set_preferences",
                  "the seller's endpoints, routes per kind, quiet hours and digest (replaces the earlier ones)"),
-    EndpointSpec("get_preferences", GetPreferences, PreferencesView, "get_preferences", "the seller's preferences"),
+    EndpointSpec("get_preferences", GetPreferences, PreferencesView, "get_preferences",
+                 "the seller's preferences, endpoint secrets masked"),
+    EndpointSpec("get_endpoint_secret", EndpointRef, EndpointSecret, "get_endpoint_secret",
+                 "one endpoint's signing secret, unmasked (restrict this subject to operators)"),
     EndpointSpec("list_deliveries", ListDeliveries, DeliveryList, "list_deliveries",
                  "deliveries with every attempt, newest first"),
     EndpointSpec("redeliver", Redeliver, DeliveryView, "redeliver", "send a delivery again (same delivery id)"),

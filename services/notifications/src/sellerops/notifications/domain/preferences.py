@@ -11,6 +11,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import msgspec
+
 from sellerops.contracts.notifications import Endpoint, Kind, Preferences, QuietHours, Severity
 from sellerops.runtime.decisions import Refused
 
@@ -71,6 +73,38 @@ def send_at(prefs: Preferences, kind: Kind, severity: Severity, at: datetime) ->
     if prefs.quiet_hours is not None and (end := quiet_until(prefs.quiet_hours, at)) is not None:
         return end, False
     return at, False
+
+
+SECRET_MASK = "****"
+
+
+def mask_secret(secret: str | None) -> str | None:
+    """A secret as it may be shown: its last 4 characters at most (none of a short one); a masked one as is."""
+    if not secret or secret.startswith(SECRET_MASK):
+        return secret
+    return SECRET_MASK + (secret[-4:] if len(secret) >= 16 else "")
+
+
+def masked(prefs: Preferences) -> Preferences:
+    """The preferences with every endpoint secret masked: what answers carry."""
+    return msgspec.structs.replace(prefs, endpoints=[msgspec.structs.replace(e, secret=mask_secret(e.secret))
+                                                     for e in prefs.endpoints])
+
+
+def unmasked(new: Preferences, stored: Preferences | None) -> Preferences:
+    """`new` with each masked secret replaced by the secret stored for the same endpoint id, so a client can
+    send back what it was answered; a masked value that is not the stored secret's mask is refused."""
+    kept = {e.id: e.secret for e in (stored.endpoints if stored else [])}
+    endpoints = []
+    for i, e in enumerate(new.endpoints):
+        if e.secret is not None and e.secret.startswith(SECRET_MASK):
+            old = kept.get(e.id)
+            if old is None or mask_secret(old) != e.secret:
+                raise Refused(f"a masked secret keeps the secret stored for endpoint {e.id!r}, and it has none that "
+                              "matches: send the secret itself", f"$.preferences.endpoints[{i}].secret")
+            e = msgspec.structs.replace(e, secret=old)
+        endpoints.append(e)
+    return msgspec.structs.replace(new, endpoints=endpoints)
 
 
 def validate(prefs: Preferences, channels: Mapping[str, Any]) -> None:

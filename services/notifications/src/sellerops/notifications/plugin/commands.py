@@ -2,7 +2,8 @@
 
 The render functions (`prefs_view`, `deliveries_table`, `delivery_view`, `messages_table`, `message_line`) turn the
 service's answers into what a person reads; they take hand-made views in tests. `--json` prints the service's
-answer (with endpoint secrets masked unless `--show-secrets`).
+answer. The service masks endpoint secrets; `prefs --show-secrets` asks for each one (`get_endpoint_secret`, a
+verb of its own so NATS permissions can keep it to operators).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -18,10 +19,11 @@ from rich.text import Text
 
 from sellerops.cli.common import NatsUrlOption, ask_service, console, fail, print_json, read_request
 from sellerops.contracts.notifications import (
-    DeliveryList, DeliveryStatus, DeliveryView, Endpoint, GetPreferences, Kind, ListDeliveries,
+    DeliveryList, DeliveryStatus, DeliveryView, Endpoint, EndpointRef, EndpointSecret, GetPreferences, Kind, ListDeliveries,
     ListMessages, MarkNoResponseNeeded, MessageList, MessageStatus, MessageView, PreferencesView, Redeliver,
     ReplyToMessage, SetPreferences,
 )
+from sellerops.notifications.domain.preferences import mask_secret
 
 cli = typer.Typer(help="Notifications: preferences, deliveries, buyer messages (notifications service).",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -48,13 +50,6 @@ def when(value: datetime | None, *, seconds: bool = False) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
 
 
-def mask_secret(secret: str | None) -> str:
-    """A secret as it may be shown: its last 4 characters at most (none of a short one)."""
-    if not secret:
-        return "-"
-    return "****" + (secret[-4:] if len(secret) >= 16 else "")
-
-
 def mask_target(target: str) -> str:
     """A URL's query string and credentials hidden (tokens often travel there); anything else as is."""
     if "://" not in target:
@@ -68,10 +63,9 @@ def mask_target(target: str) -> str:
         return target
 
 
-def masked(view: PreferencesView) -> PreferencesView:
-    """The view with every endpoint's secret masked (what `prefs --json` prints by default)."""
-    endpoints = [msgspec.structs.replace(e, secret=None if e.secret is None else mask_secret(e.secret))
-                 for e in view.preferences.endpoints]
+def with_secrets(view: PreferencesView, secrets: dict[str, str | None]) -> PreferencesView:
+    """The view with the endpoints' secrets as the service revealed them (`prefs --show-secrets`)."""
+    endpoints = [msgspec.structs.replace(e, secret=secrets.get(e.id, e.secret)) for e in view.preferences.endpoints]
     return msgspec.structs.replace(view, preferences=msgspec.structs.replace(view.preferences, endpoints=endpoints))
 
 
@@ -102,7 +96,7 @@ def _duration(delta_s: float) -> str:
 
 def _endpoint_row(e: Endpoint, routed: dict[str, list[str]]) -> list[RenderableType]:
     kinds = ", ".join(routed.get(e.id, [])) or Text("no route", style="yellow")
-    return [Text(e.id), e.channel, Text(mask_target(e.target) or "-"), Text(mask_secret(e.secret)),
+    return [Text(e.id), e.channel, Text(mask_target(e.target) or "-"), Text(mask_secret(e.secret) or "-"),
             "yes" if e.enabled else Text("no", style="red"), kinds]
 
 
@@ -286,10 +280,15 @@ def show(value: msgspec.Struct, view: RenderableType, as_json: bool) -> None:
 
 @cli.command("prefs")
 def prefs(seller: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption,
-          show_secrets: bool = typer.Option(False, "--show-secrets", help="with --json: the secrets unmasked")) -> None:
+          show_secrets: bool = typer.Option(False, "--show-secrets",
+                                            help="with --json: ask the service for each secret, unmasked")) -> None:
     """The seller's preferences: endpoints, routes per kind, minimum severity, quiet hours, digest."""
     view = ask(nats_url, seller, "get_preferences", GetPreferences(), PreferencesView)
-    show(view if show_secrets else masked(view), prefs_view(view), as_json)
+    if show_secrets and as_json:
+        view = with_secrets(view, {e.id: ask(nats_url, seller, "get_endpoint_secret", EndpointRef(endpoint_id=e.id),
+                                             EndpointSecret).secret
+                                   for e in view.preferences.endpoints if e.secret})
+    show(view, prefs_view(view), as_json)
 
 
 @cli.command("prefs-set")
@@ -298,7 +297,7 @@ def prefs_set(seller: str,
               nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Replace the seller's preferences with the file's (a bad file or a refusal names the field)."""
     view = ask(nats_url, seller, "set_preferences", read_request(file, SetPreferences), PreferencesView)
-    show(masked(view), prefs_view(view), as_json)
+    show(view, prefs_view(view), as_json)
 
 
 @cli.command("deliveries")
