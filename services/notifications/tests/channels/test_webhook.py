@@ -1,7 +1,9 @@
 """The webhook channel against a real HTTP receiver on loopback (uvicorn serving a small ASGI app)."""
 
+import ipaddress
 import time
 
+import httpx
 import msgspec
 import pytest
 
@@ -188,3 +190,112 @@ async def test_a_header_value_with_a_line_break_or_non_ascii_text_is_percent_enc
     [request] = receiver.requests
     assert request.headers["sellerops-event-type"] == "orders.caf%C3%A9 X-Injected: 1"
     assert "x-injected" not in request.headers
+
+
+# ---- private targets off: public addresses only, and the connection pinned to the address checked ----
+
+
+PUBLIC_V4, PUBLIC_V6 = "93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"
+
+
+def resolver(answers: dict[str, list[str]], asked: list | None = None):  # noqa: ANN201
+    async def resolve(host: str, port: int):  # noqa: ANN202
+        if asked is not None:
+            asked.append((host, port))
+        if host not in answers:
+            raise OSError(f"no such host {host}")
+        return [ipaddress.ip_address(a) for a in answers[host]]
+
+    return resolve
+
+
+def capturing() -> tuple[httpx.MockTransport, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    return httpx.MockTransport(handle), seen
+
+
+def closed_channel(**kwargs) -> WebhookChannel:  # noqa: ANN003
+    return WebhookChannel(WebhookSettings(timeout_s=2, private_targets=False), **kwargs)
+
+
+async def test_with_private_targets_off_a_loopback_receiver_is_refused_before_any_request(receiver):
+    channel = closed_channel()
+    try:
+        outcome = await channel.send(webhook_endpoint(receiver.at("/ok")), make_message())
+    finally:
+        await channel.close()
+    assert not outcome.ok and not outcome.retry
+    assert outcome.detail.startswith("refused: 127.0.0.1 resolves to 127.0.0.1, not a public address")
+    assert receiver.requests == []
+
+
+@pytest.mark.parametrize("answers", [["10.0.0.7"], [PUBLIC_V4, "10.0.0.7"], ["169.254.169.254"], ["100.64.0.1"],
+                                     ["::ffff:127.0.0.1"], ["fd00::1"]],
+                         ids=["private", "one of several", "link-local metadata", "shared", "mapped loopback",
+                              "unique local v6"])
+async def test_with_private_targets_off_a_name_resolving_to_any_private_address_is_refused(answers):
+    transport, seen = capturing()
+    channel = closed_channel(transport=transport, resolve=resolver({"hooks.example.com": answers}))
+    try:
+        outcome = await channel.send(webhook_endpoint("https://hooks.example.com/sellerops"), make_message())
+    finally:
+        await channel.close()
+    assert not outcome.ok and not outcome.retry and "not a public address" in outcome.detail
+    assert seen == []
+
+
+@pytest.mark.parametrize(("target", "answer", "url", "host"), [
+    ("https://hooks.example.com/in?x=1", PUBLIC_V4, f"https://{PUBLIC_V4}/in?x=1", "hooks.example.com"),
+    ("https://hooks.example.com:8443/in", PUBLIC_V4, f"https://{PUBLIC_V4}:8443/in", "hooks.example.com:8443"),
+    ("https://hooks.example.com/in", PUBLIC_V6, f"https://[{PUBLIC_V6}]/in", "hooks.example.com"),
+], ids=["default port", "own port", "IPv6"])
+async def test_with_private_targets_off_the_post_goes_to_the_address_checked_under_the_host_name(
+        target, answer, url, host):
+    transport, seen = capturing()
+    channel = closed_channel(transport=transport, resolve=resolver({"hooks.example.com": [answer]}))
+    try:
+        outcome = await channel.send(webhook_endpoint(target), make_message())
+    finally:
+        await channel.close()
+    assert outcome.ok
+    [request] = seen
+    assert str(request.url) == url, "connected to the address that was checked: DNS cannot change in between"
+    assert request.headers["host"] == host
+    assert request.extensions["sni_hostname"] == "hooks.example.com", "TLS still checks the host name's certificate"
+
+
+async def test_with_private_targets_off_a_name_that_does_not_resolve_is_retried():
+    channel = closed_channel(resolve=resolver({}))
+    try:
+        outcome = await channel.send(webhook_endpoint("https://gone.example.com/in"), make_message())
+    finally:
+        await channel.close()
+    assert not outcome.ok and outcome.retry and outcome.detail.startswith("connection failed: name not resolved")
+
+
+async def test_with_private_targets_on_nothing_is_resolved_ahead(receiver):
+    asked: list = []
+    channel = WebhookChannel(WebhookSettings(timeout_s=2), resolve=resolver({}, asked))
+    try:
+        outcome = await channel.send(webhook_endpoint(receiver.at("/ok")), make_message())
+    finally:
+        await channel.close()
+    assert outcome.ok and asked == []
+
+
+@pytest.mark.parametrize(("target", "refused"), [
+    ("https://10.1.2.3/hook", True), ("https://localhost/hook", True), ("http://127.0.0.1:8080/hook", True),
+    ("https://[::1]/hook", True), ("https://hooks.example.com/hook", False), (f"https://{PUBLIC_V4}/hook", False),
+])
+def test_with_private_targets_off_setting_an_endpoint_at_a_private_address_is_refused(target, refused):
+    channel = closed_channel()
+    found = channel.check_endpoint(webhook_endpoint(target))
+    assert (found is not None) == refused
+    if refused:
+        assert found[0] == "target" and ("not a public address" in found[1] or "this machine" in found[1])
+    assert WebhookChannel(WebhookSettings()).check_endpoint(webhook_endpoint(target)) is None

@@ -264,3 +264,16 @@ def test_a_plain_http_webhook_whose_userinfo_looks_like_the_loopback_is_refused(
 
 def test_a_plain_http_webhook_on_the_ipv6_loopback_without_a_port_is_allowed() -> None:
     preferences.validate(Preferences(endpoints=[hook(target="http://[::1]/hook")]), CHANNELS)
+
+
+def test_a_running_channels_settings_add_their_own_refusals_after_the_plugins_rules() -> None:
+    from sellerops.notifications.channels.webhook import WebhookChannel, WebhookSettings
+
+    hosted = {"webhook": WebhookChannel(WebhookSettings(private_targets=False))}
+    private = Preferences(endpoints=[Endpoint(id="ok", channel="log"), Endpoint(
+        id="lan", channel="webhook", target="https://192.168.1.20/hook", secret="whsec_0123456789abcdef")])
+    preferences.validate(private, CHANNELS)  # the plugin's rules alone: a fine URL
+    with pytest.raises(Refused) as refused:
+        preferences.validate(private, CHANNELS, hosted)
+    assert refused.value.field == "$.preferences.endpoints[1].target"
+    assert "192.168.1.20 is not a public address" in str(refused.value)

@@ -45,7 +45,7 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[s
         "on_event": notify,
         "on_order_fact": partial(h.on_order_fact, reviews_store=revs, review_policy=review_policy, notify=notify),
         "on_buyer_message": partial(h.on_buyer_message, messages=msgs, publish=publish, policy=messaging_policy),
-        "set_preferences": partial(h.set_preferences, prefs=prefs, plugins=plugins, clock=clock),
+        "set_preferences": partial(h.set_preferences, prefs=prefs, plugins=plugins, channels=channels, clock=clock),
         "get_preferences": partial(h.get_preferences, prefs=prefs),
         "get_endpoint_secret": partial(h.get_endpoint_secret, prefs=prefs),
         "list_deliveries": partial(h.list_deliveries, deliveries_store=dels),

@@ -189,11 +189,11 @@ def _message(d: Delivery) -> Message:
 
 
 async def set_preferences(seller: str, request: SetPreferences, *, prefs: Store, plugins: Mapping[str, ChannelPlugin],
-                          clock: Clock) -> PreferencesView:
+                          clock: Clock, channels: Mapping[str, Channel] | None = None) -> PreferencesView:
     stored = await prefs.load(seller, PREFS_KEY)
     with refusals("seller"):
         wanted = preferences.unmasked(request.preferences, stored.preferences if stored else None)
-        preferences.validate(wanted, plugins)
+        preferences.validate(wanted, plugins, channels or {})
     now = clock.now()
     await prefs.apply(seller, PREFS_KEY, f"prefs/{now.isoformat()}/{uuid.uuid4()}",  # each request replaces
                       lambda _: (PrefsRecord(wanted, now), []))

@@ -1,7 +1,14 @@
 """The `webhook` channel: one signed HTTPS POST of the message's JSON payload per attempt.
 
 Settings (`SELLEROPS_NOTIFICATIONS_CHANNELS='{"webhook": {...}}'`):
-    timeout_s   seconds for the whole attempt (connect, send, answer), default 10
+    timeout_s       seconds for the whole attempt (connect, send, answer), default 10
+    private_targets true (default): URLs may point at private, loopback and link-local addresses (one seller's
+                    own network). false, where people you do not control set endpoints (a hosted deployment):
+                    every address the host name resolves to must be a public one. That is checked at each
+                    attempt, and the connection goes to the address checked (the URL's host name still in
+                    the Host header and in TLS's SNI and certificate check), so a DNS answer cannot change
+                    between the check and the connect. Literal private addresses and `localhost` are also
+                    refused when a seller sets the endpoint.
 
 The endpoint's `target` is the URL: `https://...`, or `http://` to a loopback host (127.0.0.0/8, ::1, localhost)
 only. Its `secret` signs every request (see `signing`); an endpoint without one is refused.
@@ -24,13 +31,13 @@ import ipaddress
 import socket
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 import msgspec
@@ -44,10 +51,13 @@ __all__ = ["PLUGIN", "WebhookChannel", "WebhookSettings", "user_agent"]
 _MAX_READ = 64 * 1024
 _VISIBLE_ASCII = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "%")
 _RETRY_AFTER_STATUSES = (429, 503)
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[IpAddress]]]
 
 
 class WebhookSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     timeout_s: float = 10.0
+    private_targets: bool = True
 
     def __post_init__(self) -> None:
         if not self.timeout_s > 0:
@@ -65,9 +75,12 @@ class WebhookChannel:
     name = "webhook"
 
     def __init__(self, settings: WebhookSettings, *, clock: Callable[[], float] = time.time,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, resolve: Resolver | None = None,
+                 public: Callable[[IpAddress], bool] | None = None) -> None:
         self.settings = settings
         self._clock = clock
+        self._resolve = resolve or _resolve
+        self._public = public or _is_public
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.timeout_s),
             follow_redirects=False,
@@ -101,7 +114,15 @@ class WebhookChannel:
         response: httpx.Response | None = None
         try:
             async with asyncio.timeout(timeout_s):  # the whole attempt, not each phase
-                request = self._client.build_request("POST", endpoint.target, content=body, headers=headers)
+                url, extensions = endpoint.target, {}
+                if not self.settings.private_targets:
+                    pinned = await self._pinned(endpoint.target)
+                    if isinstance(pinned, str):
+                        return outcome(False, pinned, retry=False)
+                    url, host_header, extensions = pinned
+                    headers["Host"] = host_header
+                request = self._client.build_request("POST", url, content=body, headers=headers,
+                                                     extensions=extensions)
                 response = await self._client.send(request, stream=True)
                 await _drain(response)
         except (TimeoutError, httpx.TimeoutException):
@@ -132,6 +153,34 @@ class WebhookChannel:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+    def check_endpoint(self, endpoint: Endpoint) -> tuple[str, str] | None:
+        """This channel's settings' say on an endpoint a seller sets: with private_targets off, a URL naming a
+        private address or `localhost` outright is refused (names are resolved and checked at each attempt)."""
+        if not self.settings.private_targets and (why := _literal_private(endpoint.target)) is not None:
+            return "target", why
+        return None
+
+    async def _pinned(self, target: str) -> tuple[str, str, dict] | str:
+        """The URL with its host replaced by one checked public address, the Host header and the TLS
+        extension keeping the host name; or why the target is refused."""
+        parts = urlsplit(target)
+        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            addresses = await self._resolve(host, port)
+        except OSError as exc:
+            raise httpx.ConnectError(f"name not resolved: {exc}") from exc
+        if not addresses:
+            raise httpx.ConnectError(f"name not resolved: {host} has no address")
+        refused = next((a for a in addresses if not self._public(a)), None)
+        if refused is not None:
+            return f"refused: {host} resolves to {refused}, not a public address (private_targets is off)"
+        chosen = addresses[0]
+        literal = f"[{chosen}]" if chosen.version == 6 else str(chosen)
+        netloc = f"{literal}:{parts.port}" if parts.port else literal
+        host_header = parts.netloc.rsplit("@", 1)[-1]
+        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")), host_header, extensions
 
 
 def _header_value(text: str) -> str:
@@ -177,6 +226,35 @@ def _check_url(target: str) -> str | None:
 
 
 MIN_SECRET = 16
+
+
+async def _resolve(host: str, port: int) -> list[IpAddress]:
+    """Every address `host` resolves to (a literal address: itself)."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found))
+
+
+def _is_public(address: IpAddress) -> bool:
+    """Globally routable: not private, loopback, link-local, shared (100.64/10), reserved, multicast, ..."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def _literal_private(target: str) -> str | None:
+    """Why a URL that names a private address or `localhost` outright is refused (no DNS at setting time)."""
+    host = urlsplit(target).hostname or ""
+    if host.lower().rstrip(".") == "localhost" or host.lower().endswith(".localhost"):
+        return f"{host} is this machine, not a public address (private_targets is off)"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return None if _is_public(address) else f"{host} is not a public address (private_targets is off)"
 
 
 def _check_endpoint(endpoint: Endpoint) -> tuple[str, str] | None:

@@ -107,10 +107,11 @@ def unmasked(new: Preferences, stored: Preferences | None) -> Preferences:
     return msgspec.structs.replace(new, endpoints=endpoints)
 
 
-def validate(prefs: Preferences, channels: Mapping[str, Any]) -> None:
+def validate(prefs: Preferences, channels: Mapping[str, Any], instances: Mapping[str, Any] | None = None) -> None:
     """Refuse preferences that cannot work, naming the field. `channels`: the installed channel plugins by
     name; each says whether an endpoint needs a target and checks its own endpoints (`check_endpoint`: the
-    same rules it applies when sending)."""
+    same rules it applies when sending). `instances`: the running channels by name; one with a
+    `check_endpoint` of its own adds what its settings forbid (a webhook's private targets)."""
     seen: set[str] = set()
     for i, e in enumerate(prefs.endpoints):
         path = f"$.preferences.endpoints[{i}]"
@@ -123,9 +124,11 @@ def validate(prefs: Preferences, channels: Mapping[str, Any]) -> None:
                           f"{path}.channel")
         if channel.needs_target and not e.target:
             raise Refused(f"a {e.channel} endpoint needs a target", f"{path}.target")
-        if channel.check_endpoint is not None and (found := channel.check_endpoint(e)) is not None:
-            field, why = found
-            raise Refused(why, f"{path}.{field}")
+        checks = [channel.check_endpoint, getattr((instances or {}).get(e.channel), "check_endpoint", None)]
+        for check in checks:  # the plugin's rules, then what the running channel's settings add
+            if check is not None and (found := check(e)) is not None:
+                field, why = found
+                raise Refused(why, f"{path}.{field}")
     for kind, ids in prefs.routes.items():
         for j, endpoint_id in enumerate(ids):
             if endpoint_id not in seen:
