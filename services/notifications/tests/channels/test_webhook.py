@@ -1,5 +1,6 @@
 """The webhook channel against a real HTTP receiver on loopback (uvicorn serving a small ASGI app)."""
 
+import asyncio
 import ipaddress
 import time
 
@@ -299,3 +300,20 @@ def test_with_private_targets_off_setting_an_endpoint_at_a_private_address_is_re
     if refused:
         assert found[0] == "target" and ("not a public address" in found[1] or "this machine" in found[1])
     assert WebhookChannel(WebhookSettings()).check_endpoint(webhook_endpoint(target)) is None
+
+
+async def test_with_private_targets_off_each_host_name_has_its_own_connections_and_the_least_recent_closes(
+        monkeypatch):
+    monkeypatch.setattr(webhook, "PINNED_CLIENTS", 2)
+    channel = closed_channel()
+    try:
+        a, b = channel._client_for("a.example.com"), channel._client_for("b.example.com")
+        assert a is not b, "a TLS connection verified for one name never carries another name's request"
+        assert channel._client_for("a.example.com") is a
+        channel._client_for("c.example.com")  # b is now the least recently used
+        await asyncio.sleep(0)
+        assert b.is_closed and not a.is_closed
+        assert channel._client_for(None) is channel._client, "private targets on: one shared client"
+    finally:
+        await channel.close()
+    assert a.is_closed

@@ -31,6 +31,7 @@ import ipaddress
 import socket
 import ssl
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC
 from email.utils import parsedate_to_datetime
@@ -51,6 +52,7 @@ __all__ = ["PLUGIN", "WebhookChannel", "WebhookSettings", "user_agent"]
 _MAX_READ = 64 * 1024
 _VISIBLE_ASCII = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "%")
 _RETRY_AFTER_STATUSES = (429, 503)
+PINNED_CLIENTS = 256  # host names with a client of their own (private_targets off); the least recent closes
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[IpAddress]]]
 
@@ -81,12 +83,28 @@ class WebhookChannel:
         self._clock = clock
         self._resolve = resolve or _resolve
         self._public = public or _is_public
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.timeout_s),
-            follow_redirects=False,
-            headers={"User-Agent": user_agent()},
-            transport=transport,
-        )
+        self._transport = transport
+        self._closing: set[asyncio.Future] = set()
+        self._client = self._new_client()
+        # With private_targets off, connections go to checked addresses, one client per host name: a pooled
+        # TLS connection verified for one name is never reused for another name at the same address.
+        self._pinned: OrderedDict[str, httpx.AsyncClient] = OrderedDict()
+
+    def _new_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=httpx.Timeout(self.settings.timeout_s), follow_redirects=False,
+                                 headers={"User-Agent": user_agent()}, transport=self._transport)
+
+    def _client_for(self, host: str | None) -> httpx.AsyncClient:
+        if host is None:
+            return self._client
+        client = self._pinned.pop(host, None) or self._new_client()
+        self._pinned[host] = client
+        while len(self._pinned) > PINNED_CLIENTS:
+            _, oldest = self._pinned.popitem(last=False)
+            closing = asyncio.ensure_future(oldest.aclose())
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
+        return client
 
     async def send(self, endpoint: Endpoint, message: Message) -> Outcome:
         started = time.perf_counter()
@@ -114,16 +132,16 @@ class WebhookChannel:
         response: httpx.Response | None = None
         try:
             async with asyncio.timeout(timeout_s):  # the whole attempt, not each phase
-                url, extensions = endpoint.target, {}
+                url, extensions, name = endpoint.target, {}, None
                 if not self.settings.private_targets:
-                    pinned = await self._pinned(endpoint.target)
+                    pinned = await self._pin(endpoint.target)
                     if isinstance(pinned, str):
                         return outcome(False, pinned, retry=False)
                     url, host_header, extensions = pinned
-                    headers["Host"] = host_header
-                request = self._client.build_request("POST", url, content=body, headers=headers,
-                                                     extensions=extensions)
-                response = await self._client.send(request, stream=True)
+                    headers["Host"], name = host_header, urlsplit(endpoint.target).hostname
+                client = self._client_for(name)
+                request = client.build_request("POST", url, content=body, headers=headers, extensions=extensions)
+                response = await client.send(request, stream=True)
                 await _drain(response)
         except (TimeoutError, httpx.TimeoutException):
             if response is None:
@@ -153,6 +171,10 @@ class WebhookChannel:
 
     async def close(self) -> None:
         await self._client.aclose()
+        for client in self._pinned.values():
+            await client.aclose()
+        self._pinned.clear()
+        await asyncio.gather(*self._closing)
 
     def check_endpoint(self, endpoint: Endpoint) -> tuple[str, str] | None:
         """This channel's settings' say on an endpoint a seller sets: with private_targets off, a URL naming a
@@ -161,7 +183,7 @@ class WebhookChannel:
             return "target", why
         return None
 
-    async def _pinned(self, target: str) -> tuple[str, str, dict] | str:
+    async def _pin(self, target: str) -> tuple[str, str, dict] | str:
         """The URL with its host replaced by one checked public address, the Host header and the TLS
         extension keeping the host name; or why the target is refused."""
         parts = urlsplit(target)
