@@ -593,3 +593,39 @@ async def test_the_events_of_an_attempt_survive_a_crash_before_they_are_publishe
     published = [e for e in svc.publish.events if e.type_tag() == "notifications.delivery_succeeded.v1"]
     assert sorted(e.endpoint_id for e in published) == ["hook", "mail"], "each published once"
     assert not (await svc.stores["deliveries"].load(SELLER, saved.delivery_id)).unpublished
+
+
+async def test_a_finished_delivery_is_deleted_when_its_retention_runs_out_and_its_events_stay():
+    svc = service()
+    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
+    evt = fact(BREACHED, NOW)
+    delivery_id = f"{catalog.notification_id(evt)}.hook"
+    await svc.built.on_event(evt)
+    svc.clock.advance(S)
+    await tick(svc)  # delivered
+    await tick(svc)  # its events published
+    assert (await delivery(svc, delivery_id)).status is St.DELIVERED
+    svc.clock.advance(timedelta(days=POLICY.keep_finished_days) - 2 * S)
+    await tick(svc)
+    assert await svc.stores["deliveries"].load(SELLER, delivery_id) is not None, "kept until its time"
+    svc.clock.advance(2 * S)
+    await tick(svc)
+    assert await svc.stores["deliveries"].load(SELLER, delivery_id) is None
+    assert (await svc.built.list_deliveries(SELLER, ListDeliveries())).deliveries == []
+    assert [e.delivery_id for e in svc.publish.of_type(DeliverySucceeded)] == [delivery_id], "history stays"
+
+
+async def test_a_delivery_sent_again_before_its_retention_ran_out_is_not_deleted():
+    svc = service()
+    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
+    evt = fact(BREACHED, NOW)
+    delivery_id = f"{catalog.notification_id(evt)}.hook"
+    await svc.built.on_event(evt)
+    svc.clock.advance(S)
+    await tick(svc)
+    await tick(svc)
+    finished = await svc.stores["deliveries"].load(SELLER, delivery_id)
+    await svc.built.redeliver(SELLER, Redeliver(delivery_id=delivery_id))
+    # the old retention deadline, fired late (a scheduler that had not yet seen the redelivery)
+    await svc.built.schedulers[DELIVERIES]._fire(f"{SELLER}.{delivery_id}", "forget", finished.forget_at)
+    assert (await svc.stores["deliveries"].load(SELLER, delivery_id)).status is St.PENDING

@@ -69,7 +69,8 @@ def test_a_successful_attempt_delivers_it_and_says_so_with_the_number_of_attempt
     assert (succeeded.seller, succeeded.occurred_at, succeeded.delivery_id, succeeded.notification_id,
             succeeded.endpoint_id, succeeded.channel, succeeded.attempts) == (
         "acme", T0 + S, "N-0123456789abcdef.hook", "N-0123456789abcdef", "hook", "webhook", 1)
-    assert deliveries.deadlines(done) == []
+    assert deliveries.deadlines(done) == [(deliveries.FORGET, T0 + S + timedelta(days=30))], \
+        "kept 30 days after it finished, then deleted"
 
 
 def test_a_permanent_refusal_fails_it_at_once_with_the_channels_detail_as_the_reason() -> None:
@@ -78,7 +79,16 @@ def test_a_permanent_refusal_fails_it_at_once_with_the_channels_detail_as_the_re
     [failure] = events
     assert isinstance(failure, DeliveryFailed)
     assert (failure.reason, failure.attempts, failure.delivery_id) == ("410 Gone", 1, "N-0123456789abcdef.hook")
-    assert deliveries.deadlines(gone) == []
+    assert deliveries.deadlines(gone) == [(deliveries.FORGET, T0 + timedelta(days=30))]
+
+
+def test_a_finished_delivery_is_forgotten_only_once_its_events_are_out_and_not_when_sent_again() -> None:
+    done, events = ok(new(), at=T0)
+    waiting = deliveries.with_unpublished(done, events)
+    assert [kind for kind, _ in deliveries.deadlines(waiting)] == [deliveries.PUBLISH], \
+        "a delivery whose events are not yet published is not deleted"
+    again = deliveries.redeliver(done, at=T0 + 2 * S)
+    assert deliveries.deadlines(again) == [(deliveries.ATTEMPT, T0 + 2 * S)] and again.forget_at is None
 
 
 def test_a_failure_that_may_pass_waits_the_backoff_and_is_logged() -> None:

@@ -3,6 +3,8 @@
 import asyncio
 from pathlib import Path
 
+import pydantic
+import pytest
 import yaml
 
 from sellerops.notifications.bootstrap import load_channels
@@ -26,3 +28,12 @@ def test_the_configmap_channel_settings_build_every_builtin_channel(monkeypatch)
     assert channels["email"].settings.start_tls is True and channels["email"].settings.sender == "alerts@example.com"
     assert channels["webhook"].settings.timeout_s == 10
     asyncio.run(channels["webhook"].close())
+
+
+def test_a_delivery_retention_shorter_than_the_replay_horizon_is_refused_naming_both(monkeypatch):
+    monkeypatch.setenv("SELLEROPS_NOTIFICATIONS_DELIVERY__KEEP_FINISHED_DAYS", "3")
+    with pytest.raises(pydantic.ValidationError) as refused:
+        NotificationsSettings()
+    assert "keep_finished_days" in str(refused.value) and "max_event_age_h" in str(refused.value)
+    monkeypatch.setenv("SELLEROPS_NOTIFICATIONS_MAX_EVENT_AGE_H", "48")
+    assert NotificationsSettings().delivery.keep_finished_days == 3

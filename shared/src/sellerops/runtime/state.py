@@ -13,7 +13,7 @@ from typing import Generic, Protocol, TypeVar
 
 import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.errors import BadRequestError, KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import decode_event, encode
@@ -83,6 +83,9 @@ async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> 
         raise ConcurrentUpdate(key) from exc
 
 
+WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
+
+
 class AggregateStore(Generic[S]):
     def __init__(self, kv: KeyValue, state_type: type[S], *, keep: int = 64, attempts: int = 12) -> None:
         self._kv = kv
@@ -129,6 +132,26 @@ class AggregateStore(Generic[S]):
 
     async def _write(self, key: str, value: bytes, revision: int) -> None:
         await write_checked(self._kv, key, value, revision)
+
+    async def forget(self, key: str, when: Callable[[S], bool]) -> bool:
+        """Delete the aggregate if its current state says so (`when(state)`), with a revision check: a write
+        that came in between is re-read and asked again. The processed message ids go with it, so forget only
+        what no message can still arrive for."""
+        async def once() -> bool:
+            record, revision = await self.get(key)
+            if record.state is None or not when(record.state):
+                return False
+            try:
+                await self._kv.delete(key, last=revision)
+            except KeyWrongLastSequenceError as exc:
+                raise ConcurrentUpdate(key) from exc
+            except BadRequestError as exc:  # nats-py turns 10071 into KeyWrongLastSequenceError on update only
+                if exc.err_code == WRONG_LAST_SEQUENCE:
+                    raise ConcurrentUpdate(key) from exc
+                raise
+            return True
+
+        return await retry_on_conflict(once, self._attempts)
 
     async def scan(self, prefix: str) -> AsyncIterator[tuple[str, S]]:
         """Every live state under `prefix.` (one pass over the keys of, say, one seller)."""
@@ -196,6 +219,9 @@ class SellerKeyedStore(Generic[S]):
     async def load_record(self, seller: str, aggregate_id: str) -> Record[S]:
         return (await self._store.get(self.key(seller, aggregate_id)))[0]
 
+    async def forget(self, seller: str, aggregate_id: str, when: Callable[[S], bool]) -> bool:
+        return await self._store.forget(self.key(seller, aggregate_id), when)
+
     async def scan(self, seller: str) -> AsyncIterator[S]:
         async for _, state in self._store.scan(seller_token(seller)):
             yield state
@@ -210,3 +236,5 @@ class KeyedStore(Protocol[S]):
     async def load(self, seller: str, aggregate_id: str) -> S | None: ...
 
     def scan(self, seller: str) -> AsyncIterator[S]: ...
+
+    async def forget(self, seller: str, aggregate_id: str, when: Callable[[S], bool]) -> bool: ...

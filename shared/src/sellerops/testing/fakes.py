@@ -44,6 +44,14 @@ class FakeKeyValue:
     async def put(self, key: str, value: bytes) -> int:
         return self._store(key, value)
 
+    async def delete(self, key: str, last: int | None = None) -> bool:
+        """A delete marker (an empty value at a new revision), at `last` when given."""
+        current = self._data.get(key)
+        if last is not None and (current.revision if current else 0) != last:
+            raise KeyWrongLastSequenceError(description="wrong last sequence")
+        self._store(key, b"")
+        return True
+
     def _store(self, key: str, value: bytes) -> int:
         revision = next(self._revisions)
         self._data[key] = _Entry(key, value, revision)

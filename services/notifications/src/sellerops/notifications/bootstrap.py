@@ -25,7 +25,8 @@ def load_channels(allow: list[str] | None = None) -> dict[str, ChannelPlugin]:
 def policies(settings: NotificationsSettings) -> tuple[DeliveryPolicy, messaging.MessagingPolicy, reviews.ReviewPolicy]:
     d, m, r = settings.delivery, settings.messaging, settings.reviews
     return (DeliveryPolicy(max_attempts=d.max_attempts, backoff_s=d.backoff_s, max_backoff_s=d.max_backoff_s,
-                           breaker_failures=d.breaker_failures, breaker_cooldown_s=d.breaker_cooldown_s),
+                           breaker_failures=d.breaker_failures, breaker_cooldown_s=d.breaker_cooldown_s,
+                           keep_finished_days=d.keep_finished_days),
             messaging.MessagingPolicy(reply_hours=m.reply_hours, remind_hours_left=m.remind_hours_left),
             reviews.ReviewPolicy(enabled=r.enabled, delay_days=r.delay_days))
 

@@ -126,6 +126,9 @@ async def attempt(key: str, kind: str, due: datetime, *, deliveries_store: Store
     if kind == deliveries.PUBLISH:
         await publish_pending(seller, delivery_id, deliveries_store=deliveries_store, publish=publish)
         return
+    if kind == deliveries.FORGET:  # deleted only while it is still finished with this very retention
+        await deliveries_store.forget(seller, delivery_id, lambda cur: (kind, due) in deliveries.deadlines(cur))
+        return
     d = await deliveries_store.load(seller, delivery_id)
     if d is None or (kind, due) not in deliveries.deadlines(d):
         return

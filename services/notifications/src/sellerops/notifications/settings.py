@@ -5,7 +5,7 @@ SELLEROPS_NOTIFICATIONS_CHANNELS='{"email": {"host": "smtp.example.com", "port":
 "username": "...", "password": "...", "from_address": "alerts@example.com"}, "webhook": {"timeout_s": 10}}'.
 """
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sellerops.runtime.settings import RuntimeSettings
@@ -17,6 +17,9 @@ class DeliverySettings(BaseModel):
     max_backoff_s: float = Field(default=3600.0, gt=0)
     breaker_failures: int = Field(default=5, ge=1, description="failures in a row that open an endpoint's circuit")
     breaker_cooldown_s: float = Field(default=300.0, gt=0, description="an open circuit is probed after this long")
+    keep_finished_days: float = Field(
+        default=30.0, gt=0, description="a delivered or failed delivery is deleted this long after it finished (its "
+        "events stay in the stream); at least max_event_age_h, so a replayed event cannot send it again")
 
 
 class MessagingSettings(BaseModel):
@@ -42,3 +45,11 @@ class NotificationsSettings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     messaging: MessagingSettings = Field(default_factory=MessagingSettings)
     reviews: ReviewSettings = Field(default_factory=ReviewSettings)
+
+    @model_validator(mode="after")
+    def _keep_deliveries_past_replays(self) -> "NotificationsSettings":
+        if self.delivery.keep_finished_days * 24 < self.max_event_age_h:
+            raise ValueError(f"delivery.keep_finished_days ({self.delivery.keep_finished_days:g}) must cover "
+                             f"max_event_age_h ({self.max_event_age_h:g} h): a delivery deleted sooner could be "
+                             "sent again by a replayed event")
+        return self

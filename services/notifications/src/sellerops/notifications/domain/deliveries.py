@@ -24,6 +24,7 @@ from sellerops.runtime.decisions import Cause, stamp
 
 ATTEMPT = "attempt"
 PUBLISH = "publish"  # events saved with an attempt and not yet published
+FORGET = "forget"  # a finished delivery's retention ran out: it is deleted
 KEEP_ATTEMPTS = 50
 
 
@@ -33,6 +34,7 @@ class DeliveryPolicy(msgspec.Struct, frozen=True, kw_only=True):
     max_backoff_s: float = 3600.0
     breaker_failures: int = 5
     breaker_cooldown_s: float = 300.0
+    keep_finished_days: float = 30.0  # a delivered or failed delivery is deleted this long after it finished
 
 
 class Delivery(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,6 +57,7 @@ class Delivery(msgspec.Struct, frozen=True, kw_only=True):
     # Events decided with the last attempt, saved in the same write and cleared once published: a process
     # that dies in between leaves them here, and the deadline watch publishes them (same ids) on restart.
     unpublished: list[msgspec.Raw] = []
+    forget_at: datetime | None = None  # finished: deleted then (its events stay in the stream)
 
 
 class CircuitState(str, Enum):
@@ -82,6 +85,8 @@ def deadlines(d: Delivery) -> list[tuple[str, datetime]]:
     found = [(ATTEMPT, d.next_attempt_at)] if d.status is DeliveryStatus.PENDING and d.next_attempt_at else []
     if d.unpublished:
         found.append((PUBLISH, d.attempts[-1].at if d.attempts else d.created_at))
+    elif d.status is not DeliveryStatus.PENDING and d.forget_at is not None:
+        found.append((FORGET, d.forget_at))
     return found
 
 
@@ -100,13 +105,16 @@ def attempted(d: Delivery, *, ok: bool, retry: bool, detail: str, retry_after_s:
     tries = d.tries + 1
     logged = msgspec.structs.replace(d, attempts=[*d.attempts, attempt][-KEEP_ATTEMPTS:], tries=tries)
     cause = Cause(f"delivery/{d.seller}/{d.delivery_id}/{d.round}")
+    forget_at = at + timedelta(days=policy.keep_finished_days)
     if ok:
-        done = msgspec.structs.replace(logged, status=DeliveryStatus.DELIVERED, next_attempt_at=None)
+        done = msgspec.structs.replace(logged, status=DeliveryStatus.DELIVERED, next_attempt_at=None,
+                                       forget_at=forget_at)
         return done, [DeliverySucceeded(**stamp(cause, DeliverySucceeded, d.seller, at), **_fields(d),
                                         attempts=tries)]
     if not retry or tries >= policy.max_attempts:
         reason = detail if not retry else f"gave up after {tries} attempts; last: {detail}"
-        failed = msgspec.structs.replace(logged, status=DeliveryStatus.FAILED, next_attempt_at=None)
+        failed = msgspec.structs.replace(logged, status=DeliveryStatus.FAILED, next_attempt_at=None,
+                                         forget_at=forget_at)
         return failed, [DeliveryFailed(**stamp(cause, DeliveryFailed, d.seller, at), **_fields(d),
                                        attempts=tries, reason=reason)]
     wait = backoff(tries, policy, jitter)
@@ -122,7 +130,8 @@ def held(d: Delivery, *, until: datetime, at: datetime, why: str) -> Delivery:
 
 
 def redeliver(d: Delivery, *, at: datetime) -> Delivery:
-    return msgspec.structs.replace(d, status=DeliveryStatus.PENDING, next_attempt_at=at, tries=0, round=d.round + 1)
+    return msgspec.structs.replace(d, status=DeliveryStatus.PENDING, next_attempt_at=at, tries=0, round=d.round + 1,
+                                   forget_at=None)
 
 
 def blocked_until(c: Circuit | None, at: datetime) -> datetime | None:
