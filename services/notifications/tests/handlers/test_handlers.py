@@ -595,15 +595,20 @@ async def test_the_events_of_an_attempt_survive_a_crash_before_they_are_publishe
     assert not (await svc.stores["deliveries"].load(SELLER, saved.delivery_id)).unpublished
 
 
-async def test_a_finished_delivery_is_deleted_when_its_retention_runs_out_and_its_events_stay():
-    svc = service()
+async def delivered_to_the_hook(svc: Service) -> str:
+    """A health breach delivered to the webhook and its events published; its delivery id."""
     await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
     evt = fact(BREACHED, NOW)
-    delivery_id = f"{catalog.notification_id(evt)}.hook"
     await svc.built.on_event(evt)
     svc.clock.advance(S)
     await tick(svc)  # delivered
     await tick(svc)  # its events published
+    return f"{catalog.notification_id(evt)}.hook"
+
+
+async def test_a_finished_delivery_is_deleted_when_its_retention_runs_out_and_its_events_stay():
+    svc = service()
+    delivery_id = await delivered_to_the_hook(svc)
     assert (await delivery(svc, delivery_id)).status is St.DELIVERED
     svc.clock.advance(timedelta(days=POLICY.keep_finished_days) - 2 * S)
     await tick(svc)
@@ -617,13 +622,7 @@ async def test_a_finished_delivery_is_deleted_when_its_retention_runs_out_and_it
 
 async def test_a_delivery_sent_again_before_its_retention_ran_out_is_not_deleted():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
-    evt = fact(BREACHED, NOW)
-    delivery_id = f"{catalog.notification_id(evt)}.hook"
-    await svc.built.on_event(evt)
-    svc.clock.advance(S)
-    await tick(svc)
-    await tick(svc)
+    delivery_id = await delivered_to_the_hook(svc)
     finished = await svc.stores["deliveries"].load(SELLER, delivery_id)
     await svc.built.redeliver(SELLER, Redeliver(delivery_id=delivery_id))
     # the old retention deadline, fired late (a scheduler that had not yet seen the redelivery)
