@@ -1,6 +1,7 @@
 """The health handlers over in-memory KV (the real stores, revision checks and dedupe): a third-party metric
 from an installed distribution, crash safety of the counters, the cost of an answer, bad requests."""
 
+import asyncio
 import shutil
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -204,3 +205,26 @@ async def test_without_a_report_from_the_marketplace_the_computed_status_is_the_
     health = await _health(built, "acme")
     assert health.marketplace_status is None
     assert health.report["accountStatuses"][0]["status"] == health.account_status.value
+
+
+async def test_a_check_before_event_time_is_known_waits_instead_of_failing():
+    from sellerops.health import handlers
+    from sellerops.runtime.clock import StreamClock
+
+    kvs = {name: CountingKV() for name in BUCKETS}
+    event_time = StreamClock(DrivenClock(NOW))
+    event_time.behind("health-orders-order", None)  # a backlog, nothing processed yet
+    built, checker = bootstrap.build(stores=stores(kvs, keep=64, keep_day=512), publish=RecordingPublisher(),
+                                     clock=DrivenClock(NOW), deadline_clock=event_time,
+                                     metrics=bootstrap.load_metrics(), rules=RatingRules(), forecast=ForecastRules(),
+                                     history=_no_history, every_s=0.01)
+    with pytest.raises(handlers.EventTimeUnknown):  # not an OverflowError from a window ending at datetime.min
+        await built.check("acme", "ATVPDKIKX0DER")
+    checker.touch("acme", "ATVPDKIKX0DER")
+    running = asyncio.create_task(checker.run())
+    await asyncio.sleep(0.05)
+    assert ("acme", "ATVPDKIKX0DER") in checker.touched, "kept for the next round"
+    event_time.caught_up("health-orders-order")
+    await asyncio.sleep(0.05)
+    running.cancel()
+    assert checker.touched == set(), "checked once event time is known"

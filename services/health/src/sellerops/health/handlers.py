@@ -24,6 +24,7 @@ from sellerops.contracts.health import (
     OrderHealthView, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings, Target,
 )
 from sellerops.contracts.requests import RequestError
+from sellerops.runtime.clock import MIN_TIME
 from sellerops.health.adapters import DayStore, SettingsRecord, Warnings
 from sellerops.health.domain import facts as order_facts
 from sellerops.health.domain.alerts import ForecastRules, Watch, trends, watch
@@ -215,6 +216,8 @@ async def check(seller: str, marketplace_id: str, *, days: DayStore, settings: S
                 publish: Publisher, gauges: Any = None) -> AccountHealth:
     """Evaluate now and a trend ago; publish a crossing, a recovery, a forecast or a status change once."""
     now = clock.now()
+    if now == MIN_TIME:  # a consumer is replaying a backlog and has processed nothing yet: no event time to judge by
+        raise EventTimeUnknown
     # One read covers both answers: the window now, and the same window a trend ago.
     read = await _inputs(seller, marketplace_id, now, days=days, settings=settings, warnings=warnings,
                          metrics=metrics, extra_days=forecast.trend_days)
@@ -234,6 +237,10 @@ async def check(seller: str, marketplace_id: str, *, days: DayStore, settings: S
         log.info("health_red_flag", seller=seller, marketplace=marketplace_id, type=event.type_tag(),
                  key=getattr(event, "key", None))
     return health
+
+
+class EventTimeUnknown(Exception):
+    """The check waits: the stream clock does not know what time it is yet (see runtime.clock.StreamClock)."""
 
 
 class Checker:
@@ -265,6 +272,8 @@ class Checker:
                 self.known.add((seller, marketplace_id))
                 try:
                     await self._check(seller, marketplace_id)
+                except EventTimeUnknown:
+                    self.touched.add((seller, marketplace_id))
                 except Exception as exc:  # noqa: BLE001  (checked again next round: keep it touched)
                     log.error("health_check_failed", seller=seller, marketplace=marketplace_id,
                               error=f"{type(exc).__name__}: {exc}")
