@@ -158,3 +158,43 @@ def test_the_embedded_server_can_fsync_every_write_before_acknowledging_it(tmp_p
         with urllib.request.urlopen(f"http://127.0.0.1:{server.monitor_port}/varz", timeout=2) as reply:
             varz = json.loads(reply.read())
     assert varz["jetstream"]["config"]["sync_always"] is True
+
+
+def eager_host(url: str, handled: list, **delivery) -> ServiceHost:  # noqa: ANN003
+    async def handle(evt: OrderPlaced) -> None:
+        handled.append(evt.order_id)
+
+    settings = RuntimeSettings(nats=NatsSettings(url=[url]), delivery=DeliverySettings(**delivery))
+    info = ServiceInfo(name="probe", version="0.0.1", description="test probe", consumers=(CONSUMER,))
+    return ServiceHost(info, settings, lambda resources: Wiring(events={CONSUMER.durable: {OrderPlaced: handle}}))
+
+
+async def test_a_lone_event_is_handled_at_once_not_when_the_idle_pull_would_have_timed_out(nats_url, seller):
+    handled: list[str] = []
+    nc = await nats.connect(nats_url)
+    async with running(eager_host(nats_url, handled, idle_wait_s=30.0).app()):
+        await asyncio.sleep(0.3)  # the consumer's pull is lingering now
+        await JetStreamPublisher(nc.jetstream())([placed(seller, "lone-1")])
+        await eventually(lambda: asyncio.sleep(0, handled == ["lone-1"]), timeout=5)  # 30 s before the fix
+        burst = [placed(seller, f"burst-{n}") for n in range(300)]
+        await JetStreamPublisher(nc.jetstream()).publish_many(burst)
+        await eventually(lambda: asyncio.sleep(0, len(handled) == 301), timeout=10)
+    assert sorted(handled[1:]) == sorted(e.order_id for e in burst)
+    await nc.close()
+
+
+async def test_an_idle_consumer_asks_the_server_about_once_per_idle_wait(nats_url, monkeypatch):
+    from nats.js import JetStreamContext
+
+    fetches: list[int] = []
+    fetch = JetStreamContext.PullSubscription.fetch
+
+    async def counted(self, batch: int = 1, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        fetches.append(batch)
+        return await fetch(self, batch, *args, **kwargs)
+
+    monkeypatch.setattr(JetStreamContext.PullSubscription, "fetch", counted)
+    async with running(eager_host(nats_url, [], idle_wait_s=0.5).app()):
+        await asyncio.sleep(2.0)
+    assert 2 <= len(fetches) <= 6, f"{len(fetches)} pulls in 2 s idle (the batch loop made ~40 at 0.05 s)"
+    assert set(fetches) == {1}, "idle: only the lingering pull for one event"

@@ -15,7 +15,7 @@ from typing import Any
 import nats.micro
 import structlog
 from faststream import AckPolicy, FastStream
-from faststream.nats import JStream, NatsBroker, PullSub
+from faststream.nats import JStream, NatsBroker
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.kv import KeyValue
@@ -25,7 +25,7 @@ from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import event_filter
 from sellerops.runtime.broker import consumer_config, create_broker, declare_consumer, declare_streams, open_bucket
 from sellerops.runtime.clock import Clock, StreamClock, WallClock
-from sellerops.runtime.compat import typed_fetch_timeouts
+from sellerops.runtime.compat import EagerPullSub, batches_as_they_arrive, typed_fetch_timeouts
 from sellerops.runtime.delivery import DeadLetters, EventDispatcher, Handler
 from sellerops.runtime.observability import HttpRoute, Metrics, serve_http
 from sellerops.runtime.publisher import JetStreamPublisher
@@ -146,6 +146,7 @@ async def _supervised(job: Callable[[], Awaitable[None]], restart_after_s: float
 class ServiceHost:
     def __init__(self, info: ServiceInfo, settings: RuntimeSettings, wire: Wire, *, clock: Clock | None = None) -> None:
         typed_fetch_timeouts()  # before the broker's pull loops start (see runtime.compat)
+        batches_as_they_arrive()
         self.info = info
         self.settings = settings
         self.clock = clock or WallClock()
@@ -166,7 +167,8 @@ class ServiceHost:
             stream=JStream(stream_name(consumer.source), declare=False),
             durable=consumer.durable,
             config=consumer_config(consumer.durable, consumer.filter_subject, delivery),
-            pull_sub=PullSub(batch_size=delivery.batch_size, timeout=delivery.batch_timeout_s, batch=True),
+            pull_sub=EagerPullSub(batch_size=delivery.batch_size, idle_s=delivery.idle_wait_s,
+                                  drain_s=delivery.batch_timeout_s),
             ack_policy=AckPolicy.MANUAL,
             decoder=_raw_batch,
             include_in_schema=False,

@@ -46,7 +46,10 @@ class DeliverySettings(BaseSettings):
     max_deliver: int = Field(default=5, ge=1, description="deliveries of a failing message before dead-letter")
     retry_delays_s: FloatList = Field(default=[0.5, 2.0, 5.0, 15.0], description="delay before each retry")
     batch_size: int = Field(default=128, ge=1, le=1024)
-    batch_timeout_s: float = Field(default=0.05, gt=0, description="longest wait to fill a batch")
+    idle_wait_s: float = Field(default=1.0, gt=0, description="how long an idle consumer's pull waits on the server "
+                               "(an event arriving meanwhile is delivered at once)")
+    batch_timeout_s: float = Field(default=0.005, gt=0, description="once a batch has its first event, how long to "
+                                   "wait for more when none is pending (pending ones come at once)")
     ack_wait_s: float = Field(default=30.0, gt=0)
     deadline_settle_s: float = Field(
         default=30.0, ge=0, description="a deadline already past when first seen (a stale event) waits this long, "
