@@ -45,8 +45,48 @@ async def test_a_failing_deadline_is_kept_and_fires_on_the_next_pass():
     deadlines = scheduler(clock, fired, fail=[1])
     deadlines.observe("acme.o1", [("expiry", NOW)])
 
-    await deadlines.run_due()
+    assert await deadlines.run_due() == 0 and fired == []
+    assert await deadlines.run_due() == 1
     assert fired == [("acme.o1", "expiry", NOW)]
+
+
+async def test_a_deadline_that_keeps_failing_does_not_hold_up_the_others_due():
+    clock, fired, tries = DrivenClock(NOW), [], []
+
+    async def fire(key: str, kind: str, due: datetime) -> None:
+        tries.append(key)
+        if key == "acme.a" and tries.count("acme.a") <= 3:
+            raise ConnectionError("its endpoint is down")
+        fired.append(key)
+
+    deadlines = DeadlineScheduler(due_of=lambda s: s, fire=fire, clock=clock, retry_after_s=0)
+    deadlines.observe("acme.a", [("expiry", NOW - timedelta(hours=2))])  # first on the heap, and it fails
+    deadlines.observe("acme.b", [("expiry", NOW)])
+    await deadlines.run_due()
+    assert tries == ["acme.a", "acme.b"] and fired == ["acme.b"], "one failure, then the other deadline in the pass"
+    for _ in range(3):
+        await deadlines.run_due()
+    assert fired == ["acme.b", "acme.a"], "the failing one was kept until it worked"
+
+
+async def test_a_stale_deadline_seen_during_a_backlog_waits_the_settle_time_after_the_catch_up_too():
+    from sellerops.runtime.clock import StreamClock
+
+    wall, fired = DrivenClock(NOW), []
+    event_time = StreamClock(wall)
+    event_time.behind("orders-market-order", NOW - timedelta(days=9))  # replaying last week's events
+    deadlines = DeadlineScheduler(due_of=lambda s: s, fire=lambda k, kind, due: _record(fired, k, kind, due),
+                                  clock=event_time, retry_after_s=0, settle=timedelta(seconds=30))
+    deadlines.observe("acme.o3", [("payment_expiry", NOW - timedelta(days=2))])  # past in wall time
+    assert await deadlines.run_due() == 0, "event time has not passed it yet"
+    event_time.caught_up("orders-market-order")
+    assert await deadlines.run_due() == 0, "caught up: it waits the settle time, as if seen in one batch"
+    wall.advance(timedelta(seconds=30))
+    assert await deadlines.run_due() == 1 and fired == [("acme.o3", "payment_expiry", NOW - timedelta(days=2))]
+
+
+async def _record(fired: list, key: str, kind: str, due: datetime) -> None:
+    fired.append((key, kind, due))
 
 
 async def test_a_deadline_already_past_when_first_seen_waits_the_settle_time_and_keeps_its_due_time():

@@ -76,6 +76,10 @@ class StreamClock:
         base = self._base.now()
         return min([base, *self._behind.values()]) if self._behind else base
 
+    def base_now(self) -> datetime:
+        """The time of the clock underneath (wall time in production), whatever the backlog."""
+        return self._base.now()
+
     async def sleep_until(self, when: datetime) -> None:
         while self.now() < when:
             moved = asyncio.create_task(self._moved.wait())

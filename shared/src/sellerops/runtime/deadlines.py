@@ -43,13 +43,20 @@ class DeadlineScheduler:
         self._changed = asyncio.Event()
         self.fired: list[tuple[str, str, datetime]] = []
 
+    def _real_now(self) -> datetime:
+        return getattr(self._clock, "base_now", self._clock.now)()
+
     def observe(self, key: str, state: Any | None) -> None:
         """Take the latest state of `key` (None when deleted) and recompute its deadlines."""
         wanted = dict(self._due_of(state)) if state is not None else {}
         if wanted == self._open.get(key, {}):
             return
         if wanted:
-            before, now = self._open.get(key, {}), self._clock.now()
+            # "Already past" is judged by the time underneath (wall time), not by event time: a deadline first seen
+            # while a consumer replays a backlog, already past in wall time, waits the settle time after the
+            # catch-up too, as it would have had the backlog come in one batch (the outcome must not depend on
+            # how the events were batched). It still fires only once event time has passed it.
+            before, now = self._open.get(key, {}), self._real_now()
             self._open[key] = wanted
             for kind, when in wanted.items():
                 if before.get(kind) != when:  # an unchanged deadline keeps its place
@@ -72,6 +79,7 @@ class DeadlineScheduler:
     async def run_due(self) -> int:
         """Fire every deadline the clock has passed; return how many fired."""
         count = 0
+        failed: list[tuple[datetime, str, str, datetime]] = []
         while (top := self._next()) is not None and top[0] <= self._clock.now():
             fire_at, key, kind, when = heapq.heappop(self._heap)
             self._open[key].pop(kind, None)  # the state update that follows confirms it
@@ -81,13 +89,16 @@ class DeadlineScheduler:
             except Exception as exc:  # noqa: BLE001  (keep it and try again: a deadline is never dropped)
                 log.error("deadline_failed", key=key, kind=kind, error=f"{type(exc).__name__}: {exc}")
                 self._open.setdefault(key, {})[kind] = when
-                heapq.heappush(self._heap, (fire_at, key, kind, when))
-                await asyncio.sleep(self._retry_after_s)
+                failed.append((fire_at, key, kind, when))  # put back after this pass: it must not block the others
                 continue
             self.fired.append((key, kind, when))
             if self.on_fired is not None:
                 self.on_fired(kind)
             count += 1
+        for entry in failed:
+            heapq.heappush(self._heap, entry)
+        if failed:
+            await asyncio.sleep(self._retry_after_s)
         return count
 
     async def run(self) -> None:
