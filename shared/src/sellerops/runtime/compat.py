@@ -96,8 +96,10 @@ def batches_as_they_arrive() -> None:
                     messages += await self.subscription.fetch(batch=batch_size - 1, timeout=drain_s)
                 except nats.errors.TimeoutError:
                     pass  # nothing more pending: handle the one
-                except (nats.errors.ConnectionClosedError, ServiceUnavailableError):
-                    continue  # what was fetched stays unacknowledged and comes again
+                except nats.errors.Error:  # a 503 during an election, the connection going, ...
+                    # Handle the one already fetched rather than leave it to come back after ack_wait, behind
+                    # later events of its aggregate: the next pull will say whether the connection is gone.
+                    pass
             if messages and self.running:
                 await self.consume(messages)
         return None
