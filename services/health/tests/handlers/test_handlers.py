@@ -228,3 +228,16 @@ async def test_a_check_before_event_time_is_known_waits_instead_of_failing():
     await asyncio.sleep(0.05)
     running.cancel()
     assert checker.touched == set(), "checked once event time is known"
+
+
+async def test_a_policy_warning_keeps_the_status_the_marketplace_reported():
+    from sellerops.contracts.health import PolicyWarningReported, PolicyWarningResolved
+
+    built, _, _ = service()
+    await built.on_account_status(status_reported("acme", "AT_RISK", NOW - timedelta(hours=3), "NORMAL"))
+    await built.on_warning(PolicyWarningReported(event_id=uuid.uuid4(), seller="acme", occurred_at=NOW,
+                                                 warning_id="W-1", warning_type="listingPolicyViolations"))
+    await built.on_warning(PolicyWarningResolved(event_id=uuid.uuid4(), seller="acme", occurred_at=NOW,
+                                                 warning_id="W-1"))
+    health = await _health(built, "acme")
+    assert (health.marketplace_status, health.marketplace_status_at) == (AccountStatus.AT_RISK, NOW - timedelta(hours=3))

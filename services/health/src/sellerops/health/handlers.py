@@ -95,9 +95,9 @@ async def on_warning(evt: PolicyWarningReported | PolicyWarningResolved, *, warn
         if isinstance(evt, PolicyWarningReported):
             if evt.warning_id in found.resolved:
                 return found, []
-            return Warnings({**found.open, evt.warning_id: evt.warning_type}, found.resolved), []
+            return msgspec.structs.replace(found, open={**found.open, evt.warning_id: evt.warning_type}), []
         rest = {k: v for k, v in found.open.items() if k != evt.warning_id}
-        return Warnings(rest, [*found.resolved, evt.warning_id][-500:]), []
+        return msgspec.structs.replace(found, open=rest, resolved=[*found.resolved, evt.warning_id][-500:]), []
 
     await warnings.apply(evt.seller, marketplace, str(evt.event_id), decide)
     touch(evt.seller, marketplace)
