@@ -235,10 +235,13 @@ async def test_with_private_targets_off_a_loopback_receiver_is_refused_before_an
     assert receiver.requests == []
 
 
-@pytest.mark.parametrize("answers", [["10.0.0.7"], [PUBLIC_V4, "10.0.0.7"], ["169.254.169.254"], ["100.64.0.1"],
-                                     ["::ffff:127.0.0.1"], ["fd00::1"]],
-                         ids=["private", "one of several", "link-local metadata", "shared", "mapped loopback",
-                              "unique local v6"])
+@pytest.mark.parametrize("answers", [
+    ["10.0.0.7"], [PUBLIC_V4, "10.0.0.7"], ["169.254.169.254"], ["100.64.0.1"], ["0.0.0.0"], ["::"],
+    ["::ffff:127.0.0.1"], ["::ffff:0:7f00:1"], ["::7f00:1"], ["64:ff9b::a9fe:a9fe"], ["2002:7f00:1::"], ["fd00::1"],
+    ["fec0::1"]], ids=[
+    "private", "one of several", "link-local metadata", "shared", "unspecified", "unspecified v6", "mapped loopback",
+    "translated loopback", "compatible loopback", "NAT64 to link-local", "6to4 of loopback", "unique local v6",
+    "site-local v6"])
 async def test_with_private_targets_off_a_name_resolving_to_any_private_address_is_refused(answers):
     transport, seen = capturing()
     channel = closed_channel(transport=transport, resolve=resolver({"hooks.example.com": answers}))
@@ -317,3 +320,28 @@ async def test_with_private_targets_off_each_host_name_has_its_own_connections_a
     finally:
         await channel.close()
     assert a.is_closed
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::", PUBLIC_V6, PUBLIC_V4])
+def test_public_addresses_and_ipv6_forms_of_public_ipv4_addresses_pass(address):
+    assert webhook._is_public(ipaddress.ip_address(address))
+
+
+async def test_a_host_name_that_cannot_be_resolved_at_all_is_refused_not_raised():
+    bad = "https://" + "a" * 64 + ".example.com/x"  # a label over 63 characters
+    assert webhook.PLUGIN.check_endpoint(webhook_endpoint(bad))[0] == "target", "refused when set"
+    channel = closed_channel()  # private_targets off: the name is resolved at each attempt
+    try:
+        outcome = await channel.send(webhook_endpoint(bad), make_message())
+    finally:
+        await channel.close()
+    assert not outcome.ok and not outcome.retry and "invalid webhook URL" in outcome.detail
+
+
+async def test_pinned_connections_take_no_proxy_from_the_environment():
+    channel = closed_channel()
+    try:
+        assert channel._client_for("hooks.example.com")._trust_env is False
+        assert channel._client_for(None)._trust_env is True, "private targets on: the environment's proxy applies"
+    finally:
+        await channel.close()

@@ -90,14 +90,17 @@ class WebhookChannel:
         # TLS connection verified for one name is never reused for another name at the same address.
         self._pinned: OrderedDict[str, httpx.AsyncClient] = OrderedDict()
 
-    def _new_client(self) -> httpx.AsyncClient:
+    def _new_client(self, *, pinned: bool = False) -> httpx.AsyncClient:
+        # A pinned client connects to the address it checked: no proxy from the environment (HTTPS through a
+        # proxy checks the certificate against the URL's host, the address, not the name).
         return httpx.AsyncClient(timeout=httpx.Timeout(self.settings.timeout_s), follow_redirects=False,
-                                 headers={"User-Agent": user_agent()}, transport=self._transport)
+                                 headers={"User-Agent": user_agent()}, transport=self._transport,
+                                 trust_env=not pinned)
 
     def _client_for(self, host: str | None) -> httpx.AsyncClient:
         if host is None:
             return self._client
-        client = self._pinned.pop(host, None) or self._new_client()
+        client = self._pinned.pop(host, None) or self._new_client(pinned=True)
         self._pinned[host] = client
         while len(self._pinned) > PINNED_CLIENTS:
             _, oldest = self._pinned.popitem(last=False)
@@ -190,6 +193,8 @@ class WebhookChannel:
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
         try:
             addresses = await self._resolve(host, port)
+        except (UnicodeError, ValueError) as exc:  # not a host name at all (a label over 63 characters, ...)
+            return f"invalid webhook URL: host name {host!r} cannot be resolved: {exc}"
         except OSError as exc:
             raise httpx.ConnectError(f"name not resolved: {exc}") from exc
         if not addresses:
@@ -238,6 +243,10 @@ def _check_url(target: str) -> str | None:
         return f"invalid webhook URL: {exc}"
     if not host:
         return "invalid webhook URL: no host"
+    try:
+        host.encode("idna")  # what resolving needs: labels of 1 to 63 characters, ...
+    except UnicodeError as exc:
+        return f"invalid webhook URL: host name {host!r}: {exc}"
     if parts.username is not None or parts.password is not None:
         return "invalid webhook URL: credentials in the URL"
     if parts.scheme == "https":
@@ -260,11 +269,36 @@ async def _resolve(host: str, port: int) -> list[IpAddress]:
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found))
 
 
+# NAT64 (well-known and local-use prefixes) and SIIT's IPv4-translated addresses carry an IPv4 address in their
+# last 32 bits
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"),
+          ipaddress.ip_network("::ffff:0:0:0/96"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries and routes to: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d),
+    translated (::ffff:0:a.b.c.d), 6to4 (2002:aabb:ccdd::), NAT64 (64:ff9b::a.b.c.d) and Teredo (its client)."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if any(address in net for net in _NAT64) or (address in _IPV4_COMPATIBLE and int(address) > 1):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def _is_public(address: IpAddress) -> bool:
-    """Globally routable: not private, loopback, link-local, shared (100.64/10), reserved, multicast, ..."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
+    """Globally routable: not private, loopback, link-local, shared (100.64/10), reserved, multicast, site-local,
+    ...; an IPv6 address that carries an IPv4 address is judged by that one."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.is_site_local:
+            return False
+        if (inner := _embedded_ipv4(address)) is not None:
+            return _is_public(inner)
+    return address.is_global and not address.is_multicast and not address.is_unspecified
 
 
 def _literal_private(target: str) -> str | None:
