@@ -242,3 +242,16 @@ def test_a_fact_has_no_follow_up():
     fact = next(s for s in simulate(CONFIG) if s.kind == "fact")
     assert respond(CONFIG, fact, None) == []
     assert SellerRequest(service="orders", verb="x", body=None).follow is None
+
+
+def test_units_allocated_on_a_later_look_ship_in_a_package_with_a_tracking_number_of_its_own():
+    lookup = afn_lookup()
+    again = msgspec.structs.replace(lookup, payload=msgspec.structs.replace(
+        lookup.payload, context={**lookup.payload.context, "attempt": 2}))
+    answer = outbound([Allocation(item_id="i1", sku="MUG-BLUE-12OZ", center_id="PHX7", quantity=1),
+                       Allocation(item_id="i2", sku="SPOON-SET-4", center_id="ONT8", quantity=1)],
+                      shipped=[Allocation(item_id="i1", sku="MUG-BLUE-12OZ", center_id="PHX7", quantity=1)])
+    [package] = [s.payload for s in respond(CONFIG, again, answer)]
+    assert package.center_id == "ONT8"
+    assert package.package.tracking_number != lookup.payload.context["tracking"], \
+        "the first package already has that number: a second package with it would be taken for a repeat"

@@ -179,7 +179,10 @@ def _ship_afn_order(config: SimConfig, step: Step, context: dict, answer: bytes 
                 unshipped.setdefault(a.center_id, []).append(PackageItem(a.item_id, left))
     when = max(step.at + later.hours(0.2, 2), datetime.fromisoformat(context["shipped_at"]))
     for n, (center, items) in enumerate(sorted(unshipped.items())):
-        tracking = context["tracking"] if n == 0 else f"TBA{later.rng.randrange(10**12):012d}"
+        # the delivery the model drew carries the first package's number; any other package (another center,
+        # units allocated on a later look) has its own, or the fulfillment service would take it for a repeat
+        first = n == 0 and attempt == 1
+        tracking = context["tracking"] if first else f"TBA{later.rng.randrange(10**12):012d}"
         later.fact(OutboundShipmentReported, when, fulfillment_order_id=order_id, center_id=center,
                    package=NetworkPackage(carrier_code="AMZN_US", tracking_number=tracking, shipped_at=when,
                                           items=items))
