@@ -22,6 +22,8 @@ def placed_and_paid(seller: str, order_id: str, at: datetime = T0, channel=Fulfi
         event_id=uuid.uuid4(), seller=seller, occurred_at=at, order_id=order_id, fulfillment_channel=channel,
         purchased_at=at, items=[OrderItem(order_item_id="item-1", sku="MUG-BLUE", quantity=1,
                                           item_price=Money(Decimal("14.99"), "USD"))],
-        ship_window=Window(at, at + timedelta(days=2)), delivery_window=Window(at, at + timedelta(days=6)))
+        # ship-by two days after NOW: a slow run must not see these orders' ship-by pass (they would turn late
+        # and the late shipment rate BAD after the settle time)
+        ship_window=Window(at, at + timedelta(days=4)), delivery_window=Window(at, at + timedelta(days=8)))
     return [placed, OrderPaymentAuthorized(event_id=uuid.uuid4(), seller=seller, occurred_at=at + timedelta(minutes=1),
                                            order_id=order_id)]
