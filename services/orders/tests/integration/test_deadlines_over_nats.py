@@ -104,8 +104,12 @@ async def test_replaying_a_backlog_does_not_cancel_an_old_order_whose_payment_is
     await JetStreamPublisher(js).publish_many(fillers)
     await JetStreamPublisher(js)([paid(seller, old_order)])
 
-    async with running(create_host(settings, clock=DrivenClock(T0 + timedelta(days=8))).app()):
+    clock = DrivenClock(T0 + timedelta(days=8))
+    async with running(create_host(settings, clock=clock).app()):
         await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_ORDERS.durable))
+        assert await status_of(nc, seller, unpaid) == "Pending", \
+            "past in wall time when first seen: it waits the settle time after the catch-up"
+        clock.advance(timedelta(seconds=settings.runtime.delivery.deadline_settle_s))
         await eventually(lambda: _is(status_of(nc, seller, unpaid), "Canceled"))
         assert await status_of(nc, seller, old_order) == "Unshipped"
     history = types_for(await read_stream(js, "ORDERS"), old_order)
