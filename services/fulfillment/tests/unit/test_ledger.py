@@ -242,3 +242,16 @@ def test_a_marketplace_the_network_does_not_sell_in_is_kept_but_not_compared():
 def test_the_difference_event_id_comes_from_the_report_so_a_redelivery_publishes_the_same_id():
     fact = availability(fulfillable=3)
     assert reported(stocked(SMF3=10), fact)[1][0].event_id == reported(stocked(SMF3=10), fact)[1][0].event_id
+
+
+def test_a_difference_the_ledger_closes_with_its_own_movements_is_reconciled_at_once():
+    stock = stocked(SMF3=10)
+    stock, [differed] = reported(stock, availability(fulfillable=12))  # a receipt the ledger has not read yet
+    assert [(d.bucket, d.ledger, d.marketplace) for d in differed.differences] == [("fulfillable", 10, 12)]
+    stock, events = apply(stock, mv(2, None, F, cause=Cause.INBOUND_RECEIVED), batch="receipt")
+    moved, reconciled = events
+    assert moved.quantity == 2 and isinstance(reconciled, InventoryCountReconciled)
+    assert (reconciled.sku, reconciled.reported_at) == ("MUG", T)
+    assert ledger.summary(stock).marketplace[0].differences == []
+    assert apply(stock, mv(1, F, RCO, cause=Cause.CUSTOMER_ORDER_RESERVED, ref="o9"), batch="next")[1][1:] == [], \
+        "nothing more to reconcile; a later move that opens a gap waits for the next count"

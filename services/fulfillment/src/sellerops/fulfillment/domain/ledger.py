@@ -71,7 +71,23 @@ def move(stock: Stock | None, movements: list[Movement], *, seller: str, sku: st
         stock, centers={c: b for c, b in sorted(centers.items()) if b},
         reservations={r: c for r, c in sorted(held.items()) if c}, sequence=stock.sequence + len(entries),
         updated_at=at if entries else stock.updated_at)
-    return new, entries
+    new, reconciled = _closed_by_the_ledger(new, cause, at)
+    return new, [*entries, *reconciled]
+
+
+def _closed_by_the_ledger(stock: Stock, cause: common.Cause, at: datetime) -> tuple[Stock, list]:
+    """A published difference that the ledger's own movements now close is reconciled at once: the ledger had
+    not yet read a receipt or a shipment when the marketplace counted (it is a stream behind, sometimes)."""
+    if not any(count.differences for count in stock.marketplace.values()):
+        return stock, []
+    ours, events, counts = _ledger_counts(stock), [], dict(stock.marketplace)
+    for marketplace_id, count in sorted(stock.marketplace.items()):
+        if count.differences and all(ours[b] == count.counts.get(b, 0) for b in COMPARED):
+            counts[marketplace_id] = msgspec.structs.replace(count, differences=[])
+            events.append(InventoryCountReconciled(
+                **stamp(cause, InventoryCountReconciled, stock.seller, at, len(events)), sku=stock.sku,
+                marketplace_id=marketplace_id, reported_at=count.reported_at))
+    return msgspec.structs.replace(stock, marketplace=counts), events
 
 
 def backorder(stock: Stock | None, *, order_id: str, waits: bool, seller: str, sku: str) -> tuple[Stock, list]:
