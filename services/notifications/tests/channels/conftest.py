@@ -7,38 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
-import uvicorn
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from sellerops.contracts.notifications import Endpoint
 from sellerops.plugins.channels import Message
 from sellerops.runtime.embedded import free_port
+from sellerops.testing.receiver import Answer, Received, Receiver, http_receiver
 
 SECRET = "whsec_test_2f6c1a"
-
-
-@dataclass
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Receiver:
-    """A webhook receiver: records every request; its path chooses the answer.
-
-    /ok 200, /accepted 202, /fail 500, /unavailable 503 + Retry-After: 7, /busy 429 + Retry-After: 3,
-    /bad 400, /gone 410, /moved 301, /big 200 with 4 MiB, /slow waits (until the test ends) before a 200."""
-
-    url: str
-    requests: list[Received] = field(default_factory=list)
-    release: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def at(self, path: str) -> str:
-        return f"{self.url}{path}"
 
 
 _ANSWERS: dict[str, tuple[int, list[tuple[bytes, bytes]]]] = {
@@ -54,54 +31,25 @@ _ANSWERS: dict[str, tuple[int, list[tuple[bytes, bytes]]]] = {
 }
 
 
-def _receiver_app(receiver: Receiver):
-    async def app(scope, receive, send):
-        assert scope["type"] == "http"
-        body = b""
-        while True:
-            event = await receive()
-            body += event.get("body", b"")
-            if not event.get("more_body"):
-                break
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        receiver.requests.append(Received(scope["method"], scope["path"], headers, body))
-        if scope["path"] == "/slow":
-            try:
-                await asyncio.wait_for(receiver.release.wait(), 10)
-            except TimeoutError:
-                pass
-            status, extra = 200, []
-        else:
-            status, extra = _ANSWERS.get(scope["path"], (404, []))
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"text/plain"), *extra]})
-        if scope["path"] == "/big":  # 4 MiB, in chunks
-            for _ in range(64):
-                await send({"type": "http.response.body", "body": b"x" * 65536, "more_body": True})
-        await send({"type": "http.response.body", "body": b"thanks"})
-
-    return app
+async def _by_path(receiver: Receiver, request: Received) -> Answer:
+    """Its path chooses the answer: /ok 200, /accepted 202, /fail 500, /unavailable 503 + Retry-After: 7,
+    /busy 429 + Retry-After: 3, /bad 400, /gone 410, /moved 301, /big 200 with 4 MiB, /slow waits (until the
+    test ends) before a 200; anything else 404."""
+    if request.path == "/slow":
+        try:
+            await asyncio.wait_for(receiver.release.wait(), 10)
+        except TimeoutError:
+            pass
+        return Answer(200, [], [b"thanks"])
+    status, extra = _ANSWERS.get(request.path, (404, []))
+    body = [b"x" * 65536] * 64 if request.path == "/big" else []  # 4 MiB, in chunks
+    return Answer(status, extra, [*body, b"thanks"])
 
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    port = free_port()
-    rec = Receiver(url=f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(_receiver_app(rec), host="127.0.0.1", port=port, log_config=None, access_log=False,
-                            lifespan="off", timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started or task.done():
-            break
-        await asyncio.sleep(0.01)
-    assert server.started, "the test receiver did not start"
-    try:
+    async with http_receiver(_by_path) as rec:
         yield rec
-    finally:
-        rec.release.set()
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
 
 
 @dataclass

@@ -55,7 +55,8 @@ async def test_a_red_flag_reaches_the_webhook_signed_and_a_failing_one_is_retrie
     settings.delivery.backoff_s = 0.2
     js = nc.jetstream()
     async with running(create_host(settings).app()):
-        view = await call(nc, "notifications", seller, "set_preferences", prefs(receiver.url), PreferencesView)
+        view = await call(nc, "notifications", seller, "set_preferences", prefs(receiver.at("/hook")),
+                          PreferencesView)
         assert [e.id for e in view.preferences.endpoints] == ["hook", "ops-log"]
         await JetStreamPublisher(js)([breached(seller)])
 
@@ -70,10 +71,11 @@ async def test_a_red_flag_reaches_the_webhook_signed_and_a_failing_one_is_retrie
         gaps = [b.at - a.at for a, b in zip(done.attempts, done.attempts[1:])]
         assert gaps[0] >= timedelta(seconds=0.1) and gaps[1] >= timedelta(seconds=0.2), "backoff 0.2 s, doubling"
 
-    headers, body, _ = receiver.requests[-1]
+    last = receiver.requests[-1]
+    headers, body = last.headers, last.body
     assert verify(SECRET, headers["sellerops-signature"], body, now=time.time())
     assert not verify(SECRET, headers["sellerops-signature"], body + b" ", now=time.time())
-    assert {h["sellerops-delivery-id"] for h, _, _ in receiver.requests} == {done.delivery_id}, "same id every retry"
+    assert {r.headers["sellerops-delivery-id"] for r in receiver.requests} == {done.delivery_id}, "same id every retry"
     payload = json.loads(body)
     assert payload["kind"] == "health" and "over its target" in payload["title"] and payload["seller"] == seller
     raised = [json.loads(m.data) for m in await read_stream(js, "NOTIFICATIONS")]
@@ -91,7 +93,7 @@ async def test_an_endpoint_that_keeps_failing_opens_its_circuit_tells_the_seller
     settings.delivery.breaker_cooldown_s = 1.0
     js = nc.jetstream()
     async with running(create_host(settings).app()):
-        await call(nc, "notifications", seller, "set_preferences", prefs(receiver.url), PreferencesView)
+        await call(nc, "notifications", seller, "set_preferences", prefs(receiver.at("/hook")), PreferencesView)
         await JetStreamPublisher(js)([breached(seller)])
 
         async def events(kind: str):  # noqa: ANN202
@@ -113,7 +115,7 @@ async def test_a_permanent_refusal_fails_at_once_and_the_seller_can_ask_for_the_
         nats_url, nc, seller, receiver):
     receiver.script = [400]
     async with running(create_host(notifications_settings(nats_url)).app()):
-        await call(nc, "notifications", seller, "set_preferences", prefs(receiver.url), PreferencesView)
+        await call(nc, "notifications", seller, "set_preferences", prefs(receiver.at("/hook")), PreferencesView)
         await JetStreamPublisher(nc.jetstream())([breached(seller)])
         [failed] = await eventually(lambda: _status(nc, seller, DeliveryStatus.FAILED), timeout=20)
         assert [a.detail for a in failed.attempts] == ["400 Bad Request"]
