@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sellerops.runtime.embedded import free_port
-
 from .test_up_and_cli import poll as eventually
-from .test_up_and_cli import sellerops, shifted_copy, start_up, stop, wait_until_ready
+from .test_up_and_cli import sellerops, shifted_copy, system_up
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLE = Path(__file__).parents[2] / "examples" / "health.jsonl"
@@ -24,23 +22,19 @@ def recent_copy(tmp_path: Path) -> Path:
 
 
 def test_orders_a_claim_and_negative_feedback_make_the_order_defect_rate_bad_in_the_cli(tmp_path):
-    port = free_port()
-    url = f"nats://127.0.0.1:{port}"
-    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115
-    up = start_up(tmp_path / "data", port, log)
+    with system_up(tmp_path) as up:
+        url = up.url
 
-    def health(*args: str) -> dict | None:
-        result = sellerops("health", "demo-seller", "--json", *args, url=url, check=False)
-        return json.loads(result.stdout) if result.returncode == 0 else None
+        def health(*args: str) -> dict | None:
+            result = sellerops("health", "demo-seller", "--json", *args, url=url, check=False)
+            return json.loads(result.stdout) if result.returncode == 0 else None
 
-    def odr(found: dict | None) -> tuple[int, int] | None:
-        if found is None:
-            return None
-        m = next(m for m in found["measures"] if m["key"] == "orderDefectRate.mfn")
-        return m["numerator"], m["denominator"]
+        def odr(found: dict | None) -> tuple[int, int] | None:
+            if found is None:
+                return None
+            m = next(m for m in found["measures"] if m["key"] == "orderDefectRate.mfn")
+            return m["numerator"], m["denominator"]
 
-    try:
-        wait_until_ready(url)
         assert "published 10" in sellerops("events", "publish", str(recent_copy(tmp_path)), url=url).stdout
         found = eventually(lambda: (h := health()) and odr(h) == (2, 4) and h)
         assert found, f"the ODR never showed 2 defects in 4 orders; last answer: {health()}"
@@ -60,9 +54,4 @@ def test_orders_a_claim_and_negative_feedback_make_the_order_defect_rate_bad_in_
 
         bad = sellerops("health", "demo-seller", "--as-of", "last week", url=url, check=False)
         assert bad.returncode == 2 and "--as-of" in bad.stderr
-        assert stop(up) == 0
-    finally:
-        if up.poll() is None:
-            up.kill()
-        log.close()
-    assert b"service_crashed" not in (tmp_path / "up.log").read_bytes()
+        assert up.stop() == 0

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sellerops.runtime.embedded import free_port
-
 from .test_up_and_cli import poll as eventually
-from .test_up_and_cli import sellerops, shifted_copy, start_up, stop, wait_until_ready
+from .test_up_and_cli import sellerops, shifted_copy, system_up
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -26,22 +24,18 @@ def recent_copy(tmp_path: Path) -> Path:
 
 
 def test_buyer_messages_are_notified_to_the_log_and_closed_from_the_cli(tmp_path):
-    port = free_port()
-    url = f"nats://127.0.0.1:{port}"
-    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115
-    up = start_up(tmp_path / "data", port, log)
+    with system_up(tmp_path) as up:
+        url = up.url
 
-    def ask(*args: str) -> dict | None:
-        result = sellerops("notifications", *args, "--json", url=url, check=False)
-        return json.loads(result.stdout) if result.returncode == 0 else None
+        def ask(*args: str) -> dict | None:
+            result = sellerops("notifications", *args, "--json", url=url, check=False)
+            return json.loads(result.stdout) if result.returncode == 0 else None
 
-    def delivered() -> list[dict]:
-        """The buyer-message notifications delivered (other services may notify too, e.g. health)."""
-        found = ask("deliveries", "demo-seller", "--status", "delivered") or {"deliveries": []}
-        return [d for d in found["deliveries"] if d["title"].startswith("Buyer message on order")]
+        def delivered() -> list[dict]:
+            """The buyer-message notifications delivered (other services may notify too, e.g. health)."""
+            found = ask("deliveries", "demo-seller", "--status", "delivered") or {"deliveries": []}
+            return [d for d in found["deliveries"] if d["title"].startswith("Buyer message on order")]
 
-    try:
-        wait_until_ready(url)
         prefs = eventually(lambda: ask("prefs-set", "demo-seller", str(EXAMPLES / "notifications.json")))
         assert prefs, "the notifications service never took the example preferences"
         assert [e["id"] for e in prefs["preferences"]["endpoints"]] == ["demo-log"]
@@ -87,11 +81,6 @@ def test_buyer_messages_are_notified_to_the_log_and_closed_from_the_cli(tmp_path
         assert resent, f"the redelivery never went out: {ask('delivery', 'demo-seller', one)}"
         listed = sellerops("notifications", "deliveries", "demo-seller", url=url).stdout
         assert "delivered" in listed and "demo-log" in listed
-        assert stop(up) == 0
-    finally:
-        if up.poll() is None:
-            up.kill()
-        log.close()
-    logged = (tmp_path / "up.log").read_bytes()
-    assert b"service_crashed" not in logged
+        assert up.stop() == 0
+    logged = up.log_path.read_bytes()
     assert logged.count(b"notification_delivered_to_log") >= 3, "two notifications and one redelivery"

@@ -5,10 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from sellerops.runtime.embedded import free_port
-
 from .test_up_and_cli import poll as eventually
-from .test_up_and_cli import sellerops, start_up, stop, wait_until_ready
+from .test_up_and_cli import sellerops, system_up
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -16,16 +14,12 @@ ORDER = "113-0000001-0000001"
 
 
 def test_a_return_is_refunded_and_a_claim_answered_from_the_cli_with_one_record_of_money_back(tmp_path):
-    port = free_port()
-    url = f"nats://127.0.0.1:{port}"
-    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115
-    up = start_up(tmp_path / "data", port, log)
+    with system_up(tmp_path) as up:
+        url = up.url
 
-    def ask(*args: str) -> dict:
-        return json.loads(sellerops(*args, "--json", url=url).stdout)
+        def ask(*args: str) -> dict:
+            return json.loads(sellerops(*args, "--json", url=url).stdout)
 
-    try:
-        wait_until_ready(url)
         sellerops("events", "publish", str(EXAMPLES / "orders.jsonl"), url=url)
         eventually(lambda: [o["order_id"] for o in ask("orders", "list", "demo-seller", "--status", "unshipped")[
             "orders"]] == [ORDER])
@@ -62,9 +56,4 @@ def test_a_return_is_refunded_and_a_claim_answered_from_the_cli_with_one_record_
         order = eventually(lambda: (o := ask("orders", "get", "demo-seller", ORDER))["refunded"] and
                            o["refunded"][0]["amount"]["amount"] == "14.99" and o)
         assert order, "both refunds reached the order: one record of money back"
-        assert stop(up) == 0
-    finally:
-        if up.poll() is None:
-            up.kill()
-        log.close()
-    assert b"service_crashed" not in (tmp_path / "up.log").read_bytes()
+        assert up.stop() == 0

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -78,13 +80,42 @@ def stop(process: subprocess.Popen) -> int:
     return process.wait(timeout=30)
 
 
-def test_up_runs_the_system_the_cli_drives_it_and_data_survives_a_restart(tmp_path):
-    port = free_port()
-    url = f"nats://127.0.0.1:{port}"
-    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115
-    up = start_up(tmp_path / "data", port, log)
+class Up:
+    """`sellerops up` on a free loopback port, its data and log in a test's folder; stoppable and restartable."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.url = f"nats://127.0.0.1:{self.port}"
+        self.data, self.log_path = folder / "data", folder / "up.log"
+        self.log = self.log_path.open("wb")
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = start_up(self.data, self.port, self.log)
+        wait_until_ready(self.url)
+
+    def stop(self) -> int:
+        """Ctrl-C, as a user stops it (SIGTERM); its exit code."""
+        return stop(self.process)
+
+
+@contextmanager
+def system_up(folder: Path) -> Iterator[Up]:
+    """The system running for the block; killed if the block left it running, and its log checked for crashes."""
+    up = Up(folder)
     try:
-        wait_until_ready(url)
+        up.start()
+        yield up
+    finally:
+        if up.process is not None and up.process.poll() is None:
+            up.process.kill()
+        up.log.close()
+    assert b"service_crashed" not in up.log_path.read_bytes()
+
+
+def test_up_runs_the_system_the_cli_drives_it_and_data_survives_a_restart(tmp_path):
+    with system_up(tmp_path) as up:
+        url = up.url
         published = sellerops("events", "publish", str(EXAMPLES), url=url)
         assert "published 4" in published.stdout
         again = sellerops("events", "publish", str(EXAMPLES), url=url)
@@ -106,18 +137,12 @@ def test_up_runs_the_system_the_cli_drives_it_and_data_survives_a_restart(tmp_pa
         refused = sellerops("orders", "confirm-shipment", "demo-seller", "113-0000003-0000003", "--carrier", "UPS",
                             "--tracking", "1Z9", "--item", "41234567891111:1", url=url, check=False)
         assert refused.returncode == 1 and "only Unshipped or PartiallyShipped orders ship" in refused.stderr
-        assert stop(up) == 0
+        assert up.stop() == 0
 
-        up = start_up(tmp_path / "data", port, log)
-        wait_until_ready(url)
+        up.start()  # the same data folder: what was accepted before is there
         order = json.loads(sellerops("orders", "get", "demo-seller", "113-0000001-0000001", "--json", url=url).stdout)
         assert order["status"] == "Shipped" and order["packages"][0]["tracking_number"] == "1Z999AA10123456784"
-        assert stop(up) == 0
-    finally:
-        if up.poll() is None:
-            up.kill()
-        log.close()
-    assert b"service_crashed" not in (tmp_path / "up.log").read_bytes()
+        assert up.stop() == 0
 
 
 def test_publishing_a_file_with_bad_lines_reports_each_by_line_number_and_keeps_the_good_ones(tmp_path, nats_url):
