@@ -72,6 +72,9 @@ async def retry_on_conflict(once: Callable[[], Awaitable[T]], attempts: int) -> 
     raise AssertionError("unreachable")
 
 
+WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
+
+
 async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> None:
     """Create the key (revision 0) or update it at `revision`; ConcurrentUpdate when another writer moved it."""
     try:
@@ -83,7 +86,16 @@ async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> 
         raise ConcurrentUpdate(key) from exc
 
 
-WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
+async def delete_checked(kv: KeyValue, key: str, revision: int) -> None:
+    """Delete the key at `revision`; ConcurrentUpdate when another writer moved it."""
+    try:
+        await kv.delete(key, last=revision)
+    except KeyWrongLastSequenceError as exc:
+        raise ConcurrentUpdate(key) from exc
+    except BadRequestError as exc:  # nats-py turns 10071 into KeyWrongLastSequenceError on update only
+        if exc.err_code != WRONG_LAST_SEQUENCE:
+            raise
+        raise ConcurrentUpdate(key) from exc
 
 
 class AggregateStore(Generic[S]):
@@ -141,14 +153,7 @@ class AggregateStore(Generic[S]):
             record, revision = await self.get(key)
             if record.state is None or not when(record.state):
                 return False
-            try:
-                await self._kv.delete(key, last=revision)
-            except KeyWrongLastSequenceError as exc:
-                raise ConcurrentUpdate(key) from exc
-            except BadRequestError as exc:  # nats-py turns 10071 into KeyWrongLastSequenceError on update only
-                if exc.err_code == WRONG_LAST_SEQUENCE:
-                    raise ConcurrentUpdate(key) from exc
-                raise
+            await delete_checked(self._kv, key, revision)
             return True
 
         return await retry_on_conflict(once, self._attempts)
