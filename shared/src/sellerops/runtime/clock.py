@@ -8,12 +8,18 @@ from typing import Protocol
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
+    def base_now(self) -> datetime:
+        """The time underneath, whatever backlog is replayed (the same as `now` but for a StreamClock)."""
+        ...
+
     async def sleep_until(self, when: datetime) -> None: ...
 
 
 class WallClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    base_now = now
 
     async def sleep_until(self, when: datetime) -> None:
         await asyncio.sleep(max(0.0, (when - self.now()).total_seconds()))
@@ -30,6 +36,8 @@ class DrivenClock:
 
     def now(self) -> datetime:
         return self._now
+
+    base_now = now
 
     def set(self, when: datetime) -> None:
         if when < self._now:

@@ -43,9 +43,6 @@ class DeadlineScheduler:
         self._changed = asyncio.Event()
         self.fired: list[tuple[str, str, datetime]] = []
 
-    def _real_now(self) -> datetime:
-        return getattr(self._clock, "base_now", self._clock.now)()
-
     def observe(self, key: str, state: Any | None) -> None:
         """Take the latest state of `key` (None when deleted) and recompute its deadlines."""
         wanted = dict(self._due_of(state)) if state is not None else {}
@@ -56,7 +53,7 @@ class DeadlineScheduler:
             # while a consumer replays a backlog, already past in wall time, waits the settle time after the
             # catch-up too, as it would have had the backlog come in one batch (the outcome must not depend on
             # how the events were batched). It still fires only once event time has passed it.
-            before, now = self._open.get(key, {}), self._real_now()
+            before, now = self._open.get(key, {}), self._clock.base_now()
             self._open[key] = wanted
             for kind, when in wanted.items():
                 if before.get(kind) != when:  # an unchanged deadline keeps its place

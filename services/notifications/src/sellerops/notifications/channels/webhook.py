@@ -304,7 +304,7 @@ def _is_public(address: IpAddress) -> bool:
 def _literal_private(target: str) -> str | None:
     """Why a URL that names a private address or `localhost` outright is refused (no DNS at setting time)."""
     host = urlsplit(target).hostname or ""
-    if host.lower().rstrip(".") == "localhost" or host.lower().endswith(".localhost"):
+    if _names_this_machine(host):
         return f"{host} is this machine, not a public address (private_targets is off)"
     try:
         address = ipaddress.ip_address(host)
@@ -322,8 +322,14 @@ def _check_endpoint(endpoint: Endpoint) -> tuple[str, str] | None:
     return None
 
 
+def _names_this_machine(host: str) -> bool:
+    """`localhost` and the names under it, which always resolve to the loopback address (RFC 6761)."""
+    name = host.lower().rstrip(".")
+    return name == "localhost" or name.endswith(".localhost")
+
+
 def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
+    if _names_this_machine(host):
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
