@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from sellerops.cli.common import NatsUrlOption, console, errors, print_json, run_async, settings_with, with_nats
+from sellerops.cli.common import JsonOption, NatsUrlOption, check_seller, console, errors, fail, print_json, run_async, settings_with, with_nats
 from sellerops.cli.events import _publish_all
 from sellerops.contracts.envelope import SELLER_PATTERN, Event
 from sellerops.plugins import loader
@@ -87,8 +87,7 @@ async def publish(nc: Any, events: list[Event], settings: RuntimeSettings, show_
 async def publish_reports(nc: Any, reports: list[FileReport], settings: RuntimeSettings) -> None:
     for report in reports:
         if report.parsed.events:
-            report.published, report.already_there = await publish(nc, report.parsed.events, settings,
-                                                                   sys.stderr.isatty())
+            report.published, report.already_there = await publish(nc, report.parsed.events, settings, True)
 
 
 def ingest(
@@ -96,16 +95,16 @@ def ingest(
     files: list[Path] = typer.Argument(..., help="files to ingest"),
     fmt: str = typer.Option(None, "--format", help="ingester to use for every file (default: detect per file)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="parse and report, publish nothing"),
-    as_json: bool = typer.Option(False, "--json", help="print the per-file report as JSON"),
+    as_json: bool = typer.Option(False, "--json", callback=JsonOption.callback, help="print the per-file report as JSON"),
     nats_url: str = NatsUrlOption,
 ) -> None:
     """Read marketplace data (SP-API notifications, Orders API responses, ...) and publish the market facts."""
     settings = settings_with(nats_url)
+    check_seller(seller)
     try:
         reports = read_files(seller, files, fmt, ingesters(settings))
     except UsageError as exc:
-        errors.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        fail(str(exc), code=2)
     for report in reports:
         for problem in report.parsed.problems:
             errors.print(f"{report.file}: {problem.where}: {problem.message}", highlight=False, markup=False, soft_wrap=True)

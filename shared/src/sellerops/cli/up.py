@@ -22,7 +22,16 @@ def _print_ready(supervisor: Supervisor, data_dir: Path | None) -> None:
         http = child.env.get("SELLEROPS_HTTP_PORT")
         table.add_row(child.service, f"pid {pid}" + (f", http://127.0.0.1:{http}/metrics" if http else ""), "[green]ready[/green]" if child.ready else "[yellow]starting[/yellow]")
     console.print(table)
+    # every other command finds NATS through this variable (or --nats-url): the exact line to paste elsewhere
+    console.print(export_line(supervisor.nats_url), highlight=False, markup=False, soft_wrap=True)
     console.print("Try: sellerops status   |   sellerops events tail   |   Ctrl-C stops everything")
+
+
+def export_line(url: str) -> str:
+    """The shell line that points later commands (in another terminal) at this system's NATS."""
+    import shlex
+
+    return f"export SELLEROPS_NATS_URL={shlex.quote(url)}"
 
 
 def run_up(settings: RuntimeSettings, *, data_dir: Path, external_url: str | None, port: int,
