@@ -32,8 +32,11 @@ from sellerops.notifications.domain.deliveries import Circuit, Delivery, Deliver
 from sellerops.notifications.ports import Channel, Clock, Publisher, Store
 from sellerops.plugins.channels import ChannelPlugin, Message
 from sellerops.runtime.decisions import Cause, refusals, requested, stamp
+from sellerops.runtime.logging import Tally
 
 log = structlog.get_logger("sellerops.notifications")
+# one INFO line per old event replayed would flood the log (a backfill is thousands); counted instead
+skipped_old = Tally(log, "notification_skipped_old_event")
 Context = Callable[[Event], "dict"]
 
 
@@ -50,8 +53,8 @@ async def on_event(evt: Event, *, prefs: Store, deliveries_store: Store, digests
     """Raise the notification an event calls for, and save one delivery per routed endpoint. An event older
     than `max_age` (a backlog replayed, a new service reading old streams) tells no one."""
     if clock.now() - evt.occurred_at > max_age:
-        log.info("notification_skipped_old_event", seller=evt.seller, event_type=evt.type_tag(),
-                 occurred_at=evt.occurred_at.isoformat())
+        skipped_old.add(evt.type_tag(), seller=evt.seller, event_type=evt.type_tag(),
+                        occurred_at=evt.occurred_at.isoformat())
         return
     extra = await context(evt) if context is not None else {}
     note = catalog.notify(evt, extra)
