@@ -436,6 +436,8 @@ class ShipmentRef(SchemaStruct, frozen=True, kw_only=True):
 class ListShipments(SchemaStruct, frozen=True, kw_only=True):
     status: ShipmentStatus | None = None
     plan_id: Id | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
+    cursor: str | None = None  # the `next_cursor` of the previous page
 
 
 class ShipmentView(SchemaStruct, frozen=True, kw_only=True):
@@ -459,6 +461,7 @@ class ShipmentView(SchemaStruct, frozen=True, kw_only=True):
 
 class ShipmentList(SchemaStruct, frozen=True, kw_only=True):
     shipments: list[ShipmentView]
+    next_cursor: str | None = None  # more items: pass it as `cursor` (pages stop at `limit` or the payload limit)
 
 
 class ListCases(SchemaStruct, frozen=True, kw_only=True):

@@ -42,6 +42,7 @@ from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, reques
 from sellerops.fulfillment.domain.stock_effects import inbound_moves
 from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
 from sellerops.runtime.decisions import refusals
+from sellerops.runtime.paging import page
 
 log = structlog.get_logger("sellerops.fulfillment")
 OUTBOX = "outbox"  # the deadline kind of a boxed aggregate whose outbox still holds movements
@@ -291,7 +292,9 @@ async def list_shipments(seller: str, query: ListShipments, *, shipments_store: 
     found = [box.state async for box in shipments_store.scan(seller)
              if (query.status is None or box.state.status is query.status)
              and (query.plan_id is None or box.state.plan_id == query.plan_id)]
-    return ShipmentList(shipments=[shipments.view(s) for s in sorted(found, key=lambda s: s.shipment_id)])
+    views = [shipments.view(s) for s in sorted(found, key=lambda s: s.shipment_id)]
+    taken, after = page(views, key=lambda v: v.shipment_id, cursor=query.cursor, limit=query.limit)
+    return ShipmentList(shipments=taken, next_cursor=after)
 
 
 async def list_cases(seller: str, query: ListCases, *, shipments_store: Store) -> CaseList:
@@ -339,7 +342,9 @@ async def get_inventory(seller: str, query: GetInventory, *, stock: Store) -> In
 async def list_inventory(seller: str, query: ListInventory, *, stock: Store) -> InventoryList:
     wanted = set(query.skus or ())
     found = [s async for s in stock.scan(seller) if not wanted or s.sku in wanted]
-    return InventoryList(items=[ledger.summary(s) for s in sorted(found, key=lambda s: s.sku)])
+    summaries = [ledger.summary(s) for s in sorted(found, key=lambda s: s.sku)]
+    taken, after = page(summaries, key=lambda s: s.sku, cursor=query.cursor, limit=query.limit)
+    return InventoryList(items=taken, next_cursor=after)
 
 
 async def check_ledger(seller: str, query: CheckLedger, *, stock: Store, read_ledger: LedgerReader) -> LedgerCheck:

@@ -33,6 +33,7 @@ from sellerops.notifications.ports import Channel, Clock, Publisher, Store
 from sellerops.plugins.channels import ChannelPlugin, Message
 from sellerops.runtime.decisions import Cause, refusals, requested, stamp
 from sellerops.runtime.logging import Tally
+from sellerops.runtime.paging import page
 
 log = structlog.get_logger("sellerops.notifications")
 # one INFO line per old event replayed would flood the log (a backfill is thousands); counted instead
@@ -225,8 +226,10 @@ async def get_endpoint_secret(seller: str, query: EndpointRef, *, prefs: Store) 
 
 async def list_deliveries(seller: str, query: ListDeliveries, *, deliveries_store: Store) -> DeliveryList:
     found = [d async for d in deliveries_store.scan(seller) if query.status is None or d.status is query.status]
-    found.sort(key=lambda d: d.created_at, reverse=True)
-    return DeliveryList(deliveries=[deliveries.view(d) for d in found[:query.limit]])
+    found.sort(key=lambda d: (d.created_at, d.delivery_id), reverse=True)
+    taken, after = page([deliveries.view(d) for d in found], key=lambda v: (v.created_at, v.delivery_id),
+                        cursor=query.cursor, limit=query.limit, newest_first=True)
+    return DeliveryList(deliveries=taken, next_cursor=after)
 
 
 async def redeliver(seller: str, request: Redeliver, *, deliveries_store: Store, clock: Clock) -> DeliveryView:
@@ -305,7 +308,9 @@ async def list_messages(seller: str, query: ListMessages, *, messages: Store, cl
     views = [messaging.view(m, now) async for m in messages.scan(seller)]
     if query.open_only:
         views = [v for v in views if v.status is MessageStatus.AWAITING_REPLY]
-    return MessageList(messages=sorted(views, key=lambda v: v.reply_due_at))
+    ordered = sorted(views, key=lambda v: (v.reply_due_at, v.message_id))
+    taken, after = page(ordered, key=lambda v: (v.reply_due_at, v.message_id), cursor=query.cursor, limit=query.limit)
+    return MessageList(messages=taken, next_cursor=after)
 
 
 async def on_message_deadline(key: str, kind: str, due: datetime, *, messages: Store, publish: Publisher) -> None:
