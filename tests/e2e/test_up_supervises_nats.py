@@ -17,7 +17,7 @@ from sellerops.testing.cluster import NatsCluster
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 REPO = Path(__file__).parents[2]
 EXAMPLES = REPO / "examples" / "orders.jsonl"
-TEMPLATE = REPO / "deploy" / "nats" / "nats-server.conf"
+TEMPLATE = REPO / "deploy" / "base" / "nats-server.conf"
 SHIPPABLE = "113-0000001-0000001"
 
 

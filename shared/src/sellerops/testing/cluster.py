@@ -1,6 +1,6 @@
 """Three nats-server nodes on loopback, one JetStream cluster, each run from the deploy template.
 
-The template is deploy/nats/nats-server.conf, the very file the Kubernetes StatefulSet mounts: each node gets
+The template is deploy/base/nats-server.conf, the very file the Kubernetes StatefulSet mounts: each node gets
 it copied unchanged beside an `auth/auth.conf` (empty unless `auth` is given) and fills its variables from the
 environment, as a pod does. Used by the cluster tests and bench/bench_cluster.py.
 """
@@ -41,7 +41,7 @@ class Node:
             "NATS_SERVER_NAME": self.name, "NATS_CLIENT_LISTEN": f"127.0.0.1:{self.client_port}",
             "NATS_MONITOR_LISTEN": f"127.0.0.1:{self.monitor_port}", "NATS_ROUTE_LISTEN": f"127.0.0.1:{self.route_port}",
             "NATS_ROUTES": "[" + ", ".join(routes) + "]", "NATS_STORE_DIR": str(self.folder / "store"),
-            "NATS_MAX_FILE_STORE": "1G",
+            "NATS_MAX_FILE_STORE": "1G", "NATS_PID_FILE": str(self.folder / "nats-server.pid"),
         }
 
     def start(self, routes: list[str]) -> None:
