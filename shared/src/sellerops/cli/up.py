@@ -50,10 +50,12 @@ def run_up(settings: RuntimeSettings, *, data_dir: Path, external_url: str | Non
         url = ",".join(settings.nats.url)
     ready_data = None if server is None else Path(data_dir) / "nats"
     supervisor = Supervisor(names, url, env={"SELLEROPS_NATS_URL": url}, http_port=settings.http_port,
-                            on_ready=lambda s: _print_ready(s, ready_data))
+                            on_ready=lambda s: _print_ready(s, ready_data), nats_server=server)
     try:
         asyncio.run(supervisor.run())
     finally:
         if server is not None:
             server.stop()
             console.print("nats stopped; data kept in", str(ready_data))
+    if supervisor.failure:
+        fail(f"stopped everything: {supervisor.failure}")

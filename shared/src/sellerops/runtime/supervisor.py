@@ -3,7 +3,11 @@ process, restarted when it dies, all stopped cleanly on SIGINT or SIGTERM.
 
 A child's stdout and stderr come through pipes and are copied to ours a whole line at a time (one
 write each), so the JSON log lines of several services never interleave mid-line, however their
-buffers flush."""
+buffers flush.
+
+The embedded nats-server is supervised too: when it dies it is started again on the same port and data folder
+(the services' clients reconnect by themselves); when it cannot be started again, everything stops and
+`Supervisor.failure` says why (`up` exits non-zero with it)."""
 
 import asyncio
 import os
@@ -17,12 +21,16 @@ import nats
 import structlog
 
 from sellerops.runtime.broker import declare_streams
-from sellerops.runtime.embedded import die_with_parent
+from sellerops.runtime.embedded import EmbeddedNats, NatsServerNotFound, die_with_parent
 from sellerops.runtime.settings import NatsSettings
 
 log = structlog.get_logger("sellerops.up")
 RESTART_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 HEALTHY_AFTER_S = 60.0
+NATS_RESTART_DELAYS_S = (0.5, 1.0, 2.0, 5.0)
+"""Before each try to start a dead embedded nats-server again; all failing (or as many deaths in a row, each
+within HEALTHY_AFTER_S of its start) stops `up`."""
+NATS_POLL_S = 0.5
 
 
 @dataclass
@@ -62,6 +70,11 @@ async def relay_lines(pipe: asyncio.StreamReader | None, out) -> None:  # noqa: 
         out.flush()
 
 
+def server_urls(nats_url: str) -> list[str]:
+    """'nats://a:4222, nats://b:4222' -> each server of a cluster, as nats-py takes them."""
+    return [part.strip() for part in nats_url.split(",") if part.strip()]
+
+
 def service_command(service: str, nats_url: str) -> list[str]:
     return [sys.executable, "-m", "sellerops.cli.main", "run", service, "--nats-url", nats_url]
 
@@ -74,8 +87,12 @@ def _exit_reason(code: int) -> str:
 
 class Supervisor:
     def __init__(self, services: Sequence[str], nats_url: str, *, env: dict[str, str] | None = None,
-                 on_ready: Callable[["Supervisor"], None] | None = None, http_port: int | None = None) -> None:
+                 on_ready: Callable[["Supervisor"], None] | None = None, http_port: int | None = None,
+                 nats_server: EmbeddedNats | None = None) -> None:
         self.nats_url = nats_url
+        self.servers = server_urls(nats_url)
+        self.nats_server = nats_server
+        self.failure: str | None = None
         base = {**os.environ, **(env or {})}
         base.pop("SELLEROPS_HTTP_PORT", None)
         self.children = [
@@ -94,6 +111,10 @@ class Supervisor:
         for child in self.children:
             await self._spawn(child)
         watchers = [asyncio.create_task(self._watch(child)) for child in self.children]
+        if self.nats_server is not None:
+            log.info("nats_server_supervised", pid=self.nats_server.process.pid if self.nats_server.process else None,
+                     url=self.nats_server.url, log_file=str(self.nats_server.log_file))
+            watchers.append(asyncio.create_task(self._keep_nats(self.nats_server)))
         await self._wait_ready()
         await self._stopping.wait()
         log.info("stopping_services")
@@ -105,9 +126,9 @@ class Supervisor:
         self._stopping.set()
 
     async def _declare(self) -> None:
-        nc = await nats.connect(self.nats_url, connect_timeout=5)
+        nc = await nats.connect(self.servers, connect_timeout=5)
         try:
-            await declare_streams(nc.jetstream(), NatsSettings(url=[self.nats_url]))
+            await declare_streams(nc.jetstream(), NatsSettings(url=self.servers))
         finally:
             await nc.close()
 
@@ -145,6 +166,53 @@ class Supervisor:
             await self._spawn(child)
             asyncio.create_task(self._mark_ready(child))
 
+    async def _keep_nats(self, server: EmbeddedNats) -> None:
+        """Start the embedded nats-server again whenever it dies; give up (stopping everything) when it cannot."""
+        deaths_in_a_row, started_at = 0, time.monotonic()
+        while not await self._stopped_within(NATS_POLL_S):
+            assert server.process is not None
+            if (code := server.process.poll()) is None:
+                continue
+            deaths_in_a_row = 0 if time.monotonic() - started_at > HEALTHY_AFTER_S else deaths_in_a_row + 1
+            reason = f"nats-server {_exit_reason(code)}"
+            log.error("nats_server_died", pid=server.process.pid, reason=reason, log_file=str(server.log_file))
+            if deaths_in_a_row > len(NATS_RESTART_DELAYS_S):
+                return self._give_up(f"{reason}, the {deaths_in_a_row}th time in a row within {HEALTHY_AFTER_S:.0f}s "
+                                     f"of its start; see {server.log_file}")
+            error = await self._restart_nats(server)
+            if error is not None:
+                return self._give_up(f"{reason} and could not be started again "
+                                     f"({len(NATS_RESTART_DELAYS_S)} tries): {error}")
+            started_at = time.monotonic()
+
+    async def _restart_nats(self, server: EmbeddedNats) -> str | None:
+        """None once the server answers again; else the last try's error."""
+        error = None
+        for attempt, delay in enumerate(NATS_RESTART_DELAYS_S, 1):
+            if await self._stopped_within(delay):
+                return None
+            try:
+                await asyncio.to_thread(server.start)
+                log.info("nats_server_restarted", pid=server.process.pid if server.process else None, attempt=attempt)
+                return None
+            except (RuntimeError, TimeoutError, OSError, NatsServerNotFound) as exc:
+                server.kill()
+                error = str(exc)
+                log.error("nats_server_restart_failed", attempt=attempt, error=error)
+        return error
+
+    def _give_up(self, why: str) -> None:
+        self.failure = why
+        log.error("giving_up", why=why)
+        self._stopping.set()
+
+    async def _stopped_within(self, seconds: float) -> bool:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+            return True
+        except TimeoutError:
+            return False
+
     async def _wait_ready(self, timeout: float = 30.0) -> None:
         await asyncio.gather(*(self._mark_ready(child, timeout) for child in self.children))
         if self._on_ready:
@@ -153,7 +221,7 @@ class Supervisor:
     async def _mark_ready(self, child: Child, timeout: float = 30.0) -> None:
         """Ready = the service answers its NATS service-API PING."""
         deadline = time.monotonic() + timeout
-        nc = await nats.connect(self.nats_url, connect_timeout=5)
+        nc = await nats.connect(self.servers, connect_timeout=5)
         try:
             while time.monotonic() < deadline and not self._stopping.is_set():
                 try:
