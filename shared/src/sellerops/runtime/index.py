@@ -23,6 +23,7 @@ never removed from under an entry written meanwhile.
 """
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
@@ -32,7 +33,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
-from sellerops.runtime.state import ConcurrentUpdate, delete_checked, latest_values, retry_on_conflict, write_checked
+from sellerops.runtime.state import ConcurrentUpdate, delete_checked, retry_on_conflict, write_checked
 
 HOURS_AT_ONCE = 6  # hours of one index read concurrently while walking
 
@@ -125,15 +126,14 @@ class HourIndex:
     async def days(self, scope: str, index_prefix: str) -> list[tuple[str, date]]:
         """(index, day) of every day marker under `index_prefix` (e.g. "status" or "risk")."""
         found = []
-        async for key, _ in latest_values(self.kv, f"{scope}.d.{index_prefix}"):
+        for key, _ in await last_values(self.kv, f"{scope}.d.{index_prefix}"):
             index, day = key[len(scope) + 3:].rsplit(".", 1)
             found.append((index, date(int(day[:4]), int(day[4:6]), int(day[6:]))))
         return found
 
     async def hour(self, scope: str, index: str, day: date, hour: int) -> list[Entry]:
         prefix = f"{scope}.e.{index}.{_daytext(day)}.{hour:02d}"
-        return [Entry(index, key[len(prefix) + 1:], value.decode())
-                async for key, value in latest_values(self.kv, prefix)]
+        return [Entry(index, key[len(prefix) + 1:], value.decode()) for key, value in await last_values(self.kv, prefix)]
 
     async def walk(self, scope: str, index_prefix: str, *, newest_first: bool, lo: datetime | None = None,
                    hi: datetime | None = None, only: set[str] | None = None) -> AsyncIterator[list[Entry]]:
@@ -181,6 +181,53 @@ class HourIndex:
             return 0
 
 
+DIRECT_BATCH = 2048  # messages per direct-get request (more follow in further requests)
+
+
+async def last_values(kv: KeyValue, prefix: str) -> list[tuple[str, bytes]]:
+    """The current value of every key under `prefix.`, by JetStream's batched direct get (multi_last): one
+    request per 2,048 keys and no consumer, where a consumer per read ran into the server's consumer limit
+    when many listings ran at once. Deleted keys are skipped. The bucket's stream is given allow_direct the
+    first time (buckets are created without it)."""
+    if not hasattr(kv, "_js"):  # the in-memory fake
+        return [item async for item in kv.latest_values(prefix)]
+    nc, stream, bucket = kv._js._nc, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)
+    request: dict = {"multi_last": [f"$KV.{bucket}.{prefix}.>"], "batch": DIRECT_BATCH}
+    cut, found = len(f"$KV.{bucket}."), []
+    while True:
+        status, last = await _direct_batch(nc, stream, request, found, cut)
+        if status.get("Status") == "503":  # direct get not allowed on this stream yet
+            await _allow_direct(kv._js, stream)  # noqa: SLF001
+            continue
+        if status.get("Status") != "204" or status.get("Nats-Num-Pending", "0") == "0" or last is None:
+            return found  # 404: nothing under the prefix
+        request = {**request, "up_to_seq": int(status["Nats-UpTo-Sequence"]), "seq": last + 1}
+
+
+async def _direct_batch(nc, stream: str, request: dict, found: list, cut: int) -> tuple[dict, int | None]:  # noqa: ANN001
+    inbox = nc.new_inbox()
+    sub = await nc.subscribe(inbox)
+    last = None
+    try:
+        await nc.publish(f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode(), reply=inbox)
+        while True:
+            msg = await sub.next_msg(timeout=5)
+            headers = msg.headers or {}
+            if "Status" in headers:
+                return headers, last
+            last = int(headers["Nats-Sequence"])
+            if headers.get("KV-Operation") not in ("DEL", "PURGE") and msg.data:
+                found.append((headers["Nats-Subject"][cut:], msg.data))
+    finally:
+        await sub.unsubscribe()
+
+
+async def _allow_direct(js, stream: str) -> None:  # noqa: ANN001
+    config = (await js.stream_info(stream)).config
+    config.allow_direct = True
+    await js.update_stream(config)
+
+
 async def every_key(kv: KeyValue) -> AsyncIterator[str]:
     """Every live key of a bucket, read as headers only (what an index rebuild walks)."""
     if not hasattr(kv, "_js"):  # the in-memory fake
@@ -188,14 +235,12 @@ async def every_key(kv: KeyValue) -> AsyncIterator[str]:
             yield key
         return
     js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)
-    expected = (await js.stream_info(stream)).state.num_subjects or 0
-    if not expected:
-        return
     sub = await js.pull_subscribe(f"$KV.{bucket}.>", stream=stream, config=ConsumerConfig(
         deliver_policy=DeliverPolicy.LAST_PER_SUBJECT, ack_policy=AckPolicy.NONE, headers_only=True,
         inactive_threshold=30.0))
     cut, seen = len(f"$KV.{bucket}."), 0
     try:
+        expected = (await sub.consumer_info()).num_pending or 0  # the last message of each key
         while seen < expected:
             try:
                 batch = await sub.fetch(min(expected - seen, 1024), timeout=5)

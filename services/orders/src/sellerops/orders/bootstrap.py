@@ -81,7 +81,8 @@ def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domai
 
 
 def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers, list]:
-    """Real adapters; returns the handlers and the background jobs (the deadline watch and its timer)."""
+    """Real adapters; returns the handlers and the background jobs (the deadline watch and its timer, and the
+    index rebuild when the index bucket is new)."""
     bucket = resources.buckets[BUCKET]
     store = KvOrderStore(bucket, keep_processed=settings.keep_processed,
                          index=HourIndex(resources.buckets[INDEX_BUCKET]))
@@ -90,6 +91,7 @@ def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers
                   deadline_clock=resources.stream_clock, check_carrier=carriers.check,
                   mcf_orders=KvMcfStore(resources.buckets[MCF_BUCKET], keep_processed=settings.keep_processed),
                   max_payload=resources.nc.max_payload)
-    return built, [store.build_index, *deadline_jobs(built.deadlines, bucket, store.decode_state,
-                                settle_s=settings.runtime.delivery.deadline_settle_s,
-                                on_fired=resources.metrics.deadline if resources.metrics else None)]
+    jobs = deadline_jobs(built.deadlines, bucket, store.decode_state,
+                         settle_s=settings.runtime.delivery.deadline_settle_s,
+                         on_fired=resources.metrics.deadline if resources.metrics else None)
+    return built, [*jobs, store.build_index]
