@@ -94,3 +94,58 @@ async def test_a_reply_over_the_max_payload_is_an_error_reply_and_a_paged_list_w
     assert pages == 3, "cut by size (about 1 MB a page), not by the 10,000 asked for"
     await caller.close()
     await server.close()
+
+
+class Hold(msgspec.Struct):
+    n: int = 0
+
+
+async def _serve_holding(nc, at_once: int, release: asyncio.Event, seen: list[int]):  # noqa: ANN001, ANN202
+    """An endpoint whose answers wait for `release`, recording how many were in flight at each start."""
+    from sellerops.runtime.requests import Endpoint, serve
+
+    in_flight = 0
+
+    async def hold(seller: str, request: Hold) -> Hold:
+        nonlocal in_flight
+        in_flight += 1
+        seen.append(in_flight)
+        try:
+            await release.wait()
+            return Hold(n=request.n)
+        finally:
+            in_flight -= 1
+
+    return await serve(nc, service="probe", version="0.0.1", description="probe", answers_at_once=at_once,
+                       endpoints=[Endpoint("hold", Hold, hold, Hold)])
+
+
+async def test_an_instance_answers_requests_of_one_endpoint_concurrently(nats_url):
+    caller, responder = await nats.connect(nats_url), await nats.connect(nats_url)
+    release, seen = asyncio.Event(), []
+    svc = await _serve_holding(responder, 8, release, seen)
+    asks = [asyncio.create_task(call(caller, "probe", "acme", "hold", Hold(n=i), Hold, timeout=5)) for i in range(8)]
+    while len(seen) < 8:  # one at a time, the second request would never start before the first is released
+        await asyncio.sleep(0.01)
+    release.set()
+    assert sorted(r.n for r in await asyncio.gather(*asks)) == list(range(8))
+    await svc.stop()
+    await caller.close()
+    await responder.close()
+
+
+async def test_an_endpoint_holds_no_more_answers_in_flight_than_its_bound(nats_url):
+    caller, responder = await nats.connect(nats_url), await nats.connect(nats_url)
+    release, seen = asyncio.Event(), []
+    svc = await _serve_holding(responder, 3, release, seen)
+    asks = [asyncio.create_task(call(caller, "probe", "acme", "hold", Hold(n=i), Hold, timeout=5)) for i in range(10)]
+    while len(seen) < 3:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)
+    assert len(seen) == 3, "the other seven wait until a slot frees"
+    release.set()
+    assert sorted(r.n for r in await asyncio.gather(*asks)) == list(range(10))
+    assert max(seen) == 3
+    await svc.stop()
+    await caller.close()
+    await responder.close()

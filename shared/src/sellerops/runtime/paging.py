@@ -14,7 +14,7 @@ import base64
 import binascii
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -75,3 +75,35 @@ def page(items: Iterable[T], *, key: Callable[[T], Any], cursor: str | None, lim
         taken.append(item)
         used += size
     return taken, None
+
+
+def budget_for(max_payload: int) -> int:
+    """The reply budget for a connection whose server takes `max_payload` bytes (for code that fills pages itself)."""
+    return max(1024, max_payload - REPLY_MARGIN_BYTES)
+
+
+class TooLarge(Exception):
+    """One item alone is larger than a reply can carry."""
+
+
+class SizedPage(Generic[T]):
+    """A page filled one item at a time, for listings read from an index rather than handed over whole."""
+
+    def __init__(self, limit: int, budget: int) -> None:
+        self.items: list[T] = []
+        self.full = False  # an item was offered that did not fit: more follow
+        self._limit = limit
+        self._budget = budget
+        self._size = 0
+
+    def add(self, item: T) -> bool:
+        """Take the item if the page has room for it (by count and by encoded size); False ends the page."""
+        size = len(encode(item)) + 1
+        if len(self.items) >= self._limit or self._size + size > self._budget:
+            if not self.items:
+                raise TooLarge(f"one item of {size} bytes is larger than a reply can carry ({self._budget})")
+            self.full = True
+            return False
+        self.items.append(item)
+        self._size += size
+        return True
