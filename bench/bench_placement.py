@@ -27,6 +27,9 @@ from importlib.metadata import version
 import msgspec
 
 from sellerops.contracts.inbound import Dimensions, SizeTier
+import dataclasses
+
+from sellerops.fulfillment.adapters import default_buyer_regions
 from sellerops.fulfillment.domain.costs import default_costs
 from sellerops.fulfillment.domain.network import Network, default_network, locate
 from sellerops.fulfillment.domain.placement import Distributed, Minimal, Optimal, PlacementRequest, PlanItem
@@ -64,7 +67,7 @@ def network(seed: int, centers: int, scale: float) -> Network:
 
 
 def run(strategies: list, request: PlacementRequest, net: Network, reps: int) -> dict[str, dict]:
-    costs = default_costs()
+    costs = dataclasses.replace(default_costs(), buyers=default_buyer_regions())
     for strategy in strategies:  # warm-up: imports, ZIP data, caches
         strategy.place(request, net, costs)
     results = {s.name: {"wall": [], "solver": [], "totals": set()} for s in strategies}

@@ -7,6 +7,9 @@ deadline watch sees the non-empty outbox and applies it again (each SKU dedupes 
 """
 
 import base64
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -22,6 +25,7 @@ from sellerops.contracts.inventory import InventoryMoved, Movement
 from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import InvalidToken, event_filter
 from sellerops.fulfillment.domain.ledger import Stock
+from sellerops.fulfillment.domain.network import BuyerRegions, buyer_regions_from_bytes
 from sellerops.fulfillment.domain.outbound import Outbound
 from sellerops.fulfillment.domain.plans import Plan
 from sellerops.fulfillment.domain.removals import Removal
@@ -104,3 +108,17 @@ class StreamLedger:
                     yield event
         finally:
             await sub.unsubscribe()
+
+
+# ---- packaged data: where the buyers are ----
+
+def buyer_regions_from_file(path: str | Path) -> BuyerRegions:
+    """An operator's ZIP3 table (the JSON shape of the packaged `us_zip3_population.json`)."""
+    return buyer_regions_from_bytes(Path(path).read_bytes(), str(path))
+
+
+@cache
+def default_buyer_regions() -> BuyerRegions:
+    """US population by ZIP3 (2010 Census, see the file's `about`): the demand of a SKU with no orders yet."""
+    data = (files("sellerops.fulfillment") / "data" / "us_zip3_population.json").read_bytes()
+    return buyer_regions_from_bytes(data, "us_zip3_population.json")

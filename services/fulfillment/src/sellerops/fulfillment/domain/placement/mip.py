@@ -34,6 +34,7 @@ from sellerops.fulfillment.domain.placement.model import Allocation, PlacementRe
 
 KINDS = (SplitKind.MINIMAL, SplitKind.PARTIAL, SplitKind.OPTIMIZED)
 WEIGHT_STEP = 1.01  # SKUs whose weights differ by under 1 % share a line
+IDLE_CLOSINGS = 6  # _improve stops after this many closings in a row that did not pay (measured: 2,000 x 30)
 
 
 class Problem:
@@ -114,13 +115,15 @@ class Mip:
             nearest = [int(c) for c in np.argsort(self.km, kind="stable") if c not in opened]
             opened += nearest[: max(0, min(fees.optimized_min_centers, m) - len(opened))]
         opened.sort(key=lambda c: (flow[c], self.km[c], c))
-        keep, current = opened, None
+        keep, current, idle = opened, None, 0
         for closed in (None, *opened):
             trial = [c for c in keep if c != closed]
             found = self._with_open(h, trial) if trial else None
             if found is not None and (current is None or found[0] < current[0]):
-                keep, current, best = trial, found, min(best, found, key=lambda b: b[0])
-            if best[0] - bound <= gap * abs(best[0]) or h.getRunTime() > until:
+                keep, current, best, idle = trial, found, min(best, found, key=lambda b: b[0]), 0
+            else:
+                idle += 1
+            if best[0] - bound <= gap * abs(best[0]) or h.getRunTime() > until or idle >= IDLE_CLOSINGS:
                 break
         return best
 
