@@ -44,7 +44,9 @@ async def test_a_plan_is_split_received_short_reconciled_into_a_case_and_reimbur
         assert {o.strategy for o in plan.options} == {"minimal", "distributed", "optimal"}
         by_strategy = {o.strategy: o for o in plan.options}
         optimal = by_strategy["optimal"]
-        assert optimal.total_cost.amount <= min(o.total_cost.amount for o in plan.options)
+        assert optimal.landed_cost.amount <= min(o.landed_cost.amount for o in plan.options)  # fee+transport+outbound
+        assert all(o.landed_cost.amount == o.total_cost.amount + o.outbound_cost.amount + o.holding_cost.amount
+                   and 1 <= o.days_p50 <= o.days_p90 and 0 <= o.share_within_2_days <= 1 for o in plan.options)
         assert sum(s.units for s in optimal.shipments) == 170
 
         confirmed = await call(nc, "fulfillment", seller, "confirm_placement_option",

@@ -1,5 +1,6 @@
 """The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
 
+import dataclasses
 from functools import partial
 
 import structlog
@@ -7,7 +8,9 @@ import structlog
 from sellerops.contracts.market import DEFAULT_MARKETPLACE
 from sellerops.contracts.orders import FillPolicy
 from sellerops.fulfillment import handlers
-from sellerops.fulfillment.adapters import OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, stores
+from sellerops.fulfillment.adapters import (
+    OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, buyer_regions_from_file, default_buyer_regions, stores,
+)
 from sellerops.fulfillment.domain import offers, outbound, shipments
 from sellerops.fulfillment.handlers import OUTBOX
 from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
@@ -107,6 +110,8 @@ def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[Bou
 
     network = net.network_from_file(settings.network_file) if settings.network_file else net.default_network()
     costs = costs_from_file(settings.fees_file) if settings.fees_file else default_costs()
+    buyers = buyer_regions_from_file(settings.buyers_file) if settings.buyers_file else default_buyer_regions()
+    costs = dataclasses.replace(costs, buyers=buyers)  # placement options are priced at their landed cost
     strategies = load_placement(settings)
     sourcing = loader.load(SOURCING, Registry(SOURCING), allow=settings.runtime.plugins_allow).get(settings.sourcing)
     placer = offers.Placer(network=network, costs=costs, strategies=strategies,

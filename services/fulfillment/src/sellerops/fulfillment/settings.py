@@ -23,6 +23,8 @@ class FulfillmentSettings(BaseSettings):
     network_file: Path | None = Field(default=None,
                                       description="a JSON network of centers replacing the default US one")
     fees_file: Path | None = Field(default=None, description="a JSON placement-fee and transport-rate table")
+    buyers_file: Path | None = Field(default=None, description="a JSON table of buyer regions by ZIP3 (default: "
+                                     "US population by ZIP3, data/us_zip3_population.json)")
     option_ttl_hours: float = Field(default=24.0, gt=0, description="how long a placement option can be confirmed")
     optimal_time_limit_s: float = Field(default=2.0, gt=0, description="time limit of the `optimal` solver")
     optimal_gap: float = Field(default=0.005, ge=0, description="relative gap at which `optimal` stops")

@@ -45,7 +45,17 @@ def offer(option: placement.PlacementOption, plan_id: str, expires_at: datetime)
         total_cost=usd(option.total_cost), expires_at=expires_at,
         lower_bound=usd(option.lower_bound) if option.lower_bound is not None else None,
         gap=round(option.gap, 6) if option.gap is not None else None,
+        **_landed(option, usd),
     )
+
+
+def _landed(option: placement.PlacementOption, usd: Callable) -> dict[str, Any]:
+    if option.speed is None:
+        return {}
+    return {"outbound_cost": usd(option.outbound_cost), "holding_cost": usd(option.holding_cost),
+            "landed_cost": usd(option.landed_cost), "days_p50": option.speed.days_p50,
+            "days_p90": option.speed.days_p90, "share_within_2_days": option.speed.share_within_2_days,
+            "meets_speed_target": option.speed.meets_target}
 
 
 @dataclass
@@ -56,6 +66,7 @@ class Placer:
     ttl_hours: float = 24.0
     time_limit_s: float = 2.0
     gap: float = 0.005
+    buyers_of: Callable[[Any], Any] | None = None  # plan -> learned demand by size tier (demand.learn), or None
 
     def place(self, plan: Any, now: datetime) -> tuple[list[PlacementOption], dict[str, str]]:
         """Options for a plan (a CreateInboundPlan, or a stored Plan being regenerated); `refused` says why a
@@ -65,16 +76,23 @@ class Placer:
         except ValueError as exc:
             raise Refused(str(exc), "$.ship_from.postal_code") from exc
         _one_line_per_sku(plan)
+        target = getattr(plan, "speed_target", None)
         request = placement.PlacementRequest(
             items=tuple(placement.PlanItem(sku=i.sku, quantity=i.quantity, unit_weight_kg=i.unit_weight_kg,
                                            size_tier=i.size_tier, dimensions=i.dimensions) for i in plan.items),
-            ship_from=origin)
+            ship_from=origin, buyers=self.buyers_of(plan) if self.buyers_of else None,
+            speed=placement.SpeedTarget(target, plan.speed_within_days) if target is not None else None)
+        model = placement.LandedModel.build(request, self.network, self.costs) if self.costs.buyers else None
         names = self._names(plan)
         expires_at = now + timedelta(hours=self.ttl_hours)
         options, refused = [], {}
         for name in names:
             try:
                 option = self._strategy(name).place(request, self.network, self.costs)
+                # every option, a third-party plugin's too, is judged by the same landed-cost model
+                option = placement.price(option.strategy, request, self.network, self.costs, option.allocation(),
+                                         model, lower_bound=option.lower_bound, gap=option.gap,
+                                         solve_seconds=option.solve_seconds)
             except placement.PlacementInfeasible as exc:
                 refused[name] = exc.reason
                 continue
