@@ -27,6 +27,7 @@ from sellerops.contracts.subjects import InvalidToken, event_filter
 from sellerops.fulfillment.domain.ledger import Stock
 from sellerops.fulfillment.domain.network import BuyerRegions, buyer_regions_from_bytes
 from sellerops.fulfillment.domain.outbound import Outbound
+from sellerops.fulfillment.domain.placement.demand import SkuDemand
 from sellerops.fulfillment.domain.plans import Plan
 from sellerops.fulfillment.domain.removals import Removal
 from sellerops.fulfillment.domain.shipments import Shipment
@@ -37,7 +38,8 @@ SHIPMENTS = "fulfillment_shipment"
 STOCK = "fulfillment_stock"
 OUTBOUND = "fulfillment_outbound"
 REMOVALS = "fulfillment_removal"
-BUCKETS = (PLANS, SHIPMENTS, STOCK, OUTBOUND, REMOVALS)
+DEMAND = "fulfillment_demand"  # units per SKU by day and ship-to ZIP3, for placement's landed cost
+BUCKETS = (PLANS, SHIPMENTS, STOCK, OUTBOUND, REMOVALS, DEMAND)
 
 S = TypeVar("S")
 
@@ -56,7 +58,7 @@ class Boxed(msgspec.Struct, Generic[S], frozen=True):
 
 
 class StockStore(SellerKeyedStore):
-    """SKU ledgers. A SKU may hold characters a key cannot (spaces, slashes): those are keyed by their
+    """Keyed by SKU (the ledgers, the demand counts). A SKU may hold characters a key cannot (spaces, slashes): those are keyed by their
     URL-safe base64 form after `x=`, which no plain SKU key starts with in practice."""
 
     def key(self, seller: str, aggregate_id: str) -> str:
@@ -78,6 +80,7 @@ def stores(buckets: dict[str, KeyValue], *, keep: int, keep_stock: int) -> dict[
         "stock": StockStore(buckets[STOCK], Stock, "sku", keep_processed=keep_stock),
         "outbound": store(buckets[OUTBOUND], Outbound, "fulfillment_order_id", keep=keep, boxed=True),
         "removals": store(buckets[REMOVALS], Removal, "removal_order_id", keep=keep, boxed=True),
+        "demand": StockStore(buckets[DEMAND], SkuDemand, "sku", keep_processed=keep_stock),
     }
 
 

@@ -6,7 +6,7 @@ and a destination on the map.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from sellerops.contracts.inbound import PlacedShipment, PlacementOption, Shipmen
 from sellerops.contracts.market import Money
 from sellerops.fulfillment.domain import placement
 from sellerops.fulfillment.domain.common import Refused
+from sellerops.fulfillment.domain.placement import demand
 from sellerops.fulfillment.domain.costs import CostModel
 from sellerops.fulfillment.domain.network import LatLon, Network, locate
 
@@ -66,11 +67,14 @@ class Placer:
     ttl_hours: float = 24.0
     time_limit_s: float = 2.0
     gap: float = 0.005
-    buyers_of: Callable[[Any], Any] | None = None  # plan -> learned demand by size tier (demand.learn), or None
+    window_days: float = 90.0  # demand is learned from the orders of the last window_days
+    pseudo_units: float = 30.0  # ... plus this many units spread like the population (demand.learn)
 
-    def place(self, plan: Any, now: datetime) -> tuple[list[PlacementOption], dict[str, str]]:
+    def place(self, plan: Any, now: datetime, seen: Iterable[demand.ShipTo] = ()) -> tuple[list[PlacementOption],
+                                                                                          dict[str, str]]:
         """Options for a plan (a CreateInboundPlan, or a stored Plan being regenerated); `refused` says why a
-        strategy offered none. Raises Refused naming the field when the request itself cannot be placed."""
+        strategy offered none. `seen`: the seller's recent orders of the plan's SKUs, where the buyers are.
+        Raises Refused naming the field when the request itself cannot be placed."""
         try:
             origin = locate(plan.ship_from.postal_code, plan.ship_from.country_code)
         except ValueError as exc:
@@ -80,7 +84,7 @@ class Placer:
         request = placement.PlacementRequest(
             items=tuple(placement.PlanItem(sku=i.sku, quantity=i.quantity, unit_weight_kg=i.unit_weight_kg,
                                            size_tier=i.size_tier, dimensions=i.dimensions) for i in plan.items),
-            ship_from=origin, buyers=self.buyers_of(plan) if self.buyers_of else None,
+            ship_from=origin, buyers=self._buyers(plan, now, seen),
             speed=placement.SpeedTarget(target, plan.speed_within_days) if target is not None else None)
         model = placement.LandedModel.build(request, self.network, self.costs) if self.costs.buyers else None
         names = self._names(plan)
@@ -100,6 +104,14 @@ class Placer:
         if not options:
             raise Refused("no placement option: " + "; ".join(f"{k}: {v}" for k, v in refused.items()), "$.items")
         return options, refused
+
+    def _buyers(self, plan: Any, now: datetime, seen: Iterable[demand.ShipTo]) -> dict | None:
+        regions = self.costs.buyers
+        if regions is None:
+            return None
+        prior = dict(zip(regions.codes, regions.weight))
+        return demand.learn(seen, {i.sku: i.size_tier for i in plan.items}, prior, now,
+                            window_days=self.window_days, pseudo_units=self.pseudo_units)
 
     def _names(self, plan: Any) -> list[str]:
         wanted = getattr(plan, "strategies", None)  # a request's, or the stored plan's when regenerating

@@ -11,11 +11,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+
+import msgspec
 
 from sellerops.contracts.inbound import SizeTier
 
-_ZIP = re.compile(r"^(\d{3})\d{2}(?:-?\d{4})?$")
+_ZIP = re.compile(r"^(\d{3})(?:\d{2}(?:-?\d{4})?)?$")  # ZIP, ZIP+4, or a ZIP3 already
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class ShipTo:
 
 
 def zip3(postal_code: str, country_code: str = "US") -> str | None:
-    """The 3-digit prefix of a US ZIP code (ZIP+4 accepted), None for anything else."""
+    """The 3-digit prefix of a US ZIP code (ZIP+4 and a bare prefix accepted), None for anything else."""
     match = _ZIP.match(postal_code.strip()) if country_code.upper() == "US" else None
     return match[1] if match else None
 
@@ -56,3 +58,32 @@ def learn(orders: Iterable[ShipTo], tiers: Mapping[str, SizeTier], prior: Mappin
             weights[code] = weights.get(code, 0.0) + units
         learned[tier] = weights
     return learned
+
+
+# ---- what the service keeps: units per SKU by day and ZIP3 ----
+
+class SkuDemand(msgspec.Struct, frozen=True, kw_only=True):
+    """Units of one SKU that orders sent to each ZIP3, per order day (ISO date → ZIP3 → units)."""
+
+    sku: str
+    days: dict[str, dict[str, int]] = {}
+
+
+def record(state: SkuDemand | None, *, sku: str, postal_code: str, country_code: str, units: int, at: datetime,
+           window_days: float) -> tuple[SkuDemand | None, list]:
+    """Count an order's units to its ZIP3 under its day; days older than `window_days` before the newest day
+    kept are dropped. A postal code that is not a US ZIP changes nothing."""
+    region = zip3(postal_code, country_code)
+    if region is None or units < 1:
+        return state, []
+    days = {day: dict(regions) for day, regions in (state.days if state else {}).items()}
+    day = days.setdefault(at.date().isoformat(), {})
+    day[region] = day.get(region, 0) + units
+    oldest = (max(date.fromisoformat(d) for d in days) - timedelta(days=window_days)).isoformat()
+    return SkuDemand(sku=sku, days={d: r for d, r in sorted(days.items()) if d >= oldest}), []
+
+
+def ship_tos(states: Iterable[SkuDemand]) -> list[ShipTo]:
+    """What the stored counts say, as ShipTo lines (at noon UTC of their day) for `learn`."""
+    return [ShipTo(s.sku, region, units, datetime.combine(date.fromisoformat(day), time(12), UTC))
+            for s in states for day, regions in s.days.items() for region, units in regions.items()]
