@@ -40,7 +40,7 @@ IDLE_CLOSINGS = 6  # _improve stops after this many closings in a row that did n
 class Problem:
     """What every sub-model shares: the plan's lines (SKUs aggregated by profile) and the landed arrays."""
 
-    def __init__(self, request: PlacementRequest, costs: CostModel, landed: Any) -> None:
+    def __init__(self, request: PlacementRequest, costs: CostModel, landed: Any, *, aggregate: bool = True) -> None:
         import numpy as np
 
         self.np, self.request, self.costs, self.landed = np, request, costs, landed
@@ -50,8 +50,8 @@ class Problem:
         self.classes = sorted(set(brackets.values()), key=costs.fees.brackets.index)
         class_index = {b: f for f, b in enumerate(self.classes)}
         groups = defaultdict(list)
-        for i in request.items:
-            bucket = round(log(i.unit_weight_kg) / log(WEIGHT_STEP))
+        for n, i in enumerate(request.items):
+            bucket = round(log(i.unit_weight_kg) / log(WEIGHT_STEP)) if aggregate else n
             groups[(self.tiers.index(i.size_tier), class_index[brackets[i.sku]], bucket)].append(i)
         keys = sorted(groups)
         self.members = [sorted(groups[k], key=lambda i: (-i.unit_weight_kg, i.sku)) for k in keys]

@@ -33,8 +33,12 @@ class Optimal:
                    "capacity and the plan's speed target: a mixed-integer program solved by HiGHS; reports its "
                    "lower bound and gap.")
 
-    def __init__(self, time_limit_s: float = 2.0, mip_rel_gap: float = 0.005) -> None:
+    def __init__(self, time_limit_s: float = 2.0, mip_rel_gap: float = 0.005, *, aggregate: bool = True,
+                 warm_start: bool = True) -> None:
+        """`aggregate` False gives every SKU its own line and `warm_start` False gives the solver no heuristic
+        incumbent: both only for measuring what each technique is worth (bench/bench_placement.py --variants)."""
         self.time_limit_s, self.mip_rel_gap = time_limit_s, mip_rel_gap
+        self.aggregate, self.warm_start = aggregate, warm_start
 
     def place(self, request: PlacementRequest, network: Network, costs: CostModel) -> PlacementOption:
         check_capacity(request, network)
@@ -43,8 +47,9 @@ class Optimal:
         eligible = [o for o in heuristics if meets_target(o)]
         best = min(eligible, key=lambda o: o.landed_cost) if eligible else None
         start = best.allocation() if best is not None else None
-        solved = Mip(Problem(request, costs, model), network.centers).solve(start, self.time_limit_s,
-                                                                             self.mip_rel_gap)
+        problem = Problem(request, costs, model, aggregate=self.aggregate)
+        solved = Mip(problem, network.centers).solve(start if self.warm_start else None, self.time_limit_s,
+                                                     self.mip_rel_gap)
         if solved is None:
             if start is None:
                 raise PlacementInfeasible(f"no placement reaches {request.speed.share:.0%} of the expected units "
