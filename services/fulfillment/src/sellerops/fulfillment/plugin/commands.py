@@ -27,13 +27,18 @@ def _print_plan(plan: InboundPlanView) -> None:
     units = sum(i.quantity for i in plan.items)
     console.print(f"[bold]{plan.plan_id}[/bold]  {plan.status.value}  {len(plan.items)} SKUs, {units} units, "
                   f"from {plan.ship_from.city} {plan.ship_from.postal_code}")
-    options = table("option", "strategy", "split", "centers", "placement fee", "transport", "total", "expires",
-                    ids=("option",))
+    options = table("option", "strategy", "split", "centers", "placement fee", "transport", "outbound", "landed",
+                    "days p50/p90", "within 2 d", "expires", ids=("option",))
     for o in plan.options:
         chosen = " [green](confirmed)[/green]" if o.option_id == plan.confirmed_option_id else ""
+        speed = f"{o.days_p50}/{o.days_p90}" if o.days_p50 is not None else "-"
+        fast = f"{o.share_within_2_days:.0%}" if o.share_within_2_days is not None else "-"
+        if o.meets_speed_target is False:
+            fast += " [red](misses target)[/red]"
         options.add_row(o.option_id + chosen, o.strategy, o.split.value,
                         ", ".join(s.center_id for s in o.shipments), _money(o.placement_fee),
-                        _money(o.transport_cost), _money(o.total_cost), o.expires_at.isoformat())
+                        _money(o.transport_cost), _money(o.outbound_cost), _money(o.landed_cost or o.total_cost),
+                        speed, fast, o.expires_at.isoformat())
     console.print(options)
     for strategy, why in plan.refused.items():
         console.print(f"[yellow]{strategy}[/yellow] offered no option: {why}")
