@@ -333,9 +333,11 @@ async def on_order_fact(evt: Event, *, reviews_store: Store, review_policy: revi
 
 
 async def on_review_deadline(key: str, kind: str, due: datetime, *, reviews_store: Store,
-                             publish: Publisher) -> None:
+                             publish: Publisher, clock: Clock | None = None) -> None:
+    """`clock.base_now()` is the real time under any replayed backlog: a request it finds past the window is skipped."""
     seller, order_id = key.split(".", 1)
+    now = clock.base_now() if clock is not None else None
     applied = await reviews_store.apply(seller, order_id, f"deadline/{kind}/{due.isoformat()}",
-                                        partial(reviews.deadline_passed, kind=kind, due=due))
+                                        partial(reviews.deadline_passed, kind=kind, due=due, now=now))
     await publish(applied.events)
 
