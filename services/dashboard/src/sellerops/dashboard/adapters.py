@@ -122,7 +122,10 @@ class FleetIndex:
                 else:
                     batch.append((entry.key, value))
         finally:
-            await watcher.stop()
+            try:
+                await watcher.stop()
+            except Exception:  # noqa: BLE001, S110  (the connection is gone: a failure here must not hide a cancel)
+                pass
 
 
 def health_asker(nc: Client, *, timeout: float):  # noqa: ANN201
