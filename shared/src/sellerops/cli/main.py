@@ -18,6 +18,8 @@ def up(
     port: int = typer.Option(4222, "--port", help="port of the embedded NATS on 127.0.0.1"),
     sync_always: bool = typer.Option(False, "--sync-always",
                                      help="fsync every write before acknowledging it (survives power loss; slower)"),
+    dashboard_port: int = typer.Option(8800, "--dashboard-port", min=0, max=65535,
+                                       help="port of the dashboard's web pages on 127.0.0.1"),
 ) -> None:
     """Start NATS (unless --nats-url) and every installed service, supervised, until Ctrl-C."""
     from sellerops.cli.up import run_up
@@ -25,7 +27,7 @@ def up(
     settings = settings_with(nats_url)
     configure_logging(settings.log_level, settings.log_format)
     run_up(settings, data_dir=data_dir or settings.data_dir, external_url=nats_url, port=port,
-           sync_always=sync_always)
+           sync_always=sync_always, dashboard_port=dashboard_port)
 
 
 def run(
