@@ -129,7 +129,10 @@ def test_every_service_has_probes_spread_a_disruption_budget_and_a_policy_open_t
     policy = find(docs, "NetworkPolicy", name)["spec"]
     assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
     scraper = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
-    assert all(rule["ports"] == [{"port": 8080}] and scraper in rule["from"] for rule in policy["ingress"])
+    pages = [rule for rule in policy["ingress"] if rule["ports"] == [{"port": 8800}]]
+    assert bool(pages) == (name == "dashboard"), "only the dashboard serves pages (port 8800)"
+    assert all(rule["ports"] == [{"port": 8080}] and scraper in rule["from"]
+               for rule in policy["ingress"] if rule not in pages)
     to_nats = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "nats"}}}
     assert {"to": [to_nats], "ports": [{"port": 4222}]} in policy["egress"]
     internet = [rule for rule in policy["egress"] if any("ipBlock" in peer for peer in rule["to"])]
