@@ -49,9 +49,10 @@ from nats.js.api import AckPolicy, ConsumerConfig, KeyValueConfig, StorageType, 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.inventory import CheckLedger, GetInventory, InventorySummary, LedgerCheck
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPlaced
+from sellerops.contracts.orders import ListOrders, OrderList
 from sellerops.contracts.returns import CustomerReturnReported, Disposition
 from sellerops.runtime.publisher import JetStreamPublisher
-from sellerops.runtime.requests import call
+from sellerops.runtime.requests import RequestFailed, call
 
 SERVICES = {"orders", "health", "fulfillment", "returns", "notifications"}
 RAW_A, RAW_B = "RAWBENCH_A", "RAWBENCH_B"
@@ -385,6 +386,20 @@ async def audit_ledger(nc, sellers: list[str]) -> int:  # noqa: ANN001
     return wrong
 
 
+async def list_every_order(nc, seller: str, limit: int) -> dict:  # noqa: ANN001
+    """`list_orders` with `limit`, following `next_cursor`: pages and orders seen, or the error answered."""
+    pages, seen, cursor = 0, 0, None
+    try:
+        while True:
+            found = await call(nc, "orders", seller, "list_orders", ListOrders(limit=limit, cursor=cursor), OrderList,
+                               timeout=60)
+            pages, seen, cursor = pages + 1, seen + len(found.orders), found.next_cursor
+            if cursor is None:
+                return {"pages": pages, "orders": seen}
+    except RequestFailed as failed:
+        return {"pages": pages, "orders": seen, "error": failed.error.code}
+
+
 # ---- the run ----
 
 
@@ -405,6 +420,7 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict:
         result["sellerops_orders_per_s"] = round(await full_speed(sides, "sellerops", order_ids(102, args.burst),
                                                                   900), 1)
         await consumers_idle(js, settle_s=0.5)
+        result["list_orders_limit_10000"] = await list_every_order(nc, sides.seller, 10_000)
         p50, p99 = await steady(sides, "sellerops", order_ids(103, n), args.steady_rate, timeout=120)
         result["sellerops_p50_ms"], result["sellerops_p99_ms"] = round(p50, 2), round(p99, 2)
         await consumers_idle(js, settle_s=0.5)
