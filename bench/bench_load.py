@@ -57,7 +57,8 @@ from sellerops.runtime.requests import RequestFailed, call
 SERVICES = {"orders", "health", "fulfillment", "returns", "notifications"}
 RAW_A, RAW_B = "RAWBENCH_A", "RAWBENCH_B"
 RAW_FIRST, RAW_LAST = "rawbench_first", "rawbench_last"
-T0 = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+# Orders placed now: no deadline of theirs (ship-by, ...) comes due during the run and keeps consumers busy.
+T0 = datetime.now(UTC).replace(microsecond=0)
 
 
 # ---- the raw nats-py chain (each hop its own process) ----
