@@ -58,7 +58,7 @@ def test_buyer_messages_are_notified_to_the_log_and_closed_from_the_cli(tmp_path
         assert replied and replied["status"] == "Replied" and replied["replied_at"]
         marked = ask("no-response", "demo-seller", "MSG-4T6W1N")
         assert marked and marked["status"] == "NoResponseNeeded"
-        assert ask("messages", "demo-seller") == {"messages": []}, "no message awaits a reply any more"
+        assert ask("messages", "demo-seller") == {"messages": [], "next_cursor": None}, "no message awaits a reply any more"
         closed = {m["message_id"]: m["status"] for m in ask("messages", "demo-seller", "--all")["messages"]}
         assert closed == {"MSG-8H3L2P": "Replied", "MSG-4T6W1N": "NoResponseNeeded"}
         again = sellerops("notifications", "reply", "demo-seller", "MSG-4T6W1N", url=url, check=False)

@@ -114,3 +114,21 @@ async def test_consumers_have_a_server_side_delivery_limit_past_the_dispatchers_
         info = await nc.jetstream().consumer_info("MARKET", CONSUMER.durable)
     assert info.config.max_deliver == 3 * 2 + 5
     await nc.close()
+
+
+async def test_status_counts_the_facts_on_subjects_no_consumer_reads(nats_url, seller):
+    from sellerops.cli.status import collect
+    from sellerops.contracts.health import FeedbackReceived
+
+    stores: list = []
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    async with running(tally_host(nats_url, stores).app()):
+        feedback = FeedbackReceived(event_id=uuid.uuid4(), seller=seller, occurred_at=T0, order_id="o-1",
+                                    rating=1)
+        await JetStreamPublisher(js)([placed(seller, "o-1"), feedback])
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable))
+        *_, unread = await collect(nc)
+
+    assert unread == {"MARKET": {f"market.{seller}.feedback.received": 1}}
+    await nc.close()

@@ -197,3 +197,51 @@ async def test_a_step_that_raises_fails_its_own_caller_and_the_rest_of_the_fold_
 
     assert isinstance(results[1], ValueError)
     assert (await store.load(key)).seen == ["m1", "m2"]
+
+
+class SlowKeyValue(FakeKeyValue):
+    """A KV whose reads take a turn of the event loop, as a real one's do, counting them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gets = 0
+        self.held: asyncio.Event | None = None  # when set, the next read waits for it
+
+    async def get(self, key: str):
+        self.gets += 1
+        held, self.held = self.held, None
+        entry = await super().get(key)  # the value as it stood when asked, however late the answer comes
+        if held is not None:
+            await held.wait()
+        await asyncio.sleep(0)
+        return entry
+
+
+async def test_concurrent_loads_of_one_key_share_one_read():
+    kv = SlowKeyValue()
+    store = AggregateStore(kv, Tally)
+    await store.apply("acme.sku-1", "m1", lambda _: (Tally(["m1"]), []))
+    kv.gets = 0
+
+    found = await asyncio.gather(*(store.load("acme.sku-1") for _ in range(50)))
+
+    assert found == [Tally(["m1"])] * 50
+    assert kv.gets == 1
+
+
+async def test_a_load_that_starts_after_a_write_never_shares_a_read_from_before_it():
+    kv = SlowKeyValue()
+    store = AggregateStore(kv, Tally)
+    await store.apply("acme.sku-1", "m1", lambda _: (Tally(["m1"]), []))
+
+    kv.held = release = asyncio.Event()
+    early = asyncio.ensure_future(store.load("acme.sku-1"))  # its read is held before it reaches the KV
+    await asyncio.sleep(0)
+    await store.apply("acme.sku-1", "m2", lambda t: (Tally([*t.seen, "m2"]), []))
+
+    late = asyncio.ensure_future(store.load("acme.sku-1"))
+    await asyncio.sleep(0.01)
+    release.set()
+
+    assert await late == Tally(["m1", "m2"])
+    assert await early in (Tally(["m1"]), Tally(["m1", "m2"]))

@@ -1,12 +1,14 @@
 """returns' CustomerReturnReceived through bootstrap.build over the real stores on FakeKeyValue: the units
 join the SKU's ledger at the center, in the bucket the return's disposition gave, once per event."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
 
 from sellerops.contracts.inventory import (
-    Bucket, Cause, GetInventory, GetOutboundOrder, InventoryAdjustmentReported, InventoryMoved, OutboundOrderAllocated,
+    Bucket, Cause, GetInventory, GetOutboundOrder, InventoryAdjustmentReported, InventoryMoved, ListInventory,
+    OutboundOrderAllocated,
 )
 from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderRequested, ShippingSpeed
 from sellerops.contracts.returns import DISPOSITION_BUCKET, CustomerReturnReceived, Disposition
@@ -107,3 +109,34 @@ def test_customer_returns_reach_the_handler_through_their_own_durable(svc):
     assert subscribers.RETURNS in subscribers.CONSUMERS
     route = subscribers.wiring(svc.h).events[subscribers.RETURNS.durable]
     assert route == {CustomerReturnReceived: svc.h.on_customer_return}
+
+
+async def test_returns_of_one_sku_handled_concurrently_are_folded_into_few_ledger_writes_each_one_entry(svc):
+    await on_hand(svc, 5)
+    writer = svc.stores["stock"].inner._store.writer  # noqa: SLF001
+    before = writer.writes
+    storm = [returned(1, Disposition.SELLABLE, return_id=f"LPN{n:09d}") for n in range(300)]
+
+    await asyncio.gather(*(svc.h.on_customer_return(evt) for evt in storm))
+
+    summary = await svc.h.get_inventory(SELLER, GetInventory(sku=SKU))
+    assert (summary.entries, (await counts(svc)).fulfillable) == (301, 305)
+    assert len(svc.published.of_type(InventoryMoved)) >= 300
+    assert writer.writes - before <= 10, "300 returns, 128 at most per write of the SKU's ledger"
+
+
+async def test_the_inventory_list_pages_by_count_with_a_cursor_and_ends_without_one(svc):
+    for n in range(25):
+        await svc.h.on_adjustment(InventoryAdjustmentReported(
+            event_id=uuid.uuid4(), seller=SELLER, occurred_at=NOW, adjustment_id=f"ADJ-{n}", sku=f"SKU-{n:03d}",
+            center_id=CENTER, quantity=1, from_bucket=None, to_bucket=Bucket.FULFILLABLE, reason="F"))
+
+    seen, cursor, pages = [], None, 0
+    while True:
+        found = await svc.h.list_inventory(SELLER, ListInventory(limit=10, cursor=cursor))
+        seen += [i.sku for i in found.items]
+        pages += 1
+        if (cursor := found.next_cursor) is None:
+            break
+
+    assert (pages, seen) == (3, [f"SKU-{n:03d}" for n in range(25)])

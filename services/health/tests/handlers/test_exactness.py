@@ -97,3 +97,21 @@ def test_live_counters_in_any_arrival_order_equal_the_history_folded_at_once(fac
 
 def test_the_channel_of_an_order_is_what_its_record_says():
     assert recorded(SELLER, "O-1", NOW).fulfillment_channel is FulfillmentChannel.MFN
+
+
+async def test_a_batch_of_orders_of_one_seller_day_handled_concurrently_counts_each_once_in_a_few_day_writes():
+    from sellerops.health.adapters import DAYS
+
+    built, kvs, _ = service()
+    day = NOW - timedelta(days=3)
+    orders = [recorded(SELLER, f"O-{n}", day) for n in range(128)]
+
+    await asyncio.gather(*(built.on_order_fact(e) for e in orders))
+    await asyncio.gather(*(built.on_order_fact(e) for e in orders[:40]))  # redelivered: counted once still
+
+    health = await built.get_account_health(SELLER, GetAccountHealth(as_of=NOW))
+    then = health_as_of(orders, seller=SELLER, marketplace_id="ATVPDKIKX0DER", as_of=NOW,
+                        metrics=bootstrap.load_metrics(), overrides={}, rules=RatingRules())
+    assert [(m.key, m.denominator) for m in health.measures] == [(m.key, m.denominator) for m in then.measures]
+    assert max(m.denominator for m in health.measures) == 128
+    assert kvs[DAYS].writes <= 10, f"{kvs[DAYS].writes} writes of the day counter for 128 orders"

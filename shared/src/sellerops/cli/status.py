@@ -47,8 +47,46 @@ async def _dead_letters(nc) -> int:
         return 0
 
 
-async def collect(nc) -> tuple[list[dict], list, int]:
-    return await asyncio.gather(discover(nc, "STATS"), _consumers(nc), _dead_letters(nc))
+def subject_matches(subject: str, pattern: str) -> bool:
+    """NATS subject matching: `*` is one token, a last `>` one or more."""
+    tokens, wanted = subject.split("."), pattern.split(".")
+    for n, want in enumerate(wanted):
+        if want == ">":
+            return len(tokens) > n
+        if n >= len(tokens) or (want != "*" and want != tokens[n]):
+            return False
+    return len(tokens) == len(wanted)
+
+
+def unconsumed(subjects: dict[str, int], filters: list[str]) -> dict[str, int]:
+    """The messages per subject that no consumer's filter takes (an empty filter takes everything)."""
+    if any(not f for f in filters):
+        return {}
+    return {s: n for s, n in subjects.items() if not any(subject_matches(s, f) for f in filters)}
+
+
+async def _unconsumed(nc, consumers: list) -> dict[str, dict[str, int]]:
+    """Per stream, the facts on subjects no durable consumer reads: kept, but nobody acts on them."""
+    js = nc.jetstream()
+    found: dict[str, dict[str, int]] = {}
+    for spec in all_streams():
+        if spec.name == "DEADLETTER":
+            continue
+        filters = [f for stream, info in consumers if stream == spec.name
+                   for f in ([info.config.filter_subject] if info.config.filter_subject is not None
+                             else list(info.config.filter_subjects or []) or [""])]
+        try:
+            subjects = (await js.stream_info(spec.name, subjects_filter=">")).state.subjects or {}
+        except Exception:  # noqa: BLE001  (stream not declared yet)
+            continue
+        if (left := unconsumed(subjects, filters)):
+            found[spec.name] = left
+    return found
+
+
+async def collect(nc) -> tuple[list[dict], list, int, dict]:
+    stats, consumers, dead = await asyncio.gather(discover(nc, "STATS"), _consumers(nc), _dead_letters(nc))
+    return stats, consumers, dead, await _unconsumed(nc, consumers)
 
 
 def print_json(data: dict) -> None:
@@ -57,9 +95,9 @@ def print_json(data: dict) -> None:
 
 def status(nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Show running services with their request stats, consumer lag and dead letters."""
-    stats, consumers, dead = run_async(with_nats(settings_with(nats_url), collect))
+    stats, consumers, dead, ignored = run_async(with_nats(settings_with(nats_url), collect))
     if as_json:
-        print_json({"services": stats, "dead_letters": dead,
+        print_json({"services": stats, "dead_letters": dead, "unconsumed": ignored,
                                  "consumers": [{"stream": s, "name": c.name, "pending": c.num_pending,
                                                 "ack_pending": c.num_ack_pending, "redelivered": c.num_redelivered}
                                                for s, c in consumers]})  # noqa: E501
@@ -79,3 +117,7 @@ def status(nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
         lag.add_row(stream, info.name, str(info.num_pending), str(info.num_ack_pending), str(info.num_redelivered))
     console.print(lag)
     console.print(f"dead letters: {dead}" + ("  (see: sellerops events tail 'deadletter.>')" if dead else ""))
+    lost = sum(n for subjects in ignored.values() for n in subjects.values())
+    console.print(f"facts no consumer reads: {lost}" + "".join(
+        f"\n  {stream} {subject}: {n}" for stream, subjects in ignored.items()
+        for subject, n in sorted(subjects.items(), key=lambda kv: -kv[1])[:10]))

@@ -109,6 +109,8 @@ class AggregateStore(Generic[S]):
         self._state_decoder = msgspec.json.Decoder(StateOnly[state_type])  # type: ignore[valid-type]
         self._keep = keep
         self._budget = conflict_budget_s
+        self._reads: dict[str, tuple[int, asyncio.Future]] = {}  # key -> (writes seen when it began, the read)
+        self._written = 0
         self.writer: KeyWriter[Record[S]] = KeyWriter(self.get, self._write, max_fold=max(1, keep // 2),
                                                       conflict_budget_s=conflict_budget_s)
 
@@ -129,7 +131,40 @@ class AggregateStore(Generic[S]):
         return self._decoder.decode(entry.value), entry.revision or 0
 
     async def load(self, key: str) -> S | None:
-        return (await self.get(key))[0].state
+        """The state alone (the processed ids and their events are skipped, not built). Loads of one key that
+        start while another is reading it, with no write by this store in between, share its read: a batch
+        of 128 messages about one SKU reads its ledger entry once, not 128 times."""
+        shared = self._reads.get(key)
+        if shared is not None and shared[0] == self._written:
+            try:
+                return await asyncio.shield(shared[1])  # shielded: a joiner cancelled leaves the read alone
+            except asyncio.CancelledError:
+                if not shared[1].cancelled():
+                    raise
+            # the loader it joined was cancelled: read it here
+        read: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._reads[key] = (self._written, read)
+        try:
+            state = await self._load_state(key)
+        except asyncio.CancelledError:
+            read.cancel()
+            raise
+        except Exception as exc:
+            read.set_exception(exc)
+            read.exception()  # retrieved: nobody may have joined
+            raise
+        finally:
+            if self._reads.get(key, (0, None))[1] is read:
+                del self._reads[key]
+        read.set_result(state)
+        return state
+
+    async def _load_state(self, key: str) -> S | None:
+        try:
+            entry = await self._kv.get(key)
+        except KeyNotFoundError:
+            return None
+        return self._state_decoder.decode(entry.value).state if entry.value else None
 
     async def apply(self, key: str, message_id: str, decide: Decide[S]) -> Applied[S]:
         """Apply one message at most once: decide on the current state, write state and the message id
@@ -147,6 +182,7 @@ class AggregateStore(Generic[S]):
 
     async def _write(self, key: str, record: Record[S], revision: int) -> None:
         await write_checked(self._kv, key, encode(record), revision)
+        self._written += 1  # a load starting now must not share a read that began before this write
 
     async def forget(self, key: str, when: Callable[[S], bool]) -> bool:
         """Delete the aggregate if its current state says so (`when(state)`), with a revision check: a write
@@ -157,6 +193,7 @@ class AggregateStore(Generic[S]):
             if record.state is None or not when(record.state):
                 return False
             await delete_checked(self._kv, key, revision)
+            self._written += 1
             return True
 
         return await retry_on_conflict(once, self._budget)

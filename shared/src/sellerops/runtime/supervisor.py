@@ -44,6 +44,7 @@ class Child:
     failures_in_a_row: int = 0
     ready: bool = False
     history: list[str] = field(default_factory=list)
+    relays: list[asyncio.Task] = field(default_factory=list)  # copying its output, line by line
 
 
 LINE_LIMIT = 1024 * 1024  # a longer line is copied in pieces of this size
@@ -138,8 +139,8 @@ class Supervisor:
                                                              stdout=asyncio.subprocess.PIPE,
                                                              stderr=asyncio.subprocess.PIPE,
                                                              preexec_fn=die_with_parent, limit=LINE_LIMIT)
-        for pipe, out in ((child.process.stdout, sys.stdout), (child.process.stderr, sys.stderr)):
-            asyncio.create_task(relay_lines(pipe, out))
+        child.relays = [asyncio.create_task(relay_lines(pipe, out))  # kept: a task nobody holds may be collected
+                        for pipe, out in ((child.process.stdout, sys.stdout), (child.process.stderr, sys.stderr))]
         child.started_at = time.monotonic()
         child.ready = False
         log.info("service_started", service=child.service, pid=child.process.pid)
@@ -246,4 +247,6 @@ class Supervisor:
             log.warning("service_killed", service=child.service, why=f"no exit {grace}s after SIGTERM")
             process.kill()
             await process.wait()
+        if child.relays:
+            await asyncio.wait(child.relays, timeout=2.0)  # its last lines, before ours
         log.info("service_stopped", service=child.service, status=process.returncode)
