@@ -18,6 +18,8 @@ service; neither comes back. Then the audit reads the ORDERS and DEAD_LETTER str
              while facts kept being acknowledged (by the streams' own timestamps)
   deadlines_fired_twice  (order, deadline) pairs whose event is stored more than once
   deadlines_missing      (order, deadline) pairs never fired (extra: a deadline lost with its replica)
+  behind     (extra) events the orders service's MARKET consumer had not acked when the audit ran: with
+             `lost` above 0, not lost yet but late (the audit waits --outcome-timeout-s for the outcome)
 
 It prints its figures, then one JSON line last. Not a timed test: run it by hand, e.g.
   python3 -m uv run python bench/bench_cluster.py --orders 600 --rate 20
@@ -201,6 +203,11 @@ def audit(run: Run, orders_stream: list, dead: list, deadline_kinds: int) -> dic
     }
 
 
+async def behind(js) -> int:  # noqa: ANN001
+    info = await js.consumer_info("MARKET", "orders-market-order")
+    return info.num_pending + info.num_ack_pending
+
+
 async def wait_for_outcome(js, run: Run, timeout: float) -> None:  # noqa: ANN001
     """Until every acked order is released and its deadlines fired, or `timeout`."""
     deadline = time.monotonic() + timeout
@@ -243,6 +250,7 @@ async def run_cluster(folder: Path, *, services: Sequence[str] = SERVICES, repli
             say(f"published {run.published} orders, {len(run.acked)} acked; waiting for their outcome")
             await wait_for_outcome(js, run, outcome_timeout_s)
             numbers = audit(run, await stored(js, "ORDERS"), await stored(js, DEAD_LETTER.name), 1)
+            numbers["behind"] = await behind(js)
         finally:
             for process in processes.values():
                 if process.poll() is None:
@@ -262,11 +270,13 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="orders per second (two facts each)")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--ship-in-s", type=float, default=20.0)
+    parser.add_argument("--outcome-timeout-s", type=float, default=300.0,
+                        help="how long the audit waits for every acked order's outcome")
     parser.add_argument("--keep", action="store_true", help="keep the folder with the nodes' and replicas' logs")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="sellerops-cluster-"))
     numbers = asyncio.run(run_cluster(folder, replicas=args.replicas, orders=args.orders, rate=args.rate,
-                                      ship_in_s=args.ship_in_s))
+                                      ship_in_s=args.ship_in_s, outcome_timeout_s=args.outcome_timeout_s))
     print(f"logs in {folder}" if args.keep else "")
     if not args.keep:
         import shutil
