@@ -44,12 +44,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import nats
-from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from sellerops.client import MarketClient
 from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.streams import DEAD_LETTER
 from sellerops.runtime.broker import declare_streams
+from sellerops.runtime.embedded import die_with_parent
 from sellerops.runtime.settings import NatsSettings
 from sellerops.testing.cluster import NatsCluster
 
@@ -86,7 +87,7 @@ def start_replicas(services: Sequence[str], replicas: int, urls: str, folder: Pa
             with (folder / f"{service}-{n}.log").open("ab") as log:
                 processes[(service, n)] = subprocess.Popen(
                     [sys.executable, "-m", "sellerops.cli.main", "run", service], env=replica_env(urls, settle_s),
-                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
     return processes
 
 
@@ -161,8 +162,8 @@ async def stored(js, stream: str) -> list:  # noqa: ANN001
             total, seen = (await js.stream_info(stream)).state.messages, []
             if total == 0:
                 return seen
-            sub = await js.pull_subscribe("", stream=stream, config=ConsumerConfig(
-                deliver_policy=DeliverPolicy.ALL, inactive_threshold=60))
+            sub = await js.pull_subscribe("", stream=stream, config=ConsumerConfig(  # no acks: no ack-pending cap
+                deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=60))
             break
         except TimeoutError:
             if attempt == 9:
