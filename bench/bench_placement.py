@@ -12,7 +12,9 @@ solver's lower bound (no plan can cost less). Per run:
   - ship-from: a real ZIP (--zip, located with network.locate).
 One untimed warm-up (imports numpy/highspy, loads the ZIP data), then --reps timed reps of each strategy
 (wall time of `place`, model building included; for optimal also HiGHS's own run time). Costs come from
-the last rep; a strategy whose cost changed between reps is flagged. Requirement: optimal within 2 s.
+the last rep; a strategy whose cost changed between reps is flagged. Every strategy is priced at its landed cost (fee + inbound transport + expected outbound to buyers spread
+like the US population by ZIP3, the packaged default). Requirements: optimal within 2 s at 2,000 SKUs x 30
+centers and within 5 s at 20,000 SKUs x every center (`--skus 20000 --centers 0`), both at a 0.5 % gap.
 """
 
 import argparse
@@ -27,6 +29,9 @@ from importlib.metadata import version
 import msgspec
 
 from sellerops.contracts.inbound import Dimensions, SizeTier
+import dataclasses
+
+from sellerops.fulfillment.adapters import default_buyer_regions
 from sellerops.fulfillment.domain.costs import default_costs
 from sellerops.fulfillment.domain.network import Network, default_network, locate
 from sellerops.fulfillment.domain.placement import Distributed, Minimal, Optimal, PlacementRequest, PlanItem
@@ -37,7 +42,7 @@ TIERS = (  # tier, share of SKUs, weight range kg, median units
     (SizeTier.LARGE_BULKY, 0.06, (3.0, 30.0), 6),
     (SizeTier.EXTRA_LARGE, 0.02, (25.0, 70.0), 3),
 )
-ROW = "{:<12} {:<10} {:>7} {:>14} {:>14} {:>14} {:>9} {:>9} {:>9}"
+ROW = "{:<12} {:<10} {:>7} {:>12} {:>12} {:>12} {:>12} {:>8} {:>8} {:>7} {:>7} {:>9}"
 
 
 def plan(seed: int, skus: int, ship_from: tuple[float, float]) -> PlacementRequest:
@@ -58,13 +63,13 @@ def network(seed: int, centers: int, scale: float) -> Network:
     full = default_network()
     large = [c for c in full.centers if c.can_receive(SizeTier.LARGE_BULKY) or c.can_receive(SizeTier.EXTRA_LARGE)]
     others = [c for c in full.centers if c not in large]
-    kept = large + random.Random(seed).sample(others, max(0, centers - len(large)))
+    kept = large + random.Random(seed).sample(others, max(0, centers - len(large))) if centers else list(full.centers)
     kept = [msgspec.structs.replace(c, capacity={t: int(n * scale) for t, n in c.capacity.items()}) for c in kept]
     return Network(tuple(kept), full.demand_share)
 
 
 def run(strategies: list, request: PlacementRequest, net: Network, reps: int) -> dict[str, dict]:
-    costs = default_costs()
+    costs = dataclasses.replace(default_costs(), buyers=default_buyer_regions())
     for strategy in strategies:  # warm-up: imports, ZIP data, caches
         strategy.place(request, net, costs)
     results = {s.name: {"wall": [], "solver": [], "totals": set()} for s in strategies}
@@ -75,7 +80,7 @@ def run(strategies: list, request: PlacementRequest, net: Network, reps: int) ->
             result = results[strategy.name]
             result["wall"].append(time.perf_counter() - started)
             result["solver"].append(option.solve_seconds)
-            result["totals"].add(option.total_cost)
+            result["totals"].add(option.landed_cost)
             result["option"] = option
     return results
 
@@ -83,13 +88,15 @@ def run(strategies: list, request: PlacementRequest, net: Network, reps: int) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skus", type=int, default=2000)
-    parser.add_argument("--centers", type=int, default=30)
+    parser.add_argument("--centers", type=int, default=30, help="0 = every center of the default network")
     parser.add_argument("--zip", default="91761", help="ship-from US ZIP code (default: Ontario, CA)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--capacity", type=float, default=1.0, help="scale every center's capacity by this")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--time-limit", type=float, default=2.0, help="optimal's time limit, seconds")
     parser.add_argument("--gap", type=float, default=0.005, help="optimal's target relative gap")
+    parser.add_argument("--variants", action="store_true",
+                        help="also time optimal without SKU aggregation and without the heuristic warm start")
     args = parser.parse_args()
 
     request, net = plan(args.seed, args.skus, locate(args.zip)), network(args.seed, args.centers, args.capacity)
@@ -104,30 +111,45 @@ def main() -> None:
           f"ship-from {args.zip} {tuple(round(v, 4) for v in request.ship_from)}; {args.reps} reps after one warm-up\n")
 
     optimal = Optimal(time_limit_s=args.time_limit, mip_rel_gap=args.gap)
-    results = run([optimal, Minimal(), Distributed()], request, net, args.reps)
+    variants = []
+    if args.variants:
+        for name, knobs in (("opt-per-sku", {"aggregate": False}), ("opt-cold", {"warm_start": False})):
+            variant = Optimal(time_limit_s=args.time_limit, mip_rel_gap=args.gap, **knobs)
+            variant.name = name
+            variants.append(variant)
+    results = run([optimal, Minimal(), Distributed(), *variants], request, net, args.reps)
     best = results["optimal"]["option"]
-    print(ROW.format("strategy", "split", "centers", "placement fee", "transport", "total", "/optimal", "/bound",
-                     "median s"))
+    print(ROW.format("strategy", "split", "centers", "fee", "inbound", "outbound", "landed", "/optimal", "/bound",
+                     "p50/p90", "<=2 d", "median s"))
     summary = {}
     for name, result in results.items():
         option = result["option"]
-        ratio, to_bound = option.total_cost / best.total_cost, option.total_cost / best.lower_bound
+        ratio, to_bound = option.landed_cost / best.landed_cost, option.landed_cost / best.lower_bound
+        if option.gap is not None and name != "optimal":
+            varied_gap = f"  (gap {option.gap:.3%})"
+        else:
+            varied_gap = ""
         wall = statistics.median(result["wall"])
         varied = "  (cost varied between reps)" if len(result["totals"]) > 1 else ""
-        print(ROW.format(name, option.split.value, len(option.shipments), f"{option.placement_fee:,.2f}",
-                         f"{option.transport_cost:,.2f}", f"{option.total_cost:,.2f}", f"{ratio:.3f}",
-                         f"{to_bound:.3f}", f"{wall:.3f}") + varied)
+        speed = option.speed
+        print(ROW.format(name, option.split.value, len(option.shipments), f"{option.placement_fee:,.0f}",
+                         f"{option.transport_cost:,.0f}", f"{option.outbound_cost:,.0f}", f"{option.landed_cost:,.0f}",
+                         f"{ratio:.4f}", f"{to_bound:.4f}", f"{speed.days_p50}/{speed.days_p90}",
+                         f"{speed.share_within_2_days:.1%}", f"{wall:.3f}") + varied + varied_gap)
         summary[name] = {"split": option.split.value, "centers": len(option.shipments),
                          "placement_fee": str(option.placement_fee), "transport_cost": str(option.transport_cost),
-                         "total_cost": str(option.total_cost), "ratio_to_optimal": round(float(ratio), 4),
+                         "total_cost": str(option.total_cost), "outbound_cost": str(option.outbound_cost),
+                         "landed_cost": str(option.landed_cost), "days_p50": speed.days_p50, "days_p90": speed.days_p90,
+                         "share_within_2_days": speed.share_within_2_days, "ratio_to_optimal": round(float(ratio), 4),
                          "ratio_to_bound": round(float(to_bound), 4), "median_wall_s": round(wall, 4),
                          "costs_stable": len(result["totals"]) == 1}
     solver = statistics.median(results["optimal"]["solver"])
     wall = statistics.median(results["optimal"]["wall"])
-    verdict = "meets" if wall <= 2.0 else "MISSES"
+    limit = 2.0 if len(request.items) <= 2000 else 5.0
+    verdict = "meets" if wall <= limit else "MISSES"
     print(f"\noptimal: lower bound {best.lower_bound:,.2f}, gap {best.gap:.4%} (target {args.gap:.2%}); "
           f"median solve {solver:.3f} s in HiGHS, {wall:.3f} s wall with model building "
-          f"(time limit {args.time_limit} s) -> {verdict} the 2 s requirement")
+          f"(time limit {args.time_limit} s) -> {verdict} the {limit:g} s requirement")
     print(f"minimal costs {summary['minimal']['ratio_to_optimal']:.2f}x and distributed "
           f"{summary['distributed']['ratio_to_optimal']:.2f}x the optimal plan")
     print(json.dumps({"bench": "placement", "skus": len(request.items), "units": sum(demand.values()),
@@ -135,7 +157,7 @@ def main() -> None:
                       "seed": args.seed, "reps": args.reps,
                       "lower_bound": str(best.lower_bound), "gap": round(best.gap, 6), "target_gap": args.gap,
                       "optimal_median_solver_s": round(solver, 4), "optimal_median_wall_s": round(wall, 4),
-                      "meets_2s": wall <= 2.0, "strategies": summary}))
+                      "limit_s": limit, "meets_limit": wall <= limit, "strategies": summary}))
 
 
 if __name__ == "__main__":

@@ -225,3 +225,68 @@ async def test_later_messages_are_held_back_when_the_dead_letter_send_fails(sell
     assert msgs[0].outcome == [(NAK, 0.2)]
     assert msgs[1].outcome == [(NAK, 0.2)]
     assert handler.seen == []
+
+
+async def test_a_deeply_nested_fact_is_dead_lettered_alone_and_the_rest_of_the_batch_is_handled(dead, seller):
+    nested = b'{"a":' * 1000 + b"1" + b"}" * 1000  # 6 KB; msgspec raises RecursionError decoding it
+    poison = FakeMsg(nested, subject=f"market.{seller}.order.placed", stream_seq=1)
+    good = msg(placed(seller, new_order_id()), seq=2)
+    handler = Recorder()
+
+    await dispatcher(dead, handler)([poison, good])
+
+    assert (poison.outcome, good.outcome) == ([ACK], [ACK])
+    [(_, reason, _)] = dead.sent
+    assert reason.startswith("undecodable event: RecursionError")
+    assert [str(e.event_id) for e in handler.seen] == [json.loads(good.data)["event_id"]]
+
+
+async def test_a_fact_over_the_size_limit_is_dead_lettered_unread_with_its_size(dead, seller):
+    event = placed(seller, new_order_id())
+    big = FakeMsg(encode(event) + b" " * 5000, subject=event.subject)
+    run = EventDispatcher(service="orders", handlers={OrderPlaced: Recorder()}, dead_letters=dead,
+                          delivery=DeliverySettings(max_event_bytes=4096))
+
+    await run([big])
+
+    assert big.outcome == [ACK]
+    [(_, reason, _)] = dead.sent
+    assert "over the 4096 byte limit" in reason
+
+
+async def test_a_fact_whose_subject_names_another_seller_is_dead_lettered_at_once_and_never_handled(dead, seller):
+    event = placed(seller, new_order_id())
+    forged = FakeMsg(encode(event), subject=f"market.someone-else.order.placed")
+    handler = Recorder()
+
+    await dispatcher(dead, handler)([forged])
+
+    assert forged.outcome == [ACK]
+    [(_, reason, _)] = dead.sent
+    assert reason == f"seller mismatch: the subject names seller 'someone-else', the body {seller!r}"
+    assert handler.seen == []
+
+
+async def test_a_fact_published_on_another_facts_subject_is_dead_lettered_not_ignored(dead, seller):
+    event = placed(seller, new_order_id())
+    misplaced = FakeMsg(encode(event), subject=f"market.{seller}.order.payment_authorized")
+
+    await dispatcher(dead, Recorder())([misplaced])
+
+    [(_, reason, _)] = dead.sent
+    assert reason == (f"a {OrderPlaced.type_tag()} fact belongs on 'market.{seller}.order.placed', "
+                      f"not on 'market.{seller}.order.payment_authorized'")
+
+
+async def test_a_revision_conflict_is_retried_however_often_it_was_delivered_and_never_dead_lettered(dead, seller):
+    from sellerops.runtime.writer import ConcurrentUpdate
+
+    async def contended(event) -> None:
+        raise ConcurrentUpdate(f"{seller}.ledger")
+
+    m = msg(placed(seller, new_order_id()), delivered=3)
+
+    await dispatcher(dead, contended)([m])
+
+    assert m.outcome == [(NAK, 0.1)]
+    assert dead.sent == []

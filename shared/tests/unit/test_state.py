@@ -1,5 +1,6 @@
 """AggregateStore over the in-memory FakeKeyValue: at-most-once apply, revision checks, scans."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -95,7 +96,7 @@ async def test_a_conflicting_writer_is_retried_from_a_fresh_read_and_succeeds(st
 
 async def test_a_writer_that_always_conflicts_gives_up_with_concurrent_update(kv, key):
     seller, order_id = key.split(".")
-    store = AggregateStore(kv, Tally, attempts=3)
+    store = AggregateStore(kv, Tally, conflict_budget_s=0.05)
     kv.conflicts_to_inject = 10
 
     with pytest.raises(ConcurrentUpdate):
@@ -159,3 +160,40 @@ async def test_a_scan_skips_keys_whose_state_is_empty(store, kv):
     found = [(key, state) async for key, state in store.scan(seller)]
 
     assert found == [(f"{seller}.113-0000001-0000001", Tally(["x"]))]
+
+
+async def test_concurrent_applies_of_one_key_are_folded_into_few_writes_and_each_applied_once(kv, key):
+    seller, order_id = key.split(".")
+    store = AggregateStore(kv, Tally, keep=256)
+
+    applied = await asyncio.gather(*(store.apply(key, f"m{n}", note(f"m{n}", seller, order_id)) for n in range(100)))
+
+    assert sorted((await store.load(key)).seen) == sorted(f"m{n}" for n in range(100))
+    assert all(not a.duplicate and len(a.events) == 1 for a in applied)
+    assert kv.writes <= 3
+
+
+async def test_a_fold_writes_at_most_half_the_remembered_ids_at_once_so_each_stays_deduplicated(kv, key):
+    seller, order_id = key.split(".")
+    store = AggregateStore(kv, Tally, keep=8)
+
+    await asyncio.gather(*(store.apply(key, f"m{n}", note(f"m{n}", seller, order_id)) for n in range(12)))
+    again = await store.apply(key, "m11", note("m11", seller, order_id))
+
+    assert kv.writes >= 3
+    assert again.duplicate is True
+
+
+async def test_a_step_that_raises_fails_its_own_caller_and_the_rest_of_the_fold_is_written(kv, key):
+    seller, order_id = key.split(".")
+    store = AggregateStore(kv, Tally)
+
+    def refuse(state):
+        raise ValueError("refused")
+
+    results = await asyncio.gather(store.apply(key, "m1", note("m1", seller, order_id)),
+                                   store.apply(key, "bad", refuse),
+                                   store.apply(key, "m2", note("m2", seller, order_id)), return_exceptions=True)
+
+    assert isinstance(results[1], ValueError)
+    assert (await store.load(key)).seen == ["m1", "m2"]

@@ -3,7 +3,7 @@ the discrepancy case and its reimbursement, and the ledger that follows all of i
 
 import uuid
 from decimal import Decimal
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from sellerops.contracts.inbound import (
     ShipmentRef, ShipmentStatus, ShipmentView, UpdateShipment,
 )
 from sellerops.contracts.inventory import CheckLedger, GetInventory, InventorySummary, LedgerCheck
-from sellerops.contracts.market import Money
+from sellerops.contracts.market import Destination, FulfillmentChannel, Money, OrderItem, OrderPlaced
 from sellerops.fulfillment import subscribers
 from sellerops.fulfillment.app import create_host
 from sellerops.runtime.publisher import JetStreamPublisher
@@ -44,7 +44,9 @@ async def test_a_plan_is_split_received_short_reconciled_into_a_case_and_reimbur
         assert {o.strategy for o in plan.options} == {"minimal", "distributed", "optimal"}
         by_strategy = {o.strategy: o for o in plan.options}
         optimal = by_strategy["optimal"]
-        assert optimal.total_cost.amount <= min(o.total_cost.amount for o in plan.options)
+        assert optimal.landed_cost.amount <= min(o.landed_cost.amount for o in plan.options)  # fee+transport+outbound
+        assert all(o.landed_cost.amount == o.total_cost.amount + o.outbound_cost.amount + o.holding_cost.amount
+                   and 1 <= o.days_p50 <= o.days_p90 and 0 <= o.share_within_2_days <= 1 for o in plan.options)
         assert sum(s.units for s in optimal.shipments) == 170
 
         confirmed = await call(nc, "fulfillment", seller, "confirm_placement_option",
@@ -176,3 +178,26 @@ async def _count(found, n: int) -> bool:
 async def _all_status(found, status: ShipmentStatus) -> bool:
     shipments = await found
     return bool(shipments) and all(s.status is status for s in shipments)
+
+
+async def test_orders_the_marketplace_reports_move_the_landed_cost_of_the_next_plan(nats_url, nc, seller):
+    publish = JetStreamPublisher(nc.jetstream())
+    mug = [OrderItem(order_item_id="I1", sku="MUG-BLUE", quantity=40, item_price=Money(Decimal("9.00"), "USD"))]
+    async with running(create_host(fulfillment_settings(nats_url)).app()):
+        before = await call(nc, "fulfillment", seller, "create_inbound_plan", plan_request("P-BEFORE"),
+                            InboundPlanView, timeout=PLAN_TIMEOUT)
+        recently = datetime.now(UTC) - timedelta(days=2)  # inside the 90 days placement learns from
+        await publish([fact(OrderPlaced, seller, recently, order_id=f"O-{n}", fulfillment_channel=FulfillmentChannel.AFN,
+                            purchased_at=recently, items=mug, destination=Destination(postal_code="10001"))
+                       for n in range(25)])  # 1,000 mugs to Manhattan
+
+        async def moved() -> InboundPlanView | None:
+            plan = await call(nc, "fulfillment", seller, "create_inbound_plan",
+                              plan_request(f"P-{uuid.uuid4().hex[:6]}", strategies=["minimal"]), InboundPlanView,
+                              timeout=PLAN_TIMEOUT)
+            return plan if plan.options[0].outbound_cost != minimal.outbound_cost else None
+
+        minimal = {o.strategy: o for o in before.options}["minimal"]
+        after = await eventually(moved, timeout=30, interval=0.5)
+    assert [s.center_id for s in after.options[0].shipments] == [s.center_id for s in minimal.shipments]
+    assert after.options[0].outbound_cost.amount > minimal.outbound_cost.amount  # Reno to New York is far

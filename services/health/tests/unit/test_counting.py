@@ -134,14 +134,14 @@ def test_a_removed_negative_feedback_takes_its_defect_back() -> None:
     assert changes == {ORDER_DAY: {"orderDefectRate:negativeFeedback.mfn": -1, "orderDefectRate:defects.mfn": -1}}
 
 
-def test_a_corrected_tracking_number_takes_the_valid_tracking_back_on_the_confirmation_day() -> None:
+def test_a_corrected_tracking_number_takes_the_valid_tracking_back_in_both_windows() -> None:
     state = fold(recorded(), shipped(), OrderPackageScanned(**envelope(T0 + 2 * DAY), tracking_number="1Z999001"))
 
     _, changes = change(state, OrderTrackingCorrected(
         **envelope(T0 + 3 * DAY), package_number=1, carrier_code="UPS", tracking_number="1Z999002",
         previous_carrier_code="UPS", previous_tracking_number="1Z999001"))
 
-    assert changes == {"2026-03-03": {"validTrackingRate:valid": -1}}
+    assert changes == {"2026-03-03": {"validTrackingRate:valid": -1, "validTrackingRate7Day:valid": -1}}
 
 
 def test_the_same_message_applied_again_changes_nothing() -> None:

@@ -204,20 +204,28 @@ def test_a_buyer_requested_cancel_does_not_count_in_the_cancel_rate_and_a_seller
     assert (doc["orderCount"], doc["cancellationCount"], doc["rate"], doc["status"]) == (4, 1, 0.25, "BAD")
 
 
-def test_the_late_shipment_rate_counts_a_missed_ship_by_and_not_an_order_canceled_before_it_was_due() -> None:
+def test_the_late_shipment_rate_counts_ship_confirmed_orders_and_an_auto_canceled_one_only_as_a_cancel() -> None:
     ship_by = T0 + 2 * DAY
     events = [recorded("LATE"), recorded("ONTIME"), recorded("CANCELED"), recorded("OPEN", T0 + 3 * DAY),
+              recorded("AUTOCANCELED"),
               shipped("ONTIME", T0 + DAY),
               OrderCanceled(**envelope("CANCELED", T0 + HOUR), reason="NoInventory", canceled_by=CanceledBy.SELLER,
                             counts_against_seller=True, previous_status=OrderStatus.UNSHIPPED),
-              OrderShipByMissed(**envelope("LATE", ship_by + HOUR), latest_ship_date=ship_by, units_unshipped=1)]
+              OrderShipByMissed(**envelope("LATE", ship_by + HOUR), latest_ship_date=ship_by, units_unshipped=1),
+              shipped("LATE", ship_by + 5 * HOUR, late=True),
+              OrderShipByMissed(**envelope("AUTOCANCELED", ship_by + HOUR), latest_ship_date=ship_by,
+                                units_unshipped=1),
+              OrderCanceled(**envelope("AUTOCANCELED", ship_by + 3 * DAY), reason="ShipConfirmationMissing",
+                            canceled_by=CanceledBy.MARKETPLACE, counts_against_seller=True,
+                            previous_status=OrderStatus.UNSHIPPED)]
 
-    h = as_of(events, T0 + 4 * DAY)
+    h = as_of(events, T0 + 6 * DAY)
 
     doc = h.report["performanceMetrics"][0]["lateShipmentRate"]
     assert (doc["orderCount"], doc["lateShipmentCount"], doc["rate"]) == (2, 1, 0.5)
     assert h.why["lateShipmentRate:late"] == ["LATE"]
     assert h.why["lateShipmentRate:orders"] == ["LATE", "ONTIME"]
+    assert h.why["preFulfillmentCancellationRate:canceled"] == ["AUTOCANCELED", "CANCELED"]
 
 
 # ---- why ----

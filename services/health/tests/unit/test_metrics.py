@@ -23,6 +23,7 @@ AS_OF = date(2026, 3, 31)
 METRIC = {m.name: m for m in BUILT_IN}
 ODR, LSR, LSR10 = METRIC["orderDefectRate"], METRIC["lateShipmentRate"], METRIC["lateShipmentRate10Day"]
 CANCEL, VTR, OTDR = METRIC["preFulfillmentCancellationRate"], METRIC["validTrackingRate"], METRIC["onTimeDeliveryRate"]
+VTR7 = METRIC["validTrackingRate7Day"]
 
 
 def order(**changes: object) -> OrderFacts:
@@ -64,8 +65,8 @@ def test_the_built_in_metrics_register_under_their_report_names() -> None:
 
     assert registry.names() == sorted([
         "orderDefectRate", "lateShipmentRate", "lateShipmentRate10Day", "preFulfillmentCancellationRate",
-        "validTrackingRate", "onTimeDeliveryRate", "contactResponseRate7Day", "contactResponseRate30Day",
-        "contactResponseRate90Day"])
+        "validTrackingRate", "validTrackingRate7Day", "onTimeDeliveryRate", "contactResponseRate7Day",
+        "contactResponseRate30Day", "contactResponseRate90Day"])
 
 
 def test_the_default_windows_and_targets_are_seller_centrals() -> None:
@@ -75,6 +76,7 @@ def test_the_default_windows_and_targets_are_seller_centrals() -> None:
         "lateShipmentRate10Day": (10, Target(value=0.04, condition=UNDER)),
         "preFulfillmentCancellationRate": (7, Target(value=0.025, condition=UNDER)),
         "validTrackingRate": (30, Target(value=0.95, condition=AT_LEAST)),
+        "validTrackingRate7Day": (7, Target(value=0.95, condition=AT_LEAST)),
         "onTimeDeliveryRate": (30, Target(value=0.97, condition=AT_LEAST)),
         "contactResponseRate7Day": (7, Target(value=0.9, condition=AT_LEAST)),  # the 90% is UNCONFIRMED
         "contactResponseRate30Day": (30, Target(value=0.9, condition=AT_LEAST)),
@@ -188,7 +190,7 @@ def test_the_order_defect_rate_section_is_shaped_like_the_marketplace_report() -
         "status": "BAD", "rate": 0.015, "targetValue": 0.01, "targetCondition": "LESS_THAN",
     }
     afn = section["orderDefectRate"]["afn"]
-    assert (afn["orderCount"], afn["status"], afn["rate"], afn["fulfillmentType"]) == (0, "NONE", 0.0, "afn")
+    assert (afn["orderCount"], afn["status"], afn["rate"], afn["fulfillmentType"]) == (0, "NONE", None, "afn")
 
 
 # ---- Late Shipment Rate ----
@@ -205,8 +207,17 @@ def test_an_order_confirmed_in_time_counts_only_as_an_order_due() -> None:
     assert counted(LSR, order(shipped_at=T0 + DAY)) == [(date(2026, 3, 4), "orders")]
 
 
-def test_an_order_whose_ship_by_date_passed_unconfirmed_is_late() -> None:
-    assert counted(LSR, order(late_shipment=True)) == [(date(2026, 3, 4), "late"), (date(2026, 3, 4), "orders")]
+def test_an_order_whose_ship_by_date_passed_unconfirmed_is_not_in_the_rate_until_it_is_confirmed() -> None:
+    assert counted(LSR, order(late_shipment=True)) == []
+    assert counted(LSR, order(late_shipment=True, shipped_at=SHIP_BY + DAY)) == [
+        (date(2026, 3, 4), "late"), (date(2026, 3, 4), "orders")]
+
+
+def test_an_order_auto_canceled_for_a_missing_confirmation_is_a_cancel_and_not_a_late_shipment() -> None:
+    facts = order(late_shipment=True, canceled_at=SHIP_BY + 7 * DAY, canceled_by="marketplace", cancel_counts=True)
+
+    assert counted(LSR, facts) == [] and counted(LSR10, facts) == []
+    assert counted(CANCEL, facts) == [(date(2026, 3, 2), "canceled"), (date(2026, 3, 2), "orders")]
 
 
 def test_an_order_canceled_before_it_was_due_is_not_counted_in_the_late_shipment_rate() -> None:
@@ -283,9 +294,21 @@ def test_a_package_with_a_scan_or_a_delivery_has_valid_tracking() -> None:
                             package(2, confirmed[1], delivered_at=T0 + 4 * DAY),
                             package(3, confirmed[2])])
 
+    # all on the promised delivery date (the order's latest delivery date), whatever day each was confirmed
     assert counted(VTR, facts) == [
-        (date(2026, 3, 3), "shipments"), (date(2026, 3, 3), "shipments"), (date(2026, 3, 3), "valid"),
-        (date(2026, 3, 3), "valid"), (date(2026, 3, 4), "shipments")]
+        (date(2026, 3, 9), "shipments"), (date(2026, 3, 9), "shipments"), (date(2026, 3, 9), "shipments"),
+        (date(2026, 3, 9), "valid"), (date(2026, 3, 9), "valid")]
+    assert counted(VTR7, facts) == counted(VTR, facts)
+
+
+def test_a_package_of_an_order_without_a_promised_delivery_counts_on_its_confirmation_day() -> None:
+    facts = order(latest_delivery_date=None, packages=[package(1, T0 + 2 * DAY, scanned_at=T0 + 3 * DAY)])
+
+    assert counted(VTR, facts) == [(date(2026, 3, 4), "shipments"), (date(2026, 3, 4), "valid")]
+
+
+def test_the_valid_tracking_windows_are_seven_and_thirty_days_two_weeks_behind_the_as_of_day() -> None:
+    assert [(m.window_days, m.lag_days) for m in (VTR7, VTR)] == [(7, 14), (30, 14)]
 
 
 def test_fba_packages_are_not_counted_in_the_valid_tracking_rate() -> None:
@@ -341,4 +364,4 @@ def test_the_on_time_delivery_rate_is_at_least_ninety_seven_percent() -> None:
     assert (none.rate, none.status) == (None, Status.NONE)
     body = OTDR.section([bad], {})["onTimeDeliveryRate"]
     assert (body["shipmentCountWithValidTracking"], body["onTimeDeliveryCount"]) == (100, 96)
-    assert OTDR.section([none], {})["onTimeDeliveryRate"]["rate"] == 0.0
+    assert OTDR.section([none], {})["onTimeDeliveryRate"]["rate"] is None

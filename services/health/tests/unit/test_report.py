@@ -50,8 +50,8 @@ def test_equals_is_met_only_by_the_target_itself() -> None:
 
 
 def test_a_valid_tracking_rate_of_exactly_ninety_five_percent_is_good() -> None:
-    m = measures_by_key({AS_OF - timedelta(days=7): {"validTrackingRate:shipments": 20,
-                                                     "validTrackingRate:valid": 19}})
+    m = measures_by_key({AS_OF - timedelta(days=14): {"validTrackingRate:shipments": 20,
+                                                      "validTrackingRate:valid": 19}})
 
     assert (m["validTrackingRate"].rate, m["validTrackingRate"].status) == (0.95, Status.GOOD)
 
@@ -68,8 +68,21 @@ def test_a_measure_with_nothing_to_count_is_none() -> None:
     assert {k: (x.denominator, x.rate, x.status) for k, x in m.items()} == {
         k: (0, None, Status.NONE) for k in (
             "orderDefectRate.mfn", "orderDefectRate.afn", "lateShipmentRate", "lateShipmentRate10Day",
-            "preFulfillmentCancellationRate", "validTrackingRate", "onTimeDeliveryRate", "contactResponseRate7Day",
-            "contactResponseRate30Day", "contactResponseRate90Day")}
+            "preFulfillmentCancellationRate", "validTrackingRate", "validTrackingRate7Day", "onTimeDeliveryRate",
+            "contactResponseRate7Day", "contactResponseRate30Day", "contactResponseRate90Day")}
+
+
+def test_a_measure_with_no_orders_reads_null_in_the_report_as_in_the_measures() -> None:
+    h = account_health(seller="acme", marketplace_id=MKT, as_of=NOW, from_history=False,
+                       evaluated=evaluate(list(BUILT_IN), {}, {}, AS_OF), warnings=[], rules=RULES)
+    doc = h.report["performanceMetrics"][0]
+
+    assert {m.key: m.rate for m in h.measures} == {m.key: None for m in h.measures}
+    sections = [doc[k] for k in doc if k not in ("marketplaceId", "warningStates", "accountHealthRating",
+                                                  "orderDefectRate")]
+    sections += list(doc["orderDefectRate"].values())
+    assert len(sections) == 11 and all(section["rate"] is None for section in sections)
+    assert '"rate":null' in msgspec.json.encode(h.report).decode()
 
 
 # ---- windows ----
@@ -95,21 +108,32 @@ def test_a_metric_turned_off_has_no_window_and_is_not_evaluated() -> None:
     assert window(ODR, off["orderDefectRate"], AS_OF) is None
     assert [metric.name for metric, _, _ in evaluate(list(BUILT_IN), off, {}, AS_OF)] == [
         "lateShipmentRate", "lateShipmentRate10Day", "preFulfillmentCancellationRate", "validTrackingRate",
-        "onTimeDeliveryRate", "contactResponseRate7Day", "contactResponseRate30Day", "contactResponseRate90Day"]
+        "validTrackingRate7Day", "onTimeDeliveryRate", "contactResponseRate7Day", "contactResponseRate30Day",
+        "contactResponseRate90Day"]
 
 
-def test_the_valid_tracking_window_ends_a_week_before_the_as_of_day() -> None:
-    today = measures_by_key({AS_OF: {"validTrackingRate:shipments": 5}})["validTrackingRate"]
-    week_ago = measures_by_key({AS_OF - timedelta(days=7): {"validTrackingRate:shipments": 5}})["validTrackingRate"]
+def test_the_valid_tracking_windows_end_two_weeks_before_the_as_of_day() -> None:
+    recent = measures_by_key({AS_OF - timedelta(days=13): {"validTrackingRate:shipments": 5,
+                                                          "validTrackingRate7Day:shipments": 5}})
+    lagged = measures_by_key({AS_OF - timedelta(days=14): {"validTrackingRate:shipments": 5,
+                                                          "validTrackingRate7Day:shipments": 5}})
 
-    assert (today.denominator, week_ago.denominator) == (0, 5), "a package confirmed today may not be scanned yet"
-    assert (week_ago.date_from, week_ago.date_to) == (AS_OF - timedelta(days=36), AS_OF - timedelta(days=7))
+    assert (recent["validTrackingRate"].denominator, recent["validTrackingRate7Day"].denominator) == (0, 0)
+    assert (lagged["validTrackingRate"].denominator, lagged["validTrackingRate7Day"].denominator) == (5, 5)
+    month, week = lagged["validTrackingRate"], lagged["validTrackingRate7Day"]
+    assert (month.date_from, month.date_to) == (AS_OF - timedelta(days=43), AS_OF - timedelta(days=14))
+    assert (week.date_from, week.date_to) == (AS_OF - timedelta(days=20), AS_OF - timedelta(days=14))
 
 
-def test_the_longest_window_counts_the_sellers_overrides() -> None:
-    assert longest_window(list(BUILT_IN), {}) == 90  # contactResponseRate90Day
-    assert longest_window(list(BUILT_IN), {"validTrackingRate": MetricSettings(window_days=120)}) == 127  # + lag
-    assert longest_window([], {}) == 1
+def test_a_seller_sets_the_valid_tracking_lag_and_window_like_any_window() -> None:
+    mine = {"validTrackingRate7Day": MetricSettings(lag_days=7, window_days=14)}
+    m = measures_by_key({AS_OF - timedelta(days=10): {"validTrackingRate7Day:shipments": 5,
+                                                     "validTrackingRate:shipments": 5}}, mine)
+
+    week = m["validTrackingRate7Day"]
+    assert (week.denominator, week.window_days, week.date_to) == (5, 14, AS_OF - timedelta(days=7))
+    assert m["validTrackingRate"].denominator == 0  # the other window keeps the default lag
+    assert longest_window(list(BUILT_IN), {"validTrackingRate": MetricSettings(lag_days=80)}) == 110
 
 
 def test_an_order_on_the_first_day_of_the_window_counts_and_the_day_before_does_not() -> None:
@@ -141,7 +165,7 @@ def test_each_metric_sums_its_own_window() -> None:
 
 def test_evaluate_returns_each_metrics_sums_beside_its_measures() -> None:
     day_counts = {AS_OF: {"lateShipmentRate:orders": 4, "lateShipmentRate:late": 1},
-                  AS_OF - timedelta(days=7): {"validTrackingRate:valid": 1}}
+                  AS_OF - timedelta(days=14): {"validTrackingRate:valid": 1}}
 
     found = {metric.name: totals for metric, _, totals in evaluate(list(BUILT_IN), {}, day_counts, AS_OF)}
 
@@ -237,7 +261,7 @@ DAY_COUNTS = {AS_OF - timedelta(days=2): {
     "lateShipmentRate10Day:orders": 40, "lateShipmentRate10Day:late": 1,
     "preFulfillmentCancellationRate:orders": 50, "preFulfillmentCancellationRate:canceled": 1,
     "onTimeDeliveryRate:tracked": 10, "onTimeDeliveryRate:onTime": 10,
-}, AS_OF - timedelta(days=9): {"validTrackingRate:shipments": 20, "validTrackingRate:valid": 19}}
+}, AS_OF - timedelta(days=16): {"validTrackingRate:shipments": 20, "validTrackingRate:valid": 19}}
 
 
 def test_the_account_health_carries_the_rating_status_and_every_measure() -> None:
@@ -249,7 +273,7 @@ def test_the_account_health_carries_the_rating_status_and_every_measure() -> Non
         ("orderDefectRate.mfn", Status.BAD), ("orderDefectRate.afn", Status.GOOD),
         ("lateShipmentRate", Status.GOOD), ("lateShipmentRate10Day", Status.GOOD),
         ("preFulfillmentCancellationRate", Status.GOOD), ("validTrackingRate", Status.GOOD),
-        ("onTimeDeliveryRate", Status.GOOD), ("contactResponseRate7Day", Status.NONE),
+        ("validTrackingRate7Day", Status.NONE), ("onTimeDeliveryRate", Status.GOOD), ("contactResponseRate7Day", Status.NONE),
         ("contactResponseRate30Day", Status.NONE), ("contactResponseRate90Day", Status.NONE)]
 
 
@@ -259,7 +283,8 @@ def test_the_report_is_shaped_like_the_marketplaces_account_health_report() -> N
     assert report["accountStatuses"] == [{"marketplaceId": MKT, "status": "AT_RISK"}]
     [doc] = report["performanceMetrics"]
     assert set(doc) == {"marketplaceId", "orderDefectRate", "lateShipmentRate", "lateShipmentRate10Day",
-                        "preFulfillmentCancellationRate", "validTrackingRate", "onTimeDeliveryRate",
+                        "preFulfillmentCancellationRate", "validTrackingRate", "validTrackingRate7Day",
+                        "onTimeDeliveryRate",
                         "contactResponseRate7Day", "contactResponseRate30Day", "contactResponseRate90Day",
                         "warningStates", "accountHealthRating"}
     assert doc["marketplaceId"] == MKT
@@ -301,7 +326,7 @@ def test_a_healthy_account_without_warnings_is_great_and_normal() -> None:
     assert (h.rating, h.account_status) == (1000, AccountStatus.NORMAL)
     assert h.report["accountStatuses"] == [{"marketplaceId": MKT, "status": "NORMAL"}]
     assert doc["accountHealthRating"]["accountHealthRatingStatus"] == "GREAT"
-    assert (doc["lateShipmentRate"]["status"], doc["lateShipmentRate"]["rate"]) == ("NONE", 0.0)
+    assert (doc["lateShipmentRate"]["status"], doc["lateShipmentRate"]["rate"]) == ("NONE", None)
 
 
 def test_open_policy_warnings_are_the_reports_warning_states() -> None:

@@ -64,7 +64,7 @@ def test_a_customer_return_event_id_is_derived_from_the_line_so_reingesting_publ
     assert len({e.event_id for e in once.events}) == 3
     assert once.events[0].event_id == fact_id(
         "fba-customer-returns", "LPNRR952814736", "113-9182736-4455667", "COASTER-CORK-4PK", "PHX7",
-        "2026-11-10T09:00:00+00:00", 1, "CUSTOMER_DAMAGED", "UNWANTED_ITEM")
+        "2026-11-10T09:00:00+00:00", 1, "CUSTOMER_DAMAGED", "UNWANTED_ITEM", seller=SELLER)
 
 
 def test_a_file_with_a_bom_and_windows_line_endings_reads_the_same_as_a_plain_one():
@@ -203,7 +203,7 @@ def test_receipt_lines_of_one_shipment_received_at_the_same_time_become_one_rece
 
     first, later, other = parsed.events
     assert first == InboundReceiptReported(
-        event_id=fact_id("fba-inbound-receipts", "FBA15HOLIDAY1.20261109T153000Z"), seller=SELLER,
+        event_id=fact_id("fba-inbound-receipts", "FBA15HOLIDAY1.20261109T153000Z", seller=SELLER), seller=SELLER,
         occurred_at=at(2026, 11, 9, 15, 30), shipment_id="FBA15HOLIDAY1",
         receipt_id="FBA15HOLIDAY1.20261109T153000Z",
         lines=[ReceiptLine(sku="MUG-CER-12OZ-BLK", received=470), ReceiptLine(sku="COASTER-CORK-4PK", received=48)])

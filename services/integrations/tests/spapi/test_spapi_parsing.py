@@ -27,7 +27,7 @@ def test_order_change_maps_payment_and_buyer_cancel_and_notes_the_rest():
     kinds = [type(e) for e in parsed.events]
     assert kinds == [OrderPaymentAuthorized, OrderBuyerCancelRequested]
     paid, cancel = parsed.events
-    assert paid.event_id == fact_id("sp-api", "0b8f3c7e-0002-4d2c-9a51-5f1a2b3c4d02", "payment_authorized")
+    assert paid.event_id == fact_id("sp-api", "0b8f3c7e-0002-4d2c-9a51-5f1a2b3c4d02", "payment_authorized", seller="acme")
     assert paid.seller == "acme" and paid.order_id == "113-0000001-0000001"
     assert paid.occurred_at.utcoffset().total_seconds() == 0
     assert cancel.reason == "Buyer Requested Cancel"
@@ -49,7 +49,7 @@ def test_orders_api_responses_are_joined_into_order_placed():
     assert {p.order_id for p in placed} == {"113-0000010-0000010", "113-0000011-0000011"}
     assert [p.order_id for p in paid] == ["113-0000010-0000010"]  # the Pending one is not paid yet
     mfn = next(p for p in placed if p.order_id == "113-0000010-0000010")
-    assert mfn.event_id == fact_id("orders-api", "113-0000010-0000010", "placed")
+    assert mfn.event_id == fact_id("orders-api", "113-0000010-0000010", "placed", seller="acme")
     assert mfn.items[0].sku == "MUG-BLUE" and mfn.items[0].quantity == 2
     assert str(mfn.items[0].item_price.amount) == "29.98" and mfn.items[0].item_price.currency == "USD"
     assert mfn.is_prime and mfn.ship_window is not None and mfn.destination.postal_code == "48110"
@@ -63,12 +63,14 @@ def test_a_combined_order_with_items_document_gives_order_placed():
     assert len(placed) == 1 and len(placed[0].items) == 2
 
 
-def test_an_order_without_items_is_a_problem_naming_it():
+def test_an_order_without_items_waits_for_them_naming_it():
     text = (PAYLOADS / "orders_api.jsonl").read_text().splitlines()[0]
     parsed = spapi.parse("acme", text)
-    assert parsed.events == []
-    assert any("113-0000010-0000010" in p.message and p.where.startswith("document 1: $.payload.Orders[0]")
-               for p in parsed.problems)
+    assert parsed.events == [] and parsed.problems == []
+    assert {(p.key, p.where) for p in parsed.pending} == {
+        ("113-0000010-0000010", "document 1: $.payload.Orders[0]"),
+        ("113-0000011-0000011", "document 1: $.payload.Orders[1]")}
+    assert any("113-0000010-0000010" in note and "getOrderItems" in note for note in parsed.notes)
 
 
 def test_other_notification_types_are_ignored_with_a_note():
@@ -110,7 +112,7 @@ def test_account_status_changed_becomes_the_marketplaces_own_account_status():
     assert (reported.status, reported.previous) == (AccountStatus.AT_RISK, AccountStatus.NORMAL)
     assert reported.marketplace_id == "ATVPDKIKX0DER" and reported.seller == "acme"
     assert reported.occurred_at == datetime(2026, 3, 2, 13, tzinfo=UTC), "when it changed: the EventTime"
-    assert reported.event_id == fact_id("sp-api", "0b8f3c7e-0007-4d2c-9a51-5f1a2b3c4d07", "account_status_reported")
+    assert reported.event_id == fact_id("sp-api", "0b8f3c7e-0007-4d2c-9a51-5f1a2b3c4d07", "account_status_reported", seller="acme")
 
 
 def test_an_account_status_the_marketplace_never_documented_is_a_problem_naming_it():

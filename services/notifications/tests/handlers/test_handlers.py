@@ -20,8 +20,8 @@ from sellerops.contracts.notifications import (
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.notifications import bootstrap, handlers
-from sellerops.notifications.adapters import BUCKETS, CIRCUITS, DELIVERIES, DIGESTS, stores
-from sellerops.notifications.domain import catalog
+from sellerops.notifications.adapters import BUCKETS, CIRCUITS, DELIVERIES, DIGESTS, REVIEWS, stores
+from sellerops.notifications.domain import catalog, reviews
 from sellerops.notifications.domain.deliveries import Circuit, CircuitState, DeliveryPolicy
 from sellerops.plugins.channels import Message, Outcome
 from sellerops.runtime.clock import DrivenClock
@@ -628,3 +628,23 @@ async def test_a_delivery_sent_again_before_its_retention_ran_out_is_not_deleted
     # the old retention deadline, fired late (a scheduler that had not yet seen the redelivery)
     await svc.built.schedulers[DELIVERIES]._fire(f"{SELLER}.{delivery_id}", "forget", finished.forget_at)
     assert (await svc.stores["deliveries"].load(SELLER, delivery_id)).status is St.PENDING
+
+
+@pytest.mark.parametrize(("now", "outcome"), [
+    (datetime(2027, 1, 5, tzinfo=UTC), "ReviewRequestSkipped"),  # the window closed 2026-12-11
+    (datetime(2026, 11, 25, tzinfo=UTC), "ReviewRequested"),
+])
+async def test_a_review_request_for_facts_that_arrive_after_the_window_closed_is_skipped(now, outcome):
+    svc = service(now)
+    order = "113-4567890-1234567"
+    await svc.built.on_order_fact(fact("orders.order_recorded.v1", datetime(2026, 11, 1, tzinfo=UTC), order_id=order))
+    await svc.built.on_order_fact(fact("market.order_delivered.v1", datetime(2026, 11, 18, 19, 3, tzinfo=UTC),
+                                       order_id=order))
+    state = await svc.stores["reviews"].load(SELLER, order)
+    [(kind, due)] = reviews.deadlines(state)
+
+    await svc.built.schedulers[REVIEWS]._fire(f"{SELLER}.{order}", kind, due)
+
+    [event] = [e for e in svc.publish.events if type(e).__name__.startswith("ReviewRequest")]
+    assert type(event).__name__ == outcome
+    assert outcome == "ReviewRequested" or event.reason == "window closed"

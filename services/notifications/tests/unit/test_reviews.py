@@ -126,6 +126,25 @@ def test_an_order_delivered_after_the_window_closed_is_skipped_window_closed() -
     assert state.outcome is Outcome.SKIPPED and state.reason == "window closed"
 
 
+def test_a_request_due_inside_the_window_but_decided_after_it_closed_is_skipped_window_closed() -> None:
+    state = fold(recorded(), delivered(EARLIEST + DAY))  # facts that arrived weeks late (a backfill)
+    [(kind, due)] = reviews.deadlines(state)
+
+    state, [event] = reviews.deadline_passed(state, kind=kind, due=due, now=CLOSES + DAY)
+
+    assert due == OPENS and isinstance(event, ReviewRequestSkipped) and event.reason == "window closed"
+    assert state.outcome is Outcome.SKIPPED
+
+
+def test_a_request_decided_late_but_while_the_window_is_still_open_is_sent() -> None:
+    state = fold(recorded(), delivered(EARLIEST + DAY))
+    [(kind, due)] = reviews.deadlines(state)
+
+    _, [event] = reviews.deadline_passed(state, kind=kind, due=due, now=CLOSES)
+
+    assert isinstance(event, ReviewRequested)
+
+
 def test_an_order_never_delivered_is_skipped_when_the_window_closes() -> None:
     state = fold(recorded())
 

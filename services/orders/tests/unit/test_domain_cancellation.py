@@ -23,9 +23,10 @@ POLICY = Policy()
 LATE = timedelta(hours=3)  # after the buyer's cancel window: a request waits for the seller
 
 
-def asked(make, seller, order_id, *, after=LATE, reason="BuyerCanceled", event_id=None) -> OrderBuyerCancelRequested:
+def asked(make, seller, order_id, *, after=LATE, reason="BuyerCanceled", event_id=None,
+          order_status=None) -> OrderBuyerCancelRequested:
     return OrderBuyerCancelRequested(event_id=event_id or uuid.uuid4(), seller=seller, order_id=order_id,
-                                     occurred_at=make.PURCHASED + after, reason=reason)
+                                     occurred_at=make.PURCHASED + after, reason=reason, order_status=order_status)
 
 
 def ship(make, order, quantity, request_id="req-ship"):
@@ -87,6 +88,46 @@ def test_a_buyer_cancellation_after_the_window_waits_for_the_seller(make, seller
         OrderStatus.UNSHIPPED, "FoundCheaper", None)
     assert isinstance(event, OrderCancelRequested)
     assert (event.reason, event.requested_at, event.order_id) == ("FoundCheaper", evt.occurred_at, order_id)
+
+
+def test_a_buyer_request_dated_before_the_purchase_never_cancels_at_once(make, seller, order_id):
+    evt = asked(make, seller, order_id, after=-timedelta(days=900))
+
+    waiting, [event] = buyer_cancel_requested(state(make, "unshipped", seller, order_id), evt, policy=POLICY)
+
+    assert (waiting.status, waiting.canceled_by) == (OrderStatus.UNSHIPPED, None)
+    assert isinstance(event, OrderCancelRequested)
+
+
+@pytest.mark.parametrize("status", ["Unshipped", "Pending", "PartiallyShipped"])
+def test_a_request_the_marketplace_still_shows_open_waits_for_the_seller_even_inside_the_window(
+        make, seller, order_id, status):
+    evt = asked(make, seller, order_id, after=timedelta(minutes=1), order_status=status)
+
+    waiting, [event] = buyer_cancel_requested(state(make, "unshipped", seller, order_id), evt, policy=POLICY)
+
+    assert (waiting.status, waiting.cancel_request) == (OrderStatus.UNSHIPPED, "BuyerCanceled")
+    assert isinstance(event, OrderCancelRequested)
+
+
+def test_a_request_the_marketplace_already_canceled_cancels_for_the_buyer_even_after_the_window(
+        make, seller, order_id):
+    evt = asked(make, seller, order_id, after=timedelta(days=2), order_status="Canceled")
+
+    canceled, [event] = buyer_cancel_requested(state(make, "unshipped", seller, order_id), evt, policy=POLICY)
+
+    assert (canceled.status, event.canceled_by, event.counts_against_seller) == (
+        OrderStatus.CANCELED, CanceledBy.BUYER, False)
+
+
+def test_a_seller_cancel_answering_an_ingested_open_request_does_not_count(make, seller, order_id):
+    evt = asked(make, seller, order_id, after=timedelta(seconds=2), order_status="Unshipped",
+                reason="Found cheaper somewhere else.")
+    waiting, _ = buyer_cancel_requested(state(make, "unshipped", seller, order_id), evt, policy=POLICY)
+
+    canceled, [event] = cancel(waiting, SellerCancelReason.BUYER_CANCELED, make=make)
+
+    assert (event.canceled_by, event.counts_against_seller) == (CanceledBy.BUYER, False)
 
 
 def test_a_longer_window_cancels_a_later_buyer_request_at_once(make, seller, order_id):

@@ -1,12 +1,24 @@
-"""Helpers shared by the command-line modules: settings, plugins, a NATS connection, errors."""
+"""Helpers every `sellerops` command uses: settings, plugins, a NATS connection, errors, output.
+
+The rules they keep, so each command does not have to:
+- an error is one line on stderr (or, with `--json`, an ErrorReply on stdout) and a non-zero exit;
+  a traceback only with `sellerops --debug ...` (see `sellerops.cli.main.main`);
+- `--json` (JsonOption) prints the service's answer as JSON: `emit(value, human_view)`;
+- tables fit the terminal, 80 columns when piped: `table(...)` wraps the text columns and never cuts an id;
+- progress is a bar on a terminal and a few plain lines when piped: `progress(...)`.
+"""
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar
 
 import nats
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 from sellerops.plugins import loader
 from sellerops.plugins.spec import SERVICES, Registry, ServicePlugin
@@ -17,6 +29,28 @@ console = Console()
 errors = Console(stderr=True)
 
 NatsUrlOption = typer.Option(None, "--nats-url", help="NATS server or cluster (comma-separated); default SELLEROPS_NATS_URL")
+
+# How the current command answers: set by the --json option's callback and by `sellerops --debug`.
+MODE = {"json": False, "debug": False}
+
+
+def _json_mode(value: bool) -> bool:
+    MODE["json"] = bool(value)  # called on every run of a command (with the default too): no state carries over
+    return value
+
+
+JsonOption = typer.Option(False, "--json", callback=_json_mode,
+                          help="print the answer as JSON (an error as an ErrorReply: code, message, field)")
+CONNECT_TIMEOUT_S = 2.0
+
+# Queries that read a seller's facts: asked for a seller no stream has an event of, the answer would be an
+# empty table or a spotless report, the same as for a real seller with nothing to show; the CLI says
+# "unknown seller" instead. (Settings reads, and everything that creates something, work for a new seller.)
+FACT_QUERIES = frozenset({
+    "list_orders", "list_at_risk", "get_account_health", "list_returns", "list_claims", "open_work", "list_cases",
+    "list_inbound_shipments", "list_shipments", "list_inventory", "get_inventory", "check_ledger", "list_messages",
+    "list_deliveries",
+})
 
 
 def settings_with(nats_url: str | None) -> RuntimeSettings:
@@ -31,18 +65,44 @@ def services(settings: RuntimeSettings | None = None) -> Registry[ServicePlugin]
     return loader.load(SERVICES, allow=allow)
 
 
-def fail(message: str, code: int = 1) -> None:
-    errors.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(code)
+def fail(message: str, code: int = 1, *, error: str = "invalid", field: str | None = None) -> NoReturn:
+    """Stop the command: one line on stderr, or the ErrorReply on stdout with --json; exit `code`."""
+    from sellerops.contracts.requests import ErrorReply
+
+    fail_with(ErrorReply(code=error, message=message, field=field), exit_code=code)
+
+
+def fail_with(reply: Any, exit_code: int = 1) -> NoReturn:
+    """Stop the command with a service's (or our own) ErrorReply."""
+    if MODE["json"]:
+        print_json(reply)
+    else:
+        where = f" (field {reply.field})" if reply.field and reply.field not in reply.message else ""
+        errors.print(f"[red]error:[/red] {escape(' '.join(reply.message.split()))}{escape(where)}",
+                     soft_wrap=True, highlight=False)
+    raise typer.Exit(exit_code)
+
+
+async def _quiet(_exc: Exception) -> None:
+    """nats-py's default error callback logs each failed attempt with its traceback; `fail` says it once."""
+
+
+async def connect(settings: RuntimeSettings) -> Any:
+    """A NATS connection, or a one-line error within CONNECT_TIMEOUT_S per server when none answers."""
+    urls = ", ".join(settings.nats.url)
+    creds = settings.nats.user_credentials
+    try:
+        return await nats.connect(settings.nats.url, connect_timeout=CONNECT_TIMEOUT_S, max_reconnect_attempts=1,
+                                  allow_reconnect=False, error_cb=_quiet,
+                                  **({"user_credentials": str(creds)} if creds else {}))
+    except Exception as exc:  # noqa: BLE001  (refused, timed out, bad URL, bad credentials: one line each)
+        reason = str(exc) or type(exc).__name__
+        fail(f"cannot reach NATS at {urls}: {reason} (is `sellerops up` running? set SELLEROPS_NATS_URL or "
+             "--nats-url to the URL `sellerops up` printed)", error="unavailable")
 
 
 async def with_nats(settings: RuntimeSettings, work: Callable[[Any], Awaitable[T]]) -> T:
-    try:
-        nc = await nats.connect(settings.nats.url, connect_timeout=3, max_reconnect_attempts=1,
-                                allow_reconnect=False)
-    except Exception as exc:  # noqa: BLE001
-        fail(f"cannot reach NATS at {', '.join(settings.nats.url)}: {exc or type(exc).__name__}"
-             " (is `sellerops up` running, or is --nats-url right?)")
+    nc = await connect(settings)
     try:
         return await work(nc)
     finally:
@@ -53,27 +113,71 @@ def run_async(coro: Awaitable[T]) -> T:
     return asyncio.run(coro)  # type: ignore[arg-type]
 
 
+def check_seller(seller: str) -> str:
+    """The seller id as given, or a one-line error naming what a seller id may hold (exit 2)."""
+    from sellerops.contracts.subjects import InvalidToken, seller_token
+
+    try:
+        return seller_token(seller)
+    except InvalidToken as exc:
+        fail(f"invalid seller id: {exc}", code=2, field="seller")
+
+
+async def seller_known(nc: Any, seller: str) -> bool:
+    """Whether any event stream holds an event of `seller` (its subjects are `<source>.<seller>.>`)."""
+    from sellerops.contracts.streams import SOURCES, stream_name
+
+    js = nc.jetstream()
+    for source in SOURCES:
+        try:
+            info = await js.stream_info(stream_name(source), subjects_filter=f"{source}.{seller}.>")
+        except Exception:  # noqa: BLE001, S112  (a stream not declared yet holds nothing)
+            continue
+        if info.state.subjects:
+            return True
+    return False
+
+
+def unknown_seller(seller: str) -> NoReturn:
+    fail(f"unknown seller {seller!r}: no stream holds an event of it (check the id; `sellerops events publish` "
+         "or `sellerops ingest` brings a seller's facts)", error="not_found", field="seller")
+
+
 def with_service(service: str, nats_url: str | None, work: Callable[[Any], Awaitable[T]], hint: str = "") -> T:
     """Run `work(nc)` against a service; a refusal (with `hint` after it) or no answer exits with the reason."""
     from nats.errors import NoRespondersError
 
+    from sellerops.contracts.subjects import InvalidToken
     from sellerops.runtime.requests import RequestFailed
 
     try:
         return run_async(with_nats(settings_with(nats_url), work))
     except RequestFailed as exc:
-        fail(f"{exc}{hint}")
+        if hint and not MODE["json"]:
+            exc.error.message += hint
+        fail_with(exc.error)
+    except InvalidToken as exc:
+        fail(str(exc), code=2, field=exc.field)
     except (TimeoutError, NoRespondersError):
-        fail(f"no answer from the {service} service (is it running? try `sellerops status`)")
+        fail(f"no answer from the {service} service (is it running? try `sellerops status`)", error="unavailable")
 
 
 def ask_service(service: str, nats_url: str | None, seller: str, verb: str, request: Any, reply_type: type,
                 timeout: float = 10.0) -> Any:
-    """One request to a service; a refusal or no answer exits with the reason."""
-    from sellerops.runtime.requests import call
+    """One request to a service; a refusal, an unknown seller or no answer exits with the reason."""
+    from sellerops.runtime.requests import RequestFailed, call
+
+    check_seller(seller)
 
     async def work(nc: Any) -> Any:
-        return await call(nc, service, seller, verb, request, reply_type, timeout=timeout)
+        if verb in FACT_QUERIES and not await seller_known(nc, seller):
+            unknown_seller(seller)
+        try:
+            return await call(nc, service, seller, verb, request, reply_type, timeout=timeout)
+        except RequestFailed as exc:
+            if exc.error.code == "not_found" and not await seller_known(nc, seller):
+                unknown_seller(seller)
+            raise
 
     return with_service(service, nats_url, work)
 
@@ -87,16 +191,72 @@ def read_request(file: Any, request_type: type) -> Any:
     try:
         return msgspec.json.decode(file.read_bytes(), type=request_type)
     except OSError as exc:
-        fail(f"cannot read {file}: {exc}", code=2)
+        fail(f"cannot read {file}: {exc.strerror or exc}", code=2)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        fail(f"{file}: {validation_error(exc).reply.message}", code=2)
+        reply = validation_error(exc).reply
+        fail(f"{file}: {reply.message}", code=2, field=reply.field)
 
 
 def print_json(value: Any) -> None:
-    import sys
-
     import msgspec
 
     from sellerops.contracts.catalog import encode
 
     sys.stdout.write(msgspec.json.format(encode(value)).decode() + "\n")
+
+
+def emit(value: Any, human: Callable[[], Any] | None = None) -> None:
+    """The command's answer: `value` as JSON under --json, else what `human()` prints (or the JSON)."""
+    if MODE["json"] or human is None:
+        print_json(value)
+    else:
+        human()
+
+
+def table(*columns: str, ids: tuple[str, ...] = (), **options: Any) -> Table:
+    """A table that fits the width (80 columns when piped): the `ids` columns are never cut or wrapped,
+    the other columns wrap (folding a long word) instead of ending in an ellipsis."""
+    grid = Table(**options)
+    for name in columns:
+        if name in ids:
+            grid.add_column(name, no_wrap=True, overflow="fold")
+        else:
+            grid.add_column(name, overflow="fold")
+    return grid
+
+
+def empty_note(rows: int, what: str) -> None:
+    """A line saying the table is empty, so an empty answer is not a blank screen."""
+    if rows == 0 and not MODE["json"]:
+        console.print(f"no {what}", highlight=False)
+
+
+class LineProgress:
+    """Progress as plain lines (when stderr is not a terminal): one at the start, every 10 %, one at the end."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total, self.done, self.tenths = label, total, 0, 0
+        errors.print(f"{label}: 0 of {total}", highlight=False, soft_wrap=True)
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        tenths = self.done * 10 // self.total if self.total else 10
+        if tenths > self.tenths:
+            self.tenths = tenths
+            errors.print(f"{self.label}: {self.done} of {self.total}", highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """`advance(n)`: a transient bar on a terminal, a few plain lines on a pipe, nothing under --json."""
+    if MODE["json"] or total == 0:
+        yield lambda n=1: None
+        return
+    if not errors.is_terminal:
+        yield LineProgress(label, total).advance
+        return
+    from rich.progress import Progress
+
+    with Progress(console=errors, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n=1: bar.advance(task, n)

@@ -5,9 +5,7 @@ import sys
 
 import typer
 from nats.js.errors import NotFoundError
-from rich.table import Table
-
-from sellerops.cli.common import NatsUrlOption, console, fail, run_async, settings_with, with_nats
+from sellerops.cli.common import JsonOption, NatsUrlOption, console, emit, fail, run_async, settings_with, table, with_nats
 from sellerops.runtime import dead_letters
 
 app = typer.Typer(help="Inspect, replay or drop dead letters.", no_args_is_help=True, pretty_exceptions_enable=False)
@@ -16,7 +14,7 @@ app = typer.Typer(help="Inspect, replay or drop dead letters.", no_args_is_help=
 @app.command("list")
 def list_(
     service: str = typer.Option(None, "--service", help="only this service's"),
-    nats_url: str = NatsUrlOption, as_json: bool = typer.Option(False, "--json"),
+    nats_url: str = NatsUrlOption, as_json: bool = JsonOption,
 ) -> None:
     """Dead letters with their reason, oldest first."""
     letters = run_async(with_nats(settings_with(nats_url),
@@ -27,15 +25,16 @@ def list_(
                                          "subject": letter.original_subject, "reason": letter.reason,
                                          "deliveries": letter.deliveries, "payload": letter.data.decode(errors="replace")}) + "\n")
         return
-    table = Table("seq", "service", "original subject", "deliveries", "reason")
+    rows = table("seq", "service", "original subject", "deliveries", "reason", ids=("seq", "service"))
     for letter in letters:
-        table.add_row(str(letter.sequence), letter.service, letter.original_subject, str(letter.deliveries), letter.reason)
-    console.print(table)
+        rows.add_row(str(letter.sequence), letter.service, letter.original_subject, str(letter.deliveries), letter.reason)
+    console.print(rows)
     console.print(f"{len(letters)} dead letters")
 
 
 @app.command("replay")
-def replay(sequences: list[int] = typer.Argument(..., help="dead-letter sequences (see list)"), nats_url: str = NatsUrlOption) -> None:
+def replay(sequences: list[int] = typer.Argument(..., help="dead-letter sequences (see list)"), nats_url: str = NatsUrlOption,
+           as_json: bool = JsonOption) -> None:
     """Publish dead letters again to their original subjects (after fixing the cause)."""
 
     async def work(nc):  # noqa: ANN001, ANN202
@@ -45,11 +44,12 @@ def replay(sequences: list[int] = typer.Argument(..., help="dead-letter sequence
         new = run_async(with_nats(settings_with(nats_url), work))
     except LookupError as exc:
         fail(str(exc))
-    console.print(f"replayed {len(new)}")
+    emit({"replayed": sequences}, lambda: console.print(f"replayed {len(new)}"))
 
 
 @app.command("drop")
-def drop(sequences: list[int] = typer.Argument(...), nats_url: str = NatsUrlOption) -> None:
+def drop(sequences: list[int] = typer.Argument(..., help="dead-letter sequences (see list)"),
+         nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Delete dead letters for good."""
 
     async def work(nc):  # noqa: ANN001, ANN202
@@ -60,4 +60,4 @@ def drop(sequences: list[int] = typer.Argument(...), nats_url: str = NatsUrlOpti
         run_async(with_nats(settings_with(nats_url), work))
     except (LookupError, NotFoundError) as exc:
         fail(str(exc) or "no such dead letter")
-    console.print(f"dropped {len(sequences)}")
+    emit({"dropped": sequences}, lambda: console.print(f"dropped {len(sequences)}"))

@@ -1,17 +1,19 @@
 """`sellerops events publish|tail`: put JSON-lines events on their subjects, watch events flow."""
 
 import asyncio
+import re
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import typer
-from rich.progress import Progress
 
-from sellerops.cli.common import NatsUrlOption, console, errors, run_async, settings_with, with_nats
+from sellerops.cli.common import (
+    JsonOption, NatsUrlOption, console, emit, errors, fail, progress, run_async, settings_with, with_nats,
+)
 from sellerops.contracts.catalog import decode_event, encode, event_types
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.streams import DEAD_LETTER, SOURCES
@@ -54,8 +56,39 @@ def parse_line(number: int, text: str, now: datetime) -> Event:
         raise LineError(number, str(exc)) from None
 
 
-def read_events(source: str, now: datetime) -> tuple[list[Event], list[LineError]]:
+# an RFC 3339 date-time (seconds, optional fraction, Z or an offset), or a bare date
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def shift_to_now(text: str, now: datetime) -> str:
+    """The JSON lines with every date-time moved by the same amount, so the latest `occurred_at` is `now`:
+    an example file dated once stays inside today's windows and deadlines. Bare dates (a ship date) move by
+    the same whole days. Times are kept in the file's own notation (Z stays Z)."""
+    stamps = [m.group(1) for m in re.finditer(r'"occurred_at":\s*"([^"]+)"', text)]
+    if not stamps:
+        return text
+    latest = max(datetime.fromisoformat(stamp.replace("Z", "+00:00")) for stamp in stamps)
+    shift = now - latest
+    whole_days = timedelta(days=shift.days + (1 if shift.seconds >= 43200 else 0))
+
+    def moved(match: re.Match) -> str:
+        value = match.group(1)
+        if _DATETIME.fullmatch(value):
+            moved_at = datetime.fromisoformat(value.replace("Z", "+00:00")) + shift
+            text = moved_at.isoformat(timespec="seconds")
+            return '"' + (text.replace("+00:00", "Z") if value.endswith("Z") else text) + '"'
+        if _DATE.fullmatch(value):
+            return '"' + (date.fromisoformat(value) + whole_days).isoformat() + '"'
+        return match.group(0)
+
+    return re.sub(r'"(\d{4}-\d{2}-\d{2}[^"]*)"', moved, text)
+
+
+def read_events(source: str, now: datetime, *, shift: bool = False) -> tuple[list[Event], list[LineError]]:
     text = sys.stdin.read() if source == "-" else Path(source).read_text()
+    if shift:
+        text = shift_to_now(text, now)
     good, bad = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -68,17 +101,17 @@ def read_events(source: str, now: datetime) -> tuple[list[Event], list[LineError
 
 
 async def _publish_all(nc: Any, events: list[Event], settings: RuntimeSettings,
-                       show_progress: bool) -> tuple[int, int]:
+                       show_progress: bool = True) -> tuple[int, int]:
     js = nc.jetstream()
     await declare_streams(js, settings.nats)  # an integration may publish before any service ran
     publisher = JetStreamPublisher(js, timeout=settings.nats.publish_timeout_s)
     new = 0
-    with Progress(disable=not show_progress, transient=True) as progress:
-        task = progress.add_task("publishing", total=len(events))
+    # a bar on a terminal, a line per tenth on a pipe; a file of one chunk publishes too fast to need any
+    with progress("publishing", len(events) if show_progress and len(events) > CHUNK else 0) as advance:
         for start in range(0, len(events), CHUNK):
             chunk = events[start : start + CHUNK]
             new += sum(await publisher.publish_many(chunk))
-            progress.advance(task, len(chunk))
+            advance(len(chunk))
     return new, len(events) - new
 
 
@@ -87,21 +120,28 @@ def publish(
     file: str = typer.Argument(..., help="JSON-lines file, or - for standard input"),
     nats_url: str = NatsUrlOption,
     dry_run: bool = typer.Option(False, "--dry-run", help="validate every line, publish nothing"),
+    shift: bool = typer.Option(False, "--shift-to-now",
+                               help="move every date in the file by the same amount so its latest occurred_at is now "
+                                    "(an example dated once, replayed any day)"),
+    as_json: bool = JsonOption,
 ) -> None:
     """Publish JSON-lines events (each with its `type` tag) to their subjects; bad lines are reported."""
-    if file != "-" and not Path(file).exists():
-        errors.print(f"[red]error:[/red] no such file: {file}")
-        raise typer.Exit(2)
-    good, bad = read_events(file, datetime.now(UTC))
+    if file != "-" and not Path(file).is_file():
+        fail(f"no such file: {file}", code=2, field="file")
+    good, bad = read_events(file, datetime.now(UTC), shift=shift)
     for error in bad:
-        errors.print(f"[red]rejected[/red] {error}")
+        errors.print(f"[red]rejected[/red] {error}", highlight=False, soft_wrap=True)
+    new = duplicates = 0
     if not dry_run and good:
         settings = settings_with(nats_url)
-        new, duplicates = run_async(with_nats(settings, lambda nc: _publish_all(nc, good, settings, sys.stderr.isatty())))
-        console.print(f"published {new}, already there (deduplicated) {duplicates}, rejected {len(bad)}")
+        new, duplicates = run_async(with_nats(settings, lambda nc: _publish_all(nc, good, settings)))
+        summary = f"published {new}, already there (deduplicated) {duplicates}, rejected {len(bad)}"
     else:
-        console.print(f"valid {len(good)}, rejected {len(bad)} (dry run: nothing published)" if dry_run
-                      else f"nothing to publish; rejected {len(bad)}")
+        summary = (f"valid {len(good)}, rejected {len(bad)} (dry run: nothing published)" if dry_run
+                   else f"nothing to publish; rejected {len(bad)}")
+    emit({"dry_run": dry_run, "valid": len(good), "published": new, "deduplicated": duplicates,
+          "rejected": [{"line": e.line, "message": str(e)} for e in bad]},
+         lambda: console.print(summary, highlight=False))
     if bad:
         raise typer.Exit(1)
 
@@ -142,7 +182,8 @@ def tail(
     subject: list[str] = typer.Argument(None, help="subjects to watch (default: every event stream and dead letters)"),
     nats_url: str = NatsUrlOption,
     count: int = typer.Option(None, "--count", "-n", help="stop after this many events"),
-    as_json: bool = typer.Option(False, "--json", help="one JSON object per line: subject, headers, event"),
+    as_json: bool = typer.Option(False, "--json", callback=JsonOption.callback,
+                                 help="one JSON object per line: subject, headers, event"),
 ) -> None:
     """Print events as they flow."""
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from sellerops.cli import deadletters, events, ingest, status
-from sellerops.cli.common import NatsUrlOption, console, fail, run_async, services, settings_with
+from sellerops.cli.common import MODE, JsonOption, NatsUrlOption, console, emit, fail, run_async, services, settings_with
 from sellerops.plugins.spec import COMMANDS
 from sellerops.runtime.logging import configure_logging
 
@@ -18,6 +18,8 @@ def up(
     port: int = typer.Option(4222, "--port", help="port of the embedded NATS on 127.0.0.1"),
     sync_always: bool = typer.Option(False, "--sync-always",
                                      help="fsync every write before acknowledging it (survives power loss; slower)"),
+    dashboard_port: int = typer.Option(8800, "--dashboard-port", min=0, max=65535,
+                                       help="port of the dashboard's web pages on 127.0.0.1"),
 ) -> None:
     """Start NATS (unless --nats-url) and every installed service, supervised, until Ctrl-C."""
     from sellerops.cli.up import run_up
@@ -25,7 +27,7 @@ def up(
     settings = settings_with(nats_url)
     configure_logging(settings.log_level, settings.log_format)
     run_up(settings, data_dir=data_dir or settings.data_dir, external_url=nats_url, port=port,
-           sync_always=sync_always)
+           sync_always=sync_always, dashboard_port=dashboard_port)
 
 
 def run(
@@ -45,23 +47,32 @@ def run(
     run_async(run_apps(apps))
 
 
-def asyncapi(out: Path = typer.Option(None, "--out", "-o", help="write to this file instead of stdout")) -> None:
-    """Print the AsyncAPI 3.0 document of every installed service."""
+def asyncapi(out: Path = typer.Option(None, "--out", "-o", help="write to this file instead of stdout"),
+             as_json: bool = JsonOption) -> None:
+    """Print the AsyncAPI 3.0 document of every installed service (JSON; with -o and --json, what was written)."""
     from sellerops.runtime.asyncapi import asyncapi_json
 
     docs = [plugin.spec() for plugin in services() if plugin.spec]
     text = asyncapi_json(docs, version=version("sellerops-shared"))
     if out:
         out.write_text(text)
-        console.print(f"wrote {out} ({len(text):,} bytes, {len(docs)} services)")
+        emit({"file": str(out), "bytes": len(text), "services": len(docs)},
+             lambda: console.print(f"wrote {out} ({len(text):,} bytes, {len(docs)} services)"))
     else:
         sys.stdout.write(text + "\n")
+
+
+def root(debug: bool = typer.Option(False, "--debug", envvar="SELLEROPS_DEBUG",
+                                    help="show the full traceback of an unexpected error")) -> None:
+    """sellerops: the operations backend of a marketplace seller, over NATS JetStream."""
+    MODE["debug"] = debug
 
 
 def build_app() -> typer.Typer:
     app = typer.Typer(help="sellerops: the operations backend of a marketplace seller, over NATS JetStream.",
                       no_args_is_help=True, add_completion=False,
                       pretty_exceptions_enable=False)
+    app.callback()(root)
     app.command()(up)
     app.command()(run)
     app.command("status")(status.status)
@@ -77,8 +88,42 @@ def build_app() -> typer.Typer:
     return app
 
 
-def main() -> None:
-    build_app()()
+def main(args: list[str] | None = None) -> None:
+    """The `sellerops` command. Every error ends as one line on stderr (an ErrorReply on stdout with --json)
+    and a non-zero exit: 2 for a usage error, 1 otherwise, 130 on Ctrl-C; `--debug` shows tracebacks."""
+    args = sys.argv[1:] if args is None else args
+    MODE["json"] = "--json" in args  # before parsing, so an option that fails to parse answers in JSON too
+    try:
+        command = typer.main.get_command(build_app())
+        code = command.main(args=args, prog_name="sellerops", standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except _click_exception() as exc:
+        where = f" (see `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""
+        _fail_quietly(exc.format_message() + where, exc.exit_code, "invalid")
+    except (KeyboardInterrupt, typer.Abort):
+        code = 130
+    except Exception as exc:  # noqa: BLE001  (the last line of defence: one line, the traceback on request)
+        if MODE["debug"]:
+            raise
+        _fail_quietly(f"{type(exc).__name__}: {exc} (run `sellerops --debug ...` for the traceback)", 1, "internal")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_exception() -> type[Exception]:
+    """The usage errors' base class: typer 0.27 vendors click, older typers use click itself."""
+    try:
+        from typer._click.exceptions import ClickException
+    except ImportError:  # pragma: no cover
+        from click import ClickException
+    return ClickException
+
+
+def _fail_quietly(message: str, code: int, error: str) -> None:
+    try:
+        fail(message, code, error=error)
+    except typer.Exit:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,7 @@ import sys
 
 import nats.errors
 import typer
-from rich.table import Table
-
-from sellerops.cli.common import NatsUrlOption, console, run_async, settings_with, with_nats
+from sellerops.cli.common import JsonOption, NatsUrlOption, console, run_async, settings_with, table, with_nats
 from sellerops.contracts.streams import all_streams
 
 
@@ -57,7 +55,7 @@ def print_json(data: dict) -> None:
     sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
-def status(nats_url: str = NatsUrlOption, as_json: bool = typer.Option(False, "--json")) -> None:
+def status(nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Show running services with their request stats, consumer lag and dead letters."""
     stats, consumers, dead = run_async(with_nats(settings_with(nats_url), collect))
     if as_json:
@@ -66,18 +64,17 @@ def status(nats_url: str = NatsUrlOption, as_json: bool = typer.Option(False, "-
                                                 "ack_pending": c.num_ack_pending, "redelivered": c.num_redelivered}
                                                for s, c in consumers]})  # noqa: E501
         return
-    services = Table(title="services (NATS service API)")
-    for col in ("service", "instance", "version", "endpoint", "requests", "errors", "avg ms"):
-        services.add_column(col)
+    # the service and its instance on a line of their own, the endpoints below: the names are never cut
+    services = table("endpoint", "requests", "errors", "avg ms", ids=("endpoint",), title="services (NATS service API)")
     for s in sorted(stats, key=lambda s: s["name"]):
+        services.add_row(f"[bold]{s['name'].removeprefix('sellerops-')}[/bold] {s['id'][:8]} {s['version']}", "", "", "")
         for e in s.get("endpoints") or [{}]:
             avg = (e.get("average_processing_time") or 0) / 1e6
-            services.add_row(s["name"], s["id"][:8], s["version"], e.get("name", "-"),
-                             str(e.get("num_requests", 0)), str(e.get("num_errors", 0)), f"{avg:.2f}")
+            services.add_row("  " + e.get("name", "-"), str(e.get("num_requests", 0)), str(e.get("num_errors", 0)),
+                             f"{avg:.2f}")
     console.print(services if stats else "[yellow]no sellerops service answers on this NATS[/yellow]")
-    lag = Table(title="durable consumers (JetStream)")
-    for col in ("stream", "consumer", "pending", "ack pending", "redelivered"):
-        lag.add_column(col)
+    lag = table("stream", "consumer", "pending", "ack pending", "redelivered", ids=("consumer",),
+                title="durable consumers (JetStream)")
     for stream, info in consumers:
         lag.add_row(stream, info.name, str(info.num_pending), str(info.num_ack_pending), str(info.num_redelivered))
     console.print(lag)

@@ -233,6 +233,9 @@ class MetricSettings(SchemaStruct, frozen=True, kw_only=True):
     """A seller's (and marketplace's) override of a metric's defaults; unset fields keep the default."""
 
     window_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
+    # the window ends this many days before the as-of day (the marketplace's own delay, e.g. ~2 weeks for
+    # Valid Tracking Rate); None keeps the metric's default
+    lag_days: Annotated[int, msgspec.Meta(ge=0, le=90)] | None = None
     target_value: float | None = None
     target_condition: TargetCondition | None = None
     enabled: bool | None = None
@@ -327,6 +330,7 @@ class MetricInfo(SchemaStruct, frozen=True, kw_only=True):
     target: Target
     enabled: bool
     overridden: bool
+    lag_days: int = 0  # the window ends this many days before the as-of day
 
 
 class MetricCatalog(SchemaStruct, frozen=True, kw_only=True):

@@ -97,8 +97,17 @@ class PlacementOption(SchemaStruct, frozen=True, kw_only=True):
     transport_cost: Money
     total_cost: Money
     expires_at: Timestamp
-    lower_bound: Money | None = None  # the solver's bound, for options an optimiser produced
+    lower_bound: Money | None = None  # the solver's bound on the landed cost, for options an optimiser produced
     gap: float | None = None
+    # Landed cost: total_cost (placement fee + inbound transport) + expected outbound to the buyers + holding,
+    # and the expected days to the buyer over the plan's units (None where the service knows no buyers).
+    outbound_cost: Money | None = None
+    holding_cost: Money | None = None
+    landed_cost: Money | None = None
+    days_p50: int | None = None
+    days_p90: int | None = None
+    share_within_2_days: float | None = None
+    meets_speed_target: bool | None = None  # None: the plan set no speed target
 
 
 class _PlanEvent(Event, frozen=True, kw_only=True):
@@ -389,6 +398,9 @@ class CreateInboundPlan(SchemaStruct, frozen=True, kw_only=True):
     ship_from: ShipFrom
     name: Text | None = None
     strategies: list[str] | None = None  # placement plugins to ask; all installed when None
+    # at least this share (0-1) of the expected units within `speed_within_days` of their buyers; None: no target
+    speed_target: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
+    speed_within_days: Annotated[int, msgspec.Meta(ge=0, le=30)] = 2
 
 
 class PlanRef(SchemaStruct, frozen=True, kw_only=True):
@@ -436,6 +448,8 @@ class ShipmentRef(SchemaStruct, frozen=True, kw_only=True):
 class ListShipments(SchemaStruct, frozen=True, kw_only=True):
     status: ShipmentStatus | None = None
     plan_id: Id | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
+    cursor: str | None = None  # the `next_cursor` of the previous page
 
 
 class ShipmentView(SchemaStruct, frozen=True, kw_only=True):
@@ -459,6 +473,7 @@ class ShipmentView(SchemaStruct, frozen=True, kw_only=True):
 
 class ShipmentList(SchemaStruct, frozen=True, kw_only=True):
     shipments: list[ShipmentView]
+    next_cursor: str | None = None  # more items: pass it as `cursor` (pages stop at `limit` or the payload limit)
 
 
 class ListCases(SchemaStruct, frozen=True, kw_only=True):

@@ -231,11 +231,16 @@ class GetInventory(SchemaStruct, frozen=True, kw_only=True):
 
 
 class ListInventory(SchemaStruct, frozen=True, kw_only=True):
+    """SKUs in order; a page ends at `limit` items or the payload limit."""
+
     skus: list[Sku] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
+    cursor: str | None = None  # the `next_cursor` of the previous page
 
 
 class InventoryList(SchemaStruct, frozen=True, kw_only=True):
     items: list[InventorySummary]
+    next_cursor: str | None = None  # more items: pass it as `cursor` (pages stop at `limit` or the payload limit)
 
 
 class CheckLedger(SchemaStruct, frozen=True, kw_only=True):

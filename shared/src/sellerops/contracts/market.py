@@ -105,3 +105,7 @@ class OrderBuyerCancelRequested(
     fact: ClassVar[str] = "buyer_cancel_requested"
 
     reason: str = "BuyerCanceled"
+    # The order's status at the marketplace when the request was read (the notification's or getOrders'
+    # OrderStatus): "Unshipped"/"Pending" = still open there, waiting for the seller's answer; "Canceled" =
+    # the marketplace already canceled it for the buyer. None = not known (the 30-minute buyer window decides).
+    order_status: str | None = None

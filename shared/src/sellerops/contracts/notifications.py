@@ -294,10 +294,12 @@ class DeliveryView(SchemaStruct, frozen=True, kw_only=True):
 class ListDeliveries(SchemaStruct, frozen=True, kw_only=True):
     status: DeliveryStatus | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    cursor: str | None = None  # the `next_cursor` of the previous page
 
 
 class DeliveryList(SchemaStruct, frozen=True, kw_only=True):
     deliveries: list[DeliveryView]
+    next_cursor: str | None = None  # more items: pass it as `cursor` (pages stop at `limit` or the payload limit)
 
 
 class Redeliver(SchemaStruct, frozen=True, kw_only=True):
@@ -335,10 +337,13 @@ class MessageView(SchemaStruct, frozen=True, kw_only=True):
 
 class ListMessages(SchemaStruct, frozen=True, kw_only=True):
     open_only: bool = True
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
+    cursor: str | None = None  # the `next_cursor` of the previous page
 
 
 class MessageList(SchemaStruct, frozen=True, kw_only=True):
     messages: list[MessageView]
+    next_cursor: str | None = None  # more items: pass it as `cursor` (pages stop at `limit` or the payload limit)
 
 
 class MessageRef(SchemaStruct, frozen=True, kw_only=True):

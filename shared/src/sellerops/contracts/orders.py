@@ -341,10 +341,12 @@ class ListOrders(SchemaStruct, frozen=True, kw_only=True):
 
 
 class ListAtRisk(SchemaStruct, frozen=True, kw_only=True):
-    """Unshipped seller-fulfilled orders whose latest ship date is within `within_hours` (or past)."""
+    """Unshipped seller-fulfilled orders whose latest ship date is within `within_hours` (or past), soonest
+    first. `cursor` is the `next_cursor` of the previous page."""
 
     within_hours: Annotated[float, msgspec.Meta(ge=0)] = 24.0
     limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 100
+    cursor: str | None = None
 
 
 class OrderView(SchemaStruct, frozen=True, kw_only=True):
@@ -373,6 +375,9 @@ class OrderView(SchemaStruct, frozen=True, kw_only=True):
 
 
 class OrderList(SchemaStruct, frozen=True, kw_only=True):
+    """One page, newest first: `next_cursor` is set when more orders follow (the page stops at `limit` or at the
+    size one reply can carry, whichever comes first)."""
+
     orders: list[OrderView]
     truncated: bool = False
     next_cursor: str | None = None
@@ -387,8 +392,12 @@ class AtRiskOrder(SchemaStruct, frozen=True, kw_only=True):
 
 
 class AtRiskList(SchemaStruct, frozen=True, kw_only=True):
+    """One page: `next_cursor` is set when more orders follow (the page stops at `limit` or at the size one
+    reply can carry, whichever comes first)."""
+
     orders: list[AtRiskOrder]
     as_of: datetime
+    next_cursor: str | None = None
 
 
 # ---- bulk shipment confirmation (the Seller Central shipping-confirmation template) ----

@@ -14,7 +14,8 @@ class ErrorReply(SchemaStruct, frozen=True, kw_only=True):
     field: str | None = None
 
 
-ERROR_STATUS = {"invalid": 400, "not_found": 404, "conflict": 409, "refused": 422, "internal": 500}
+ERROR_STATUS = {"invalid": 400, "not_found": 404, "conflict": 409, "refused": 422, "too_large": 413,
+                "internal": 500}
 
 
 class RequestError(Exception):

@@ -473,6 +473,8 @@ class ReturnRef(SchemaStruct, frozen=True, kw_only=True):
 class ListReturns(SchemaStruct, frozen=True, kw_only=True):
     status: ReturnStatus | None = None
     order_id: Id | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
+    cursor: str | None = None  # the `next_cursor` of the previous page
 
 
 class ReturnView(SchemaStruct, frozen=True, kw_only=True):
@@ -499,6 +501,7 @@ class ReturnView(SchemaStruct, frozen=True, kw_only=True):
 
 class ReturnList(SchemaStruct, frozen=True, kw_only=True):
     returns: list[ReturnView]
+    next_cursor: str | None = None  # more items: pass it as `cursor` (pages stop at `limit` or the payload limit)
 
 
 class RespondToClaim(SchemaStruct, frozen=True, kw_only=True):

@@ -28,8 +28,13 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return resolve(schema)
 
 
+def _any_value(tp: Any) -> dict[str, Any] | None:
+    """`object` (a case file's free-form `dict[str, object]`) is any JSON value."""
+    return {"description": "any JSON value"} if tp is object else None
+
+
 def json_schema(tp: Any) -> dict[str, Any]:
-    return inline_refs(msgspec.json.schema(tp))
+    return inline_refs(msgspec.json.schema(tp, schema_hook=_any_value))
 
 
 class SchemaStruct(msgspec.Struct):

@@ -42,7 +42,7 @@ class Metric(Protocol):
     window_days: int  # default
     target: Target  # default
     # Optional: `lag_days` (int, default 0) ends the window that many days before the as-of day, for a
-    # metric whose facts take days to arrive (a carrier's first scan).
+    # metric whose facts take days to arrive (a carrier's first scan); a seller may override it.
 
     def counts(self, order: OrderFacts) -> Iterable[Counted]:
         """The counters this order adds to, with the day each belongs to: (day, counter) adds one,
@@ -78,8 +78,9 @@ def date_range(measure: Measure) -> dict[str, str]:
 
 
 def report_body(measure: Measure, **counts: int) -> dict[str, Any]:
+    """A measure's report section; `rate` is null when nothing was counted (no orders is not a 0% rate)."""
     return {"reportingDateRange": date_range(measure), **counts, "status": measure.status.value,
-            "rate": measure.rate if measure.rate is not None else 0.0, "targetValue": measure.target.value,
+            "rate": measure.rate, "targetValue": measure.target.value,
             "targetCondition": measure.target.condition.value}
 
 

@@ -7,11 +7,17 @@ SchemaStruct bridge. Nothing connects.
 Every market fact is also documented as an `integration:` publisher, whether or not a service that
 consumes it is installed: the document is what an integration in another language writes against, so it
 carries the publishing rules (stream, Nats-Msg-Id, stable ids) the Python `MarketClient` follows.
+
+FastStream makes a channel per subscriber and publisher, and knows nothing of replies; `by_address` then
+regroups its output: one channel per address carrying every operation on it (a fact consumed by five
+services is one channel with six operations), one message per event type, and each request endpoint an
+operation with its AsyncAPI 3 `reply` (the reply struct, or an ErrorReply with its headers).
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from faststream.nats import JStream, NatsBroker, PullSub
 from faststream.specification import AsyncAPI
@@ -33,6 +39,25 @@ PUBLISHING_RULES = (
 )
 
 SELLER_PATH = "{seller}"
+SELLER_PARAMETER = {"description": "the seller slug: 1-64 ASCII letters, digits, '-' or '_'"}
+REPLY_INBOX = ("The requester's inbox: NATS delivers the answer to the request's reply subject (a _INBOX.* "
+               "subject the client picks).")
+ERROR_HEADERS = {
+    "type": "object",
+    "properties": {
+        "Nats-Service-Error-Code": {"type": "string", "description": "the HTTP-like status: 400, 404, 409, 422, 500"},
+        "Nats-Service-Error": {"type": "string", "description": "the message, on one line"},
+    },
+}
+
+
+class Role(NamedTuple):
+    """What a FastStream title stands for: an event (`name` its type tag), a request, a reply or the ErrorReply
+    (`name` the struct's name, `endpoint` the request channel's title)."""
+
+    kind: str
+    name: str
+    endpoint: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,11 +80,14 @@ def _documented(body_type: type, returns: type | None = None) -> Any:
     return handler
 
 
-def build_asyncapi(services: Sequence[ServiceDoc], *, version: str) -> AsyncAPI:
+def build_asyncapi(services: Sequence[ServiceDoc], *, version: str, roles: dict[str, Role] | None = None) -> AsyncAPI:
+    """FastStream's document (a channel per subscriber and publisher); `roles` gets what each title stands for."""
+    roles = {} if roles is None else roles
     broker = NatsBroker("nats://127.0.0.1:4222", description="sellerops: marketplace seller operations over NATS JetStream")
     for doc in services:
         for consumer, table in doc.routes.items():
             for event in table:
+                roles[f"{doc.name}:{consumer.durable}:{event.type_tag()}"] = Role("event", event.type_tag())
                 broker.subscriber(
                     _subject(event), stream=JStream(stream_name(event.source), declare=False),
                     durable=consumer.durable, pull_sub=PullSub(batch=True),
@@ -68,33 +96,114 @@ def build_asyncapi(services: Sequence[ServiceDoc], *, version: str) -> AsyncAPI:
                     title=f"{doc.name}:{consumer.durable}:{event.type_tag()}", description=event.__doc__,
                 )(_documented(event))
         for event in doc.publishes:
+            roles[f"{doc.name}:{event.type_tag()}"] = Role("event", event.type_tag())
             broker.publisher(
                 _subject(event), stream=JStream(stream_name(event.source), declare=False), schema=event,
                 title=f"{doc.name}:{event.type_tag()}", description=event.__doc__,
             )
         for endpoint in doc.endpoints:
+            title = f"{doc.name}:request:{endpoint.verb}"
+            roles[title] = Role("request", endpoint.request_type.__name__)
             broker.subscriber(
-                f"req.{doc.name}.{SELLER_PATH}.{endpoint.verb}", title=f"{doc.name}:request:{endpoint.verb}",
+                f"req.{doc.name}.{SELLER_PATH}.{endpoint.verb}", title=title,
                 description=f"{endpoint.description} (request-reply; errors come as ErrorReply with "
                             "Nats-Service-Error-Code)",
             )(_documented(endpoint.request_type, endpoint.reply_type))
-    _integration_publishers(broker)
+            if endpoint.reply_type is not None:  # documentation only: its schema, regrouped as the reply
+                roles[f"{title}:reply"] = Role("reply", endpoint.reply_type.__name__, title)
+                broker.publisher(f"_reply.{doc.name}.{endpoint.verb}", title=f"{title}:reply",
+                                 schema=endpoint.reply_type, description=endpoint.reply_type.__doc__)
+    if any(doc.endpoints for doc in services):
+        from sellerops.contracts.requests import ErrorReply
+
+        roles["ErrorReply"] = Role("error", "ErrorReply")
+        broker.publisher("_reply.error", title="ErrorReply", schema=ErrorReply, description=ErrorReply.__doc__)
+    _integration_publishers(broker, roles)
     return AsyncAPI(broker, title="sellerops", version=version,
                     description="Events and requests of the sellerops services. Integrations publish the "
                                 "market.* facts; the services publish their own streams.")
 
 
-def _integration_publishers(broker: NatsBroker) -> None:
+def _integration_publishers(broker: NatsBroker, roles: dict[str, Role]) -> None:
     from sellerops.client import NAMESPACE
 
     rules = PUBLISHING_RULES.format(stream=stream_name("market"), namespace=NAMESPACE)
     for tag, event in sorted(event_types().items()):
         if event.source == "market":
+            roles[f"integration:{tag}"] = Role("event", tag)
             broker.publisher(
                 _subject(event), stream=JStream(stream_name("market"), declare=False), schema=event,
                 title=f"integration:{tag}", description=f"{(event.__doc__ or tag).strip()}\n\n{rules}",
             )
 
 
+def _channel_key(address: str) -> str:
+    return address.replace(SELLER_PATH, "seller")
+
+
+class _Regrouped:
+    """The document being rebuilt: channels by address, one message (and schema) per event type or struct."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec, self.channels, self.messages, self.schemas = spec, {}, {}, {}
+
+    def message(self, old_channel: dict[str, Any], name: str) -> str:
+        """The message of `old_channel` under `name` (its schema too), once; the name it got."""
+        ref = next(iter(old_channel["messages"].values()))["$ref"].rsplit("/", 1)[1]
+        message = dict(self.spec["components"]["messages"][ref])
+        payload = self.spec["components"]["schemas"][message["payload"]["$ref"].rsplit("/", 1)[1]]
+        schema = {**payload, "title": name}
+        if self.schemas.get(name, schema) != schema:  # two different structs of one name in two services
+            name = f"{name}.{len(self.schemas)}"
+            schema["title"] = name
+        self.schemas.setdefault(name, schema)
+        self.messages.setdefault(name, {**message, "name": name, "title": name,
+                                        "payload": {"$ref": f"#/components/schemas/{name}"}})
+        return name
+
+    def channel(self, old: dict[str, Any], address: str | None, key: str, message: str,
+                description: str | None = None) -> dict[str, Any]:
+        channel = self.channels.setdefault(key, {"address": address})
+        if address is not None:
+            channel.setdefault("servers", old.get("servers"))
+            channel.setdefault("bindings", old.get("bindings"))
+            if SELLER_PATH in address:
+                channel["parameters"] = {"seller": SELLER_PARAMETER}
+        if description and not channel.get("description"):
+            channel["description"] = description
+        channel.setdefault("messages", {})[message] = {"$ref": f"#/components/messages/{message}"}
+        return channel
+
+
+def by_address(spec: dict[str, Any], roles: dict[str, Role]) -> dict[str, Any]:
+    """FastStream's document regrouped: a channel per address, replies on the request operations."""
+    doc, operations, replies = _Regrouped(spec), {}, {}
+    for title in sorted(spec["operations"], key=lambda t: roles[t].kind not in ("reply", "error")):
+        role, old = roles[title], spec["channels"][title]
+        name = doc.message(old, role.name)
+        if role.kind in ("reply", "error"):
+            replies[role.endpoint or "error"] = name
+            if role.kind == "error":
+                doc.messages[name]["headers"] = ERROR_HEADERS
+            continue
+        key = _channel_key(old["address"])
+        doc.channel(old, old["address"], key, name, old.get("description"))
+        operation = {**spec["operations"][title], "channel": {"$ref": f"#/channels/{key}"},
+                     "messages": [{"$ref": f"#/channels/{key}/messages/{name}"}]}
+        if role.kind == "request":
+            operation["summary"] = old.get("description", "")
+            answers = [m for m in (replies.get(title), replies["error"]) if m]
+            reply_key = f"{key}.reply"
+            for answer in answers:
+                doc.channel(old, None, reply_key, answer, REPLY_INBOX)
+            operation["reply"] = {"channel": {"$ref": f"#/channels/{reply_key}"},
+                                  "messages": [{"$ref": f"#/channels/{reply_key}/messages/{m}"} for m in answers]}
+        operations[title] = operation
+    return {**spec, "channels": doc.channels, "operations": operations,
+            "components": {"messages": doc.messages, "schemas": doc.schemas}}
+
+
 def asyncapi_json(services: Sequence[ServiceDoc], *, version: str) -> str:
-    return build_asyncapi(services, version=version).to_specification().to_json()
+    roles: dict[str, Role] = {}
+    spec = json.loads(build_asyncapi(services, version=version, roles=roles).to_specification().to_json())
+    return json.dumps(by_address(spec, roles))

@@ -74,7 +74,7 @@ def consumer_config(durable: str, filter_subject: str, delivery: DeliverySetting
         deliver_policy=DeliverPolicy.ALL,
         ack_policy=JsAckPolicy.EXPLICIT,
         ack_wait=delivery.ack_wait_s,
-        max_deliver=-1,  # the dispatcher decides when to give up (see runtime.delivery)
+        max_deliver=delivery.server_max_deliver,  # past the dispatcher's own limit (see runtime.delivery)
         max_ack_pending=max(1000, delivery.batch_size * 8),
     )
 

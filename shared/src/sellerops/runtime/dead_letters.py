@@ -12,12 +12,12 @@ from datetime import datetime
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from sellerops.contracts.streams import DEAD_LETTER
+from sellerops.contracts.streams import DEAD_LETTER, stream_name
 from sellerops.runtime.delivery import (
     DELIVERIES, ORIGINAL_MSG_ID, ORIGINAL_SEQUENCE, ORIGINAL_STREAM, ORIGINAL_SUBJECT, REASON, SERVICE,
     without_control_headers,
 )
-from sellerops.runtime.publisher import MSG_ID
+from sellerops.runtime.publisher import MSG_ID, publish_to_stream
 
 DEAD_HEADERS = (REASON, SERVICE, DELIVERIES, ORIGINAL_SUBJECT, ORIGINAL_STREAM, ORIGINAL_SEQUENCE, ORIGINAL_MSG_ID)
 
@@ -67,7 +67,8 @@ async def replay(js: JetStreamContext, sequence: int) -> int:
         raise LookupError(f"no dead letter with sequence {sequence}")
     headers = {k: v for k, v in without_control_headers(letter.headers).items() if k not in DEAD_HEADERS and k != MSG_ID}
     headers[MSG_ID] = f"replay:{sequence}"
-    ack = await js.publish(letter.original_subject, letter.data, headers=headers)
+    stream = stream_name(letter.original_subject.split(".", 1)[0])
+    ack = await publish_to_stream(js, letter.original_subject, letter.data, stream=stream, headers=headers)
     await js.delete_msg(DEAD_LETTER.name, sequence)
     return ack.seq
 

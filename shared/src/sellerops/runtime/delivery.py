@@ -8,9 +8,19 @@ it. After `max_deliver` failed deliveries the message goes to the dead-letter st
 original subject, payload and headers, the error, the service and the delivery count, and is
 acknowledged: nothing is dropped and the aggregate moves on.
 
-The server-side consumer has no delivery limit, so a held-back message is never given up on; a
-message delivered `3 x max_deliver` times without completing (it keeps killing the process, or
-times out) is dead-lettered before its handler runs.
+A message that cannot be handled at all is dead-lettered at once, alone, with its reason, and the
+rest of the batch goes on: one over `max_event_bytes`, one that does not decode (any exception,
+RecursionError and MemoryError included), and one whose subject is not the subject of the fact it
+carries, above all one whose subject names another seller than its body's `seller` (the subject is
+what NATS permissions protect; the body never overrides it).
+
+A revision conflict (ConcurrentUpdate, after the store retried it for its time budget) is not a
+failure of the message: it is redelivered after a delay and never dead-lettered for it.
+
+A message delivered `3 x max_deliver` times without completing (it keeps killing the process, or
+times out) is dead-lettered before its handler runs; the server-side consumer stops a few deliveries
+later (`server_max_deliver`), only should the dead-letter stream itself be unreachable that long.
+A failing message logs one line per delivery (its traceback with its last).
 """
 
 import asyncio
@@ -18,7 +28,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-import msgspec
 import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -31,6 +40,7 @@ from sellerops.runtime.clock import StreamClock
 from sellerops.runtime.observability import Metrics, Timer
 from sellerops.runtime.publisher import MSG_ID
 from sellerops.runtime.settings import DeliverySettings
+from sellerops.runtime.writer import ConcurrentUpdate
 
 Handler = Callable[[Event], Awaitable[None]]
 
@@ -103,6 +113,29 @@ def _deliveries(msg: Msg) -> int:
     return meta.num_delivered if meta else 1
 
 
+def _short(exc: BaseException, limit: int = 300) -> str:
+    """An exception's text, cut short (a RecursionError's or a validation error's can be long)."""
+    text = str(exc)
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def _subject_of(event: Event) -> str | None:
+    try:
+        return event.subject
+    except ValueError:  # a body whose seller cannot be a subject token
+        return None
+
+
+def _misplaced(subject: str, event: Event, expected: str | None) -> str:
+    """Why a decoded fact is refused on this subject: another seller's, or another fact's subject."""
+    tokens = subject.split(".")
+    if len(tokens) != 4:
+        return f"subject {subject!r} does not parse as <source>.<seller>.<entity>.<fact>"
+    if tokens[1] != event.seller:
+        return f"seller mismatch: the subject names seller {tokens[1]!r}, the body {event.seller!r}"
+    return f"a {event.type_tag()} fact belongs on {expected!r}, not on {subject!r}"
+
+
 class EventDispatcher:
     """Runs one fetched batch; called by the FastStream batch subscriber of a durable consumer."""
 
@@ -146,18 +179,28 @@ class EventDispatcher:
             self._stream_clock.behind(self._consumer, self._high_water)
 
     async def _route(self, msg: Msg) -> tuple[Event, Handler] | None:
+        size = len(msg.data or b"")
+        if size > self._delivery.max_event_bytes:
+            reason = f"event of {size} bytes is over the {self._delivery.max_event_bytes} byte limit"
+            return await self._reject(msg, reason)
         try:
             event = decode_event(msg.data)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            await self._give_up(msg, f"undecodable event: {exc}", _deliveries(msg))
-            return None
+        except Exception as exc:  # noqa: BLE001  (RecursionError, MemoryError, ...: this message alone is bad)
+            return await self._reject(msg, f"undecodable event: {type(exc).__name__}: {_short(exc)}")
+        if msg.subject != (expected := _subject_of(event)):
+            return await self._reject(msg, _misplaced(msg.subject, event, expected))
         handler = self._handlers.get(type(event))
         if handler is None:  # a fact this service does not act on
             self.stats.ignored += 1
             self._count("ignored")
+            if self._metrics is not None:
+                self._metrics.ignored_fact(self._consumer, event.type_tag())
             await msg.ack()
             return None
         return event, handler
+
+    async def _reject(self, msg: Msg, reason: str) -> None:
+        await self._give_up(msg, reason, _deliveries(msg))
 
     async def _run_in_order(self, items: list[tuple[Msg, Event, Handler]]) -> None:
         for index, (msg, event, handler) in enumerate(items):
@@ -192,12 +235,16 @@ class EventDispatcher:
             self._metrics.event(self._consumer, outcome, seconds)
 
     async def _failed(self, msg: Msg, exc: Exception, delivered: int) -> float | None:
-        reason = f"{type(exc).__name__}: {exc}"
-        if delivered >= self._delivery.max_deliver:
+        reason = f"{type(exc).__name__}: {_short(exc)}"
+        if isinstance(exc, ConcurrentUpdate):  # contention, not a bad message: never counted towards max_deliver
+            delay = self._delivery.retry_delay(1)
+            log.warning("event_conflicted_will_retry", reason=reason, retry_in_s=delay)
+        elif delivered >= self._delivery.max_deliver:
             log.error("event_failed_for_the_last_time", reason=reason, exc_info=exc)
             return await self._give_up(msg, reason, delivered)
-        delay = self._delivery.retry_delay(delivered)
-        log.warning("event_failed_will_retry", reason=reason, retry_in_s=delay)
+        else:
+            delay = self._delivery.retry_delay(delivered)
+            log.warning("event_failed_will_retry", reason=reason, retry_in_s=delay)
         self.stats.retried += 1
         self._count("retried")
         await msg.nak(delay=delay)

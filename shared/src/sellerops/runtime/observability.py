@@ -34,6 +34,8 @@ class Metrics:
                                 ["service", "verb", "code"], registry=self.registry)
         self.request_seconds = Histogram("sellerops_request_seconds", "Time to answer a request",
                                          ["service", "verb"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.ignored = Counter("sellerops_facts_ignored", "Facts a consumer read that no handler of its service "
+                               "acts on, by type", ["service", "consumer", "type"], registry=self.registry)
         self.deadlines = Counter("sellerops_deadlines_fired", "Deadlines fired", ["service", "kind"],
                                  registry=self.registry)
         lag = ["service", "stream", "consumer"]
@@ -53,6 +55,9 @@ class Metrics:
         children[0].inc()
         if seconds is not None:
             children[1].observe(seconds)
+
+    def ignored_fact(self, consumer: str, type_tag: str) -> None:
+        self.ignored.labels(self.service, consumer, type_tag).inc()
 
     def request(self, verb: str, code: str, seconds: float) -> None:
         self.requests.labels(self.service, verb, code).inc()

@@ -4,7 +4,9 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from nats.errors import NoRespondersError
 from nats.js import JetStreamContext
+from nats.js.errors import NoStreamResponseError
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.envelope import Event
@@ -17,6 +19,20 @@ EVENT_TYPE = "Sellerops-Type"
 
 def event_headers(event: Event) -> dict[str, str]:
     return {MSG_ID: str(event.event_id), CORRELATION: str(event.correlation), EVENT_TYPE: event.type_tag()}
+
+
+class UnknownSubject(Exception):
+    """No stream takes the subject: it is not the subject of a known fact."""
+
+
+async def publish_to_stream(js: JetStreamContext, subject: str, data: bytes, *, stream: str,
+                            headers: dict[str, str] | None = None, timeout: float = 5.0):  # noqa: ANN201
+    """js.publish, with JetStream's bare "no responders" turned into an error naming the subject."""
+    try:
+        return await js.publish(subject, data, timeout=timeout, stream=stream, headers=headers)
+    except (NoRespondersError, NoStreamResponseError):
+        raise UnknownSubject(f"stream {stream} refused subject {subject!r}: it takes only the subjects of known "
+                             "facts, <source>.<seller>.<entity>.<fact> (see the AsyncAPI document)") from None
 
 
 class Publisher(Protocol):
@@ -35,10 +51,8 @@ class JetStreamPublisher:
 
     async def publish_one(self, event: Event) -> bool:
         """Publish and return False when JetStream dropped it as a duplicate."""
-        ack = await self._js.publish(
-            event.subject, encode(event), timeout=self._timeout,
-            stream=stream_name(event.source), headers=event_headers(event),
-        )
+        ack = await publish_to_stream(self._js, event.subject, encode(event), timeout=self._timeout,
+                                      stream=stream_name(event.source), headers=event_headers(event))
         return not ack.duplicate
 
     async def __call__(self, events: Sequence[Event]) -> None:

@@ -51,9 +51,16 @@ class DeliverySettings(BaseSettings):
     batch_timeout_s: float = Field(default=0.005, gt=0, description="once a batch has its first event, how long to "
                                    "wait for more when none is pending (pending ones come at once)")
     ack_wait_s: float = Field(default=30.0, gt=0)
+    max_event_bytes: int = Field(default=256 * 1024, ge=1024, description="an event larger than this is "
+                                 "dead-lettered unread (a marketplace fact is a few KB)")
     deadline_settle_s: float = Field(
         default=30.0, ge=0, description="a deadline already past when first seen (a stale event) waits this long, "
         "so the events published right behind it are applied first")
+
+    @property
+    def server_max_deliver(self) -> int:
+        """The consumer's own delivery limit: past the dispatcher's (3 x max_deliver, see runtime.delivery)."""
+        return 3 * self.max_deliver + 5
 
     def retry_delay(self, delivered: int) -> float:
         return self.retry_delays_s[min(delivered, len(self.retry_delays_s)) - 1] if self.retry_delays_s else 0.0

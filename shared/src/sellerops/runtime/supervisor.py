@@ -1,6 +1,10 @@
 """`sellerops up`: one nats-server (unless a URL is given) and every installed service, each in its own
 process, restarted when it dies, all stopped cleanly on SIGINT or SIGTERM.
 
+A child's stdout and stderr come through pipes and are copied to ours a whole line at a time (one
+write each), so the JSON log lines of several services never interleave mid-line, however their
+buffers flush.
+
 The embedded nats-server is supervised too: when it dies it is started again on the same port and data folder
 (the services' clients reconnect by themselves); when it cannot be started again, everything stops and
 `Supervisor.failure` says why (`up` exits non-zero with it)."""
@@ -40,6 +44,30 @@ class Child:
     failures_in_a_row: int = 0
     ready: bool = False
     history: list[str] = field(default_factory=list)
+
+
+LINE_LIMIT = 1024 * 1024  # a longer line is copied in pieces of this size
+
+
+async def relay_lines(pipe: asyncio.StreamReader | None, out) -> None:  # noqa: ANN001  (a text stream)
+    """Copy a child's output to `out` whole lines at a time, until the child closes it."""
+    if pipe is None:
+        return
+    target = getattr(out, "buffer", None)
+    while True:
+        try:
+            line = await pipe.readuntil(b"\n")
+        except asyncio.IncompleteReadError as end:  # the child closed its output: its last partial line
+            line = end.partial
+        except asyncio.LimitOverrunError as long:  # a line over LINE_LIMIT: pass it on in pieces
+            line = await pipe.readexactly(long.consumed)
+        if not line:
+            return
+        if target is not None:
+            target.write(line)
+        else:
+            out.write(line.decode(errors="replace"))
+        out.flush()
 
 
 def server_urls(nats_url: str) -> list[str]:
@@ -107,7 +135,11 @@ class Supervisor:
     async def _spawn(self, child: Child) -> None:
         child.process = await asyncio.create_subprocess_exec(*child.command, env=child.env,
                                                              stdin=asyncio.subprocess.DEVNULL,
-                                                             preexec_fn=die_with_parent)
+                                                             stdout=asyncio.subprocess.PIPE,
+                                                             stderr=asyncio.subprocess.PIPE,
+                                                             preexec_fn=die_with_parent, limit=LINE_LIMIT)
+        for pipe, out in ((child.process.stdout, sys.stdout), (child.process.stderr, sys.stderr)):
+            asyncio.create_task(relay_lines(pipe, out))
         child.started_at = time.monotonic()
         child.ready = False
         log.info("service_started", service=child.service, pid=child.process.pid)

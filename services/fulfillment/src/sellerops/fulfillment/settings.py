@@ -23,6 +23,12 @@ class FulfillmentSettings(BaseSettings):
     network_file: Path | None = Field(default=None,
                                       description="a JSON network of centers replacing the default US one")
     fees_file: Path | None = Field(default=None, description="a JSON placement-fee and transport-rate table")
+    demand_window_days: float = Field(default=90.0, gt=0, description="placement learns where buyers are from the "
+                                      "orders of this many days")
+    demand_pseudo_units: float = Field(default=30.0, ge=0, description="units spread like the population added to "
+                                       "each size tier's learned demand (a floor for SKUs with few orders)")
+    buyers_file: Path | None = Field(default=None, description="a JSON table of buyer regions by ZIP3 (default: "
+                                     "US population by ZIP3, data/us_zip3_population.json)")
     option_ttl_hours: float = Field(default=24.0, gt=0, description="how long a placement option can be confirmed")
     optimal_time_limit_s: float = Field(default=2.0, gt=0, description="time limit of the `optimal` solver")
     optimal_gap: float = Field(default=0.005, ge=0, description="relative gap at which `optimal` stops")

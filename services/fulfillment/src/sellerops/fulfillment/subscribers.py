@@ -18,6 +18,7 @@ from sellerops.contracts.inventory import (
     OutboundOrderStatusChanged, OutboundOrderView, OutboundShipmentReported, RemovalOrderCreated,
     RemovalOrderProgressed, RemovalOrderView, RemovalRef, RemovalShipmentReported,
 )
+from sellerops.contracts.market import OrderPlaced
 from sellerops.contracts.orders import McfOrderCancelRequested, McfOrderRequested, OrderCanceled, OrderReleased
 from sellerops.contracts.returns import CustomerReturnReceived
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
@@ -29,6 +30,7 @@ MARKET_REIMBURSEMENTS = ConsumerSpec(durable="fulfillment-market-reimbursement",
 MARKET_INVENTORY = ConsumerSpec(durable="fulfillment-market-inventory", source="market", entity="inventory")
 MARKET_OUTBOUND = ConsumerSpec(durable="fulfillment-market-outbound-order", source="market", entity="outbound_order")
 MARKET_REMOVALS = ConsumerSpec(durable="fulfillment-market-removal-order", source="market", entity="removal_order")
+MARKET_ORDERS = ConsumerSpec(durable="fulfillment-market-order", source="market", entity="order")  # where buyers are
 ORDERS = ConsumerSpec(durable="fulfillment-orders-order", source="orders", entity="order")
 MCF_ORDERS = ConsumerSpec(durable="fulfillment-orders-mcf-order", source="orders", entity="mcf_order")
 RETURNS = ConsumerSpec(durable="fulfillment-returns-customer-return", source="returns", entity="customer_return")
@@ -40,7 +42,7 @@ OWN_PLANS = ConsumerSpec(durable="fulfillment-own-inbound-plan", source="fulfill
 OWN_LEDGER = ConsumerSpec(durable="fulfillment-own-inventory", source="fulfillment", entity="inventory")
 OWN_OUTBOUND = ConsumerSpec(durable="fulfillment-own-outbound-order", source="fulfillment", entity="outbound_order")
 CONSUMERS = (MARKET_SHIPMENTS, MARKET_REIMBURSEMENTS, MARKET_INVENTORY, MARKET_OUTBOUND, MARKET_REMOVALS, ORDERS,
-             MCF_ORDERS, RETURNS, OWN_PLANS, OWN_LEDGER, OWN_OUTBOUND)
+             MCF_ORDERS, RETURNS, OWN_PLANS, OWN_LEDGER, OWN_OUTBOUND, MARKET_ORDERS)
 
 ROUTES = {
     MARKET_SHIPMENTS: {InboundShipmentStatusReported: "on_shipment_status", InboundReceiptReported: "on_receipt"},
@@ -50,6 +52,7 @@ ROUTES = {
     MARKET_OUTBOUND: {OutboundShipmentReported: "on_outbound_shipped"},
     MARKET_REMOVALS: {RemovalShipmentReported: "on_removal_processed"},
     ORDERS: {OrderReleased: "on_order_released", OrderCanceled: "on_order_canceled"},
+    MARKET_ORDERS: {OrderPlaced: "on_order_placed"},
     MCF_ORDERS: {McfOrderRequested: "on_mcf_requested", McfOrderCancelRequested: "on_mcf_cancel_requested"},
     RETURNS: {CustomerReturnReceived: "on_customer_return"},
     OWN_PLANS: {InboundPlanConfirmed: "on_plan_confirmed", InboundPlanCanceled: "on_plan_canceled"},

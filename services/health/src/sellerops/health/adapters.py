@@ -25,7 +25,7 @@ from sellerops.contracts.subjects import seller_token
 from sellerops.health.domain.alerts import Watch
 from sellerops.health.domain.counting import add
 from sellerops.health.domain.facts import OrderState
-from sellerops.runtime.state import SellerKeyedStore, retry_on_conflict, write_checked
+from sellerops.runtime.state import KeyWriter, SellerKeyedStore, write_checked
 
 ORDERS = "health_order"
 DAYS = "health_day"
@@ -71,32 +71,37 @@ class DayStore:
     """Counters per seller, marketplace and day; each order change is added at most once while its id is among
     the last `keep` the day took (a redelivery comes within seconds; `keep_day_deltas` sets the margin)."""
 
-    def __init__(self, kv: KeyValue, *, keep: int, attempts: int = 12) -> None:
+    def __init__(self, kv: KeyValue, *, keep: int) -> None:
         self._kv = kv
         self._keep = keep
-        self._attempts = attempts
         self._decode = msgspec.json.Decoder(DayCounts).decode
         self._decode_counts = msgspec.json.Decoder(_CountsOnly).decode
+        # One writer per day key: the changes of a batch's orders of one seller-day are added in one write.
+        self.writer: KeyWriter[DayCounts] = KeyWriter(self._read, self._write, max_fold=keep // 2)
 
     @staticmethod
     def key(seller: str, marketplace_day: str) -> str:
         return f"{seller_token(seller)}.{marketplace_day}"
 
     async def add(self, seller: str, marketplace_day: str, change_id: str, change: dict[str, int]) -> None:
-        key, applied_id = self.key(seller, marketplace_day), short_id(change_id)
+        applied_id = short_id(change_id)
 
-        async def once() -> None:
-            try:
-                entry = await self._kv.get(key)
-                found, revision = (self._decode(entry.value) if entry.value else DayCounts()), entry.revision or 0
-            except KeyNotFoundError:
-                found, revision = DayCounts(), 0
+        def step(found: DayCounts) -> tuple[DayCounts, None]:
             if applied_id in found.applied:
-                return
-            value = msgspec.json.encode(DayCounts(add(found.counts, change), [*found.applied, applied_id][-self._keep:]))
-            await write_checked(self._kv, key, value, revision)
+                return found, None
+            return DayCounts(add(found.counts, change), [*found.applied, applied_id][-self._keep:]), None
 
-        await retry_on_conflict(once, self._attempts)
+        await self.writer.update(self.key(seller, marketplace_day), step)
+
+    async def _read(self, key: str) -> tuple[DayCounts, int]:
+        try:
+            entry = await self._kv.get(key)
+        except KeyNotFoundError:
+            return DayCounts(), 0
+        return (self._decode(entry.value) if entry.value else DayCounts()), entry.revision or 0
+
+    async def _write(self, key: str, value: DayCounts, revision: int) -> None:
+        await write_checked(self._kv, key, msgspec.json.encode(value), revision)
 
     async def load(self, seller: str, marketplace_id: str, days: list[date]) -> dict[date, dict[str, int]]:
         async def one(d: date) -> dict[str, int] | None:

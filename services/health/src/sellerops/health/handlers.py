@@ -30,7 +30,7 @@ from sellerops.health.domain import facts as order_facts
 from sellerops.health.domain.alerts import ForecastRules, Watch, trends, watch
 from sellerops.health.domain.counting import contribution, days_back, delta
 from sellerops.health.domain.history import health_as_of
-from sellerops.health.domain.report import RatingRules, account_health, evaluate, longest_window
+from sellerops.health.domain.report import RatingRules, account_health, evaluate, lag_of, longest_window
 from sellerops.health.ports import Clock, History, Publisher, Store, Touch
 from sellerops.plugins.metrics import Metric
 
@@ -180,7 +180,7 @@ async def list_metrics(seller: str, query: ListMetrics, *, settings: Store, metr
             name=m.name, title=m.title, definition=m.definition, window_days=o.window_days or m.window_days,
             target=Target(value=m.target.value if o.target_value is None else o.target_value,
                           condition=o.target_condition or m.target.condition),
-            enabled=o.enabled is not False, overridden=m.name in overrides))
+            enabled=o.enabled is not False, overridden=m.name in overrides, lag_days=lag_of(m, o)))
     return MetricCatalog(seller=seller, marketplace_id=query.marketplace_id, metrics=infos)
 
 

@@ -1,21 +1,22 @@
 """The built-in account-health metrics, registered under `sellerops.metrics` like any third-party one.
 
-Definitions and defaults per ../shared/DOMAIN.md section 1.2 (Seller Central help pages):
+Definitions and defaults per docs/domain.md ("Account health"), from Seller Central's help pages:
 
 - Order Defect Rate: orders with at least one defect (negative feedback of 1-2 stars not removed, an
   A-to-z claim that counts, a chargeback that counts) over orders, by order date, 60 days, under 1%;
   seller-fulfilled (mfn) and FBA (afn) apart. An order counts once however many defects it has; each
   component is counted too.
-- Late Shipment Rate (10 and 30 days, under 4%): seller-fulfilled orders confirmed after their latest
-  ship date, or still unconfirmed when it passed, over the seller-fulfilled orders due to ship on those
-  days that shipped or went late (an order canceled before it was due is not counted), by the latest
-  ship date.
+- Late Shipment Rate (10 and 30 days, under 4%): seller-fulfilled orders ship-confirmed after their latest
+  ship date over the seller-fulfilled orders ship-confirmed, by the latest ship date. An order never
+  confirmed is not in it: canceled (by the marketplace for the missing confirmation, by the seller, for the
+  buyer), it is in the cancel measures instead, so no order is both late and canceled.
 - Pre-fulfillment Cancel Rate (7 days, under 2.5%): seller-fulfilled orders canceled by the seller or
   by the marketplace for a missing confirmation, over seller-fulfilled orders, by order date; a cancel
   the buyer asked for is excluded (the orders service says so with `counts_against_seller`).
-- Valid Tracking Rate (30 days, at least 95%): seller-fulfilled packages with at least one carrier scan
-  (or a delivery scan) over packages confirmed, by confirmation date, over the 30 days ending 7 days before
-  the as-of day: a package confirmed today may not be scanned yet (the marketplace's own data lags ~2 weeks).
+- Valid Tracking Rate (7 and 30 days, at least 95%): seller-fulfilled packages with at least one carrier
+  scan (or a delivery scan) over packages confirmed, by the promised delivery date (the order's latest
+  delivery date; the confirmation date when the order had none), the window ending 14 days before the
+  as-of day as the marketplace's own data does. Window and lag are per-seller settings (`lag_days`).
 - On-Time Delivery Rate (30 days, at least 97%, configurable): seller-fulfilled packages with valid
   tracking delivered by the promised date over those delivered, by promised delivery date (the delivery
   date when the order had no promise). A package not yet delivered is not counted yet.
@@ -84,10 +85,9 @@ class OrderDefectRate:
 
 
 def _late_shipment(order: OrderFacts) -> list[tuple[date, str]]:
-    if order.channel is not MFN or order.latest_ship_date is None:
+    """Ship-confirmed seller-fulfilled orders only: an unconfirmed one waits, a canceled one is a cancel."""
+    if order.channel is not MFN or order.latest_ship_date is None or order.shipped_at is None:
         return []
-    if order.shipped_at is None and not order.late_shipment:
-        return []  # not due yet, or canceled before it was due
     day = _day(order.latest_ship_date)
     return [(day, "orders")] + ([(day, "late")] if order.late_shipment else [])
 
@@ -108,9 +108,10 @@ def _tracking(order: OrderFacts) -> list[tuple[date, str]]:
         return []
     found = []
     for p in order.packages:
-        found.append((_day(p.confirmed_at), "shipments"))
+        day = _day(order.latest_delivery_date or p.confirmed_at)  # the policy's date: the promised delivery
+        found.append((day, "shipments"))
         if _valid(p):
-            found.append((_day(p.confirmed_at), "valid"))
+            found.append((day, "valid"))
     return found
 
 
@@ -132,9 +133,23 @@ def _on_time(order: OrderFacts) -> list[tuple[date, str]]:
 def late_shipment_rate(days: int, name: str) -> RatioMetric:
     return RatioMetric(
         name=name, title=f"Late Shipment Rate ({days} days)",
-        definition="seller-fulfilled orders confirmed after the latest ship date over orders due, by latest ship date",
+        definition="seller-fulfilled orders ship-confirmed after the latest ship date over orders ship-confirmed, "
+                   "by latest ship date",
         window_days=days, target=Target(value=0.04, condition=UNDER), count=_late_shipment,
         numerator="late", denominator="orders", numerator_field="lateShipmentCount", denominator_field="orderCount")
+
+
+VALID_TRACKING_LAG_DAYS = 14  # the marketplace shows tracking data about two weeks old
+
+
+def valid_tracking_rate(days: int, name: str) -> RatioMetric:
+    return RatioMetric(
+        name=name, title=f"Valid Tracking Rate ({days} days)",
+        definition="seller-fulfilled packages with at least one carrier scan over packages confirmed, by promised "
+                   f"delivery date, the {days} days ending {VALID_TRACKING_LAG_DAYS} days before (the marketplace's lag)",
+        window_days=days, target=Target(value=0.95, condition=AT_LEAST), count=_tracking,
+        numerator="valid", denominator="shipments", numerator_field="validTrackingCount",
+        denominator_field="shipmentCount", lag_days=VALID_TRACKING_LAG_DAYS)
 
 
 BUILT_IN = (
@@ -147,13 +162,8 @@ BUILT_IN = (
         window_days=7, target=Target(value=0.025, condition=UNDER), count=_cancellation,
         numerator="canceled", denominator="orders", numerator_field="cancellationCount",
         denominator_field="orderCount"),
-    RatioMetric(
-        name="validTrackingRate", title="Valid Tracking Rate",
-        definition="seller-fulfilled packages with at least one carrier scan over packages confirmed, the 30 days "
-                   "ending a week ago (a package confirmed today may not have its first scan yet)",
-        window_days=30, target=Target(value=0.95, condition=AT_LEAST), count=_tracking,
-        numerator="valid", denominator="shipments", numerator_field="validTrackingCount",
-        denominator_field="shipmentCount", lag_days=7),
+    valid_tracking_rate(30, "validTrackingRate"),
+    valid_tracking_rate(7, "validTrackingRate7Day"),
     RatioMetric(
         name="onTimeDeliveryRate", title="On-Time Delivery Rate",
         definition="tracked seller-fulfilled packages delivered by the promised date over those delivered",

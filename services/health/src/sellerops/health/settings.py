@@ -16,7 +16,8 @@ class RatingSettings(BaseModel):
     start: int = Field(default=1000, ge=0, le=1000)
     penalties: dict[str, int] = Field(default_factory=lambda: {
         "orderDefectRate": 850, "lateShipmentRate": 300, "lateShipmentRate10Day": 150,
-        "preFulfillmentCancellationRate": 300, "validTrackingRate": 150, "onTimeDeliveryRate": 100,
+        "preFulfillmentCancellationRate": 300, "validTrackingRate": 150, "validTrackingRate7Day": 0,
+        "onTimeDeliveryRate": 100,
         # Contact response is shown on the page but not part of the rating (Seller Central): no points.
         "contactResponseRate7Day": 0, "contactResponseRate30Day": 0, "contactResponseRate90Day": 0})
     default_penalty: int = Field(default=100, ge=0, description="a BAD metric without its own penalty")

@@ -35,7 +35,7 @@ Reading rules (all three reports):
 - A line that cannot be read is a `Problem` at `line N: column X` saying why; the other lines still
   become facts. A required column missing from the header is one problem naming it (and no line is read).
   A line read a second time (the same identifying fields) counts as a duplicate.
-- Event ids are `fact_id(<ingester name>, <the line's identifying fields>)`: re-ingesting a file, or a
+- Event ids are `fact_id(<ingester name>, <the line's identifying fields>, seller=...)`: re-ingesting a file, or a
   later report that repeats a line, publishes nothing new.
 """
 
@@ -303,7 +303,7 @@ def _read_return(seller: str, row: _Row) -> CustomerReturnReported:
     }
     identity = ("fba-customer-returns", fields["return_id"], fields["order_id"], fields["sku"],
                 fields["center_id"], occurred_at.isoformat(), quantity, disposition.value, fields["reason"])
-    envelope = {"event_id": fact_id(*identity), "seller": seller, "occurred_at": occurred_at}
+    envelope = {"event_id": fact_id(*identity, seller=seller), "seller": seller, "occurred_at": occurred_at}
     return _event(CustomerReturnReported, envelope | fields, _RETURN_COLUMNS)  # type: ignore[return-value]
 
 
@@ -368,7 +368,7 @@ def _read_reimbursement(seller: str, row: _Row) -> ReimbursementIssued:
     identity = ("fba-reimbursements", fields["reimbursement_id"], occurred_at.isoformat(), row.text("case-id"),
                 row.text("amazon-order-id"), fields["reason"], fields["sku"], row.text("fnsku"), cash, inventory,
                 str(total), currency)
-    envelope = {"event_id": fact_id(*identity), "seller": seller, "occurred_at": occurred_at}
+    envelope = {"event_id": fact_id(*identity, seller=seller), "seller": seller, "occurred_at": occurred_at}
     return _event(ReimbursementIssued, envelope | fields, _REIMBURSEMENT_COLUMNS)  # type: ignore[return-value]
 
 
@@ -425,7 +425,7 @@ def _build_receipts(seller: str, records: list[_Receipt]) -> list[Event]:
     columns = {"shipment_id": "fba-shipment-id", "receipt_id": "fba-shipment-id", "lines": "sku"}
     for (shipment_id, received_at), lines in groups.items():
         rid = receipt_id(shipment_id, received_at)
-        fields = {"event_id": fact_id("fba-inbound-receipts", rid), "seller": seller, "occurred_at": received_at,
+        fields = {"event_id": fact_id("fba-inbound-receipts", rid, seller=seller), "seller": seller, "occurred_at": received_at,
                   "shipment_id": shipment_id, "receipt_id": rid,
                   "lines": [{"sku": sku, "received": units, "damaged": 0} for sku, units in lines.items()]}
         events.append(_event(InboundReceiptReported, fields, columns))
@@ -441,7 +441,7 @@ def _read_receipt_checked(seller: str, row: _Row) -> _Receipt:
     # Validate what the fact will carry now, so a bad id or SKU is this line's problem, not the receipt's.
     rid = receipt_id(record.shipment_id, record.received_at)
     _event(InboundReceiptReported,
-           {"event_id": fact_id("check"), "seller": seller, "occurred_at": record.received_at,
+           {"event_id": fact_id("check", seller=seller), "seller": seller, "occurred_at": record.received_at,
             "shipment_id": record.shipment_id, "receipt_id": rid,
             "lines": [{"sku": record.sku, "received": record.quantity}]},
            {"shipment_id": "fba-shipment-id", "receipt_id": "fba-shipment-id", "lines": "sku", "seller": "seller"})

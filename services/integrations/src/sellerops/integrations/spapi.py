@@ -5,30 +5,34 @@ Input: one JSON document, a JSON array of documents, or JSON lines (one document
 - a notification envelope (NotificationVersion, NotificationType, PayloadVersion, EventTime, Payload,
   NotificationMetadata{ApplicationId, SubscriptionId, PublishTime, NotificationId}); key casing differs
   between types (ACCOUNT_STATUS_CHANGED is camelCase), so keys are matched case-insensitively;
-- a getOrders response `{"payload": {"Orders": [Order...]}}`, a getOrderItems response
-  `{"payload": {"AmazonOrderId": ..., "OrderItems": [OrderItem...]}}`, or a combined
-  `{"order": Order, "items": [OrderItem...]}`. Orders and items are joined by AmazonOrderId across the
-  whole input; an order without items is a problem.
+- an Orders API response (getOrders, getOrder, getOrderItems) or a combined `{"order": Order, "items": [...]}`:
+  read into pieces that `join` turns into order facts (`sellerops.integrations.orders_api`), across every file
+  of one `sellerops ingest` call and across calls.
 
 The SellerId inside SP-API documents is Amazon's merchant id, not a sellerops seller: the seller given to
-`parse` is used for every fact.
+`parse` is used for every fact, and is part of every event id (the same document ingested for two sellers
+gives each its own facts).
+
+ORDER_CHANGE buyer cancel requests are dated by `OrderChangeTrigger.TimeOfOrderChange` (when the buyer asked),
+not the envelope's EventTime, and carry the notification's `Summary.OrderStatus`; a request dated before the
+order's PurchaseDate is a problem, never a cancel.
 """
 
 import hashlib
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import msgspec
-
-from sellerops.contracts.catalog import decode_event, encode
+from sellerops.contracts.catalog import encode
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import AccountStatus, AccountStatusReported
 from sellerops.contracts.inventory import InventoryAvailabilityReported
-from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
-from sellerops.plugins.ingest import Ingester, Parsed, Problem, fact_id
+from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized
+from sellerops.integrations import orders_api
+from sellerops.integrations.spapi_json import Bad, _NotJson, build, documents, key, opt, req, timestamp
+from sellerops.plugins.ingest import Ingester, Parsed, Pending, Problem, fact_id
 
-__all__ = ["INGESTERS", "KNOWN_IGNORED", "detect", "parse"]
+__all__ = ["INGESTERS", "KNOWN_IGNORED", "detect", "join", "parse", "read"]
 
 ORDER_CHANGE = "ORDER_CHANGE"
 FULFILLMENT_ORDER_STATUS = "FULFILLMENT_ORDER_STATUS"
@@ -65,100 +69,9 @@ MAPPED = (ORDER_CHANGE, FULFILLMENT_ORDER_STATUS, FBA_INVENTORY, ACCOUNT_STATUS_
 ACCOUNT_STATUSES = {s.value for s in AccountStatus}
 ENVELOPE_FIELDS = ("NotificationVersion", "NotificationType", "PayloadVersion", "EventTime", "Payload")
 METADATA_FIELDS = ("ApplicationId", "SubscriptionId", "PublishTime", "NotificationId")
-PAID_STATUSES = {"Unshipped", "PartiallyShipped", "Shipped", "InvoiceUnconfirmed"}
-
-
-class Bad(Exception):
-    """A document problem: `path` is a JSON path inside the document."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-# ---- case-insensitive access ----
-
-
-def _key(obj: dict, name: str) -> str | None:
-    if name in obj:
-        return name
-    lowered = name.lower()
-    return next((k for k in obj if isinstance(k, str) and k.lower() == lowered), None)
-
-
-def opt(obj: Any, name: str, default: Any = None) -> Any:
-    if not isinstance(obj, dict):
-        return default
-    key = _key(obj, name)
-    return default if key is None or obj[key] is None else obj[key]
-
-
-def req(obj: dict, name: str, path: str, kind: type | tuple[type, ...] | None = None) -> Any:
-    value = opt(obj, name)
-    if value is None:
-        raise Bad(f"{path}.{name}", "missing field")
-    if kind is not None and not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise Bad(f"{path}.{name}", f"expected {_json_kind(names)}, got {type(value).__name__}")
-    return value
-
-
-def _json_kind(names: str) -> str:
-    return names.replace("dict", "an object").replace("list", "an array").replace("str", "a string")
-
-
-def timestamp(value: Any, path: str) -> datetime:
-    if not isinstance(value, str):
-        raise Bad(path, "expected an ISO-8601 date-time string")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise Bad(path, f"not an ISO-8601 date-time: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise Bad(path, f"date-time without a time zone: {value!r}")
-    return parsed.astimezone(UTC)
-
-
-def build(cls: type[Event], path: str, **fields: Any) -> Event:
-    """Validate through the event decoder (patterns, bounds), so a bad value is a problem, not a crash."""
-    raw = {"type": cls.type_tag(), **fields}
-    try:
-        return decode_event(encode(raw), cls)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise Bad(path, f"cannot build {cls.__name__}: {exc}") from None
 
 
 # ---- reading documents ----
-
-
-def documents(text: str) -> list[tuple[int, Any]]:
-    """(document number, decoded value); a whole-text JSON value first, else JSON lines (numbered by line)."""
-    stripped = text.strip()
-    if not stripped:
-        return []
-    try:
-        whole = msgspec.json.decode(stripped)
-    except msgspec.DecodeError:
-        whole = msgspec.UNSET
-    if isinstance(whole, list):
-        return list(enumerate(whole, start=1))
-    if whole is not msgspec.UNSET:
-        return [(1, whole)]
-    out: list[tuple[int, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            out.append((number, msgspec.json.decode(line)))
-        except msgspec.DecodeError as exc:
-            out.append((number, _NotJson(str(exc))))
-    return out
-
-
-class _NotJson:
-    def __init__(self, message: str) -> None:
-        self.message = message
 
 
 class _State:
@@ -171,9 +84,8 @@ class _State:
         self.notes: Counter[str] = Counter()
         self.notification_ids: set[str] = set()
         self.event_ids: set = set()
-        self.orders: dict[str, tuple[int, str, dict]] = {}  # AmazonOrderId -> (doc, path, Order)
-        self.items: dict[str, list[tuple[int, str, dict]]] = {}  # AmazonOrderId -> [(doc, path, OrderItem)]
-        self.item_ids: set[tuple[str, str]] = set()
+        self.pieces: list[Pending] = []  # Orders API pieces, joined later (orders_api.join)
+        self.piece_ids: set[tuple[str, str]] = set()
         self.current = 0  # the document being read
 
     def ignore(self, note: str) -> None:
@@ -187,12 +99,20 @@ class _State:
         self.event_ids.add(event.event_id)
         self.events.append(event)
 
+    def piece(self, piece: Pending) -> None:
+        if (piece.key, piece.part) in self.piece_ids:
+            self.duplicates += 1
+            return
+        self.piece_ids.add((piece.key, piece.part))
+        self.pieces.append(piece)
+
     def result(self) -> Parsed:
         notes = [f"{note} ({count} document{'s' if count != 1 else ''})" for note, count in self.notes.items()]
-        return Parsed(self.events, self.problems, self.duplicates, self.ignored, notes)
+        return Parsed(self.events, self.problems, self.duplicates, self.ignored, notes, pending=self.pieces)
 
 
-def parse(seller: str, text: str) -> Parsed:
+def read(seller: str, text: str) -> Parsed:
+    """Facts of the notifications; the Orders API pieces as `pending` (for `join`)."""
     state = _State(seller)
     for number, doc in documents(text):
         state.current = number
@@ -202,8 +122,19 @@ def parse(seller: str, text: str) -> Parsed:
             _document(state, doc)
         except Bad as bad:
             state.problems.append(Problem(f"document {number}: {bad.path}", bad.message))
-    _join_orders(state)
     return state.result()
+
+
+def join(seller: str, pieces: list[Pending]) -> Parsed:
+    return orders_api.join(seller, pieces)
+
+
+def parse(seller: str, text: str) -> Parsed:
+    """One text alone: `read`, then `join` its own pieces (what is still incomplete stays `pending`)."""
+    found = read(seller, text)
+    joined = join(seller, found.pending)
+    return Parsed(found.events + joined.events, found.problems + joined.problems, found.duplicates, found.ignored,
+                  found.notes + joined.notes, pending=joined.pending, joined=joined.joined)
 
 
 def _document(state: _State, doc: Any) -> None:
@@ -211,134 +142,12 @@ def _document(state: _State, doc: Any) -> None:
         raise Bad("$", "expected a JSON object (a notification envelope or an Orders API response)")
     if opt(doc, "NotificationType") is not None or opt(doc, "NotificationMetadata") is not None:
         _notification(state, doc)
-    elif "order" in doc or "items" in doc:
-        order = req(doc, "order", "$", dict)
-        items = req(doc, "items", "$", list)
-        _remember_order(state, order, "$.order")
-        oid = req(order, "AmazonOrderId", "$.order", str)
-        for i, item in enumerate(items):
-            _remember_item(state, oid, item, f"$.items[{i}]")
-    elif isinstance(opt(doc, "payload"), dict):
-        payload = doc[_key(doc, "payload")]
-        if opt(payload, "Orders") is not None:
-            for i, order in enumerate(req(payload, "Orders", "$.payload", list)):
-                _remember_order(state, order, f"$.payload.Orders[{i}]")
-        elif opt(payload, "OrderItems") is not None:
-            oid = req(payload, "AmazonOrderId", "$.payload", str)
-            for i, item in enumerate(req(payload, "OrderItems", "$.payload", list)):
-                _remember_item(state, oid, item, f"$.payload.OrderItems[{i}]")
-        else:
-            raise Bad("$.payload", "neither Orders (getOrders) nor OrderItems (getOrderItems)")
+    elif (found := orders_api.pieces(doc, f"document {state.current}")) is not None:
+        for piece in found:
+            state.piece(piece)
     else:
         raise Bad("$", "not an SP-API notification (no NotificationType) nor an Orders API response "
-                       "(no payload.Orders / payload.OrderItems, no order + items)")
-
-
-# ---- Orders API ----
-
-
-def _remember_order(state: _State, order: Any, path: str) -> None:
-    if not isinstance(order, dict):
-        raise Bad(path, "expected an Order object")
-    oid = req(order, "AmazonOrderId", path, str)
-    if oid in state.orders:
-        state.duplicates += 1
-        return
-    state.orders[oid] = (state.current, path, order)
-
-
-def _remember_item(state: _State, oid: str, item: Any, path: str) -> None:
-    if not isinstance(item, dict):
-        raise Bad(path, "expected an OrderItem object")
-    item_id = req(item, "OrderItemId", path, str)
-    if (oid, item_id) in state.item_ids:
-        state.duplicates += 1
-        return
-    state.item_ids.add((oid, item_id))
-    state.items.setdefault(oid, []).append((state.current, path, item))
-
-
-def _join_orders(state: _State) -> None:
-    for oid, (number, path, order) in state.orders.items():
-        try:
-            items = state.items.get(oid)
-            if not items:
-                raise Bad(path, f"order {oid} has no items in this input (add its getOrderItems response, "
-                                "or use {\"order\": ..., \"items\": [...]})")
-            _order_facts(state, oid, path, order, items)
-        except Bad as bad:
-            state.problems.append(Problem(f"document {number}: {bad.path}", bad.message))
-    for oid, items in state.items.items():
-        if oid not in state.orders:
-            number, path, _ = items[0]
-            state.problems.append(Problem(f"document {number}: {path}",
-                                          f"items of order {oid} without the order (add its getOrders response)"))
-
-
-def _window(order: dict, earliest: str, latest: str, path: str) -> dict | None:
-    start, end = opt(order, earliest), opt(order, latest)
-    if start is None or end is None:
-        return None
-    return {"earliest": timestamp(start, f"{path}.{earliest}").isoformat(),
-            "latest": timestamp(end, f"{path}.{latest}").isoformat()}
-
-
-def _order_facts(state: _State, oid: str, path: str, order: dict, items: list[tuple[int, str, dict]]) -> None:
-    status = req(order, "OrderStatus", path, str)
-    if status == "Canceled":
-        state.ignore("Orders API order Canceled: nothing to fulfil, no OrderPlaced")
-        return
-    purchased_at = timestamp(req(order, "PurchaseDate", path), f"{path}.PurchaseDate")
-    lines = []
-    for _, item_path, item in items:
-        quantity = req(item, "QuantityOrdered", item_path, int)
-        if quantity == 0:
-            continue  # a cancelled line of a partly cancelled order
-        price = req(item, "ItemPrice", item_path, dict)
-        line = {
-            "order_item_id": req(item, "OrderItemId", item_path, str),
-            "sku": req(item, "SellerSKU", item_path, str),
-            "quantity": quantity,
-            "item_price": {"amount": str(req(price, "Amount", f"{item_path}.ItemPrice", str)),
-                           "currency": req(price, "CurrencyCode", f"{item_path}.ItemPrice", str)},
-        }
-        if opt(item, "ASIN") is not None:
-            line["asin"] = opt(item, "ASIN")
-        if opt(item, "Title") is not None:
-            line["title"] = opt(item, "Title")
-        lines.append(line)
-    fields: dict[str, Any] = {
-        "event_id": str(fact_id("orders-api", oid, "placed")),
-        "seller": state.seller,
-        "occurred_at": purchased_at.isoformat(),
-        "order_id": oid,
-        "fulfillment_channel": req(order, "FulfillmentChannel", path, str),
-        "purchased_at": purchased_at.isoformat(),
-        "items": lines,
-        "is_prime": bool(opt(order, "IsPrime", False)),
-        "is_business_order": bool(opt(order, "IsBusinessOrder", False)),
-    }
-    for name, key in (("marketplace_id", "MarketplaceId"), ("order_type", "OrderType"),
-                      ("ship_service_level", "ShipmentServiceLevelCategory")):
-        if opt(order, key) is not None:
-            fields[name] = opt(order, key)
-    if (ship := _window(order, "EarliestShipDate", "LatestShipDate", path)) is not None:
-        fields["ship_window"] = ship
-    if (delivery := _window(order, "EarliestDeliveryDate", "LatestDeliveryDate", path)) is not None:
-        fields["delivery_window"] = delivery
-    address = opt(order, "ShippingAddress")
-    if isinstance(address, dict) and opt(address, "PostalCode"):
-        destination = {"postal_code": opt(address, "PostalCode")}
-        if opt(address, "CountryCode"):
-            destination["country_code"] = opt(address, "CountryCode")
-        if opt(address, "StateOrRegion"):
-            destination["state_or_region"] = opt(address, "StateOrRegion")
-        fields["destination"] = destination
-    state.add(build(OrderPlaced, path, **fields))
-    if status in PAID_STATUSES:
-        state.add(build(OrderPaymentAuthorized, path, event_id=str(fact_id("orders-api", oid, "payment_authorized")),
-                        seller=state.seller, occurred_at=purchased_at.isoformat(), order_id=oid,
-                        marketplace_id=fields.get("marketplace_id", "ATVPDKIKX0DER")))
+                       "(no payload.Orders, payload with an Order, payload.OrderItems, nor order + items)")
 
 
 # ---- notifications ----
@@ -389,15 +198,18 @@ def _order_change(state: _State, nid: str, event_time: datetime, payload: dict) 
     common = {"seller": state.seller, "occurred_at": event_time.isoformat(), "order_id": oid,
               "marketplace_id": marketplace}
     found = 0
-    if any(isinstance(i, dict) and opt(i, "IsBuyerRequestedCancel") is True for i in items):
-        state.add(build(OrderBuyerCancelRequested, base, event_id=str(fact_id("sp-api", nid, "buyer_cancel_requested")),
-                        reason=opt(trigger, "ChangeReason") or "BuyerCanceled", **common))
+    if any(isinstance(i, dict) and _flag(opt(i, "IsBuyerRequestedCancel")) for i in items):
+        asked_at = _buyer_asked_at(summary, trigger, event_time, base)
+        state.add(build(OrderBuyerCancelRequested, base,
+                        event_id=str(fact_id("sp-api", nid, "buyer_cancel_requested", seller=state.seller)),
+                        reason=opt(trigger, "ChangeReason") or "BuyerCanceled", order_status=status,
+                        **(common | {"occurred_at": asked_at.isoformat()})))
         found += 1
     if change_type == "OrderStatusChange":
         if status == "Unshipped":
             when = opt(trigger, "TimeOfOrderChange")
             authorized = timestamp(when, f"{base}.OrderChangeTrigger.TimeOfOrderChange") if when else event_time
-            state.add(build(OrderPaymentAuthorized, base, event_id=str(fact_id("sp-api", nid, "payment_authorized")),
+            state.add(build(OrderPaymentAuthorized, base, event_id=str(fact_id("sp-api", nid, "payment_authorized", seller=state.seller)),
                             authorized_at=authorized.isoformat(), **common))
             found += 1
         elif found:
@@ -420,6 +232,27 @@ def _order_change(state: _State, nid: str, event_time: datetime, payload: dict) 
                      "no market fact for this change")
 
 
+def _flag(value: Any) -> bool:
+    """A boolean the schemas type as boolean and the Orders API model as a string ("true")."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _buyer_asked_at(summary: dict, trigger: Any, event_time: datetime, base: str) -> datetime:
+    """When the buyer asked: the trigger's TimeOfOrderChange (EventTime only when there is none), never before
+    the purchase: a request dated before the order was placed is a problem, not a cancel."""
+    where = f"{base}.OrderChangeTrigger.TimeOfOrderChange"
+    when = opt(trigger, "TimeOfOrderChange")
+    asked_at = timestamp(when, where) if when is not None else event_time
+    purchased = opt(summary, "PurchaseDate")
+    if purchased is not None:
+        purchased_at = timestamp(purchased, f"{base}.Summary.PurchaseDate")
+        if asked_at < purchased_at:
+            raise Bad(where if when is not None else "$.EventTime",
+                      f"the buyer's cancel request is dated {asked_at.isoformat()}, before the purchase "
+                      f"({purchased_at.isoformat()})")
+    return asked_at
+
+
 def _fulfillment_order_status(state: _State, payload: dict) -> None:
     base = "$.Payload.FulfillmentOrderStatusNotification"
     note = req(payload, "FulfillmentOrderStatusNotification", "$.Payload", dict)
@@ -432,7 +265,7 @@ def _fulfillment_order_status(state: _State, payload: dict) -> None:
         state.ignore("FULFILLMENT_ORDER_STATUS Return: CustomerReturnReported needs a center, an order id and a "
                      "disposition, the notification has none")
     else:
-        state.ignore(f"FULFILLMENT_ORDER_STATUS {note[_key(note, 'EventType')]}: the fulfillment service tracks "
+        state.ignore(f"FULFILLMENT_ORDER_STATUS {note[key(note, 'EventType')]}: the fulfillment service tracks "
                      "its own outbound order status")
 
 
@@ -466,7 +299,7 @@ def _fba_inventory(state: _State, nid: str, event_time: datetime, payload: dict)
                 raise Bad(where, f"expected a count (a whole number, 0 or more), got {value!r}")
             counts[field] = value
         state.add(build(InventoryAvailabilityReported, path,
-                        event_id=str(fact_id("sp-api", nid, f"availability/{marketplace}")), seller=state.seller,
+                        event_id=str(fact_id("sp-api", nid, f"availability/{marketplace}", seller=state.seller)), seller=state.seller,
                         occurred_at=event_time.isoformat(), sku=sku, marketplace_id=marketplace, **counts))
 
 
@@ -483,7 +316,7 @@ def _account_status(state: _State, nid: str, event_time: datetime, payload: dict
     fields = {"status": current, "previous": previous}
     if opt(change, "MarketplaceId") is not None:
         fields["marketplace_id"] = opt(change, "MarketplaceId")
-    state.add(build(AccountStatusReported, base, event_id=str(fact_id("sp-api", nid, "account_status_reported")),
+    state.add(build(AccountStatusReported, base, event_id=str(fact_id("sp-api", nid, "account_status_reported", seller=state.seller)),
                     seller=state.seller, occurred_at=event_time.isoformat(), **fields))
 
 
@@ -497,16 +330,17 @@ def detect(name: str, head: str) -> bool:
     return "notificationtype" in lowered or "amazonorderid" in lowered
 
 
-def _parse(seller: str, text: str) -> Parsed:
-    return parse(seller, text)
+def _read(seller: str, text: str) -> Parsed:
+    return read(seller, text)
 
 
 INGESTERS = [
     Ingester(
         name="sp-api",
-        description="SP-API notification envelopes (ORDER_CHANGE, ...) and Orders API getOrders/getOrderItems "
-                    "responses, as JSON or JSON lines",
+        description="SP-API notification envelopes (ORDER_CHANGE, ...) and Orders API getOrders/getOrder/"
+                    "getOrderItems responses, as JSON or JSON lines (orders joined with their items across files)",
         detect=detect,
-        parse=_parse,
+        parse=_read,
+        join=join,
     ),
 ]

@@ -66,7 +66,8 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[s
         MESSAGES: DeadlineScheduler(due_of=messaging.deadlines, clock=timing,
                                     fire=partial(h.on_message_deadline, messages=msgs, publish=publish)),
         REVIEWS: DeadlineScheduler(due_of=reviews.deadlines, clock=timing,
-                                   fire=partial(h.on_review_deadline, reviews_store=revs, publish=publish)),
+                                   fire=partial(h.on_review_deadline, reviews_store=revs, publish=publish,
+                                                clock=timing)),
     }
     return BoundHandlers(bound, schedulers)
 

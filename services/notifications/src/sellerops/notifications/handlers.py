@@ -32,8 +32,12 @@ from sellerops.notifications.domain.deliveries import Circuit, Delivery, Deliver
 from sellerops.notifications.ports import Channel, Clock, Publisher, Store
 from sellerops.plugins.channels import ChannelPlugin, Message
 from sellerops.runtime.decisions import Cause, refusals, requested, stamp
+from sellerops.runtime.logging import Tally
+from sellerops.runtime.paging import page
 
 log = structlog.get_logger("sellerops.notifications")
+# one INFO line per old event replayed would flood the log (a backfill is thousands); counted instead
+skipped_old = Tally(log, "notification_skipped_old_event")
 Context = Callable[[Event], "dict"]
 
 
@@ -50,8 +54,8 @@ async def on_event(evt: Event, *, prefs: Store, deliveries_store: Store, digests
     """Raise the notification an event calls for, and save one delivery per routed endpoint. An event older
     than `max_age` (a backlog replayed, a new service reading old streams) tells no one."""
     if clock.now() - evt.occurred_at > max_age:
-        log.info("notification_skipped_old_event", seller=evt.seller, event_type=evt.type_tag(),
-                 occurred_at=evt.occurred_at.isoformat())
+        skipped_old.add(evt.type_tag(), seller=evt.seller, event_type=evt.type_tag(),
+                        occurred_at=evt.occurred_at.isoformat())
         return
     extra = await context(evt) if context is not None else {}
     note = catalog.notify(evt, extra)
@@ -222,8 +226,10 @@ async def get_endpoint_secret(seller: str, query: EndpointRef, *, prefs: Store) 
 
 async def list_deliveries(seller: str, query: ListDeliveries, *, deliveries_store: Store) -> DeliveryList:
     found = [d async for d in deliveries_store.scan(seller) if query.status is None or d.status is query.status]
-    found.sort(key=lambda d: d.created_at, reverse=True)
-    return DeliveryList(deliveries=[deliveries.view(d) for d in found[:query.limit]])
+    found.sort(key=lambda d: (d.created_at, d.delivery_id), reverse=True)
+    taken, after = page([deliveries.view(d) for d in found], key=lambda v: (v.created_at, v.delivery_id),
+                        cursor=query.cursor, limit=query.limit, newest_first=True)
+    return DeliveryList(deliveries=taken, next_cursor=after)
 
 
 async def redeliver(seller: str, request: Redeliver, *, deliveries_store: Store, clock: Clock) -> DeliveryView:
@@ -302,7 +308,9 @@ async def list_messages(seller: str, query: ListMessages, *, messages: Store, cl
     views = [messaging.view(m, now) async for m in messages.scan(seller)]
     if query.open_only:
         views = [v for v in views if v.status is MessageStatus.AWAITING_REPLY]
-    return MessageList(messages=sorted(views, key=lambda v: v.reply_due_at))
+    ordered = sorted(views, key=lambda v: (v.reply_due_at, v.message_id))
+    taken, after = page(ordered, key=lambda v: (v.reply_due_at, v.message_id), cursor=query.cursor, limit=query.limit)
+    return MessageList(messages=taken, next_cursor=after)
 
 
 async def on_message_deadline(key: str, kind: str, due: datetime, *, messages: Store, publish: Publisher) -> None:
@@ -325,9 +333,11 @@ async def on_order_fact(evt: Event, *, reviews_store: Store, review_policy: revi
 
 
 async def on_review_deadline(key: str, kind: str, due: datetime, *, reviews_store: Store,
-                             publish: Publisher) -> None:
+                             publish: Publisher, clock: Clock | None = None) -> None:
+    """`clock.base_now()` is the real time under any replayed backlog: a request it finds past the window is skipped."""
     seller, order_id = key.split(".", 1)
+    now = clock.base_now() if clock is not None else None
     applied = await reviews_store.apply(seller, order_id, f"deadline/{kind}/{due.isoformat()}",
-                                        partial(reviews.deadline_passed, kind=kind, due=due))
+                                        partial(reviews.deadline_passed, kind=kind, due=due, now=now))
     await publish(applied.events)
 

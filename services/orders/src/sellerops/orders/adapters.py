@@ -1,14 +1,30 @@
-"""The real stores: one KV key per aggregate, `<seller>.<id>`, orders in one bucket, MCF orders in another."""
+"""The real stores: one KV key per aggregate, `<seller>.<id>`, orders in one bucket, MCF orders in another,
+and the listing index (orders by status and by ship-by, runtime.index) in a third."""
 
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import msgspec
+import structlog
+from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
-from sellerops.orders.domain import Order
-from sellerops.orders.domain.mcf import McfOrder
+from sellerops.contracts.orders import AtRiskOrder, ListAtRisk, ListOrders, OrderView
 from sellerops.contracts.subjects import id_token, seller_token
-from sellerops.runtime.state import SellerKeyedStore
+from sellerops.orders.domain import Order, queries, view
+from sellerops.orders.domain.mcf import McfOrder
+from sellerops.runtime.index import Entry, HourIndex, every_key
+from sellerops.runtime.paging import SizedPage
+from sellerops.runtime.state import Applied, Decide, SellerKeyedStore
 
 BUCKET = "orders_order"
 MCF_BUCKET = "orders_mcf"
+INDEX_BUCKET = "orders_index"
+BUILT = "=built"  # in the index bucket once every order was indexed (no seller token can be "=built")
+LOAD_AT_ONCE = 32  # orders of a listing read concurrently
+
+log = structlog.get_logger("sellerops.orders")
 
 
 def order_key(seller: str, order_id: str) -> str:
@@ -16,8 +32,125 @@ def order_key(seller: str, order_id: str) -> str:
 
 
 class KvOrderStore(SellerKeyedStore[Order]):
-    def __init__(self, kv: KeyValue, *, keep_processed: int = 64) -> None:
+    """Orders; with an index, every apply also brings the order's index entries in step (see runtime.index)."""
+
+    def __init__(self, kv: KeyValue, *, keep_processed: int = 64, index: HourIndex | None = None) -> None:
         super().__init__(kv, Order, "order_id", keep_processed=keep_processed)
+        self.index = index
+
+    async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order]) -> Applied[Order]:
+        applied = await super().apply(seller, order_id, message_id, decide)
+        if self.index is not None:  # also after a duplicate: the index write of a crashed first try is redone
+            await self.reindex(seller, order_id)
+        return applied
+
+    async def reindex(self, seller: str, order_id: str) -> None:
+        record, revision = await self._store.get(self.key(seller, order_id))
+        wanted = queries.placements(record.state) if record.state is not None else []
+        await self.index.sync(seller_token(seller), id_token("order_id", order_id), revision, wanted)
+
+    async def build_index(self, at_once: int = 128) -> None:
+        """Index every order once, when the index bucket is new (a background job at start; listings read
+        every order until it is done). Orders written meanwhile index themselves; both go by revision."""
+        if self.index is None or await self.index_built():
+            return
+        log.info("order_index_rebuild_started")
+        keys, count = [], 0
+        async for key in every_key(self.kv):
+            keys.append(key)
+            if len(keys) == at_once:
+                count += await self._reindex_keys(keys)
+                keys = []
+        count += await self._reindex_keys(keys)
+        await self.index.kv.put(BUILT, b"1")
+        log.info("order_index_rebuilt", orders=count)
+
+    async def _reindex_keys(self, keys: list[str]) -> int:
+        await asyncio.gather(*(self.reindex(*key.split(".", 1)) for key in keys))
+        return len(keys)
+
+    async def index_built(self) -> bool:
+        if self.index is None:
+            return False
+        try:
+            await self.index.kv.get(BUILT)
+            return True
+        except KeyNotFoundError:
+            return False
+
+
+class OrderListings:
+    """list_orders and list_at_risk read from the index once it is built, from every order before that."""
+
+    def __init__(self, orders: KvOrderStore) -> None:
+        self._orders = orders
+        self._built = False
+
+    async def _use_index(self) -> bool:
+        self._built = self._built or await self._orders.index_built()
+        return self._built
+
+    async def list_orders(self, seller: str, query: ListOrders, budget: int) -> tuple[list[OrderView], str | None]:
+        page: SizedPage[OrderView] = SizedPage(query.limit, budget)
+        after = queries.after_cursor(query.cursor)
+        if not await self._use_index():
+            shown, _ = queries.page([o async for o in self._orders.scan(seller)], msgspec.structs.replace(query, limit=10_000))
+            return _fill(page, ((o, view(o)) for o in shown), queries.cursor_of)
+        bounds = [t for t in (after[0] if after else None, query.purchased_to) if t is not None]
+        hi = min(bounds) if bounds else None
+        only = {f"status.{query.status.value}"} if query.status is not None else None
+        hours = self._orders.index.walk(seller_token(seller), "status", newest_first=True, lo=query.purchased_from,
+                                        hi=hi, only=only)
+        found = self._found(seller, hours, lambda e: after is None or queries.entry_position(e.sort) < after)
+        return await _afill(page, ((o, view(o)) async for o in found if queries.matches(o, query)),
+                            queries.cursor_of)
+
+    async def at_risk(self, seller: str, query: ListAtRisk, now: datetime,
+                      budget: int) -> tuple[list[AtRiskOrder], str | None]:
+        page: SizedPage[AtRiskOrder] = SizedPage(query.limit, budget)
+        after = queries.after_cursor(query.cursor)
+        if not await self._use_index():
+            rows = queries.at_risk([o async for o in self._orders.scan(seller)], msgspec.structs.replace(query, limit=10_000), now)
+            return _fill(page, ((r, r) for r in rows), _risk_cursor)
+        horizon = queries.horizon(query, now)
+        hours = self._orders.index.walk(seller_token(seller), "risk", newest_first=False,
+                                        lo=after[0] if after else None, hi=horizon)
+        found = self._found(seller, hours, lambda e: after is None or queries.entry_position(e.sort) > after)
+        rows = (queries.at_risk_row(o, now) async for o in found if o.ship_window.latest <= horizon)
+        return await _afill(page, ((r, r) async for r in rows), _risk_cursor)
+
+    async def _found(self, seller: str, hours: AsyncIterator[list[Entry]], wanted) -> AsyncIterator[Order]:  # noqa: ANN001
+        """The orders the entries stand for, in the entries' order, skipping entries of an older state."""
+        async for entries in hours:
+            entries = [e for e in entries if wanted(e)]
+            for at in range(0, len(entries), LOAD_AT_ONCE):
+                chunk = entries[at:at + LOAD_AT_ONCE]
+                loaded = await asyncio.gather(*(self._orders.load(seller, e.item) for e in chunk))
+                for entry, order in zip(chunk, loaded):
+                    if queries.listed_as(order, entry.index, entry.sort):
+                        yield order
+
+
+def _risk_cursor(row: AtRiskOrder) -> str:
+    return f"{row.latest_ship_date.isoformat()}|{row.order_id}"
+
+
+def _fill(page: SizedPage, pairs, cursor_of) -> tuple[list, str | None]:  # noqa: ANN001
+    last = None
+    for source, item in pairs:
+        if not page.add(item):
+            return page.items, cursor_of(last)
+        last = source
+    return page.items, None
+
+
+async def _afill(page: SizedPage, pairs, cursor_of) -> tuple[list, str | None]:  # noqa: ANN001
+    last = None
+    async for source, item in pairs:
+        if not page.add(item):
+            return page.items, cursor_of(last)
+        last = source
+    return page.items, None
 
 
 class KvMcfStore(SellerKeyedStore[McfOrder]):

@@ -5,7 +5,7 @@ from importlib.metadata import version
 from faststream import FastStream
 
 from sellerops.orders import bootstrap, subscribers
-from sellerops.orders.adapters import BUCKET, MCF_BUCKET
+from sellerops.orders.adapters import BUCKET, INDEX_BUCKET, MCF_BUCKET
 from sellerops.orders.settings import OrdersSettings
 from sellerops.runtime.asyncapi import ServiceDoc
 from sellerops.runtime.clock import Clock
@@ -17,7 +17,7 @@ def service_info() -> ServiceInfo:
     return ServiceInfo(
         name="orders", version=version("sellerops-orders"),
         description="a seller's orders: states, shipment confirmation",
-        consumers=subscribers.CONSUMERS, buckets=(BUCKET, MCF_BUCKET),
+        consumers=subscribers.CONSUMERS, buckets=(BUCKET, MCF_BUCKET, INDEX_BUCKET),
     )
 
 

@@ -5,14 +5,16 @@ from functools import partial
 from typing import Any
 
 from sellerops.orders import domain, handlers
-from sellerops.orders.adapters import BUCKET, MCF_BUCKET, KvMcfStore, KvOrderStore
-from sellerops.orders.ports import Clock, McfStore, OrderStore, Publisher
+from sellerops.orders.adapters import BUCKET, INDEX_BUCKET, MCF_BUCKET, KvMcfStore, KvOrderStore, OrderListings
+from sellerops.orders.ports import Clock, Listings, McfStore, OrderStore, Publisher
 from sellerops.orders.settings import OrdersSettings
 from sellerops.plugins import loader
 from sellerops.plugins.carriers import CarrierRegistry
 from sellerops.plugins.spec import CARRIERS
 from sellerops.runtime.deadlines import DeadlineScheduler, deadline_jobs
 from sellerops.runtime.host import Resources
+from sellerops.runtime.index import HourIndex
+from sellerops.runtime.paging import budget_for
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,11 @@ class Handlers:
 
 def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domain.Policy = domain.Policy(),
           deadline_clock: Clock | None = None, check_carrier: domain.CarrierCheck | None = None,
-          mcf_orders: McfStore | None = None) -> Handlers:
-    """`clock` stamps what requests do (confirmations); deadlines go by `deadline_clock` (event time)."""
+          mcf_orders: McfStore | None = None, listings: Listings | None = None,
+          max_payload: int = 1024 * 1024) -> Handlers:
+    """`clock` stamps what requests do (confirmations); deadlines go by `deadline_clock` (event time).
+    Listings read the index of a KvOrderStore given one (every order otherwise); pages fit `max_payload`."""
+    pages = {"listings": listings or OrderListings(orders), "reply_budget": budget_for(max_payload)}
     facts = {"orders": orders, "publish": publish}
     commands = {**facts, "clock": clock}
     on_deadline = partial(handlers.on_deadline, **facts, policy=policy)
@@ -68,21 +73,25 @@ def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domai
         answer_cancel_request=partial(handlers.order_request, domain.answer_cancel_request, **commands),
         refund_order=partial(handlers.order_request, domain.refund, **commands),
         get_order=partial(handlers.get_order, orders=orders),
-        list_orders=partial(handlers.list_orders, orders=orders),
-        list_at_risk=partial(handlers.list_at_risk, orders=orders, clock=clock),
+        list_orders=partial(handlers.list_orders, **pages),
+        list_at_risk=partial(handlers.list_at_risk, **pages, clock=clock),
         deadlines=DeadlineScheduler(due_of=partial(domain.deadlines, policy=policy), fire=on_deadline,
                                     clock=deadline_clock or clock),
     )
 
 
 def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers, list]:
-    """Real adapters; returns the handlers and the background jobs (the deadline watch and its timer)."""
+    """Real adapters; returns the handlers and the background jobs (the deadline watch and its timer, and the
+    index rebuild when the index bucket is new)."""
     bucket = resources.buckets[BUCKET]
-    store = KvOrderStore(bucket, keep_processed=settings.keep_processed)
+    store = KvOrderStore(bucket, keep_processed=settings.keep_processed,
+                         index=HourIndex(resources.buckets[INDEX_BUCKET]))
     carriers = loader.load(CARRIERS, CarrierRegistry(CARRIERS), allow=settings.runtime.plugins_allow)
     built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy(),
                   deadline_clock=resources.stream_clock, check_carrier=carriers.check,
-                  mcf_orders=KvMcfStore(resources.buckets[MCF_BUCKET], keep_processed=settings.keep_processed))
-    return built, deadline_jobs(built.deadlines, bucket, store.decode_state,
-                                settle_s=settings.runtime.delivery.deadline_settle_s,
-                                on_fired=resources.metrics.deadline if resources.metrics else None)
+                  mcf_orders=KvMcfStore(resources.buckets[MCF_BUCKET], keep_processed=settings.keep_processed),
+                  max_payload=resources.nc.max_payload)
+    jobs = deadline_jobs(built.deadlines, bucket, store.decode_state,
+                         settle_s=settings.runtime.delivery.deadline_settle_s,
+                         on_fired=resources.metrics.deadline if resources.metrics else None)
+    return built, [*jobs, store.build_index]

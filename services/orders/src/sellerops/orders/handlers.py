@@ -1,6 +1,8 @@
 """Use cases as short recipes: (seen? load, decide, save) in one store call, then publish."""
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from uuid import uuid4
@@ -31,9 +33,10 @@ from sellerops.contracts.returns import RefundRequested
 from sellerops.orders import domain
 from sellerops.orders.domain import bulk
 from sellerops.orders.domain.model import envelope
-from sellerops.orders.ports import Clock, McfStore, OrderStore, Publisher
+from sellerops.orders.ports import Clock, Listings, McfStore, OrderStore, Publisher
 from sellerops.runtime.state import Decide
 from sellerops.runtime.decisions import refusals
+from sellerops.runtime.paging import TooLarge
 
 
 async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher) -> None:
@@ -197,15 +200,26 @@ async def get_order(seller: str, query: GetOrder, *, orders: OrderStore) -> Orde
     return domain.view(order)
 
 
-async def list_orders(seller: str, query: ListOrders, *, orders: OrderStore) -> OrderList:
+async def list_orders(seller: str, query: ListOrders, *, listings: Listings, reply_budget: int) -> OrderList:
+    """One page, newest first, at most `limit` orders and no larger than one reply carries (then a cursor)."""
+    with _list_refusals():
+        shown, next_cursor = await listings.list_orders(seller, query, reply_budget)
+    return OrderList(orders=shown, truncated=next_cursor is not None, next_cursor=next_cursor)
+
+
+async def list_at_risk(seller: str, query: ListAtRisk, *, listings: Listings, clock: Clock,
+                       reply_budget: int) -> AtRiskList:
+    now = clock.now()
+    with _list_refusals():
+        rows, next_cursor = await listings.at_risk(seller, query, now, reply_budget)
+    return AtRiskList(orders=rows, as_of=now, next_cursor=next_cursor)
+
+
+@contextmanager
+def _list_refusals() -> Iterator[None]:
     try:
-        shown, next_cursor = domain.page([o async for o in orders.scan(seller)], query)
+        yield
     except domain.Refused as exc:
         raise RequestError("invalid", str(exc), exc.field) from exc
-    return OrderList(orders=[domain.view(o) for o in shown], truncated=next_cursor is not None,
-                     next_cursor=next_cursor)
-
-
-async def list_at_risk(seller: str, query: ListAtRisk, *, orders: OrderStore, clock: Clock) -> AtRiskList:
-    now = clock.now()
-    return AtRiskList(orders=domain.at_risk([o async for o in orders.scan(seller)], query, now), as_of=now)
+    except TooLarge as exc:
+        raise RequestError("refused", str(exc)) from exc

@@ -20,6 +20,7 @@ from sellerops.returns.domain import claims, dossier, refunds, returns
 from sellerops.returns.domain.facts import OrderFacts
 from sellerops.returns.ports import Clock, Publisher, Store
 from sellerops.runtime.decisions import Cause, NotFound, refusals, requested
+from sellerops.runtime.paging import page
 
 
 async def policy_of(seller: str, *, policies: Store, default: ReturnPolicy) -> ReturnPolicy:
@@ -166,8 +167,10 @@ async def list_returns(seller: str, query: ListReturns, *, returns_store: Store)
     found = [r async for r in returns_store.scan(seller)
              if (query.status is None or r.status is query.status)
              and (query.order_id is None or r.order_id == query.order_id)]
-    return ReturnList(returns=[returns.view(r) for r in sorted(found, key=lambda r: (r.requested_at, r.return_id),
-                                                                 reverse=True)])
+    views = [returns.view(r) for r in sorted(found, key=lambda r: (r.requested_at, r.return_id), reverse=True)]
+    taken, after = page(views, key=lambda v: (v.requested_at, v.return_id), cursor=query.cursor, limit=query.limit,
+                        newest_first=True)
+    return ReturnList(returns=taken, next_cursor=after)
 
 
 async def on_return_deadline(key: str, kind: str, due: datetime, *, returns_store: Store,

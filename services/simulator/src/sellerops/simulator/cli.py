@@ -20,6 +20,8 @@ def demo(
     trouble: bool = typer.Option(True, "--trouble/--no-trouble",
                                  help="the last seller ships late for a week and its carrier loses scans the "
                                       "week after, so alerts fire"),
+    dashboard_port: int = typer.Option(8800, "--dashboard-port", min=0, max=65535,
+                                       help="the dashboard's web pages on 127.0.0.1, live while the demo runs"),
 ) -> None:
     """Start every service on an embedded NATS, simulate a marketplace for a few sellers in accelerated time,
     and show their account health, the orders flowing and the alerts, then a summary."""
@@ -39,7 +41,7 @@ def demo(
     if troubled:
         configs.append(SimConfig(sellers=troubled, **common, **_trouble(days)))
     console = Console()
-    board = asyncio.run(run_demo(configs, minutes=minutes, console=console))
+    board = asyncio.run(run_demo(configs, minutes=minutes, console=console, dashboard_port=dashboard_port))
     console.print(summary(board))
 
 

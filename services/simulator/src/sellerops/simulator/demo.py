@@ -165,12 +165,14 @@ async def _fba_tally(nc, seller: str) -> FbaTally:  # noqa: ANN001
 
 
 async def run_demo(configs: list[SimConfig], *, minutes: float, console: Console,
-                   data_dir: Path | None = None) -> Board:
+                   data_dir: Path | None = None, dashboard_port: int = 8800) -> Board:
     """Run the simulated days (of every config, merged in time) in about `minutes`; return the final board."""
     with tempfile.TemporaryDirectory(prefix="sellerops-demo-") as scratch:
         server = EmbeddedNats(Path(data_dir or scratch)).start()
         try:
-            with _environment(SELLEROPS_NATS_URL=server.url):  # what each service's settings read
+            with _environment(SELLEROPS_NATS_URL=server.url,  # what each service's settings read
+                              SELLEROPS_DASHBOARD_PORT=str(dashboard_port), SELLEROPS_DASHBOARD_HOST="127.0.0.1"):
+                console.print(f"dashboard: http://127.0.0.1:{dashboard_port}/ (live while the demo runs)")
                 return await _run(configs, server.url, minutes, console)
         finally:
             server.stop()

@@ -4,8 +4,10 @@ Both are data with defaults an operator overrides. The placement fee table (US, 
 transport rates ship in `data/placement_fees.json`; the fee values are UNCONFIRMED (Amazon publishes ranges
 that vary by inbound location and over time, shared/DOMAIN.md section 3), so load a replacement with
 `costs_from_file(path)` (or `fees_from_file` for the fee table alone). Inbound transport is a base charge
-per shipment plus a rate per kg per 1000 km (`TransportRates`). Amounts are Decimal dollars rounded to
-cents; solvers may work in float cents internally.
+per shipment plus a rate per kg per 1000 km (`TransportRates`). The expected outbound cost to buyers is a
+per-unit rate by great-circle distance band, each band with its delivery days (`OutboundRates`, also in the
+same file); with `CostModel.buyers` (network.BuyerRegions) a placement is priced at its landed cost
+(placement/landed.py). Amounts are Decimal dollars rounded to cents; solvers may work in float cents.
 """
 
 from collections.abc import Mapping
@@ -19,7 +21,7 @@ from typing import Any
 import msgspec
 
 from sellerops.contracts.inbound import Dimensions, SizeTier, SplitKind
-from sellerops.fulfillment.domain.network import ConfigError, decode_config
+from sellerops.fulfillment.domain.network import BuyerRegions, ConfigError, decode_config
 
 CENT = Decimal("0.01")
 
@@ -100,9 +102,52 @@ class TransportRates:
 
 
 @dataclass(frozen=True)
+class Band:
+    """Outbound to a buyer up to `up_to_km` great-circle km from the center (None = any farther)."""
+
+    up_to_km: float | None
+    per_unit: Decimal
+    days: int
+
+
+# Ground-parcel zones go by distance (zone 2 up to 150 miles, 3 to 300, 4 to 600, 5 to 1,000, 6 to 1,400,
+# 7 to 1,800, 8 beyond); the per-unit costs and days are a standard-size estimate, UNCONFIRMED.
+DEFAULT_BANDS = (
+    Band(241.0, Decimal("3.50"), 1), Band(483.0, Decimal("3.80"), 2), Band(966.0, Decimal("4.15"), 2),
+    Band(1609.0, Decimal("4.55"), 3), Band(2253.0, Decimal("4.95"), 4), Band(2897.0, Decimal("5.35"), 4),
+    Band(None, Decimal("5.80"), 5),
+)
+DEFAULT_TIER_FACTOR = {SizeTier.SMALL_STANDARD: Decimal("1.0"), SizeTier.LARGE_STANDARD: Decimal("1.6"),
+                       SizeTier.LARGE_BULKY: Decimal("3.5"), SizeTier.EXTRA_LARGE: Decimal("7.0")}
+
+
+@dataclass(frozen=True)
+class OutboundRates:
+    """Expected cost of shipping one unit from a center to a buyer: the band's `per_unit` (by distance from
+    the center to the buyer's ZIP3 centroid) x the size tier's `tier_factor`; the band's `days` is the
+    delivery time. `holding_per_unit` (by center region) adds what a unit costs to hold there until sold.
+    All UNCONFIRMED defaults (a ground-parcel estimate): set your own."""
+
+    bands: tuple[Band, ...] = DEFAULT_BANDS
+    tier_factor: Mapping[SizeTier, Decimal] = field(default_factory=lambda: dict(DEFAULT_TIER_FACTOR))
+    holding_per_unit: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.bands or self.bands[-1].up_to_km is not None:
+            raise ValueError("the last outbound band must have no upper distance limit")
+
+    def band(self, km: float) -> int:
+        return next(b for b, band in enumerate(self.bands) if band.up_to_km is None or km <= band.up_to_km)
+
+
+@dataclass(frozen=True)
 class CostModel:
+    """Fees and inbound transport; with `buyers` (where the buyers are) also the landed cost's outbound part."""
+
     fees: PlacementFees
     transport: TransportRates = TransportRates()
+    outbound: OutboundRates = OutboundRates()
+    buyers: BuyerRegions | None = None
 
 
 # ---- loading ----
@@ -121,6 +166,19 @@ class _TransportFile(msgspec.Struct, forbid_unknown_fields=True):
     about: str = ""
 
 
+class _BandFile(msgspec.Struct, forbid_unknown_fields=True):
+    up_to_km: float | None
+    per_unit: Decimal
+    days: int
+
+
+class _OutboundFile(msgspec.Struct, forbid_unknown_fields=True):
+    bands: list[_BandFile] = []
+    tier_factor: dict[SizeTier, Decimal] = {}
+    holding_per_unit: dict[str, Decimal] = {}
+    about: str = ""
+
+
 class _FeesFile(msgspec.Struct, forbid_unknown_fields=True):
     brackets: list[_BracketFile]
     region_factor: dict[str, Decimal] = {}
@@ -129,6 +187,7 @@ class _FeesFile(msgspec.Struct, forbid_unknown_fields=True):
     dimensional_divisor_cm3_per_kg: float = 5022.0
     dimensional_tiers: list[SizeTier] = []
     transport: _TransportFile = msgspec.field(default_factory=_TransportFile)
+    outbound: _OutboundFile = msgspec.field(default_factory=_OutboundFile)
     currency: str = "USD"
     effective_from: str = ""
     about: str = ""
@@ -171,11 +230,33 @@ def costs_from_bytes(data: bytes, source: str = "placement costs") -> CostModel:
     for name in ("base_per_shipment", "per_kg_per_1000km"):
         if getattr(doc.transport, name) < 0:
             raise ConfigError(f"{source}: transport.{name}: must be >= 0, got {getattr(doc.transport, name)}")
+    outbound = _outbound(doc.outbound, source)
     fields: dict[str, Any] = {name: getattr(doc, name) for name in (
         "region_factor", "partial_min_centers", "optimized_min_centers", "dimensional_divisor_cm3_per_kg", "currency")}
     brackets = tuple(FeeBracket(**msgspec.structs.asdict(row)) for row in doc.brackets)
     fees = PlacementFees(brackets=brackets, dimensional_tiers=frozenset(doc.dimensional_tiers), **fields)
-    return CostModel(fees, TransportRates(doc.transport.base_per_shipment, doc.transport.per_kg_per_1000km))
+    return CostModel(fees, TransportRates(doc.transport.base_per_shipment, doc.transport.per_kg_per_1000km), outbound)
+
+
+def _outbound(doc: _OutboundFile, source: str) -> OutboundRates:
+    last = 0.0
+    for index, band in enumerate(doc.bands):
+        where = f"{source}: outbound.bands[{index}]"
+        if band.per_unit < 0 or band.days < 0:
+            raise ConfigError(f"{where}: per_unit and days must be >= 0")
+        if band.up_to_km is not None and not band.up_to_km > last:
+            raise ConfigError(f"{where}.up_to_km: must be above {last} (bands go from near to far)")
+        if band.up_to_km is None and index != len(doc.bands) - 1:
+            raise ConfigError(f"{where}.up_to_km: only the farthest band may be null")
+        last = band.up_to_km or last
+    if doc.bands and doc.bands[-1].up_to_km is not None:
+        raise ConfigError(f"{source}: outbound.bands[{len(doc.bands) - 1}].up_to_km: the farthest band must be null")
+    for name in ("tier_factor", "holding_per_unit"):
+        for key, value in getattr(doc, name).items():
+            if value < 0:
+                raise ConfigError(f"{source}: outbound.{name}.{getattr(key, 'value', key)}: must be >= 0, got {value}")
+    bands = tuple(Band(b.up_to_km, b.per_unit, b.days) for b in doc.bands) or DEFAULT_BANDS
+    return OutboundRates(bands, {**DEFAULT_TIER_FACTOR, **doc.tier_factor}, dict(doc.holding_per_unit))
 
 
 def costs_from_file(path: str | Path) -> CostModel:

@@ -204,3 +204,41 @@ def locate(postal_code: str, country_code: str = "US") -> LatLon:
             raise ValueError(f"cannot locate postal code {postal_code!r}: unknown ZIP code and ZIP prefix {zip5[:3]}")
         found = [min(same_prefix, key=lambda z: (abs(int(z["zip_code"]) - int(zip5)), z["zip_code"]))]
     return (float(found[0]["lat"]), float(found[0]["long"]))
+
+
+# ---- buyers ----
+
+@dataclass(frozen=True)
+class BuyerRegions:
+    """Destination regions (3-digit ZIP prefixes) with their centroid and default demand weight (population).
+    The packaged table is `data/us_zip3_population.json` (source in its `about`), read by the adapters."""
+
+    codes: tuple[str, ...]
+    weight: tuple[float, ...]
+    lat: tuple[float, ...]
+    lon: tuple[float, ...]
+    about: str = ""
+    index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.codes or not len(self.codes) == len(self.weight) == len(self.lat) == len(self.lon):
+            raise ValueError("buyer regions need codes, weights and centroids of the same, non-zero length")
+        object.__setattr__(self, "index", {code: k for k, code in enumerate(self.codes)})
+
+
+class _Zip3File(msgspec.Struct):
+    zip3: dict[str, tuple[float, float, float]]
+    about: str = ""
+
+
+def buyer_regions_from_bytes(data: bytes, source: str = "buyer regions") -> BuyerRegions:
+    """The ZIP3 table: {"zip3": {"100": [population, lat, lon], ...}, "about": "..."}."""
+    doc: _Zip3File = decode_config(data, _Zip3File, source)
+    if not doc.zip3:
+        raise ConfigError(f"{source}: zip3: must list at least one prefix")
+    rows = sorted(doc.zip3.items())
+    for code, (people, lat, lon) in rows:
+        if not re.fullmatch(r"\d{3}", code) or people < 0 or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ConfigError(f"{source}: zip3.{code}: need a 3-digit prefix, population >= 0 and a lat/lon")
+    return BuyerRegions(tuple(c for c, _ in rows), tuple(float(r[0]) for _, r in rows),
+                        tuple(float(r[1]) for _, r in rows), tuple(float(r[2]) for _, r in rows), doc.about)

@@ -6,7 +6,7 @@ and a destination on the map.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from sellerops.contracts.inbound import PlacedShipment, PlacementOption, Shipmen
 from sellerops.contracts.market import Money
 from sellerops.fulfillment.domain import placement
 from sellerops.fulfillment.domain.common import Refused
+from sellerops.fulfillment.domain.placement import demand
 from sellerops.fulfillment.domain.costs import CostModel
 from sellerops.fulfillment.domain.network import LatLon, Network, locate
 
@@ -45,7 +46,17 @@ def offer(option: placement.PlacementOption, plan_id: str, expires_at: datetime)
         total_cost=usd(option.total_cost), expires_at=expires_at,
         lower_bound=usd(option.lower_bound) if option.lower_bound is not None else None,
         gap=round(option.gap, 6) if option.gap is not None else None,
+        **_landed(option, usd),
     )
+
+
+def _landed(option: placement.PlacementOption, usd: Callable) -> dict[str, Any]:
+    if option.speed is None:
+        return {}
+    return {"outbound_cost": usd(option.outbound_cost), "holding_cost": usd(option.holding_cost),
+            "landed_cost": usd(option.landed_cost), "days_p50": option.speed.days_p50,
+            "days_p90": option.speed.days_p90, "share_within_2_days": option.speed.share_within_2_days,
+            "meets_speed_target": option.speed.meets_target}
 
 
 @dataclass
@@ -56,25 +67,36 @@ class Placer:
     ttl_hours: float = 24.0
     time_limit_s: float = 2.0
     gap: float = 0.005
+    window_days: float = 90.0  # demand is learned from the orders of the last window_days
+    pseudo_units: float = 30.0  # ... plus this many units spread like the population (demand.learn)
 
-    def place(self, plan: Any, now: datetime) -> tuple[list[PlacementOption], dict[str, str]]:
+    def place(self, plan: Any, now: datetime, seen: Iterable[demand.ShipTo] = ()) -> tuple[list[PlacementOption],
+                                                                                          dict[str, str]]:
         """Options for a plan (a CreateInboundPlan, or a stored Plan being regenerated); `refused` says why a
-        strategy offered none. Raises Refused naming the field when the request itself cannot be placed."""
+        strategy offered none. `seen`: the seller's recent orders of the plan's SKUs, where the buyers are.
+        Raises Refused naming the field when the request itself cannot be placed."""
         try:
             origin = locate(plan.ship_from.postal_code, plan.ship_from.country_code)
         except ValueError as exc:
             raise Refused(str(exc), "$.ship_from.postal_code") from exc
         _one_line_per_sku(plan)
+        target = getattr(plan, "speed_target", None)
         request = placement.PlacementRequest(
             items=tuple(placement.PlanItem(sku=i.sku, quantity=i.quantity, unit_weight_kg=i.unit_weight_kg,
                                            size_tier=i.size_tier, dimensions=i.dimensions) for i in plan.items),
-            ship_from=origin)
+            ship_from=origin, buyers=self._buyers(plan, now, seen),
+            speed=placement.SpeedTarget(target, plan.speed_within_days) if target is not None else None)
+        model = placement.LandedModel.build(request, self.network, self.costs) if self.costs.buyers else None
         names = self._names(plan)
         expires_at = now + timedelta(hours=self.ttl_hours)
         options, refused = [], {}
         for name in names:
             try:
                 option = self._strategy(name).place(request, self.network, self.costs)
+                # every option, a third-party plugin's too, is judged by the same landed-cost model
+                option = placement.price(option.strategy, request, self.network, self.costs, option.allocation(),
+                                         model, lower_bound=option.lower_bound, gap=option.gap,
+                                         solve_seconds=option.solve_seconds)
             except placement.PlacementInfeasible as exc:
                 refused[name] = exc.reason
                 continue
@@ -82,6 +104,14 @@ class Placer:
         if not options:
             raise Refused("no placement option: " + "; ".join(f"{k}: {v}" for k, v in refused.items()), "$.items")
         return options, refused
+
+    def _buyers(self, plan: Any, now: datetime, seen: Iterable[demand.ShipTo]) -> dict | None:
+        regions = self.costs.buyers
+        if regions is None:
+            return None
+        prior = dict(zip(regions.codes, regions.weight))
+        return demand.learn(seen, {i.sku: i.size_tier for i in plan.items}, prior, now,
+                            window_days=self.window_days, pseudo_units=self.pseudo_units)
 
     def _names(self, plan: Any) -> list[str]:
         wanted = getattr(plan, "strategies", None)  # a request's, or the stored plan's when regenerating

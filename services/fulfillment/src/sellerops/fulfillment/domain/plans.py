@@ -27,6 +27,8 @@ class Plan(msgspec.Struct, frozen=True, kw_only=True):
     ship_from: ShipFrom
     name: str | None = None
     strategies: list[str] | None = None
+    speed_target: float | None = None
+    speed_within_days: int = 2
     options: list[PlacementOption] = []
     refused: dict[str, str] = {}
     confirmed_option_id: str | None = None
@@ -69,13 +71,15 @@ def create_plan(plan: Plan | None, request: CreateInboundPlan, *, seller: str, o
     """A new plan with its first placement options. The same request again changes nothing; another
     plan under an id already used is refused (ids are the client's idempotency keys)."""
     if plan is not None:
-        same = (plan.items, plan.ship_from, plan.name, plan.strategies) == (
-            list(request.items), request.ship_from, request.name, request.strategies)
+        same = (plan.items, plan.ship_from, plan.name, plan.strategies, plan.speed_target, plan.speed_within_days) == (
+            list(request.items), request.ship_from, request.name, request.strategies, request.speed_target,
+            request.speed_within_days)
         if same:
             return plan, []
         raise Refused(f"inbound plan {request.plan_id} already exists with other contents", "$.plan_id")
     plan = Plan(plan_id=request.plan_id, seller=seller, status=PlanStatus.ACTIVE, items=list(request.items),
-                ship_from=request.ship_from, name=request.name, strategies=request.strategies, options=options,
+                ship_from=request.ship_from, name=request.name, strategies=request.strategies,
+                speed_target=request.speed_target, speed_within_days=request.speed_within_days, options=options,
                 refused=refused, created_at=now, updated_at=now)
     events: list[Event] = [
         InboundPlanCreated(**stamp(cause, InboundPlanCreated, seller, now), plan_id=plan.plan_id, items=plan.items,

@@ -4,9 +4,8 @@ case-resolve|inventory|ledger-check|outbound|removal-create|removal-cancel|remov
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from sellerops.cli.common import NatsUrlOption, console
+from sellerops.cli.common import JsonOption, NatsUrlOption, console, emit, table
 from sellerops.contracts.inbound import (
     CancelInboundPlan, CaseList, CaseStatus, ConfirmPlacement, CreateInboundPlan, InboundPlanView, ListCases,
     ListShipments, PlanRef, ResolveCase, ShipmentList, ShipmentRef, ShipmentStatus, ShipmentView, UpdateShipment,
@@ -17,7 +16,6 @@ from sellerops.contracts.inventory import (
 )
 from sellerops.fulfillment.plugin.common import ask, cli, print_json, read_request
 
-JsonOption = typer.Option(False, "--json", help="print the service's JSON answer")
 PLAN_TIMEOUT_S = 30.0  # placement runs every strategy, the solver up to its time limit
 
 
@@ -29,12 +27,18 @@ def _print_plan(plan: InboundPlanView) -> None:
     units = sum(i.quantity for i in plan.items)
     console.print(f"[bold]{plan.plan_id}[/bold]  {plan.status.value}  {len(plan.items)} SKUs, {units} units, "
                   f"from {plan.ship_from.city} {plan.ship_from.postal_code}")
-    options = Table("option", "strategy", "split", "centers", "placement fee", "transport", "total", "expires")
+    options = table("option", "strategy", "split", "centers", "placement fee", "transport", "outbound", "landed",
+                    "days p50/p90", "within 2 d", "expires", ids=("option",))
     for o in plan.options:
         chosen = " [green](confirmed)[/green]" if o.option_id == plan.confirmed_option_id else ""
+        speed = f"{o.days_p50}/{o.days_p90}" if o.days_p50 is not None else "-"
+        fast = f"{o.share_within_2_days:.0%}" if o.share_within_2_days is not None else "-"
+        if o.meets_speed_target is False:
+            fast += " [red](misses target)[/red]"
         options.add_row(o.option_id + chosen, o.strategy, o.split.value,
                         ", ".join(s.center_id for s in o.shipments), _money(o.placement_fee),
-                        _money(o.transport_cost), _money(o.total_cost), o.expires_at.isoformat())
+                        _money(o.transport_cost), _money(o.outbound_cost), _money(o.landed_cost or o.total_cost),
+                        speed, fast, o.expires_at.isoformat())
     console.print(options)
     for strategy, why in plan.refused.items():
         console.print(f"[yellow]{strategy}[/yellow] offered no option: {why}")
@@ -47,7 +51,7 @@ def _print_shipment(s: ShipmentView) -> None:
                   f"plan {s.plan_id}")
     if s.tracking_number:
         console.print(f"carrier {s.carrier_code} tracking {s.tracking_number}")
-    units = Table("sku", "expected", "received", "damaged")
+    units = table("sku", "expected", "received", "damaged", ids=("sku",))
     for u in s.items:
         units.add_row(u.sku, str(u.expected), str(u.received), str(u.damaged))
     console.print(units)
@@ -75,29 +79,34 @@ def plan_get(seller: str, plan_id: str, nats_url: str = NatsUrlOption, as_json: 
 
 
 @cli.command("plan-confirm")
-def plan_confirm(seller: str, plan_id: str, option_id: str, nats_url: str = NatsUrlOption) -> None:
+def plan_confirm(seller: str, plan_id: str, option_id: str, nats_url: str = NatsUrlOption,
+                 as_json: bool = JsonOption) -> None:
     """Confirm a placement option (final): its shipments are created."""
-    _print_plan(ask(nats_url, seller, "confirm_placement_option",
-                    ConfirmPlacement(plan_id=plan_id, option_id=option_id), InboundPlanView))
+    plan = ask(nats_url, seller, "confirm_placement_option", ConfirmPlacement(plan_id=plan_id, option_id=option_id),
+               InboundPlanView)
+    emit(plan, lambda: _print_plan(plan))
 
 
 @cli.command("plan-cancel")
-def plan_cancel(seller: str, plan_id: str, reason: str = typer.Option(None, "--reason"),
-                nats_url: str = NatsUrlOption) -> None:
+def plan_cancel(seller: str, plan_id: str, reason: str = typer.Option(None, "--reason", help="why, kept on the plan"),
+                nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Void a plan; its shipments not yet sent are deleted."""
-    _print_plan(ask(nats_url, seller, "cancel_inbound_plan", CancelInboundPlan(plan_id=plan_id, reason=reason),
-                    InboundPlanView))
+    plan = ask(nats_url, seller, "cancel_inbound_plan", CancelInboundPlan(plan_id=plan_id, reason=reason),
+               InboundPlanView)
+    emit(plan, lambda: _print_plan(plan))
 
 
 @cli.command("shipment-update")
 def shipment_update(seller: str, shipment_id: str,
                     status: ShipmentStatus = typer.Option(..., "--status",
                                                           help="READY_TO_SHIP, SHIPPED, CANCELLED, DELETED"),
-                    carrier: str = typer.Option(None, "--carrier"), tracking: str = typer.Option(None, "--tracking"),
-                    nats_url: str = NatsUrlOption) -> None:
+                    carrier: str = typer.Option(None, "--carrier", help="carrier code, e.g. UPS"),
+                    tracking: str = typer.Option(None, "--tracking", help="tracking number of the shipment"),
+                    nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """The seller's side of an inbound shipment."""
     request = UpdateShipment(shipment_id=shipment_id, status=status, carrier_code=carrier, tracking_number=tracking)
-    _print_shipment(ask(nats_url, seller, "update_inbound_shipment", request, ShipmentView))
+    found = ask(nats_url, seller, "update_inbound_shipment", request, ShipmentView)
+    emit(found, lambda: _print_shipment(found))
 
 
 @cli.command("shipment")
@@ -108,8 +117,9 @@ def shipment_get(seller: str, shipment_id: str, nats_url: str = NatsUrlOption, a
 
 
 @cli.command("shipments")
-def shipments_list(seller: str, status: ShipmentStatus = typer.Option(None, "--status"),
-                   plan_id: str = typer.Option(None, "--plan"), nats_url: str = NatsUrlOption,
+def shipments_list(seller: str, status: ShipmentStatus = typer.Option(None, "--status", help="only shipments in this status"),
+                   plan_id: str = typer.Option(None, "--plan", help="only this plan's shipments"),
+                   nats_url: str = NatsUrlOption,
                    as_json: bool = JsonOption) -> None:
     """A seller's inbound shipments."""
     found = ask(nats_url, seller, "list_inbound_shipments", ListShipments(status=status, plan_id=plan_id),
@@ -117,66 +127,72 @@ def shipments_list(seller: str, status: ShipmentStatus = typer.Option(None, "--s
     if as_json:
         print_json(found)
         return
-    table = Table("shipment", "confirmation", "center", "status", "expected", "received", "damaged")
+    rows = table("shipment", "confirmation", "center", "status", "expected", "received", "damaged",
+                 ids=("shipment", "confirmation"))
     for s in found.shipments:
-        table.add_row(s.shipment_id, s.confirmation_id, s.center_id, s.status.value,
+        rows.add_row(s.shipment_id, s.confirmation_id, s.center_id, s.status.value,
                       str(sum(u.expected for u in s.items)), str(sum(u.received for u in s.items)),
-                      str(sum(u.damaged for u in s.items)))
-    console.print(table)
+                     str(sum(u.damaged for u in s.items)))
+    console.print(rows if found.shipments else "no inbound shipments")
 
 
 @cli.command("cases")
-def cases(seller: str, status: CaseStatus = typer.Option(CaseStatus.OPEN, "--status"), nats_url: str = NatsUrlOption,
+def cases(seller: str, status: CaseStatus = typer.Option(CaseStatus.OPEN, "--status", help="cases in this status"),
+          nats_url: str = NatsUrlOption,
           as_json: bool = JsonOption) -> None:
     """Receiving discrepancy cases, soonest claim deadline first."""
     found = ask(nats_url, seller, "list_cases", ListCases(status=status), CaseList)
     if as_json:
         print_json(found)
         return
-    table = Table("case", "shipment", "center", "claim from", "claim by", "discrepancies", "status")
+    rows = table("case", "shipment", "center", "claim from", "claim by", "discrepancies", "status",
+                 ids=("case", "shipment"))
     for c in found.cases:
         lines = "; ".join(f"{line.sku} {line.kind.value} {line.units}" for line in c.lines)
-        table.add_row(c.case_id, c.confirmation_id, c.center_id, c.claim_opens_at.date().isoformat(),
-                      c.claim_deadline.date().isoformat(), lines, c.status.value)
-    console.print(table)
+        rows.add_row(c.case_id, c.confirmation_id, c.center_id, c.claim_opens_at.date().isoformat(),
+                     c.claim_deadline.date().isoformat(), lines, c.status.value)
+    console.print(rows if found.cases else f"no {status.value} cases")
 
 
 @cli.command("case-resolve")
-def case_resolve(seller: str, shipment_id: str, reason: str = typer.Option(..., "--reason"),
-                 nats_url: str = NatsUrlOption) -> None:
+def case_resolve(seller: str, shipment_id: str, reason: str = typer.Option(..., "--reason", help="why, kept on the case"),
+                 nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Close a shipment's discrepancy case without (full) reimbursement."""
-    _print_shipment(ask(nats_url, seller, "resolve_case", ResolveCase(shipment_id=shipment_id, reason=reason),
-                        ShipmentView))
+    found = ask(nats_url, seller, "resolve_case", ResolveCase(shipment_id=shipment_id, reason=reason), ShipmentView)
+    emit(found, lambda: _print_shipment(found))
 
 
 @cli.command("inventory")
-def inventory(seller: str, skus: list[str] = typer.Argument(None), nats_url: str = NatsUrlOption,
-              by_center: bool = typer.Option(False, "--by-center"), as_json: bool = JsonOption) -> None:
+def inventory(seller: str, skus: list[str] = typer.Argument(None, help="only these SKUs (default: all)"),
+              nats_url: str = NatsUrlOption,
+              by_center: bool = typer.Option(False, "--by-center", help="a row per center too"),
+              as_json: bool = JsonOption) -> None:
     """Inventory per SKU (and per center): fulfillable, inbound, reserved, researching, unfulfillable; and what the
     marketplace itself last counted, with any difference from the ledger."""
     found = ask(nats_url, seller, "list_inventory", ListInventory(skus=skus or None), InventoryList)
     if as_json:
         print_json(found)
         return
-    table = Table("sku", "center", "fulfillable", "inbound w/s/r", "reserved", "researching", "unfulfillable", "total")
+    rows = table("sku", "center", "fulfillable", "inbound w/s/r", "reserved", "researching", "unfulfillable", "total",
+                 ids=("sku",))
     differing = []
     for item in found.items:
-        rows = [("all", item.totals)] + ([(c.center_id, c.counts) for c in item.centers] if by_center else [])
-        for center, n in rows:
-            table.add_row(item.sku, center, str(n.fulfillable),
+        per_center = [("all", item.totals)] + ([(c.center_id, c.counts) for c in item.centers] if by_center else [])
+        for center, n in per_center:
+            rows.add_row(item.sku, center, str(n.fulfillable),
                           f"{n.inbound_working}/{n.inbound_shipped}/{n.inbound_receiving}", str(n.reserved_total),
                           str(n.researching), str(n.unfulfillable_total), str(n.total))
         for m in item.marketplace:
             c = m.counts.get
             reserved = c("reserved_customer_order", 0) + c("reserved_transfer", 0) + c("reserved_processing", 0)
             style = "yellow" if m.differences else "dim"
-            table.add_row(item.sku, f"[{style}]{m.marketplace_id} says[/{style}]", str(c("fulfillable", 0)),
+            rows.add_row(item.sku, f"[{style}]{m.marketplace_id} says[/{style}]", str(c("fulfillable", 0)),
                           f"{c('inbound_working', 0)}/{c('inbound_shipped', 0)}/{c('inbound_receiving', 0)}",
                           str(reserved), str(c("researching", 0)), str(c("unfulfillable", 0)),
                           str(c("fulfillable", 0) + reserved + c("researching", 0) + c("unfulfillable", 0)))
             if m.differences:
                 differing.append((item.sku, m))
-    console.print(table)
+    console.print(rows if found.items else "no inventory")
     for sku, m in differing:
         what = ", ".join(f"{d.bucket.replace('_', ' ')} {d.marketplace} (ledger {d.ledger})" for d in m.differences)
         console.print(f"[yellow]{sku}[/yellow]: {m.marketplace_id} counted {what} at "
@@ -212,36 +228,38 @@ def outbound_get(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_j
         return
     console.print(f"[bold]{found.fulfillment_order_id}[/bold]  {found.kind.value}  {found.status.value}  "
                   f"{found.fill_policy.value}")
-    table = Table("item", "sku", "center", "allocated")
+    rows = table("item", "sku", "center", "allocated", ids=("item", "sku"))
     for a in found.allocations:
-        table.add_row(a.item_id, a.sku, a.center_id, str(a.quantity))
+        rows.add_row(a.item_id, a.sku, a.center_id, str(a.quantity))
     for s in found.shortfalls:
-        table.add_row(s.item_id, s.sku, "[red]short[/red]", str(s.quantity))
-    console.print(table)
+        rows.add_row(s.item_id, s.sku, "[red]short[/red]", str(s.quantity))
+    console.print(rows)
 
 
 def _print_removal(r: RemovalOrderView) -> None:
     console.print(f"[bold]{r.removal_order_id}[/bold]  {r.removal_type.value}  {r.status.value}")
-    table = Table("sku", "center", "condition", "requested", "shipped", "disposed", "cancelled")
+    rows = table("sku", "center", "condition", "requested", "shipped", "disposed", "cancelled", ids=("sku",))
     for line in r.lines:
-        table.add_row(line.sku, line.center_id, line.condition.value, str(line.requested), str(line.shipped),
-                      str(line.disposed), str(line.cancelled))
-    console.print(table)
+        rows.add_row(line.sku, line.center_id, line.condition.value, str(line.requested), str(line.shipped),
+                     str(line.disposed), str(line.cancelled))
+    console.print(rows)
 
 
 @cli.command("removal-create")
 def removal_create(seller: str, file: Path = typer.Argument(..., help="a JSON CreateRemovalOrder"),
-                   nats_url: str = NatsUrlOption) -> None:
+                   nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Create a removal order (Return to an address, or Disposal)."""
-    _print_removal(ask(nats_url, seller, "create_removal_order", read_request(file, CreateRemovalOrder),
-                       RemovalOrderView))
+    found = ask(nats_url, seller, "create_removal_order", read_request(file, CreateRemovalOrder), RemovalOrderView)
+    emit(found, lambda: _print_removal(found))
 
 
 @cli.command("removal-cancel")
-def removal_cancel(seller: str, removal_order_id: str, nats_url: str = NatsUrlOption) -> None:
+def removal_cancel(seller: str, removal_order_id: str, nats_url: str = NatsUrlOption,
+                   as_json: bool = JsonOption) -> None:
     """Cancel what a removal order has not yet shipped or disposed of."""
-    _print_removal(ask(nats_url, seller, "cancel_removal_order", RemovalRef(removal_order_id=removal_order_id),
-                       RemovalOrderView))
+    found = ask(nats_url, seller, "cancel_removal_order", RemovalRef(removal_order_id=removal_order_id),
+                RemovalOrderView)
+    emit(found, lambda: _print_removal(found))
 
 
 @cli.command("removal")

@@ -75,6 +75,9 @@ def _recorded(state: OrderState, f: OrderFacts, e: OrderRecorded) -> OrderState:
 def _shipped(state: OrderState, f: OrderFacts, e: OrderShipped) -> OrderState:
     package = PackageFacts(number=e.package_number, tracking_number=normalize_tracking(e.package.tracking_number),
                            carrier_code=e.package.carrier_code, confirmed_at=e.confirmed_at)
+    known = next((p for p in f.packages if p.number == e.package_number), None)
+    if known is not None and known.confirmed_at > e.confirmed_at:
+        package = known  # an older confirmation of this package: the later one stands, whatever the arrival order
     packages = [p for p in f.packages if p.number != e.package_number] + [package]
     shipped_at = min(f.shipped_at, e.confirmed_at) if f.shipped_at else e.confirmed_at
     return _facts(state, packages=sorted(packages, key=lambda p: p.number), shipped_at=shipped_at,
@@ -87,6 +90,9 @@ def _ship_by_missed(state: OrderState, f: OrderFacts, e: OrderShipByMissed) -> O
 
 
 def _canceled(state: OrderState, f: OrderFacts, e: OrderCanceled) -> OrderState:
+    """The latest cancel by time stands (on a tie, the one that counts), whatever order they arrive in."""
+    if f.canceled_at is not None and (e.occurred_at, e.counts_against_seller) < (f.canceled_at, f.cancel_counts):
+        return state
     return _facts(state, canceled_at=e.occurred_at, canceled_by=e.canceled_by.value,
                   cancel_counts=e.counts_against_seller, channel=f.channel or e.fulfillment_channel)
 

@@ -1,7 +1,7 @@
 """A seller's health from the day counters: measures, the Account Health Rating, the account status and
 the report-shaped document (pure).
 
-The rating rules are ours (Amazon publishes the bands, not the points; DOMAIN.md 1.3): the rating starts at
+The rating rules are ours (Amazon publishes the bands, not the points; docs/domain.md, "Account Health Rating"): the rating starts at
 `start` and loses a metric's penalty while any of its measures is BAD, and `warning_penalty` per open
 policy warning, never below 0. Bands: `healthy_from` (200) and up is Healthy, `at_risk_from` (100) and
 up At risk, below that Unhealthy. Status: DEACTIVATED when Unhealthy, AT_RISK when At risk or when one of
@@ -24,7 +24,8 @@ class RatingRules(msgspec.Struct, frozen=True, kw_only=True):
     start: int = 1000
     penalties: dict[str, int] = msgspec.field(default_factory=lambda: {
         "orderDefectRate": 850, "lateShipmentRate": 300, "lateShipmentRate10Day": 150,
-        "preFulfillmentCancellationRate": 300, "validTrackingRate": 150, "onTimeDeliveryRate": 100,
+        "preFulfillmentCancellationRate": 300, "validTrackingRate": 150, "validTrackingRate7Day": 0,
+        "onTimeDeliveryRate": 100,
         # Contact response is shown on the page but not part of the rating (Seller Central): no points.
         "contactResponseRate7Day": 0, "contactResponseRate30Day": 0, "contactResponseRate90Day": 0,
     })
@@ -44,14 +45,20 @@ def window(metric: Metric, override: MetricSettings | None, as_of: date) -> Wind
     days = o.window_days or metric.window_days
     target = Target(value=metric.target.value if o.target_value is None else o.target_value,
                     condition=o.target_condition or metric.target.condition)
-    end = as_of - timedelta(days=getattr(metric, "lag_days", 0))
+    end = as_of - timedelta(days=lag_of(metric, o))
     return Window(days=days, date_from=end - timedelta(days=days - 1), date_to=end, target=target)
+
+
+def lag_of(metric: Metric, override: MetricSettings | None) -> int:
+    """Days between the as-of day and the window's end: the seller's override, else the metric's default."""
+    lag = (override or MetricSettings()).lag_days
+    return getattr(metric, "lag_days", 0) if lag is None else lag
 
 
 def longest_window(metrics: list[Metric], overrides: dict[str, MetricSettings]) -> int:
     """The days an answer reads: the longest window, lag included."""
-    return max(((overrides.get(m.name) or MetricSettings()).window_days or m.window_days) + getattr(m, "lag_days", 0)
-               for m in metrics) if metrics else 1
+    return max(((overrides.get(m.name) or MetricSettings()).window_days or m.window_days)
+               + lag_of(m, overrides.get(m.name)) for m in metrics) if metrics else 1
 
 
 def evaluate(metrics: list[Metric], overrides: dict[str, MetricSettings], day_counts: dict[date, dict[str, int]],

@@ -17,7 +17,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from sellerops.cli.common import NatsUrlOption, ask_service, console, fail, print_json, read_request
+from sellerops.cli.common import JsonOption, NatsUrlOption, ask_service, console, fail, print_json, read_request
 from sellerops.contracts.health import (
     DEFAULT_MARKETPLACE, AccountHealth, AccountStatus, GetAccountHealth, ListMetrics, Measure, MetricCatalog,
     OrderFacts, OrderHealthRef, OrderHealthView, RatingBand, SetMetricSettings, Status, Target, TargetCondition,
@@ -215,7 +215,7 @@ def health(
     metrics: bool = typer.Option(False, "--metrics", help="the metrics in force: windows, targets, overrides"),
     set_file: Path = typer.Option(None, "--set", help="a JSON SetMetricSettings file; prints the metrics after"),
     order: str = typer.Option(None, "--order", help="what the service knows of one order, and its counters"),
-    as_json: bool = typer.Option(False, "--json", help="print the service's JSON answer"),
+    as_json: bool = JsonOption,
     nats_url: str = NatsUrlOption,
 ) -> None:
     """A seller's account health: each metric against its target, the rating, the account status."""

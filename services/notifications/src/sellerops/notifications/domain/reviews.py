@@ -1,12 +1,15 @@
 """Review requests: one review-and-feedback request per order, inside the window the Solicitations API allows
-(pure; ../shared/DOMAIN.md section 7).
+(pure; docs/domain.md, "Review requests").
 
 One aggregate per order, folded from the order's facts. The window opens `open_after_days` (5) after the
 earliest delivery date and closes `close_after_days` (30) after the latest delivery date of the order's
 delivery window, both inclusive. The request is due at the window's opening plus the seller's `delay_days`
 (kept inside the window), and never before the order was delivered: an order delivered later is asked at
 its delivery. An order not delivered by the window's close, or delivered after it, is skipped ("window
-closed"); an order without a delivery window is skipped when it is delivered ("no delivery window").
+closed"); so is one whose send time comes while the window is open but is only acted on after it closed
+(facts ingested late, a backfill, downtime): soliciting outside the window breaks the marketplace's policy,
+so `deadline_passed` compares the close with the real time it decides at (`now`). An order without a
+delivery window is skipped when it is delivered ("no delivery window").
 
 A refund of any amount, a cancellation or the buyer's opt-out skips the order as soon as it is known (one
 reason, in that order of precedence: canceled, refunded, returned, buyer opted out). The outcome is decided once, by
@@ -143,9 +146,12 @@ def deadlines(state: ReviewRequest) -> list[tuple[str, datetime]]:
     return []
 
 
-def deadline_passed(state: ReviewRequest | None, *, kind: str, due: datetime) -> Decision:
+def deadline_passed(state: ReviewRequest | None, *, kind: str, due: datetime,
+                    now: datetime | None = None) -> Decision:
     """Decide the order's one outcome: ReviewRequested or ReviewRequestSkipped(reason). A deadline no longer in
-    the state (already decided, or moved by a later fact) changes nothing."""
+    the state (already decided, or moved by a later fact) changes nothing. `now` is when the decision is made
+    (the real time, not the event time being replayed): a request due inside the window but decided after
+    its close is skipped as "window closed"."""
     if state is None or (kind, due) not in deadlines(state):
         return state, []
     emit = Emitter(state.seller, Cause(f"deadline/{state.seller}/{state.order_id}/{kind}/{due.isoformat()}"), due,
@@ -155,7 +161,7 @@ def deadline_passed(state: ReviewRequest | None, *, kind: str, due: datetime) ->
         reason = blocked[0]
     elif found is None:
         reason = "no delivery window"
-    elif kind == CLOSE or due > found[1]:
+    elif kind == CLOSE or due > found[1] or (now is not None and now > found[1]):
         reason = "window closed"
     else:
         reason = None

@@ -17,7 +17,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from sellerops.cli.common import NatsUrlOption, ask_service, console, fail, print_json, read_request
+from sellerops.cli.common import JsonOption, NatsUrlOption, ask_service, console, fail, print_json, read_request
 from sellerops.contracts.notifications import (
     DeliveryList, DeliveryStatus, DeliveryView, Endpoint, EndpointRef, EndpointSecret, GetPreferences, Kind, ListDeliveries,
     ListMessages, MarkNoResponseNeeded, MessageList, MessageStatus, MessageView, PreferencesView, Redeliver,
@@ -27,7 +27,6 @@ from sellerops.notifications.domain.preferences import mask_secret
 
 cli = typer.Typer(help="Notifications: preferences, deliveries, buyer messages (notifications service).",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-JsonOption = typer.Option(False, "--json", help="print the service's JSON answer")
 FUTURE_SKEW = timedelta(minutes=1)
 LOOKUP_LIMIT = 1000  # the most list_deliveries answers: `delivery` looks among the newest this many
 
@@ -301,7 +300,7 @@ def prefs_set(seller: str,
 
 
 @cli.command("deliveries")
-def list_deliveries(seller: str, status: DeliveryStatus = typer.Option(None, "--status"),
+def list_deliveries(seller: str, status: DeliveryStatus = typer.Option(None, "--status", help="only deliveries in this status"),
                     limit: int = typer.Option(100, "--limit", min=1, max=LOOKUP_LIMIT, help="at most this many"),
                     nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Deliveries, newest first: where each notification went, and how its attempts went."""

@@ -2,7 +2,7 @@
 seller with a reason code, by the marketplace. Each says who canceled and whether it counts against
 the seller's Pre-fulfillment Cancel Rate (buyer-requested cancellations do not)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sellerops.contracts.market import OrderBuyerCancelRequested
 from sellerops.contracts.orders import (
@@ -35,11 +35,22 @@ def buyer_cancel_requested(order: Order | None, request: OrderBuyerCancelRequest
             order_id=order.order_id, declined_by=None, reason=f"the order is already {order.status.value}",
         )
         return recorded(order, [event])
-    if order.purchased_at is not None and now - order.purchased_at <= policy.buyer_cancel_window:
+    if _canceled_for_the_buyer_now(order, request, policy):
         return canceled(order, cause, now, by=CanceledBy.BUYER, reason=request.reason, counts=False)
     event = OrderCancelRequested(**envelope(cause, OrderCancelRequested.type_tag()), seller=order.seller,
                                  occurred_at=now, order_id=order.order_id, reason=request.reason, requested_at=now)
     return recorded(order, [event], cancel_request=request.reason)
+
+
+def _canceled_for_the_buyer_now(order: Order, request: OrderBuyerCancelRequested, policy: Policy) -> bool:
+    """The marketplace's own status decides when it came with the request: Canceled = done for the buyer,
+    anything else = the order is still open there and waits for the seller's answer. Without it, a request
+    within `buyer_cancel_window` after the purchase (never before it) cancels at once."""
+    if request.order_status is not None:
+        return request.order_status == "Canceled"
+    if order.purchased_at is None:
+        return False
+    return timedelta(0) <= request.occurred_at - order.purchased_at <= policy.buyer_cancel_window
 
 
 def seller_cancel(order: Order | None, *, request: CancelOrder, request_id: str, now: datetime) -> tuple[Order, list]:

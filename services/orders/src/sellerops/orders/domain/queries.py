@@ -1,4 +1,5 @@
-"""Pure queries over a seller's orders: filters, the newest-first order, pages, orders at risk."""
+"""Pure queries over a seller's orders: filters, the newest-first order, pages, orders at risk, and where an
+order is placed in the listing index (by status, by ship-by)."""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -6,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sellerops.contracts.market import FulfillmentChannel
 from sellerops.contracts.orders import AtRiskOrder, ListAtRisk, ListOrders
 from sellerops.orders.domain.model import SHIPPABLE, Order, Refused
+from sellerops.runtime.index import Placement
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 
@@ -25,6 +27,49 @@ def _after_cursor(cursor: str) -> tuple[datetime, str]:
         return datetime.fromisoformat(when), order_id
     except ValueError:
         raise Refused("cursor is not one this service gave out", "$.cursor") from None
+
+
+def after_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    """The (time, order id) position a cursor stands for (None for the first page)."""
+    return _after_cursor(cursor) if cursor else None
+
+
+def _sort_text(when: datetime, order_id: str) -> str:
+    return f"{when.astimezone(UTC).isoformat()}|{order_id}"
+
+
+def at_risk_eligible(order: Order) -> bool:
+    return (order.status in SHIPPABLE and order.fulfillment_channel is FulfillmentChannel.MFN
+            and order.ship_window is not None)
+
+
+def placements(order: Order) -> list[Placement]:
+    """Where the listing index holds the order: under its status by purchase time (newest-first listings), and
+    while it can be at risk, by its latest ship date (soonest-first at-risk listings)."""
+    if order.status is None:
+        return []
+    purchased = order.purchased_at or EPOCH
+    placed = [Placement(f"status.{order.status.value}", purchased, _sort_text(purchased, order.order_id))]
+    if at_risk_eligible(order):
+        latest = order.ship_window.latest
+        placed.append(Placement("risk", latest, _sort_text(latest, order.order_id)))
+    return placed
+
+
+def listed_as(order: Order | None, index: str, sort: str) -> bool:
+    """Whether an index entry still describes the order (entries of an older state are skipped)."""
+    return order is not None and any(p.index == index and p.sort == sort for p in placements(order))
+
+
+def entry_position(sort: str) -> tuple[datetime, str]:
+    when, order_id = sort.split("|", 1)
+    return datetime.fromisoformat(when), order_id
+
+
+def at_risk_row(order: Order, now: datetime) -> AtRiskOrder:
+    return AtRiskOrder(order_id=order.order_id, status=order.status, latest_ship_date=order.ship_window.latest,
+                       hours_left=round((order.ship_window.latest - now).total_seconds() / 3600, 2),
+                       units_unshipped=order.units_unshipped)
 
 
 def matches(order: Order, query: ListOrders) -> bool:
@@ -50,13 +95,14 @@ def page(orders: Iterable[Order], query: ListOrders) -> tuple[list[Order], str |
     return shown, cursor_of(shown[-1]) if len(chosen) > query.limit else None
 
 
+def horizon(query: ListAtRisk, now: datetime) -> datetime:
+    return now + timedelta(hours=query.within_hours)
+
+
 def at_risk(orders: Iterable[Order], query: ListAtRisk, now: datetime) -> list[AtRiskOrder]:
     """Unshipped seller-fulfilled orders due to ship within the horizon (or already late), soonest first."""
-    horizon = now + timedelta(hours=query.within_hours)
-    risky = [o for o in orders if o.status in SHIPPABLE and o.fulfillment_channel is FulfillmentChannel.MFN
-             and o.ship_window is not None and o.ship_window.latest <= horizon]
-    risky.sort(key=lambda o: o.ship_window.latest)
-    return [AtRiskOrder(order_id=o.order_id, status=o.status, latest_ship_date=o.ship_window.latest,
-                        hours_left=round((o.ship_window.latest - now).total_seconds() / 3600, 2),
-                        units_unshipped=o.units_unshipped)
-            for o in risky[: query.limit]]
+    after, until = after_cursor(query.cursor), horizon(query, now)
+    risky = [o for o in orders if at_risk_eligible(o) and o.ship_window.latest <= until
+             and (after is None or (o.ship_window.latest, o.order_id) > after)]
+    risky.sort(key=lambda o: (o.ship_window.latest, o.order_id))
+    return [at_risk_row(o, now) for o in risky[: query.limit]]

@@ -3,13 +3,11 @@
 import asyncio
 import hashlib
 import sys
-from functools import partial
 from pathlib import Path
 
 import typer
-from rich.progress import Progress
 
-from sellerops.cli.common import NatsUrlOption, errors, fail
+from sellerops.cli.common import JsonOption, NatsUrlOption, check_seller, fail, print_json, progress
 from sellerops.contracts.orders import ConfirmationRow, ConfirmShipments, ConfirmShipmentsResult, RowResult
 from sellerops.orders.domain.bulk import chunks_of_orders
 from sellerops.orders.domain.template import TemplateError, decode_template, parse_confirmations
@@ -43,9 +41,10 @@ async def send_confirmations(nc, seller: str, rows: list[ConfirmationRow], *, ba
 def confirm_shipments(
     seller: str, file: Path = typer.Argument(..., help="Seller Central shipping-confirmation file (tab-delimited)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="decide every row as a real run would, change nothing"),
-    nats_url: str = NatsUrlOption,
+    nats_url: str = NatsUrlOption, as_json: bool = JsonOption,
 ) -> None:
     """Confirm or update packages from a shipping-confirmation file: a line per row, OK or why not."""
+    check_seller(seller)
     try:
         data = file.read_bytes()
         rows, bad = parse_confirmations(decode_template(data))
@@ -56,14 +55,15 @@ def confirm_shipments(
     batch_id = hashlib.sha256(data).hexdigest()[:32]  # the same file again applies nothing twice
 
     async def work(nc):  # noqa: ANN001, ANN202
-        with Progress(console=errors, transient=True, disable=not errors.is_terminal) as progress:
-            task = progress.add_task("dry run" if dry_run else "confirming", total=len(rows))
-            return await send_confirmations(nc, seller, rows, batch_id=batch_id, dry_run=dry_run,
-                                            advance=partial(progress.advance, task))
+        with progress("dry run" if dry_run else "confirming", len(rows)) as advance:
+            return await send_confirmations(nc, seller, rows, batch_id=batch_id, dry_run=dry_run, advance=advance)
 
     hint = "; the rows applied so far stay applied, and sending the same file again is safe"
     results = bad + (_with_service(nats_url, work, hint) if rows else [])
-    _report(results, dry_run)
+    if as_json:
+        print_json({"dry_run": dry_run, "results": sorted(results, key=lambda r: r.line)})
+    else:
+        _report(results, dry_run)
     if any(not r.ok for r in results):
         raise typer.Exit(1)
 

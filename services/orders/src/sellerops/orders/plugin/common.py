@@ -3,8 +3,7 @@
 from datetime import UTC, datetime
 
 import typer
-from rich.table import Table
-from sellerops.cli.common import ask_service, console, with_service
+from sellerops.cli.common import ask_service, console, table, with_service
 from sellerops.contracts.orders import OrderView
 
 cli = typer.Typer(help="A seller's orders, answered by the orders service.", no_args_is_help=True,
@@ -28,7 +27,7 @@ def _print_order(order: OrderView) -> None:
         console.print(f"[yellow]buyer asks to cancel[/yellow] ({order.cancel_request}): sellerops orders answer-cancel")
     if order.canceled_by:
         console.print(f"canceled by {order.canceled_by.value}: {order.cancel_reason}")
-    lines = Table("item", "sku", "ordered", "shipped", "price")
+    lines = table("item", "sku", "ordered", "shipped", "price", ids=("item",))
     for line in order.lines:
         lines.add_row(line.order_item_id, line.sku, str(line.quantity_ordered), str(line.quantity_shipped),
                       f"{line.item_price.amount} {line.item_price.currency}")
@@ -38,8 +37,6 @@ def _print_order(order: OrderView) -> None:
     if order.refunded:
         console.print("refunded so far: " + ", ".join(f"{r.order_item_id} {r.amount.amount} {r.amount.currency}"
                                                       for r in order.refunded))
-
-
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -3,12 +3,9 @@
 import uuid
 from pathlib import Path
 
-import msgspec
 import typer
-from rich.table import Table
-from sellerops.cli.common import NatsUrlOption, console, fail, print_json
+from sellerops.cli.common import JsonOption, NatsUrlOption, console, emit, print_json, read_request, table
 from sellerops.contracts.orders import CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderView
-from sellerops.contracts.requests import validation_error
 from sellerops.orders.plugin.common import _ask, cli
 
 
@@ -17,7 +14,7 @@ def _print_mcf(order: McfOrderView) -> None:
                   f"{order.fill_policy.value}" + ("  (cancel requested)" if order.cancel_requested else ""))
     dest = order.destination
     console.print(f"to {dest.name}, {dest.address_line1}, {dest.city} {dest.postal_code} {dest.country_code}")
-    items = Table("item", "sku", "quantity")
+    items = table("item", "sku", "quantity", ids=("item", "sku"))
     for item in order.items:
         items.add_row(item.item_id, item.seller_sku, str(item.quantity))
     console.print(items)
@@ -27,29 +24,24 @@ def _print_mcf(order: McfOrderView) -> None:
 
 @cli.command("mcf-create")
 def mcf_create(seller: str, file: Path = typer.Argument(..., help="a JSON CreateMcfOrder (see `sellerops asyncapi`)"),
-               nats_url: str = NatsUrlOption, as_json: bool = typer.Option(False, "--json")) -> None:
+               nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Create a multi-channel fulfillment order; the fulfillment service fulfils it."""
-    try:
-        request = msgspec.json.decode(file.read_bytes(), type=CreateMcfOrder)
-    except OSError as exc:
-        fail(f"cannot read {file}: {exc}", code=2)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        error = validation_error(exc).reply
-        fail(f"{file}: {error.message}", code=2)
+    request = read_request(file, CreateMcfOrder)
     order = _ask(nats_url, seller, "create_mcf_order", request, McfOrderView)
     print_json(order) if as_json else _print_mcf(order)
 
 
 @cli.command("mcf-get")
 def mcf_get(seller: str, mcf_order_id: str, nats_url: str = NatsUrlOption,
-            as_json: bool = typer.Option(False, "--json")) -> None:
+            as_json: bool = JsonOption) -> None:
     """An MCF order with its status and packages."""
     order = _ask(nats_url, seller, "get_mcf_order", GetMcfOrder(mcf_order_id=mcf_order_id), McfOrderView)
     print_json(order) if as_json else _print_mcf(order)
 
 
 @cli.command("mcf-cancel")
-def mcf_cancel(seller: str, mcf_order_id: str, nats_url: str = NatsUrlOption) -> None:
+def mcf_cancel(seller: str, mcf_order_id: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Ask the fulfillment service to cancel an MCF order (while New, Received or Planning)."""
     request = CancelMcfOrder(mcf_order_id=mcf_order_id, request_id=str(uuid.uuid4()))
-    _print_mcf(_ask(nats_url, seller, "cancel_mcf_order", request, McfOrderView))
+    order = _ask(nats_url, seller, "cancel_mcf_order", request, McfOrderView)
+    emit(order, lambda: _print_mcf(order))

@@ -6,9 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from sellerops.cli.common import NatsUrlOption, ask_service, console, fail, print_json, read_request
+from sellerops.cli.common import JsonOption, NatsUrlOption, ask_service, console, fail, print_json, read_request, table
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import RefundLine
 from sellerops.contracts.returns import (
@@ -19,7 +18,6 @@ from sellerops.contracts.returns import (
 
 cli = typer.Typer(help="Return requests, A-to-z claims and chargebacks, case files (returns service).",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-JsonOption = typer.Option(False, "--json", help="print the service's JSON answer")
 
 
 def ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN201
@@ -65,55 +63,60 @@ def _show_claim(c: ClaimView, as_json: bool, *, as_case_file: bool = False) -> N
 
 
 @cli.command("list")
-def list_returns(seller: str, status: ReturnStatus = typer.Option(None, "--status"),
-                 order: str = typer.Option(None, "--order"), nats_url: str = NatsUrlOption,
+def list_returns(seller: str, status: ReturnStatus = typer.Option(None, "--status", help="only returns in this status"),
+                 order: str = typer.Option(None, "--order", help="only this order's returns"),
+                 nats_url: str = NatsUrlOption,
                  as_json: bool = JsonOption) -> None:
     """Returns, newest first."""
     result = ask(nats_url, seller, "list_returns", ListReturns(status=status, order_id=order), ReturnList)
     if as_json:
         print_json(result)
         return
-    table = Table("return", "order", "status", "policy", "items", "next deadline")
+    rows = table("return", "order", "status", "policy", "items", "next deadline", ids=("return", "order"))
     for r in result.returns:
         deadlines = sorted((when, kind) for kind, when in r.due if not kind.endswith("_reminder"))
-        table.add_row(r.return_id, r.order_id, r.status.value, "in" if r.in_policy else "out",
+        rows.add_row(r.return_id, r.order_id, r.status.value, "in" if r.in_policy else "out",
                       ", ".join(f"{i.quantity}x{i.sku}" for i in r.items),
-                      f"{deadlines[0][1]} {deadlines[0][0].isoformat()}" if deadlines else "-")
-    console.print(table)
+                     f"{deadlines[0][1]} {deadlines[0][0].isoformat()}" if deadlines else "-")
+    console.print(rows if result.returns else "no returns")
 
 
 @cli.command("get")
 def get_return(seller: str, return_id: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """One return: its items, policy, deadlines, refunds and history."""
     _show_return(ask(nats_url, seller, "get_return", ReturnRef(return_id=return_id), ReturnView), as_json)
 
 
 @cli.command("authorize")
-def authorize(seller: str, return_id: str, method: ReturnMethod = typer.Option(ReturnMethod.PREPAID_LABEL, "--method"),
+def authorize(seller: str, return_id: str, method: ReturnMethod = typer.Option(ReturnMethod.PREPAID_LABEL, "--method",
+                                                                                   help="how the item comes back"),
               rma: str = typer.Option(None, "--rma", help="your own RMA number"),
-              nats_url: str = NatsUrlOption) -> None:
+              nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Authorize a return request: the buyer gets the label (or your instructions)."""
     request = AuthorizeReturn(return_id=return_id, method=method, rma=rma)
-    _show_return(ask(nats_url, seller, "authorize_return", request, ReturnView), False)
+    _show_return(ask(nats_url, seller, "authorize_return", request, ReturnView), as_json)
 
 
 @cli.command("close")
 def close(seller: str, return_id: str, reason: str = typer.Option(..., "--reason", help="sent to the buyer"),
-          nats_url: str = NatsUrlOption) -> None:
+          nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Close a return request without a return (the buyer is told why)."""
     _show_return(ask(nats_url, seller, "close_return", CloseReturn(return_id=return_id, reason=reason), ReturnView),
-                 False)
+                 as_json)
 
 
 @cli.command("received")
-def received(seller: str, return_id: str, nats_url: str = NatsUrlOption) -> None:
+def received(seller: str, return_id: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """The item came back: the refund is now due."""
     _show_return(ask(nats_url, seller, "mark_return_received", MarkReturnReceived(return_id=return_id), ReturnView),
-                 False)
+                 as_json)
 
 
 @cli.command("refund")
 def refund(seller: str, return_id: str,
            line: list[str] = typer.Option(None, "--line", help="ORDER_ITEM_ID:AMOUNT:CURRENCY for a partial refund"),
            keep_item: bool = typer.Option(False, "--keep-item", help="refund without a return"),
-           nats_url: str = NatsUrlOption) -> None:
+           nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Ask the orders service to refund: what is left of the returned items' price unless --line says."""
     lines = None
     if line:
@@ -124,16 +127,17 @@ def refund(seller: str, return_id: str,
             fail(f"bad --line: {exc} (lines are ORDER_ITEM_ID:AMOUNT:CURRENCY, e.g. 41234567890123:5.00:USD)", code=2)
     request = RefundReturn(return_id=return_id, lines=lines, keep_item=keep_item)
     view = ask(nats_url, seller, "refund_return", request, ReturnView)
-    _show_return(view, False)
-    if view.refunds and view.status is not ReturnStatus.COMPLETED:
+    _show_return(view, as_json)
+    if view.refunds and view.status is not ReturnStatus.COMPLETED and not as_json:
         console.print(f"refund {view.refunds[-1]} asked of the orders service; `sellerops returns get` shows it confirmed")
 
 
 @cli.command("complete")
-def complete(seller: str, return_id: str, reason: str = typer.Option(..., "--reason"),
-             nats_url: str = NatsUrlOption) -> None:
+def complete(seller: str, return_id: str, reason: str = typer.Option(..., "--reason", help="kept on the return"),
+             nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Mark a return completed without (further) refund."""
     _show_return(ask(nats_url, seller, "complete_return", CompleteReturn(return_id=return_id, reason=reason),
-                     ReturnView), False)
+                     ReturnView), as_json)
 
 
 @cli.command("claims")
@@ -144,17 +148,18 @@ def list_claims(seller: str, all_claims: bool = typer.Option(False, "--all", hel
     if as_json:
         print_json(result)
         return
-    table = Table("claim", "kind", "order", "reason", "amount", "status", "next due", "defect")
+    rows = table("claim", "kind", "order", "reason", "amount", "status", "next due", "defect", ids=("claim",))
     for c in result.claims:
         order = c.order_id if c.order_known else f"{c.order_id} [red](never seen)[/red]"
-        table.add_row(c.claim_id, c.kind.value, order, c.reason.value, f"{c.amount.amount} {c.amount.currency}",
-                      c.status.value, c.next_due_at.isoformat() if c.next_due_at else "-", str(c.counts_as_defect))
-    console.print(table)
+        rows.add_row(c.claim_id, c.kind.value, order, c.reason.value, f"{c.amount.amount} {c.amount.currency}",
+                     c.status.value, c.next_due_at.isoformat() if c.next_due_at else "-", str(c.counts_as_defect))
+    console.print(rows if result.claims else "no claims")
 
 
 @cli.command("claim")
 def claim(seller: str, claim_id: str, nats_url: str = NatsUrlOption,
-          as_json: bool = typer.Option(False, "--json", help="export the case file as JSON")) -> None:
+          as_json: bool = typer.Option(False, "--json", callback=JsonOption.callback,
+                                       help="export the case file as JSON")) -> None:
     """The claim's case file: the order, shipments and tracking, delivery, messages, refunds, returns."""
     case = ask(nats_url, seller, "claim_case_file", ClaimRef(claim_id=claim_id), CaseFile)
     if as_json:
@@ -223,23 +228,29 @@ def _show_case_file(case: CaseFile) -> None:
 
 
 @cli.command("respond")
-def respond(seller: str, claim_id: str, message: str = typer.Option(..., "--message"),
+def respond(seller: str, claim_id: str, message: str = typer.Option(..., "--message", help="your answer to the claim"),
             evidence: list[str] = typer.Option(None, "--evidence", help="a reference (tracking, photo URL, ...)"),
             refund: str = typer.Option(None, "--refund", help="AMOUNT:CURRENCY to refund as part of the response"),
-            nats_url: str = NatsUrlOption) -> None:
+            nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Respond to an A-to-z claim or chargeback, with evidence and an optional refund."""
     money = None
     if refund:
-        amount, currency = refund.split(":")
-        money = Money(Decimal(amount), currency)
+        try:
+            amount, currency = refund.split(":")
+            money = Money(Decimal(amount), currency)
+        except (ValueError, ArithmeticError):
+            fail(f"bad --refund {refund!r}: use AMOUNT:CURRENCY, e.g. 7.49:USD", code=2, field="refund")
     request = RespondToClaim(claim_id=claim_id, message=message, evidence=list(evidence or []), refund=money)
-    _show_claim(ask(nats_url, seller, "respond_to_claim", request, ClaimView), False)
+    _show_claim(ask(nats_url, seller, "respond_to_claim", request, ClaimView), as_json)
 
 
 @cli.command("appeal")
-def appeal(seller: str, claim_id: str, message: str = typer.Option(..., "--message"),
-           evidence: list[str] = typer.Option(None, "--evidence"), nats_url: str = NatsUrlOption) -> None:
+def appeal(seller: str, claim_id: str, message: str = typer.Option(..., "--message", help="why the decision is wrong"),
+           evidence: list[str] = typer.Option(None, "--evidence", help="a reference (tracking, photo URL, ...)"),
+           nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Appeal a claim decided against you."""
     request = AppealClaim(claim_id=claim_id, message=message, evidence=list(evidence or []))
-    _show_claim(ask(nats_url, seller, "appeal_claim", request, ClaimView), False)
+    _show_claim(ask(nats_url, seller, "appeal_claim", request, ClaimView), as_json)
 
 
 @cli.command("work")
@@ -250,20 +261,21 @@ def work(seller: str, hours: float = typer.Option(24.0, "--hours", help="due wit
     if as_json:
         print_json(result)
         return
-    table = Table("due", "what", "id", "order", "action")
+    rows = table("due", "what", "id", "order", "action", ids=("id",))
     for i in result.items:
-        table.add_row(("[red]overdue[/red] " if i.overdue else "") + i.due_at.isoformat(), i.kind, i.id, i.order_id,
-                      i.action)
-    console.print(table)
+        rows.add_row(("[red]overdue[/red] " if i.overdue else "") + i.due_at.isoformat(), i.kind, i.id, i.order_id,
+                     i.action)
+    console.print(rows if result.items else f"nothing due within {hours:g} hours, nothing overdue")
 
 
 @cli.command("policy")
-def policy(seller: str, nats_url: str = NatsUrlOption) -> None:
+def policy(seller: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """The return and claim rules in force for the seller."""
     print_json(ask(nats_url, seller, "get_return_policy", GetReturnPolicy(), ReturnPolicyView))
 
 
 @cli.command("policy-set")
 def policy_set(seller: str, file: Path = typer.Argument(..., help="a JSON SetReturnPolicy ({\"policy\": {...}})"),
-               nats_url: str = NatsUrlOption) -> None:
+               nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Set the seller's return and claim rules (printed back as JSON)."""
     print_json(ask(nats_url, seller, "set_return_policy", read_request(file, SetReturnPolicy), ReturnPolicyView))

@@ -1,0 +1,87 @@
+"""The composition root: binds handlers to real adapters, or to the fakes a test passes in; serves the pages."""
+
+import asyncio
+from functools import partial
+
+import structlog
+import uvicorn
+
+from sellerops.contracts.health import OrderHealthRef, OrderHealthView
+from sellerops.dashboard import handlers
+from sellerops.dashboard.adapters import INDEX, FleetIndex, PartStore, health_asker, latest_health
+from sellerops.dashboard.domain.parts import CLAIM, MESSAGE, ORDER, RETURN
+from sellerops.dashboard.ports import AskHealth, Parts
+from sellerops.dashboard.settings import DashboardSettings
+from sellerops.dashboard.web.pages import Deps, create_web
+from sellerops.dashboard.web.probe import ServicesProbe
+from sellerops.runtime import dead_letters
+from sellerops.runtime.host import BoundHandlers, Resources
+from sellerops.runtime.requests import call
+
+log = structlog.get_logger("sellerops.dashboard")
+
+
+def build(*, parts: Parts, ask: AskHealth, index: FleetIndex, settings: DashboardSettings) \
+        -> tuple[BoundHandlers, handlers.Refresher]:
+    def marketplace_of(seller: str) -> str | None:
+        found = latest_health(index.parts.get(seller))
+        return found.marketplace_id if found else None
+
+    refresher = handlers.Refresher(
+        partial(handlers.refresh, ask=ask, parts=parts), every_s=settings.refresh_every_s,
+        rounds=settings.refresh_rounds, all_every_s=settings.refresh_all_every_s,
+        sellers=lambda: list(index.parts), marketplace_of=marketplace_of)
+    h, touch = handlers, refresher.touch
+    bound = {
+        "on_order_work": partial(h.on_work_fact, part=ORDER, parts=parts, touch=touch),
+        "on_claim_work": partial(h.on_work_fact, part=CLAIM, parts=parts, touch=touch),
+        "on_return_work": partial(h.on_work_fact, part=RETURN, parts=parts, touch=touch),
+        "on_message_work": partial(h.on_work_fact, part=MESSAGE, parts=parts, touch=touch),
+        "on_red_flag": partial(h.on_red_flag, parts=parts, touch=touch),
+        "on_account_status": partial(h.on_account_status, parts=parts, touch=touch),
+        "on_health_input": partial(h.on_health_input, touch=touch),
+    }
+    return BoundHandlers(bound, {}), refresher
+
+
+async def serve_web(app, host: str, port: int, *, retry_s: float = 10.0) -> None:  # noqa: ANN001
+    """Serve the pages; a port already taken is logged and tried again every `retry_s` (uvicorn exits the
+    process on it, which would stop the consumers too)."""
+    while True:
+        config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="off",
+                                timeout_graceful_shutdown=1)
+        server = uvicorn.Server(config)
+        log.info("dashboard_listening", url=f"http://{host}:{port}/")
+        try:
+            await server.serve()
+            return
+        except asyncio.CancelledError:
+            server.should_exit = True
+            raise
+        except SystemExit:
+            log.error("dashboard_port_unavailable", host=host, port=port, retry_in_s=retry_s)
+            await asyncio.sleep(retry_s)
+
+
+def build_from(resources: Resources, settings: DashboardSettings) -> tuple[BoundHandlers, list]:
+    """Real adapters; returns the handlers and the background jobs (the index, the refresher, the probe, the pages)."""
+    kv = resources.buckets[INDEX]
+    index = FleetIndex()
+    ask = health_asker(resources.nc, timeout=settings.ask_timeout_s)
+    bound, refresher = build(parts=PartStore(kv, keep=settings.keep_processed), ask=ask, index=index,
+                             settings=settings)
+    probe = ServicesProbe(resources.nc, every_s=settings.probe_every_s,
+                          registry=resources.metrics.registry if resources.metrics else None)
+
+    async def ask_order(seller: str, ref: OrderHealthRef) -> OrderHealthView:
+        return await call(resources.nc, "health", seller, "get_order_health", ref, OrderHealthView,
+                          timeout=settings.ask_timeout_s)
+
+    web = create_web(Deps(
+        index=index, probe=probe, ask_health=ask, ask_order=ask_order,
+        replay=lambda seq: dead_letters.replay(resources.js, seq), now=resources.clock.now,
+        operator=settings.operator, page_size=settings.page_size, trend_days=settings.trend_days,
+        trend_step_days=settings.trend_step_days))
+    jobs = [partial(index.follow, kv), refresher.run, probe.run,
+            partial(serve_web, web, settings.host, settings.port)]
+    return bound, jobs

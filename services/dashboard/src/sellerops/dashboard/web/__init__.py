@@ -1,0 +1,1 @@
+"""The web pages: routes (pages), what they show (views), the services probe."""

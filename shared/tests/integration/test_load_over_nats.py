@@ -1,0 +1,116 @@
+"""Correctness under load against a real nats-server: one writer per key, and bad messages dead-lettered alone."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import msgspec
+import nats
+import pytest
+
+from sellerops.contracts.catalog import encode
+from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPlaced
+from sellerops.runtime.delivery import REASON
+from sellerops.runtime.host import ConsumerSpec, ServiceHost, ServiceInfo, Wiring
+from sellerops.runtime.publisher import JetStreamPublisher, UnknownSubject, publish_to_stream
+from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
+from sellerops.runtime.state import SellerKeyedStore
+from sellerops.testing.helpers import consumer_idle, eventually, read_stream, running
+
+pytestmark = pytest.mark.nats
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+CONSUMER = ConsumerSpec(durable="tally-market-order", source="market", entity="order")
+
+
+class Tally(msgspec.Struct, frozen=True):
+    units: int = 0
+
+
+def placed(seller: str, order_id: str, quantity: int = 1) -> OrderPlaced:
+    return OrderPlaced(event_id=uuid.uuid4(), seller=seller, occurred_at=T0, order_id=order_id,
+                       fulfillment_channel=FulfillmentChannel.MFN, purchased_at=T0,
+                       items=[OrderItem(order_item_id="i", sku="HOT-SKU", quantity=quantity,
+                                        item_price=Money(1, "USD"))])
+
+
+def tally_host(url: str, stores: list) -> ServiceHost:
+    """A service whose every order (its own aggregate) adds its units to ONE shared key: the hot-key shape."""
+    settings = RuntimeSettings(nats=NatsSettings(url=[url]),
+                               delivery=DeliverySettings(max_deliver=2, retry_delays_s=[0.05], ack_wait_s=30))
+    info = ServiceInfo(name="tally", version="0.0.1", description="hot key probe", consumers=(CONSUMER,),
+                       buckets=("tally",))
+
+    def wire(resources) -> Wiring:  # noqa: ANN001
+        store = SellerKeyedStore(resources.buckets["tally"], Tally, "sku", keep_processed=256)
+        stores.append(store)
+
+        async def add(evt: OrderPlaced) -> None:
+            units = evt.items[0].quantity
+            await store.apply(evt.seller, "HOT-SKU", str(evt.event_id),
+                              lambda t: (Tally((t.units if t else 0) + units), []))
+
+        return Wiring(events={CONSUMER.durable: {OrderPlaced: add}})
+
+    return ServiceHost(info, settings, wire)
+
+
+async def test_two_instances_adding_3000_orders_to_one_key_count_every_unit_once_with_no_dead_letter(
+        nats_url, seller):
+    stores: list = []
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    orders = [placed(seller, f"o-{n}", quantity=1 + n % 3) for n in range(3000)]
+    async with running(tally_host(nats_url, stores).app()), running(tally_host(nats_url, stores).app()):
+        await JetStreamPublisher(js).publish_many(orders)
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable), timeout=90)
+        total = await stores[0].load(seller, "HOT-SKU")
+
+    assert total == Tally(sum(o.items[0].quantity for o in orders))
+    assert (await js.stream_info("DEADLETTER")).state.messages == 0
+    writes = sum(s._store.writer.writes for s in stores)  # noqa: SLF001
+    assert writes < len(orders) / 4, f"{writes} writes for {len(orders)} orders: a batch's updates are folded"
+    await nc.close()
+
+
+async def test_nested_oversized_and_forged_facts_are_dead_lettered_with_their_reasons_and_the_rest_handled(
+        nats_url, seller):
+    stores: list = []
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    subject = f"market.{seller}.order.placed"
+    nested = b'{"a":' * 1000 + b"1" + b"}" * 1000
+    huge = encode(msgspec.structs.replace(placed(seller, "o-huge"), items=[
+        OrderItem(order_item_id=f"i{n}", sku=f"SKU-{n:05d}", quantity=1, item_price=Money(1, "USD"))
+        for n in range(3000)]))
+    forged = encode(placed("someone-else", "o-forged"))
+    async with running(tally_host(nats_url, stores).app()):
+        for data in (nested, huge, forged):
+            await js.publish(subject, data, stream="MARKET")
+        await JetStreamPublisher(js)([placed(seller, "o-good", quantity=5)])
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable), timeout=60)
+        total = await stores[0].load(seller, "HOT-SKU")
+
+    assert total == Tally(5)
+    reasons = [m.headers[REASON] for m in await read_stream(js, "DEADLETTER")]
+    assert len(huge) > 256 * 1024
+    assert reasons[0].startswith("undecodable event: RecursionError")
+    assert f"event of {len(huge)} bytes is over the 262144 byte limit" == reasons[1]
+    assert reasons[2] == f"seller mismatch: the subject names seller {seller!r}, the body 'someone-else'"
+    await nc.close()
+
+
+async def test_the_market_stream_refuses_a_subject_that_is_no_known_fact_naming_it(nats_url, seller):
+    stores: list = []
+    nc = await nats.connect(nats_url)
+    async with running(tally_host(nats_url, stores).app()):
+        with pytest.raises(UnknownSubject, match=rf"refused subject 'market.{seller}.shipment.x'"):
+            await publish_to_stream(nc.jetstream(), f"market.{seller}.shipment.x", b"{}", stream="MARKET")
+    await nc.close()
+
+
+async def test_consumers_have_a_server_side_delivery_limit_past_the_dispatchers_own(nats_url):
+    nc = await nats.connect(nats_url)
+    async with running(tally_host(nats_url, []).app()):
+        info = await nc.jetstream().consumer_info("MARKET", CONSUMER.durable)
+    assert info.config.max_deliver == 3 * 2 + 5
+    await nc.close()

@@ -1,0 +1,149 @@
+"""The `sellerops` command tree as a user meets it: every option explained, --json wherever an answer is printed,
+errors as one line (or an ErrorReply under --json), tables that keep their ids at 80 columns."""
+
+import io
+import json
+
+import pytest
+import typer
+from rich.console import Console
+
+from sellerops.cli import common
+from sellerops.cli.main import build_app, main
+
+# Commands that run until stopped and show a live screen: their output is a process log, not an answer.
+LONG_RUNNING = {"up", "run", "demo", "simulate"}
+
+
+def walk(command, path=()):  # noqa: ANN001, ANN201
+    """Every leaf command (and a group's own callback, like `sellerops health SELLER`) with its path."""
+    subcommands = getattr(command, "commands", None)
+    if subcommands is None:
+        yield path, command
+        return
+    if path and any(p.name not in ("help",) for p in command.params):  # a group that answers itself
+        yield path, command
+    for name, sub in subcommands.items():
+        yield from walk(sub, (*path, name))
+
+
+@pytest.fixture(scope="module")
+def tree() -> list:
+    return list(walk(typer.main.get_command(build_app())))
+
+
+def test_the_tree_has_every_service_and_shared_command(tree):
+    paths = {" ".join(path) for path, _ in tree}
+    assert {"status", "asyncapi", "events publish", "orders confirm-shipment", "health", "returns claim",
+            "fulfillment plan-create", "notifications reply", "deadletters replay"} <= paths
+    assert len(paths) > 55
+
+
+def test_every_option_and_argument_of_every_command_has_help_text(tree):
+    missing = []
+    for path, command in tree:
+        if not (command.help or "").strip():
+            missing.append(f"{' '.join(path)} (the command itself)")
+        for param in command.params:
+            if param.name == "seller" or param.param_type_name == "argument" and param.name in (
+                    "order_id", "return_id", "claim_id", "plan_id", "option_id", "shipment_id", "delivery_id",
+                    "message_id", "mcf_order_id", "removal_order_id"):
+                continue  # the argument names say it, shown in the usage line
+            if not (getattr(param, "help", None) or "").strip():
+                missing.append(f"{' '.join(path)} {param.opts[0] if param.opts else param.name}")
+    assert missing == []
+
+
+def test_every_command_that_prints_an_answer_takes_json(tree):
+    without = [" ".join(path) for path, command in tree
+               if path[0] not in LONG_RUNNING and not any("--json" in p.opts for p in command.params)]
+    assert without == []
+
+
+def test_every_json_option_switches_errors_to_json_too(tree):
+    plain = [" ".join(path) for path, command in tree for p in command.params
+             if "--json" in p.opts and p.callback is None]
+    assert plain == []
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:  # noqa: ANN001
+    common.MODE.update(json=False, debug=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+def test_an_invalid_seller_id_is_one_line_naming_the_rule_with_exit_2(capsys):
+    code, out, err = run_cli(["orders", "list", "Bad Seller!", "--nats-url", "nats://127.0.0.1:1"], capsys)
+    assert code == 2
+    assert err.strip().splitlines() == [err.strip()]
+    assert "invalid seller id" in err and "ASCII letters" in err
+    assert "Traceback" not in err + out
+
+
+def test_under_json_an_error_is_an_error_reply_on_stdout(capsys):
+    code, out, err = run_cli(["orders", "list", "Bad Seller!", "--json", "--nats-url", "nats://127.0.0.1:1"], capsys)
+    assert code == 2
+    reply = json.loads(out)
+    assert reply["code"] == "invalid" and reply["field"] == "seller"
+    assert err == ""
+
+
+def test_an_unreachable_nats_fails_fast_with_one_helpful_line(capsys):
+    import time
+
+    started = time.monotonic()
+    code, out, err = run_cli(["orders", "list", "acme", "--nats-url", "nats://127.0.0.1:1"], capsys)
+    assert time.monotonic() - started < 5
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1
+    assert "cannot reach NATS at nats://127.0.0.1:1" in err and "SELLEROPS_NATS_URL" in err
+    assert "Traceback" not in err
+
+
+def test_a_usage_error_is_one_line_pointing_at_the_help_with_exit_2(capsys):
+    code, out, err = run_cli(["orders", "confirm-shipment", "acme", "113-0000001-0000001"], capsys)
+    assert code == 2
+    assert err.strip() == "error: Missing option '--carrier'. (see `sellerops orders confirm-shipment --help`)"
+
+
+def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(capsys, monkeypatch, tmp_path):
+    from sellerops.cli import events
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(events, "read_events", broken)
+    example = tmp_path / "one.jsonl"
+    example.write_text("{}\n")
+    code, out, err = run_cli(["events", "publish", str(example), "--dry-run"], capsys)
+    assert code == 1
+    assert err.strip() == "error: RuntimeError: disk on fire (run `sellerops --debug ...` for the traceback)"
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        main(["--debug", "events", "publish", str(example), "--dry-run"])
+
+
+def test_a_table_at_80_columns_wraps_its_text_and_keeps_its_ids_whole():
+    grid = common.table("order", "status", "details", ids=("order",))
+    long_id = "113-0000001-0000001-ABCDEFGHIJ"
+    grid.add_row(long_id, "Unshipped", "a long explanation " * 8)
+    out = io.StringIO()
+    Console(file=out, width=80).print(grid)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any(long_id in line for line in lines)
+    assert "…" not in out.getvalue()
+
+
+def test_progress_on_a_pipe_is_a_few_plain_lines(monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr(common, "errors", Console(file=err, force_terminal=False))
+    common.MODE.update(json=False)
+    with common.progress("publishing", 1000) as advance:
+        for _ in range(10):
+            advance(100)
+    lines = err.getvalue().splitlines()
+    assert lines[0] == "publishing: 0 of 1000"
+    assert lines[-1] == "publishing: 1000 of 1000"
+    assert len(lines) == 11
