@@ -18,6 +18,8 @@ service; neither comes back. Then the audit reads the ORDERS and DEAD_LETTER str
              while facts kept being acknowledged (by the streams' own timestamps)
   deadlines_fired_twice  (order, deadline) pairs whose event is stored more than once
   deadlines_missing      (order, deadline) pairs never fired (extra: a deadline lost with its replica)
+  behind     (extra) events the orders service's MARKET consumer had not acked when the audit ran: with
+             `lost` above 0, not lost yet but late (the audit waits --outcome-timeout-s for the outcome)
 
 It prints its figures, then one JSON line last. Not a timed test: run it by hand, e.g.
   python3 -m uv run python bench/bench_cluster.py --orders 600 --rate 20
@@ -42,12 +44,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import nats
-from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from sellerops.client import MarketClient
 from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.streams import DEAD_LETTER
 from sellerops.runtime.broker import declare_streams
+from sellerops.runtime.embedded import die_with_parent
 from sellerops.runtime.settings import NatsSettings
 from sellerops.testing.cluster import NatsCluster
 
@@ -84,7 +87,7 @@ def start_replicas(services: Sequence[str], replicas: int, urls: str, folder: Pa
             with (folder / f"{service}-{n}.log").open("ab") as log:
                 processes[(service, n)] = subprocess.Popen(
                     [sys.executable, "-m", "sellerops.cli.main", "run", service], env=replica_env(urls, settle_s),
-                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
     return processes
 
 
@@ -159,8 +162,8 @@ async def stored(js, stream: str) -> list:  # noqa: ANN001
             total, seen = (await js.stream_info(stream)).state.messages, []
             if total == 0:
                 return seen
-            sub = await js.pull_subscribe("", stream=stream, config=ConsumerConfig(
-                deliver_policy=DeliverPolicy.ALL, inactive_threshold=60))
+            sub = await js.pull_subscribe("", stream=stream, config=ConsumerConfig(  # no acks: no ack-pending cap
+                deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=60))
             break
         except TimeoutError:
             if attempt == 9:
@@ -199,6 +202,11 @@ def audit(run: Run, orders_stream: list, dead: list, deadline_kinds: int) -> dic
         "deadlines_fired_twice": sum(1 for n in deadlines.values() if n > 1),
         "deadlines_missing": len(expected_deadlines - set(deadlines)) if deadline_kinds else 0,
     }
+
+
+async def behind(js) -> int:  # noqa: ANN001
+    info = await js.consumer_info("MARKET", "orders-market-order")
+    return info.num_pending + info.num_ack_pending
 
 
 async def wait_for_outcome(js, run: Run, timeout: float) -> None:  # noqa: ANN001
@@ -243,6 +251,7 @@ async def run_cluster(folder: Path, *, services: Sequence[str] = SERVICES, repli
             say(f"published {run.published} orders, {len(run.acked)} acked; waiting for their outcome")
             await wait_for_outcome(js, run, outcome_timeout_s)
             numbers = audit(run, await stored(js, "ORDERS"), await stored(js, DEAD_LETTER.name), 1)
+            numbers["behind"] = await behind(js)
         finally:
             for process in processes.values():
                 if process.poll() is None:
@@ -262,11 +271,13 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="orders per second (two facts each)")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--ship-in-s", type=float, default=20.0)
+    parser.add_argument("--outcome-timeout-s", type=float, default=300.0,
+                        help="how long the audit waits for every acked order's outcome")
     parser.add_argument("--keep", action="store_true", help="keep the folder with the nodes' and replicas' logs")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="sellerops-cluster-"))
     numbers = asyncio.run(run_cluster(folder, replicas=args.replicas, orders=args.orders, rate=args.rate,
-                                      ship_in_s=args.ship_in_s))
+                                      ship_in_s=args.ship_in_s, outcome_timeout_s=args.outcome_timeout_s))
     print(f"logs in {folder}" if args.keep else "")
     if not args.keep:
         import shutil

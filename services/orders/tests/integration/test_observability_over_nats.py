@@ -48,4 +48,5 @@ async def test_a_service_reports_health_readiness_and_metrics_over_http(nats_url
         assert ('sellerops_events_total{consumer="orders-market-order",outcome="handled",service="orders"} 1.0'
                 in text)
         assert 'sellerops_requests_total{code="not_found",service="orders",verb="get_order"} 1.0' in text
+        assert 'sellerops_consumer_pending{consumer="orders-market-order",service="orders",stream="MARKET"} 0.0' in text
         assert (await asyncio.to_thread(get, f"{base}/nope"))[0] == 404

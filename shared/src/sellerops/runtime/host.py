@@ -234,10 +234,17 @@ class ServiceHost:
         jobs = list(self.wiring.background)
         if self.settings.http_port is not None:
             jobs.append(partial(serve_http, self.metrics, self.ready, self.settings.http_host, self.settings.http_port,
-                                routes=self.wiring.http))
+                                routes=self.wiring.http, before_scrape=self.consumer_lag))
         self._tasks = [asyncio.create_task(_supervised(job)) for job in jobs]
         log.info("service_ready", service=self.info.name, consumers=[c.durable for c in self.info.consumers],
                  endpoints=[e.verb for e in self.wiring.endpoints])
+
+    async def consumer_lag(self) -> None:
+        """Each durable consumer's lag onto the metrics (called as /metrics is scraped)."""
+        nc = self.broker.connection
+        if nc is not None and nc.is_connected:
+            await self.metrics.consumer_lag(nc.jetstream(), [(stream_name(c.source), c.durable)
+                                                             for c in self.info.consumers])
 
     async def ready(self) -> bool:
         """Ready = connected to NATS and JetStream answers within a second."""

@@ -2,19 +2,20 @@
 
 Off unless SELLEROPS_HTTP_PORT is set (a Kubernetes pod sets it; `up` leaves it off).
 `/healthz` answers while the process runs; `/readyz` when NATS is connected and JetStream
-answers; `/metrics` in the Prometheus text format. A service may add routes of its own (`Wiring.http`:
+answers; `/metrics` in the Prometheus text format, each durable consumer's lag read from JetStream as it is
+scraped (`before_scrape`). A service may add routes of its own (`Wiring.http`:
 path prefix -> HttpRoute); `request_route` serves a request endpoint's handler as `GET <prefix><seller>`.
 """
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 import msgspec
 import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 log = structlog.get_logger("sellerops.http")
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -37,6 +38,13 @@ class Metrics:
                                "acts on, by type", ["service", "consumer", "type"], registry=self.registry)
         self.deadlines = Counter("sellerops_deadlines_fired", "Deadlines fired", ["service", "kind"],
                                  registry=self.registry)
+        lag = ["service", "stream", "consumer"]
+        self.consumer_pending = Gauge("sellerops_consumer_pending", "Messages of the stream the durable consumer "
+                                      "has not delivered yet (its lag)", lag, registry=self.registry)
+        self.consumer_ack_pending = Gauge("sellerops_consumer_ack_pending", "Messages delivered and not acked yet",
+                                          lag, registry=self.registry)
+        self.consumer_redelivered = Gauge("sellerops_consumer_redelivered", "Messages delivered more than once and "
+                                          "not acked yet", lag, registry=self.registry)
         self._children: dict[tuple[str, str], tuple] = {}
 
     def event(self, consumer: str, outcome: str, seconds: float | None = None) -> None:
@@ -58,6 +66,21 @@ class Metrics:
     def deadline(self, kind: str) -> None:
         self.deadlines.labels(self.service, kind).inc()
 
+    async def consumer_lag(self, js: Any, consumers: Iterable[tuple[str, str]], timeout: float = 1.0) -> None:
+        """Read each (stream, durable)'s pending, ack-pending and redelivered counts from JetStream; one that
+        does not answer keeps its last values (a scrape must not fail because a node is being replaced)."""
+        consumers = list(consumers)
+        infos = await asyncio.gather(*(asyncio.wait_for(js.consumer_info(stream, durable), timeout)
+                                       for stream, durable in consumers), return_exceptions=True)
+        for (stream, durable), info in zip(consumers, infos, strict=True):
+            if isinstance(info, BaseException):
+                log.debug("consumer_lag_unknown", stream=stream, consumer=durable, error=repr(info))
+                continue
+            labels = (self.service, stream, durable)
+            self.consumer_pending.labels(*labels).set(info.num_pending or 0)
+            self.consumer_ack_pending.labels(*labels).set(info.num_ack_pending or 0)
+            self.consumer_redelivered.labels(*labels).set(info.num_redelivered or 0)
+
 
 Ready = Callable[[], Awaitable[bool]]
 HttpRoute = Callable[[str, Mapping[str, str]], Awaitable[tuple[int, bytes, str]]]
@@ -65,7 +88,8 @@ HttpRoute = Callable[[str, Mapping[str, str]], Awaitable[tuple[int, bytes, str]]
 JSON = "application/json"
 
 
-def asgi_app(metrics: Metrics, ready: Ready, routes: Mapping[str, HttpRoute] | None = None):  # noqa: ANN201  (ASGI)
+def asgi_app(metrics: Metrics, ready: Ready, routes: Mapping[str, HttpRoute] | None = None,  # noqa: ANN201  (ASGI)
+             before_scrape: Callable[[], Awaitable[None]] | None = None):
     routes = dict(routes or {})
 
     async def app(scope, receive, send) -> None:  # noqa: ANN001
@@ -78,6 +102,8 @@ def asgi_app(metrics: Metrics, ready: Ready, routes: Mapping[str, HttpRoute] | N
             ok = await ready()
             status, body, kind = (200, b"ready\n", "text/plain") if ok else (503, b"not ready\n", "text/plain")
         elif path == "/metrics":
+            if before_scrape is not None:
+                await before_scrape()
             status, body, kind = 200, generate_latest(metrics.registry), CONTENT_TYPE_LATEST
         else:
             status, body, kind = await _route(routes, path, scope.get("query_string", b""))
@@ -149,10 +175,11 @@ def request_route(handler: Callable[[str, Any], Awaitable[Any]], request_type: t
 
 
 async def serve_http(metrics: Metrics, ready: Ready, host: str, port: int,
-                     routes: Mapping[str, HttpRoute] | None = None) -> None:
+                     routes: Mapping[str, HttpRoute] | None = None,
+                     before_scrape: Callable[[], Awaitable[None]] | None = None) -> None:
     import uvicorn
 
-    config = uvicorn.Config(asgi_app(metrics, ready, routes), host=host, port=port, log_config=None,
+    config = uvicorn.Config(asgi_app(metrics, ready, routes, before_scrape), host=host, port=port, log_config=None,
                             access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     log.info("http_listening", host=host, port=port, paths=["/healthz", "/readyz", "/metrics", *(routes or {})])

@@ -261,6 +261,9 @@ class Checker:
     async def run(self) -> None:
         if self._known_source is not None:
             self.known |= set(await self._known_source())
+        # Checked in the first round, not an hour from now: after a restart the gauges of every seller seen
+        # before are back within `every_s`, whether or not a new event comes.
+        self.touched |= self.known
         last_all = asyncio.get_running_loop().time()
         while True:
             await asyncio.sleep(self._every_s)
