@@ -230,6 +230,7 @@ class ServiceHost:
         self.micro = await serve(
             self.broker.connection, service=self.info.name, version=self.info.version,
             description=self.info.description, endpoints=self.wiring.endpoints, metrics=self.metrics,
+            answers_at_once=self.settings.answers_at_once,
         )
         jobs = list(self.wiring.background)
         if self.settings.http_port is not None:

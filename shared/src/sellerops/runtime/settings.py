@@ -76,3 +76,5 @@ class RuntimeSettings(BaseSettings):
     http_port: int | None = Field(default=None, ge=0, le=65535,
                                   description="serve /healthz, /readyz and /metrics on this port (off when unset)")
     http_host: str = Field(default="127.0.0.1", description="0.0.0.0 in a container")
+    answers_at_once: int = Field(default=32, ge=1, description="requests one endpoint of an instance answers "
+                                 "concurrently (more wait for a free slot)")
