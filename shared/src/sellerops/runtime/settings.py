@@ -54,6 +54,10 @@ class DeliverySettings(BaseSettings):
     deadline_settle_s: float = Field(
         default=30.0, ge=0, description="a deadline already past when first seen (a stale event) waits this long, "
         "so the events published right behind it are applied first")
+    deadline_partitions: int = Field(default=64, ge=1, le=4096, description="partitions of a service's keys that "
+                                     "its replicas share (each keeps the deadlines of the partitions it holds)")
+    deadline_lease_s: float = Field(default=20.0, gt=0, description="a replica that stopped beating loses its "
+                                    "partitions this long after its last beat (keep lease_s * 4/3 under ack_wait_s)")
 
     def retry_delay(self, delivered: int) -> float:
         return self.retry_delays_s[min(delivered, len(self.retry_delays_s)) - 1] if self.retry_delays_s else 0.0
