@@ -22,7 +22,7 @@ BUCKET = "orders_order"
 MCF_BUCKET = "orders_mcf"
 INDEX_BUCKET = "orders_index"
 BUILT = "=built"  # in the index bucket once every order was indexed (no seller token can be "=built")
-LOAD_AT_ONCE = 32  # orders of a listing read concurrently
+LOAD_AT_ONCE = 64  # orders of a listing read concurrently
 
 log = structlog.get_logger("sellerops.orders")
 
