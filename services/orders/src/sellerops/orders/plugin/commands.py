@@ -71,10 +71,12 @@ def list_(
 @cli.command("at-risk")
 def at_risk(
     seller: str, within_hours: float = typer.Option(24.0, "--within-hours"), nats_url: str = NatsUrlOption,
+    limit: int = typer.Option(100, "--limit"), cursor: str = typer.Option(None, "--cursor", help="next page"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Unshipped orders due to ship within the horizon or already late, soonest first."""
-    result = _ask(nats_url, seller, "list_at_risk", ListAtRisk(within_hours=within_hours), AtRiskList)
+    """Unshipped orders due to ship within the horizon or already late, soonest first; a page at a time."""
+    query = ListAtRisk(within_hours=within_hours, limit=limit, cursor=cursor)
+    result = _ask(nats_url, seller, "list_at_risk", query, AtRiskList)
     if as_json:
         print_json(result)
         return
@@ -84,6 +86,8 @@ def at_risk(
         table.add_row(o.order_id, o.status.value, o.latest_ship_date.strftime("%Y-%m-%d %H:%M"), left,
                       str(o.units_unshipped))
     console.print(table)
+    if result.next_cursor:
+        console.print(f"{len(result.orders)} orders (next page: --cursor '{result.next_cursor}')")
 
 
 @cli.command("confirm-shipment")
