@@ -46,6 +46,7 @@ async def all_pages(nc, seller: str, verb: str, query, reply_type):  # noqa: ANN
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # ~35 s alone; 10,000 orders through the service on a busy machine take longer
 async def test_ten_thousand_orders_asked_for_at_once_come_in_pages_each_order_once(nats_url, nc, seller):
     host = create_host(orders_settings(nats_url))
     js = nc.jetstream()

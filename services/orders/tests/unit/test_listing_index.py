@@ -151,7 +151,7 @@ async def test_a_day_read_through_empty_loses_its_marker_and_one_still_written_k
     index = HourIndex(FakeKeyValue())
     await index.sync(seller, "o-1", 1, [Placement("risk", make.at(2, 5), "x")])
     await index.sync(seller, "o-1", 2, [])
-    assert await index.days(seller, "risk") == [("risk", make.at(2).date())]
+    assert [d[:2] for d in await index.days(seller, "risk")] == [("risk", make.at(2).date())]
 
     assert [e async for e in index.walk(seller, "risk", newest_first=False)] == []
 
@@ -169,3 +169,13 @@ async def test_before_the_index_is_built_listings_read_every_order(make, seller,
     await svc.store.build_index()
     assert [o.order_id for o in (await svc.h.list_orders(seller, ListOrders())).orders] == [order_id]
     assert await svc.store.index_built()
+
+
+async def test_the_records_a_bulk_load_writes_are_what_sync_leaves_for_a_new_item(make, seller):
+    from sellerops.runtime.index import new_records
+
+    kv = FakeKeyValue()
+    wanted = [Placement("status.Unshipped", make.at(3, 7), "a|o-1"), Placement("risk", make.at(5, 23), "b|o-1")]
+    await HourIndex(kv).sync(seller, "o-1", 9, wanted)
+
+    assert sorted(new_records(seller, "o-1", 9, wanted)) == sorted((k, e.value) for k, e in kv._data.items())  # noqa: SLF001

@@ -1,10 +1,12 @@
 """Deadlines in event time, derived from state: nothing extra is written to schedule one.
 
 A service says which deadlines an aggregate state has (`due_of(state) -> [(kind, when)]`, a pure
-domain function). The scheduler watches the service's state bucket, keeps every open deadline in
-memory (a restart rebuilds them from the watch), and when the injected clock passes one it calls
-`fire(key, kind, when)`. Firing goes through the service's idempotent apply path with a message id
-made from the deadline, so firing twice (two replicas, a crash after firing) changes nothing; once
+domain function). The scheduler watches the service's state bucket, keeps the open deadlines of the keys
+its instance owns in memory (a restart rebuilds them from the watch), and when the injected clock passes one
+it calls `fire(key, kind, when)`. Replicas share the keys by partition (runtime.partitions): each keeps and
+fires about 1/N of them, and the keys of a replica that died are read afresh by the one that takes its
+partitions. Firing goes through the service's idempotent apply path with a message id made from the
+deadline, so firing twice (two holders during a handover, a crash after firing) changes nothing; once
 the state no longer has that deadline, it is gone from the scheduler too.
 """
 
@@ -19,6 +21,7 @@ import structlog
 from nats.js.kv import KeyValue
 
 from sellerops.runtime.clock import Clock
+from sellerops.runtime.partitions import Partitions
 
 log = structlog.get_logger("sellerops.deadlines")
 
@@ -28,8 +31,10 @@ Fire = Callable[[str, str, datetime], Awaitable[None]]
 
 class DeadlineScheduler:
     def __init__(self, *, due_of: DueOf, fire: Fire, clock: Clock, retry_after_s: float = 1.0,
-                 on_fired: Callable[[str], None] | None = None, settle: timedelta = timedelta(0)) -> None:
+                 on_fired: Callable[[str], None] | None = None, settle: timedelta = timedelta(0),
+                 owns: Callable[[str], bool] | None = None) -> None:
         self.on_fired = on_fired
+        self.owns = owns  # which keys this instance keeps (None: all)
         # A deadline already past when first seen came from a stale event (a backfill, a replayed file, a
         # consumer that was down): it waits `settle` more, so the events published right behind it (the
         # payment behind the order) are applied first and can take the deadline away.
@@ -40,12 +45,18 @@ class DeadlineScheduler:
         self._retry_after_s = retry_after_s
         self._open: dict[str, dict[str, datetime]] = {}
         self._heap: list[tuple[datetime, str, str, datetime]] = []  # (fire at, key, kind, due)
+        # Fired, while the state still lists them (its update is on the way): a state read again (the watch
+        # restarted after this instance took more partitions) must not fire them a second time.
+        self._done: dict[str, set[tuple[str, datetime]]] = {}
         self._changed = asyncio.Event()
         self.fired: list[tuple[str, str, datetime]] = []
 
     def observe(self, key: str, state: Any | None) -> None:
         """Take the latest state of `key` (None when deleted) and recompute its deadlines."""
-        wanted = dict(self._due_of(state)) if state is not None else {}
+        wanted = dict(self._due_of(state)) if state is not None and self.keeps(key) else {}
+        if (done := self._done.pop(key, None)) is not None and (still := done & set(wanted.items())):
+            self._done[key] = still
+            wanted = {kind: when for kind, when in wanted.items() if (kind, when) not in still}
         if wanted == self._open.get(key, {}):
             return
         if wanted:
@@ -60,6 +71,17 @@ class DeadlineScheduler:
                     heapq.heappush(self._heap, (when if when > now else now + self.settle, key, kind, when))
         else:
             self._open.pop(key, None)
+        self._changed.set()
+
+    def keeps(self, key: str) -> bool:
+        return self.owns is None or self.owns(key)
+
+    def drop_unowned(self) -> None:
+        """Forget the deadlines of keys this instance no longer owns (their new owner read them)."""
+        for key in [k for k in self._open if not self.keeps(k)]:
+            del self._open[key]
+        for key in [k for k in self._done if not self.keeps(k)]:
+            del self._done[key]
         self._changed.set()
 
     def pending(self) -> list[tuple[datetime, str, str]]:
@@ -89,6 +111,7 @@ class DeadlineScheduler:
                 failed.append((fire_at, key, kind, when))  # put back after this pass: it must not block the others
                 continue
             self.fired.append((key, kind, when))
+            self._done.setdefault(key, set()).add((kind, when))
             if self.on_fired is not None:
                 self.on_fired(kind)
             count += 1
@@ -114,21 +137,53 @@ class DeadlineScheduler:
                     task.cancel()
 
 
-async def watch_states(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: DeadlineScheduler) -> None:
-    """Feed every state change of a bucket to the scheduler (current values first, then updates)."""
+async def watch_states(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: DeadlineScheduler,
+                       partitions: Partitions | None = None) -> None:
+    """Feed the state changes of the keys the instance owns to the scheduler (current values first, then
+    updates; a key it does not own is skipped before decoding). When its partitions grow, watch afresh."""
+    while True:
+        watching = asyncio.create_task(_watch(kv, decode_state, scheduler))
+        gained = asyncio.create_task(partitions.gained.wait()) if partitions is not None else None
+        try:
+            await asyncio.wait([t for t in (watching, gained) if t is not None], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (watching, gained):
+                if task is not None:
+                    task.cancel()
+        if watching.done() and not watching.cancelled():
+            watching.result()  # the watch ended or failed: say so (the host restarts the job)
+            return
+        partitions.gained.clear()
+        log.info("deadline_watch_restarted", owned=len(partitions.owned))
+
+
+async def _watch(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: DeadlineScheduler) -> None:
     watcher = await kv.watchall()
-    async for entry in watcher:
-        if entry is None:
-            continue  # end of the initial values
-        if entry.operation in ("DEL", "PURGE") or not entry.value:
-            scheduler.observe(entry.key, None)
-        else:
-            scheduler.observe(entry.key, decode_state(entry.value))
+    try:
+        async for entry in watcher:
+            if entry is None or not scheduler.keeps(entry.key):
+                continue  # the end of the initial values, or another instance's key
+            if entry.operation in ("DEL", "PURGE") or not entry.value:
+                scheduler.observe(entry.key, None)
+            else:
+                scheduler.observe(entry.key, decode_state(entry.value))
+    finally:
+        try:
+            await watcher.stop()
+        except Exception:  # noqa: BLE001, S110  (the connection is gone: nothing to stop)
+            pass
 
 
 def deadline_jobs(scheduler: DeadlineScheduler, kv: KeyValue, decode_state: Callable[[bytes], Any], *,
-                  settle_s: float, on_fired: Callable[[str], None] | None = None) -> list:
-    """The two background jobs of a bucket's deadlines: the watch feeding the scheduler, and its timer."""
+                  settle_s: float, on_fired: Callable[[str], None] | None = None,
+                  partitions: Partitions | None = None) -> list:
+    """The background jobs of a bucket's deadlines: the watch feeding the scheduler, and its timer. With
+    `partitions` the scheduler keeps only the keys of the partitions its instance holds (the host runs the
+    partitions' own beat)."""
     scheduler.settle = timedelta(seconds=settle_s)
     scheduler.on_fired = on_fired
-    return [partial(watch_states, kv, decode_state, scheduler), scheduler.run]
+    if partitions is not None:
+        scheduler.owns = partitions.owns
+        partitions.used = True
+        partitions.on_lost.append(scheduler.drop_unowned)
+    return [partial(watch_states, kv, decode_state, scheduler, partitions), scheduler.run]

@@ -28,6 +28,7 @@ from sellerops.runtime.clock import Clock, StreamClock, WallClock
 from sellerops.runtime.compat import EagerPullSub, batches_as_they_arrive, typed_fetch_timeouts
 from sellerops.runtime.delivery import DeadLetters, EventDispatcher, Handler
 from sellerops.runtime.observability import HttpRoute, Metrics, serve_http
+from sellerops.runtime.partitions import LEASES_BUCKET, Partitions
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import Endpoint, serve
 from sellerops.runtime.settings import RuntimeSettings
@@ -69,6 +70,7 @@ class Resources:
     settings: RuntimeSettings
     metrics: Metrics | None = None
     stream_clock: StreamClock | None = None  # what deadlines go by (see runtime.clock.StreamClock)
+    partitions: Partitions | None = None  # the share of the keys this replica keeps deadlines for
 
 
 @dataclass
@@ -155,6 +157,7 @@ class ServiceHost:
         self.broker: NatsBroker = create_broker(settings, info.name)
         self.dispatchers: dict[str, EventDispatcher] = {}
         self.micro: nats.micro.Service | None = None
+        self.partitions: Partitions | None = None
         self.metrics = Metrics(info.name)
         self._tasks: list[asyncio.Task] = []
         for consumer in info.consumers:
@@ -207,7 +210,11 @@ class ServiceHost:
                 self.stream_clock.behind(consumer.durable, None)
         buckets = {name: await open_bucket(js, name, self.settings.nats) for name in self.info.buckets}
         publisher = JetStreamPublisher(js, timeout=self.settings.nats.publish_timeout_s)
-        resources = Resources(nc, js, buckets, publisher, self.clock, self.settings, self.metrics, self.stream_clock)
+        delivery = self.settings.delivery
+        self.partitions = Partitions(await open_bucket(js, LEASES_BUCKET, self.settings.nats), self.info.name,
+                                     count=delivery.deadline_partitions, lease_s=delivery.deadline_lease_s)
+        resources = Resources(nc, js, buckets, publisher, self.clock, self.settings, self.metrics, self.stream_clock,
+                              self.partitions)
         wiring = self._wire(resources)
         self.install(await wiring if inspect.isawaitable(wiring) else wiring, js)
         # What is alive now (modules, settings, clients) lives as long as the process: keep it out of
@@ -230,8 +237,11 @@ class ServiceHost:
         self.micro = await serve(
             self.broker.connection, service=self.info.name, version=self.info.version,
             description=self.info.description, endpoints=self.wiring.endpoints, metrics=self.metrics,
+            answers_at_once=self.settings.answers_at_once,
         )
         jobs = list(self.wiring.background)
+        if self.partitions is not None and self.partitions.used:
+            jobs.append(self.partitions.run)
         if self.settings.http_port is not None:
             jobs.append(partial(serve_http, self.metrics, self.ready, self.settings.http_host, self.settings.http_port,
                                 routes=self.wiring.http, before_scrape=self.consumer_lag))

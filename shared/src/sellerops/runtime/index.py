@@ -33,9 +33,12 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
-from sellerops.runtime.state import ConcurrentUpdate, delete_checked, retry_on_conflict, write_checked
+from sellerops.runtime.state import (
+    ConcurrentUpdate, delete_checked, latest_values, retry_on_conflict, write_checked,
+)
 
-HOURS_AT_ONCE = 6  # hours of one index read concurrently while walking
+MAX_HOURS_AT_ONCE = 48  # hours read in one request while walking (see HourIndex.walk)
+SPARSE, DENSE = 128, 768  # entries one read brings back below which the next reads more hours, above which fewer
 
 
 class Placement(NamedTuple):
@@ -73,6 +76,15 @@ def _suffix(p: Placement, item: str) -> str:
 def _marker_of(suffix: str) -> str:
     index_day = suffix.split(".")
     return next(".".join(index_day[:i + 1]) for i, token in enumerate(index_day) if len(token) == 8 and token.isdigit())
+
+
+def new_records(scope: str, item: str, revision: int, wanted: Sequence[Placement]) -> list[tuple[str, bytes]]:
+    """The keys and values `sync` leaves for an item not indexed before (what a bulk load writes directly)."""
+    want = {_suffix(p, item): p.sort for p in wanted}
+    found = []
+    for suffix, sort in want.items():
+        found += [(f"{scope}.e.{suffix}", sort.encode()), (f"{scope}.d.{_marker_of(suffix)}", b"1")]
+    return [*found, (f"{scope}.p.{item}", msgspec.json.encode(_Pointer(revision, want)))]
 
 
 class HourIndex:
@@ -123,84 +135,103 @@ class HourIndex:
             return
         await js.purge_stream(self.kv._stream, subject=f"$KV.{self.kv._name}.{key}")  # noqa: SLF001
 
-    async def days(self, scope: str, index_prefix: str) -> list[tuple[str, date]]:
-        """(index, day) of every day marker under `index_prefix` (e.g. "status" or "risk")."""
+    async def days(self, scope: str, index_prefix: str) -> list[tuple[str, date, int]]:
+        """(index, day, marker revision) of every day marker under `index_prefix` (e.g. "status" or "risk")."""
         found = []
-        for key, _ in await last_values(self.kv, f"{scope}.d.{index_prefix}"):
+        for key, _, revision in await last_values(self.kv, [f"{scope}.d.{index_prefix}"]):
             index, day = key[len(scope) + 3:].rsplit(".", 1)
-            found.append((index, date(int(day[:4]), int(day[4:6]), int(day[6:]))))
+            found.append((index, date(int(day[:4]), int(day[4:6]), int(day[6:])), revision))
         return found
 
     async def hour(self, scope: str, index: str, day: date, hour: int) -> list[Entry]:
-        prefix = f"{scope}.e.{index}.{_daytext(day)}.{hour:02d}"
-        return [Entry(index, key[len(prefix) + 1:], value.decode()) for key, value in await last_values(self.kv, prefix)]
+        return [e for _, e in await self._read(scope, [(index, day, hour)])]
+
+    async def _read(self, scope: str, slots: list[tuple[str, date, int]]) -> list[tuple[tuple[date, int], Entry]]:
+        """The entries of some (index, day, hour) slots, in one request."""
+        prefixes = [f"{scope}.e.{index}.{_daytext(day)}.{hour:02d}" for index, day, hour in slots]
+        found = []
+        for key, value, _ in await last_values(self.kv, prefixes):
+            tokens = key[len(scope) + 3:].split(".")
+            at = next(i for i, t in enumerate(tokens) if len(t) == 8 and t.isdigit())
+            day = tokens[at]
+            found.append(((date(int(day[:4]), int(day[4:6]), int(day[6:])), int(tokens[at + 1])),
+                          Entry(".".join(tokens[:at]), ".".join(tokens[at + 2:]), value.decode())))
+        return found
 
     async def walk(self, scope: str, index_prefix: str, *, newest_first: bool, lo: datetime | None = None,
                    hi: datetime | None = None, only: set[str] | None = None) -> AsyncIterator[list[Entry]]:
         """The entries of the indexes under `index_prefix` (or just `only`), an hour at a time, in the walk's
-        order (sorted by their sort text within the hour), between the hours of `lo` and `hi` inclusive."""
-        by_day: dict[date, list[str]] = {}
-        for index, day in await self.days(scope, index_prefix):
-            if only is None or index in only:
-                by_day.setdefault(day, []).append(index)
-        first, last = (lo.astimezone(UTC) if lo else None), (hi.astimezone(UTC) if hi else None)
-        for day in sorted(by_day, reverse=newest_first):
-            if (first and day < first.date()) or (last and day > last.date()):
-                continue
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            hours = [h for h in range(24) if (not first or start + timedelta(hours=h + 1) > first)
-                     and (not last or start + timedelta(hours=h) <= last)]
-            async for entries in self._walk_day(scope, by_day[day], day, hours, newest_first):
-                yield entries
+        order (sorted by their sort text within the hour), between the hours of `lo` and `hi` inclusive.
 
-    async def _walk_day(self, scope: str, indexes: list[str], day: date, hours: list[int],
-                        newest_first: bool) -> AsyncIterator[list[Entry]]:
-        whole = len(hours) == 24
-        markers = {i: await self._marker_revision(scope, i, day) for i in indexes} if whole else {}
-        seen: set[str] = set()
-        hours = sorted(hours, reverse=newest_first)
-        for at in range(0, len(hours), HOURS_AT_ONCE):
-            chunk = hours[at:at + HOURS_AT_ONCE]
-            read = await asyncio.gather(*(self.hour(scope, i, day, h) for h in chunk for i in indexes))
-            for n in range(len(chunk)):
-                entries = [e for part in read[n * len(indexes):(n + 1) * len(indexes)] for e in part]
-                seen.update(e.index for e in entries)
+        Hours are read a few at a time in one request, starting with one and doubling while they come back
+        sparse (a seller with a few orders a day), halving when they come back dense: the reads follow what
+        the caller takes, not the size of the index."""
+        by_day: dict[date, dict[str, int]] = {}
+        for index, day, revision in await self.days(scope, index_prefix):
+            if only is None or index in only:
+                by_day.setdefault(day, {})[index] = revision
+        first, last = (lo.astimezone(UTC) if lo else None), (hi.astimezone(UTC) if hi else None)
+        hours: list[tuple[date, int]] = []
+        whole: set[date] = set()
+        for day in sorted(by_day, reverse=newest_first):
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            of_day = [h for h in range(24) if (not first or start + timedelta(hours=h + 1) > first)
+                      and (not last or start + timedelta(hours=h) <= last)]
+            hours += [(day, h) for h in sorted(of_day, reverse=newest_first)]
+            whole.update([day] if len(of_day) == 24 else [])
+        size, at, seen = 1, 0, {day: set() for day in by_day}
+        while at < len(hours):
+            chunk, at = hours[at:at + size], at + size
+            read = await self._read(scope, [(i, d, h) for d, h in chunk for i in by_day[d]])
+            for slot in chunk:
+                entries = [e for where, e in read if where == slot]
+                seen[slot[0]].update(e.index for e in entries)
                 if entries:
                     yield sorted(entries, key=lambda e: e.sort, reverse=newest_first)
-        for index, revision in markers.items():  # read through and found empty: forget the day
-            if index not in seen and revision:
+                if slot[0] in whole and slot[1] == (0 if newest_first else 23):  # read the day through
+                    await self._forget_empty(scope, slot[0], by_day[slot[0]], seen[slot[0]])
+            if len(read) < SPARSE:
+                size = min(size * 2, MAX_HOURS_AT_ONCE)
+            elif len(read) > DENSE:
+                size = max(size // 2, 1)
+
+    async def _forget_empty(self, scope: str, day: date, markers: dict[str, int], seen: set[str]) -> None:
+        """A day read through with no entry of an index loses that index's marker, at the revision read before."""
+        for index, revision in markers.items():
+            if index not in seen:
                 try:
                     await delete_checked(self.kv, f"{scope}.d.{index}.{_daytext(day)}", revision)
                 except ConcurrentUpdate:
                     pass  # an entry came meanwhile: the marker stays
 
-    async def _marker_revision(self, scope: str, index: str, day: date) -> int:
-        try:
-            return (await self.kv.get(f"{scope}.d.{index}.{_daytext(day)}")).revision or 0
-        except KeyNotFoundError:
-            return 0
+
+DIRECT_BATCH = 1024  # messages per direct-get request (more follow in further requests)
 
 
-DIRECT_BATCH = 2048  # messages per direct-get request (more follow in further requests)
-
-
-async def last_values(kv: KeyValue, prefix: str) -> list[tuple[str, bytes]]:
-    """The current value of every key under `prefix.`, by JetStream's batched direct get (multi_last): one
-    request per 2,048 keys and no consumer, where a consumer per read ran into the server's consumer limit
-    when many listings ran at once. Deleted keys are skipped. The bucket's stream is given allow_direct the
-    first time (buckets are created without it)."""
+async def last_values(kv: KeyValue, prefixes: Sequence[str]) -> list[tuple[str, bytes, int]]:
+    """(key, value, revision) of every key under each `prefix.`, by JetStream's batched direct get (multi_last):
+    one request for all the prefixes, no consumer (a consumer per read ran into the server's consumer limit
+    when listings ran at once). Deleted keys are skipped. The bucket's stream is given allow_direct the first
+    time (buckets are created without it). The server refuses more than about a thousand keys at once (413):
+    then the prefixes are read in halves, and a single prefix that large by a consumer."""
     if not hasattr(kv, "_js"):  # the in-memory fake
-        return [item async for item in kv.latest_values(prefix)]
-    nc, stream, bucket = kv._js._nc, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)
-    request: dict = {"multi_last": [f"$KV.{bucket}.{prefix}.>"], "batch": DIRECT_BATCH}
+        return [(k, v, (await kv.get(k)).revision) for p in prefixes async for k, v in kv.latest_values(p)]
+    js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)
+    request: dict = {"multi_last": [f"$KV.{bucket}.{p}.>" for p in prefixes], "batch": DIRECT_BATCH}
     cut, found = len(f"$KV.{bucket}."), []
     while True:
-        status, last = await _direct_batch(nc, stream, request, found, cut)
-        if status.get("Status") == "503":  # direct get not allowed on this stream yet
-            await _allow_direct(kv._js, stream)  # noqa: SLF001
+        status, last = await _direct_batch(js._nc, stream, request, found, cut)  # noqa: SLF001
+        code = status.get("Status")
+        if code == "503":  # direct get not allowed on this stream yet
+            await _allow_direct(js, stream)
             continue
-        if status.get("Status") != "204" or status.get("Nats-Num-Pending", "0") == "0" or last is None:
-            return found  # 404: nothing under the prefix
+        if code == "413":
+            if len(prefixes) > 1:
+                half = len(prefixes) // 2
+                return [*await last_values(kv, prefixes[:half]), *await last_values(kv, prefixes[half:])]
+            return [(k, v, 0) async for k, v in latest_values(kv, prefixes[0])]
+        if code != "204" or status.get("Nats-Num-Pending", "0") == "0" or last is None:
+            return found  # 404: nothing under the prefixes
         request = {**request, "up_to_seq": int(status["Nats-UpTo-Sequence"]), "seq": last + 1}
 
 
@@ -217,7 +248,7 @@ async def _direct_batch(nc, stream: str, request: dict, found: list, cut: int) -
                 return headers, last
             last = int(headers["Nats-Sequence"])
             if headers.get("KV-Operation") not in ("DEL", "PURGE") and msg.data:
-                found.append((headers["Nats-Subject"][cut:], msg.data))
+                found.append((headers["Nats-Subject"][cut:], msg.data, last))
     finally:
         await sub.unsubscribe()
 

@@ -56,6 +56,10 @@ class DeliverySettings(BaseSettings):
     deadline_settle_s: float = Field(
         default=30.0, ge=0, description="a deadline already past when first seen (a stale event) waits this long, "
         "so the events published right behind it are applied first")
+    deadline_partitions: int = Field(default=64, ge=1, le=4096, description="partitions of a service's keys that "
+                                     "its replicas share (each keeps the deadlines of the partitions it holds)")
+    deadline_lease_s: float = Field(default=20.0, gt=0, description="a replica that stopped beating loses its "
+                                    "partitions this long after its last beat (keep lease_s * 4/3 under ack_wait_s)")
 
     @property
     def server_max_deliver(self) -> int:
@@ -83,3 +87,5 @@ class RuntimeSettings(BaseSettings):
     http_port: int | None = Field(default=None, ge=0, le=65535,
                                   description="serve /healthz, /readyz and /metrics on this port (off when unset)")
     http_host: str = Field(default="127.0.0.1", description="0.0.0.0 in a container")
+    answers_at_once: int = Field(default=32, ge=1, description="requests one endpoint of an instance answers "
+                                 "concurrently (more wait for a free slot)")

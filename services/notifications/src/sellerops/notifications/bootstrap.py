@@ -88,5 +88,6 @@ def build_from(resources: Resources, settings: NotificationsSettings) -> tuple[B
         # A delivery or digest already due goes at once; event-time deadlines wait out the settle (a backlog).
         background += deadline_jobs(scheduler, resources.buckets[bucket], store.decode_state,
                                     settle_s=0.0 if bucket in (DELIVERIES, DIGESTS) else settle,
-                                    on_fired=resources.metrics.deadline if resources.metrics else None)
+                                    on_fired=resources.metrics.deadline if resources.metrics else None,
+                                    partitions=resources.partitions)
     return built, background

@@ -22,7 +22,7 @@ BUCKET = "orders_order"
 MCF_BUCKET = "orders_mcf"
 INDEX_BUCKET = "orders_index"
 BUILT = "=built"  # in the index bucket once every order was indexed (no seller token can be "=built")
-LOAD_AT_ONCE = 32  # orders of a listing read concurrently
+LOAD_AT_ONCE = 64  # orders of a listing read concurrently
 
 log = structlog.get_logger("sellerops.orders")
 
@@ -68,6 +68,14 @@ class KvOrderStore(SellerKeyedStore[Order]):
     async def _reindex_keys(self, keys: list[str]) -> int:
         await asyncio.gather(*(self.reindex(*key.split(".", 1)) for key in keys))
         return len(keys)
+
+    async def load_state(self, seller: str, order_id: str) -> Order | None:
+        """The order alone (its processed ids are skipped, not decoded): what a listing shows."""
+        try:
+            entry = await self.kv.get(self.key(seller, order_id))
+        except KeyNotFoundError:
+            return None
+        return self.decode_state(entry.value) if entry.value else None
 
     async def index_built(self) -> bool:
         if self.index is None:
@@ -125,7 +133,7 @@ class OrderListings:
             entries = [e for e in entries if wanted(e)]
             for at in range(0, len(entries), LOAD_AT_ONCE):
                 chunk = entries[at:at + LOAD_AT_ONCE]
-                loaded = await asyncio.gather(*(self._orders.load(seller, e.item) for e in chunk))
+                loaded = await asyncio.gather(*(self._orders.load_state(seller, e.item) for e in chunk))
                 for entry, order in zip(chunk, loaded):
                     if queries.listed_as(order, entry.index, entry.sort):
                         yield order

@@ -93,5 +93,6 @@ def build_from(resources: Resources, settings: OrdersSettings) -> tuple[Handlers
                   max_payload=resources.nc.max_payload)
     jobs = deadline_jobs(built.deadlines, bucket, store.decode_state,
                          settle_s=settings.runtime.delivery.deadline_settle_s,
-                         on_fired=resources.metrics.deadline if resources.metrics else None)
+                         on_fired=resources.metrics.deadline if resources.metrics else None,
+                         partitions=resources.partitions)
     return built, [*jobs, store.build_index]

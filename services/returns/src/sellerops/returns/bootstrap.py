@@ -71,5 +71,6 @@ def build_from(resources: Resources, settings: ReturnsSettings) -> tuple[BoundHa
     for bucket, scheduler in built.schedulers.items():
         background += deadline_jobs(scheduler, resources.buckets[bucket], found[store_of[bucket]].decode_state,
                                     settle_s=settings.runtime.delivery.deadline_settle_s,
-                                    on_fired=resources.metrics.deadline if resources.metrics else None)
+                                    on_fired=resources.metrics.deadline if resources.metrics else None,
+                                    partitions=resources.partitions)
     return built, background

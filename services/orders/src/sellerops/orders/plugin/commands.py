@@ -71,11 +71,14 @@ def list_(
 def at_risk(
     seller: str,
     within_hours: float = typer.Option(24.0, "--within-hours", help="due to ship within this many hours (late ones always)"),
+    limit: int = typer.Option(100, "--limit", help="orders per page"),
+    cursor: str = typer.Option(None, "--cursor", help="the next page: the cursor a previous page printed"),
     nats_url: str = NatsUrlOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Unshipped orders due to ship within the horizon or already late, soonest first."""
-    result = _ask(nats_url, seller, "list_at_risk", ListAtRisk(within_hours=within_hours), AtRiskList)
+    """Unshipped orders due to ship within the horizon or already late, soonest first; a page at a time."""
+    query = ListAtRisk(within_hours=within_hours, limit=limit, cursor=cursor)
+    result = _ask(nats_url, seller, "list_at_risk", query, AtRiskList)
     if as_json:
         print_json(result)
         return
@@ -88,6 +91,8 @@ def at_risk(
         console.print(rows)
     else:
         console.print(f"no unshipped order due within {within_hours:g} hours, none late")
+    if result.next_cursor:
+        console.print(f"{len(result.orders)} orders (next page: --cursor '{result.next_cursor}')")
 
 
 @cli.command("confirm-shipment")
