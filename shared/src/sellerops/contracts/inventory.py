@@ -381,6 +381,8 @@ class RemovalLineStatus(SchemaStruct, frozen=True, kw_only=True):
     shipped: Count = 0
     disposed: Count = 0
     cancelled: Count = 0
+    # units the marketplace reported shipped or disposed beyond what was in process (not counted, flagged)
+    over_reported: Count = 0
 
     @property
     def in_process(self) -> int:
@@ -448,12 +450,22 @@ class RemovalRef(SchemaStruct, frozen=True, kw_only=True):
     removal_order_id: Id
 
 
+class RemovalShipment(SchemaStruct, frozen=True, kw_only=True):
+    """One reported removal shipment: when, the carrier and tracking number the report gave, the units counted."""
+
+    reported_at: datetime
+    carrier_code: str | None = None
+    tracking_number: str | None = None
+    units: Count = 0
+
+
 class RemovalOrderView(SchemaStruct, frozen=True, kw_only=True):
     removal_order_id: str
     seller: str
     removal_type: RemovalType
     status: RemovalStatus
     lines: list[RemovalLineStatus]
+    shipments: list[RemovalShipment] = []
     address: Address | None = None
     history: list[HistoryEntry] = []
     updated_at: datetime

@@ -222,11 +222,17 @@ def outbound_get(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_j
 
 def _print_removal(r: RemovalOrderView) -> None:
     console.print(f"[bold]{r.removal_order_id}[/bold]  {r.removal_type.value}  {r.status.value}")
-    table = Table("sku", "center", "condition", "requested", "shipped", "disposed", "cancelled")
+    table = Table("sku", "center", "condition", "requested", "shipped", "disposed", "cancelled", "over-reported")
     for line in r.lines:
         table.add_row(line.sku, line.center_id, line.condition.value, str(line.requested), str(line.shipped),
-                      str(line.disposed), str(line.cancelled))
+                      str(line.disposed), str(line.cancelled),
+                      f"[red]{line.over_reported}[/red]" if line.over_reported else "0")
     console.print(table)
+    if r.shipments:
+        shipped = Table("shipped", "carrier", "tracking", "units")
+        for s in r.shipments:
+            shipped.add_row(s.reported_at.isoformat(), s.carrier_code or "-", s.tracking_number or "-", str(s.units))
+        console.print(shipped)
 
 
 @cli.command("removal-create")
