@@ -1,4 +1,4 @@
-"""`sellerops orders mcf-create|mcf-get|mcf-cancel`: multi-channel fulfillment orders."""
+"""`sellerops orders mcf-create|mcf-get|mcf-cancel|mcf-release`: multi-channel fulfillment orders."""
 
 import uuid
 from pathlib import Path
@@ -7,14 +7,20 @@ import msgspec
 import typer
 from rich.table import Table
 from sellerops.cli.common import NatsUrlOption, console, fail, print_json
-from sellerops.contracts.orders import CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderView
+from sellerops.contracts.orders import (
+    CancelMcfOrder, CreateMcfOrder, FulfillmentAction, GetMcfOrder, McfOrderView, ReleaseMcfOrder,
+)
 from sellerops.contracts.requests import validation_error
 from sellerops.orders.plugin.common import _ask, cli
 
 
 def _print_mcf(order: McfOrderView) -> None:
     console.print(f"[bold]{order.mcf_order_id}[/bold]  {order.status.value}  {order.shipping_speed.value}  "
-                  f"{order.fill_policy.value}" + ("  (cancel requested)" if order.cancel_requested else ""))
+                  f"{order.fill_policy.value}" + ("  (cancel requested)" if order.cancel_requested else "")
+                  + (f"  held{', released ' + order.released_at.isoformat() if order.released_at else ''}"
+                     if order.fulfillment_action is FulfillmentAction.HOLD else ""))
+    if order.status_reason:
+        console.print(f"reason: {order.status_reason}", highlight=False, markup=False)
     dest = order.destination
     console.print(f"to {dest.name}, {dest.address_line1}, {dest.city} {dest.postal_code} {dest.country_code}")
     items = Table("item", "sku", "quantity")
@@ -53,3 +59,11 @@ def mcf_cancel(seller: str, mcf_order_id: str, nats_url: str = NatsUrlOption) ->
     """Ask the fulfillment service to cancel an MCF order (while New, Received or Planning)."""
     request = CancelMcfOrder(mcf_order_id=mcf_order_id, request_id=str(uuid.uuid4()))
     _print_mcf(_ask(nats_url, seller, "cancel_mcf_order", request, McfOrderView))
+
+
+@cli.command("mcf-release")
+def mcf_release(seller: str, mcf_order_id: str, nats_url: str = NatsUrlOption,
+                as_json: bool = typer.Option(False, "--json")) -> None:
+    """Release a held MCF order (created with fulfillment_action Hold): the network ships it."""
+    order = _ask(nats_url, seller, "release_mcf_order", ReleaseMcfOrder(mcf_order_id=mcf_order_id), McfOrderView)
+    print_json(order) if as_json else _print_mcf(order)
