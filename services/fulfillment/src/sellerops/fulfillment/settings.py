@@ -35,6 +35,7 @@ class FulfillmentSettings(BaseSettings):
     # No public source for how long an MCF order stays Planning (cancellable) before Processing.
     planning_hold_minutes: float = Field(default=30.0, ge=0)
     fill_all_wait_hours: float = Field(default=24.0, gt=0, description="FillAll leftovers wait this long for stock")
+    hold_limit_days: float = Field(default=14.0, gt=0, description="a held MCF order not released by then is cancelled")
     sourcing: str = Field(default="nearest", description="the sellerops.sourcing plugin that picks shipping centers")
     marketplaces: list[str] = Field(
         default=["ATVPDKIKX0DER"], min_length=1,
@@ -54,4 +55,5 @@ class FulfillmentSettings(BaseSettings):
         from sellerops.fulfillment.domain.outbound import Policy
 
         return Policy(planning_hold=timedelta(minutes=self.planning_hold_minutes),
-                      fill_all_wait=timedelta(hours=self.fill_all_wait_hours))
+                      fill_all_wait=timedelta(hours=self.fill_all_wait_hours),
+                      hold_limit=timedelta(days=self.hold_limit_days))

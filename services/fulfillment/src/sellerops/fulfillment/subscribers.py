@@ -18,7 +18,9 @@ from sellerops.contracts.inventory import (
     OutboundOrderStatusChanged, OutboundOrderView, OutboundShipmentReported, RemovalOrderCreated,
     RemovalOrderProgressed, RemovalOrderView, RemovalRef, RemovalShipmentReported,
 )
-from sellerops.contracts.orders import McfOrderCancelRequested, McfOrderRequested, OrderCanceled, OrderReleased
+from sellerops.contracts.orders import (
+    McfOrderCancelRequested, McfOrderReleased, McfOrderRequested, OrderCanceled, OrderReleased,
+)
 from sellerops.contracts.returns import CustomerReturnReceived
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
 
@@ -50,7 +52,8 @@ ROUTES = {
     MARKET_OUTBOUND: {OutboundShipmentReported: "on_outbound_shipped"},
     MARKET_REMOVALS: {RemovalShipmentReported: "on_removal_processed"},
     ORDERS: {OrderReleased: "on_order_released", OrderCanceled: "on_order_canceled"},
-    MCF_ORDERS: {McfOrderRequested: "on_mcf_requested", McfOrderCancelRequested: "on_mcf_cancel_requested"},
+    MCF_ORDERS: {McfOrderRequested: "on_mcf_requested", McfOrderCancelRequested: "on_mcf_cancel_requested",
+                 McfOrderReleased: "on_mcf_released"},
     RETURNS: {CustomerReturnReceived: "on_customer_return"},
     OWN_PLANS: {InboundPlanConfirmed: "on_plan_confirmed", InboundPlanCanceled: "on_plan_canceled"},
     OWN_LEDGER: {InventoryMoved: "on_stock_moved"},
