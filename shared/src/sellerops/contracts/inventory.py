@@ -1,6 +1,6 @@
 """FBA-style inventory: the ledger per SKU and center, outbound (AFN and MCF) orders, removal orders.
 
-Buckets follow getInventorySummaries (../shared/DOMAIN.md section 4): fulfillable; inbound working,
+Buckets follow getInventorySummaries (docs/domain.md, "Inventory, removals and multi-channel fulfillment"): fulfillable; inbound working,
 shipped, receiving; reserved for customer orders, transfers between centers and processing;
 researching; unfulfillable by cause.
 """

@@ -2,7 +2,7 @@
 
 Both are data with defaults an operator overrides. The placement fee table (US, from 2024-03-01) and the
 transport rates ship in `data/placement_fees.json`; the fee values are UNCONFIRMED (Amazon publishes ranges
-that vary by inbound location and over time, shared/DOMAIN.md section 3), so load a replacement with
+that vary by inbound location and over time, docs/domain.md, "FBA inbound"), so load a replacement with
 `costs_from_file(path)` (or `fees_from_file` for the fee table alone). Inbound transport is a base charge
 per shipment plus a rate per kg per 1000 km (`TransportRates`). Amounts are Decimal dollars rounded to
 cents; solvers may work in float cents internally.
