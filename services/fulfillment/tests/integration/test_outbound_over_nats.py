@@ -1,6 +1,7 @@
 """Outbound over a real NATS server, with the orders service running beside fulfillment: an AFN order is
 reserved at the nearest center holding it and shipped; an MCF order that cannot be filled comes back
-Unfulfillable; the ledger agrees with the summaries throughout."""
+Unfulfillable; a held one waits reserved until released; one naming an unknown SKU is Invalid; the ledger
+agrees with the summaries throughout."""
 
 import uuid
 from datetime import timedelta
@@ -17,8 +18,8 @@ from sellerops.contracts.market import (
     Destination, FulfillmentChannel, Money, OrderItem, OrderPaymentAuthorized, OrderPlaced, Window,
 )
 from sellerops.contracts.orders import (
-    Address, CreateMcfOrder, FillPolicy, GetMcfOrder, GetOrder, McfItem, McfOrderView, McfStatus, OrderView,
-    PackageItem,
+    Address, CreateMcfOrder, FillPolicy, FulfillmentAction, GetMcfOrder, GetOrder, McfItem, McfOrderView, McfStatus,
+    OrderView, PackageItem, ReleaseMcfOrder,
 )
 from sellerops.fulfillment import subscribers
 from sellerops.fulfillment.app import create_host
@@ -149,3 +150,35 @@ async def test_a_fill_all_mcf_order_ships_what_there_is_and_reserves_the_rest_wh
         assert await _at_center(nc, seller, "SMF3", fulfillable=0, reserved_total=2)
         check = await call(nc, "fulfillment", seller, "check_ledger", CheckLedger(), LedgerCheck)
         assert check.drift == [] and check.gaps == [] and check.negative == []
+
+
+async def test_a_held_mcf_order_waits_reserved_until_the_seller_releases_it_and_an_unknown_sku_is_invalid(
+        nats_url, nc, seller):
+    js = nc.jetstream()
+    orders = create_orders_host(OrdersSettings(runtime=runtime(nats_url)))
+    home = Address(name="Ada Buyer", address_line1="1 Main St", city="Seattle", state_or_region="WA",
+                   postal_code="98101", country_code="US")
+    async with running(create_host(fulfillment_settings(nats_url)).app()), running(orders.app()):
+        await JetStreamPublisher(js)([found_stock(seller, "MUG-BLUE", "SMF3", 3)])
+        await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_INVENTORY.durable))
+        held = CreateMcfOrder(mcf_order_id="shop-3001", destination=home, fulfillment_action=FulfillmentAction.HOLD,
+                              items=[McfItem(item_id="line-1", seller_sku="MUG-BLUE", quantity=2)])
+        unknown = CreateMcfOrder(mcf_order_id="shop-3002", destination=home,
+                                 items=[McfItem(item_id="line-1", seller_sku="NO-SUCH-SKU", quantity=1)])
+        await call(nc, "orders", seller, "create_mcf_order", held, McfOrderView)
+        await call(nc, "orders", seller, "create_mcf_order", unknown, McfOrderView)
+
+        async def status(order_id: str, wanted: McfStatus) -> McfOrderView | None:
+            view = await call(nc, "orders", seller, "get_mcf_order", GetMcfOrder(mcf_order_id=order_id), McfOrderView)
+            return view if view.status is wanted else None
+
+        await eventually(lambda: status("shop-3001", McfStatus.PLANNING))
+        await eventually(lambda: _at_center(nc, seller, "SMF3", fulfillable=1, reserved_customer_order=2))
+        invalid = await eventually(lambda: status("shop-3002", McfStatus.INVALID))
+        assert invalid.status_reason.startswith("$.items[0].seller_sku: unknown SKU 'NO-SUCH-SKU'")
+
+        released = await call(nc, "orders", seller, "release_mcf_order", ReleaseMcfOrder(mcf_order_id="shop-3001"),
+                              McfOrderView)
+        assert released.released_at is not None
+        await eventually(lambda: status("shop-3001", McfStatus.PROCESSING))
+        await eventually(lambda: _at_center(nc, seller, "SMF3", fulfillable=1, reserved_processing=2))

@@ -44,3 +44,14 @@ def svc():
     handlers = bootstrap.build(stores=found, publish=published, clock=clock, place=placer.place,
                                choose=offers.chooser(sourcing.Nearest(), "nearest", net), locate=offers.locator(net))
     return SimpleNamespace(h=handlers, stores=found, published=published, clock=clock)
+
+
+async def known_sku(svc, seller: str, sku: str, center: str = "BFI4") -> None:  # noqa: ANN001
+    """The network has held the SKU (one warehouse-damaged unit: nothing sellable): an MCF order may name it."""
+    import uuid
+
+    from sellerops.contracts.inventory import Bucket, InventoryAdjustmentReported
+
+    await svc.h.on_adjustment(InventoryAdjustmentReported(
+        event_id=uuid.uuid4(), seller=seller, occurred_at=NOW, adjustment_id=f"seed-{sku}", sku=sku, center_id=center,
+        quantity=1, from_bucket=None, to_bucket=Bucket.UNFULFILLABLE_WAREHOUSE_DAMAGED, reason="E"))

@@ -14,6 +14,8 @@ from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderReq
 from sellerops.contracts.returns import DISPOSITION_BUCKET, CustomerReturnReceived, Disposition
 from sellerops.fulfillment import subscribers
 
+from .conftest import known_sku
+
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 SELLER, SKU, CENTER = "acme", "MUG-BLUE", "BFI4"
 
@@ -83,6 +85,7 @@ async def test_a_redelivered_return_is_counted_once(svc):
 
 
 async def test_a_sellable_return_serves_a_fill_all_order_waiting_for_the_sku(svc):
+    await known_sku(svc, SELLER, SKU)
     order = McfOrderRequested(
         event_id=uuid.uuid4(), seller=SELLER, occurred_at=NOW, mcf_order_id="MCF-1",
         items=[McfItem(item_id="1", seller_sku=SKU, quantity=1)], shipping_speed=ShippingSpeed.STANDARD,

@@ -14,6 +14,8 @@ from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderReq
 from sellerops.fulfillment import bootstrap
 from sellerops.fulfillment.adapters import SHIPMENTS
 
+from .conftest import known_sku
+
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 SELLER = "acme"
 RENO = ShipFrom(name="Acme", address_line1="2200 Commerce Ave", city="Reno", state_or_region="NV", postal_code="89502")
@@ -148,6 +150,7 @@ async def test_fill_all_orders_short_of_stock_are_served_oldest_first_when_units
 
 
 async def test_fill_or_kill_and_fill_all_available_orders_never_wait_for_stock(svc):
+    await known_sku(svc, SELLER, "MUG-BLUE")
     await svc.h.on_mcf_requested(mcf_order("MCF-KILL", 2, FillPolicy.FILL_OR_KILL, NOW))
     await svc.h.on_mcf_requested(mcf_order("MCF-AVAIL", 2, FillPolicy.FILL_ALL_AVAILABLE, NOW))
     await pump(svc)

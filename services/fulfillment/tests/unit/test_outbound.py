@@ -322,3 +322,56 @@ def test_the_stored_order_survives_a_json_round_trip():
     state, _, _ = order(at("i1", "SMF3", 2), fill=ALL)
     state, _, _ = outbound.shipped(state, shipment("SMF3", "TBA1", ("i1", 2)))
     assert msgspec.json.decode(msgspec.json.encode(state), type=outbound.Outbound) == state
+
+
+# ---- Hold, and SKUs the network never held ----
+
+
+def held_order(*allocations: Allocation):  # noqa: ANN201
+    return outbound.requested(None, kind=OrderKind.MCF, order_id="shop-1", seller="acme", lines=[("i1", "MUG", 3)],
+                              destination=(40.7, -74.0), fill_policy=KILL, cause=common.Cause("evt-1"), at=T0,
+                              allocations=list(allocations), shortfalls=[], strategy="nearest", held=True)
+
+
+def test_a_held_order_reserves_its_units_and_stays_planning_past_the_planning_hold():
+    state, events, moves = held_order(at("i1", "SMF3", 3))
+
+    assert (state.status, state.held) == (S.PLANNING, True)
+    assert flows(moves) == [("SMF3", 3, F, RCO, Cause.CUSTOMER_ORDER_RESERVED)]
+    assert outbound.deadlines(state, POLICY) == [(outbound.HOLD_EXPIRED, T0 + timedelta(days=14))]
+    assert fire(state, outbound.PLANNING_HOLD, T0 + POLICY.planning_hold) == (state, [], [])
+
+
+def test_a_released_order_goes_to_processing_at_once_and_is_shipped():
+    state, _, _ = held_order(at("i1", "SMF3", 3))
+
+    released, events, moves = outbound.release(state, cause=common.Cause("release"), at=T0 + timedelta(days=2))
+
+    assert (released.status, released.held) == (S.PROCESSING, False) and mcf(events) == [S.PROCESSING]
+    assert flows(moves) == [("SMF3", 3, RCO, RP, Cause.CUSTOMER_ORDER_PROCESSING)]
+    shipped, events, _ = outbound.shipped(released, shipment("SMF3", "TBA1", ("i1", 3), hours=60))
+    assert shipped.status is S.COMPLETE
+    assert outbound.release(shipped, cause=common.Cause("again"), at=T0) == (shipped, [], [])
+
+
+def test_a_held_order_not_released_within_fourteen_days_is_cancelled_and_its_units_released():
+    state, _, _ = held_order(at("i1", "SMF3", 3))
+    [(kind, due)] = outbound.deadlines(state, POLICY)
+
+    cancelled, events, moves = fire(state, kind, due)
+
+    assert cancelled.status is S.CANCELLED and mcf(events) == [S.CANCELLED]
+    assert "held 14 days" in [e for e in events if isinstance(e, McfOrderStatusChanged)][0].reason
+    assert flows(moves) == [("SMF3", 3, RCO, F, Cause.CUSTOMER_ORDER_RELEASED)]
+    assert outbound.deadlines(cancelled, POLICY) == []
+
+
+def test_an_mcf_line_naming_a_sku_the_network_never_held_makes_the_order_invalid_naming_the_field():
+    state, events, moves = outbound.requested(
+        None, kind=OrderKind.MCF, order_id="shop-1", seller="acme", lines=[("i1", "MUG", 1), ("i2", "NOPE", 1)],
+        destination=None, fill_policy=ALL, cause=common.Cause("evt-1"), at=T0, allocations=[at("i1", "SMF3", 1)],
+        shortfalls=[], strategy="nearest", unknown_skus=frozenset({"NOPE"}))
+
+    assert (state.status, moves) == (S.INVALID, [])
+    [invalid] = [e for e in events if isinstance(e, McfOrderStatusChanged) and e.status is S.INVALID]
+    assert invalid.reason == "$.items[1].seller_sku: unknown SKU 'NOPE' (the network never held it)"

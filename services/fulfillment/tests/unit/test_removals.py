@@ -110,15 +110,29 @@ def test_shipments_progress_a_return_until_nothing_is_in_process_and_it_complete
     assert removals.processed(None, report(("SMF3", 1, 0))) == (None, [], [])
 
 
-def test_a_report_that_disagrees_with_the_order_is_capped_and_noted_not_refused():
+def test_a_report_that_disagrees_with_the_order_is_capped_flagged_and_noted_not_refused():
     removal, _, _ = create(request((3, BROKEN), kind=RemovalType.DISPOSAL, address=None))
-    removal, _, moves = removals.processed(removal, report(("SMF3", 1, 5)))
+    removal, [event], moves = removals.processed(removal, report(("SMF3", 1, 5)))
     assert flows(moves) == [("SMF3", 3, RP, None, Cause.REMOVAL_DISPOSED)]
     assert removal.status is RemovalStatus.COMPLETED and rows(removal) == [("SMF3", BROKEN, 3, 0, 3, 0, 0)]
+    assert removal.lines[0].over_reported == 2 and event.lines[0].over_reported == 2
     notes = [h.summary for h in removal.history if h.type == "note"]
-    assert "reported shipped on a Disposal order" in notes[0] and "capped" in notes[1]
-    again, events, moves = removals.processed(removal, report(("SMF3", 0, 1)))
-    assert (events, moves, again.status) == ([], [], RemovalStatus.COMPLETED) and len(again.history) == 5
+    assert "reported shipped on a Disposal order" in notes[0] and "over-reported" in notes[1]
+    again, [flagged], moves = removals.processed(removal, report(("SMF3", 0, 1)))
+    assert (moves, again.status, again.lines[0].over_reported) == ([], RemovalStatus.COMPLETED, 3)
+    assert flagged.lines[0].over_reported == 3
+
+
+def test_a_removal_shipment_report_of_more_units_than_requested_is_flagged_with_its_carrier_and_tracking():
+    removal, _, _ = create(request((2, SELLABLE)))  # 2 from ABE8 (the center holding the most)
+    removal, [event], moves = removals.processed(removal, report(("ABE8", 5, 0)))
+
+    assert flows(moves) == [("ABE8", 2, RP, None, Cause.REMOVAL_SHIPPED)]
+    assert (removal.lines[0].shipped, removal.lines[0].over_reported) == (2, 3)
+    view = removals.view(removal)
+    assert [(s.carrier_code, s.tracking_number, s.units) for s in view.shipments] == [("UPS", "1Z999", 2)]
+    assert view.lines[0].over_reported == 3
+    assert '"tracking_number":"1Z999"' in msgspec.json.encode(view).decode()
 
 
 def test_cancelling_returns_what_is_still_in_process_to_the_buckets_it_came_from():

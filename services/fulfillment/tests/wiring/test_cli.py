@@ -1,5 +1,7 @@
-"""`sellerops fulfillment inventory`: the ledger's counts, and beside them what the marketplace itself counted."""
+"""`sellerops fulfillment inventory`: the ledger's counts, and beside them what the marketplace itself counted;
+`sellerops fulfillment removal`: shipments with carrier and tracking, over-reported units flagged."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -8,6 +10,7 @@ from typer.testing import CliRunner
 from sellerops.cli.main import build_app
 from sellerops.contracts.inventory import (
     BucketCounts, CenterStock, CountDifference, InventoryList, InventorySummary, ListInventory, MarketplaceCount,
+    RemovalLineStatus, RemovalOrderView, RemovalShipment, RemovalStatus, RemovalType, StockCondition,
 )
 from sellerops.fulfillment.plugin import commands
 
@@ -57,3 +60,25 @@ def test_without_a_marketplace_count_only_the_ledger_is_shown(answer):
     out = run("--by-center")
     assert "says" not in out and "counted" not in out
     assert any("SMF3" in line for line in out.splitlines())
+
+
+def test_a_removal_shows_its_shipments_carrier_and_tracking_and_flags_over_reported_units(monkeypatch):
+    view = RemovalOrderView(
+        removal_order_id="rm-1", seller="demo-seller", removal_type=RemovalType.RETURN, status=RemovalStatus.COMPLETED,
+        lines=[RemovalLineStatus(sku="MUG", center_id="ABE8", condition=StockCondition.SELLABLE, requested=2,
+                                 shipped=2, over_reported=3)],
+        shipments=[RemovalShipment(reported_at=AT, carrier_code="UPS", tracking_number="1Z999AA10123456784", units=2)],
+        updated_at=AT)
+    monkeypatch.setattr(commands, "ask", lambda *args, **kwargs: view)
+
+    table = runner.invoke(build_app(), ["fulfillment", "removal", "demo-seller", "rm-1"], env={"COLUMNS": "160"})
+    as_json = runner.invoke(build_app(), ["fulfillment", "removal", "demo-seller", "rm-1", "--json"])
+
+    assert table.exit_code == 0 and as_json.exit_code == 0
+    assert "UPS" in table.output and "1Z999AA10123456784" in table.output and "over-reported" in table.output
+    row = next(line for line in table.output.splitlines() if "ABE8" in line)
+    assert row.split("│")[-2].strip() == "3"
+    found = json.loads(as_json.output)
+    assert found["shipments"] == [{"reported_at": "2026-11-10T08:00:00Z", "carrier_code": "UPS",
+                                   "tracking_number": "1Z999AA10123456784", "units": 2}]
+    assert found["lines"][0]["over_reported"] == 3

@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[Kind, Severity] | None] = {
     "fulfillment.inbound_shipment_claim_deadline_approaching.v1": (K.INBOUND, V.WARNING),
     "fulfillment.reimbursement_unmatched.v1": (K.INBOUND, V.INFO),
     "fulfillment.order_unfulfillable.v1": (K.INVENTORY, V.WARNING),
+    "fulfillment.mcf_order_status_changed.v1": None,  # the sample's status is not Unfulfillable nor Invalid
     "notifications.buyer_message_awaiting_reply.v1": (K.MESSAGING, V.INFO),
     "notifications.buyer_message_reply_due_soon.v1": (K.MESSAGING, V.WARNING),
     "notifications.buyer_message_reply_missed.v1": (K.MESSAGING, V.CRITICAL),
@@ -91,6 +92,16 @@ def test_a_count_the_marketplace_disagrees_with_names_each_bucket_and_both_numbe
     _, _, title, body = catalog.notify(event("fulfillment.inventory_count_differed.v1"))
     assert title == "SKU MUG-BLUE-12OZ: the marketplace counts differently from your ledger"
     assert body.startswith("fulfillable: marketplace 50, ledger 47 (in ATVPDKIKX0DER, counted 2026-11-10 08:00 UTC).")
+
+
+@pytest.mark.parametrize(("status", "words"), [
+    ("Unfulfillable", "cannot be fulfilled"), ("Invalid", "was refused by the network")])
+def test_an_mcf_order_that_becomes_unfulfillable_or_invalid_warns_the_seller_with_the_reason(status, words) -> None:
+    reason = "$.items[0].seller_sku: unknown SKU 'NOPE' (the network never held it)"
+    kind, severity, title, body = catalog.RULES[type(event("fulfillment.mcf_order_status_changed.v1"))](
+        event("fulfillment.mcf_order_status_changed.v1", status=status, reason=reason), {})
+
+    assert (kind, severity) == (K.ORDERS, V.WARNING) and words in title and reason in body
 
 
 def test_a_cancel_the_buyer_asked_for_does_not_count_against_the_seller_and_tells_no_one() -> None:

@@ -14,7 +14,7 @@ from sellerops.contracts.orders import (
 from sellerops.orders import subscribers
 from sellerops.orders.app import create_host
 from sellerops.runtime.publisher import JetStreamPublisher
-from sellerops.runtime.requests import call
+from sellerops.runtime.requests import RequestFailed, call
 from sellerops.testing.helpers import consumer_idle, eventually, read_stream, running
 
 from .conftest import T0, orders_settings, paid, placed
@@ -50,6 +50,11 @@ async def test_an_mcf_order_waits_for_the_fulfillment_service_and_follows_its_st
         view = await call(nc, "orders", seller, "create_mcf_order", request, McfOrderView)
         again = await call(nc, "orders", seller, "create_mcf_order", request, McfOrderView)
         assert view.status is again.status is McfStatus.NEW
+        other = msgspec.structs.replace(request, items=[McfItem(item_id="line-1", seller_sku="MUG-BLUE", quantity=3)])
+        with pytest.raises(RequestFailed) as refused:  # the same id with other contents: the domain refuses it
+            await call(nc, "orders", seller, "create_mcf_order", other, McfOrderView)
+        assert "already exists with other contents" in refused.value.error.message
+        assert refused.value.error.field == "$.mcf_order_id"
         requested = await read_stream(js, "ORDERS", f"orders.{seller}.mcf_order.requested")
         assert len(requested) == 1, "waits in the ORDERS stream for the fulfillment service, once"
 

@@ -1,6 +1,6 @@
 """The orders domain, pure: buyer, seller and approved cancellations, who canceled and whether it counts.
 
-Cancel rate (DOMAIN.md 1.2): buyer-requested cancellations are excluded; seller cancels count.
+Cancel rate (docs/domain.md, "Account health"): buyer-requested cancellations are excluded; seller cancels count.
 """
 
 import uuid

@@ -1,12 +1,13 @@
 import uuid
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from sellerops.contracts.fulfillment import McfOrderStatusChanged, NetworkPackage
 from sellerops.contracts.orders import (
-    Address, CancelMcfOrder, CreateMcfOrder, FillPolicy, McfItem, McfOrderCancelRequested, McfOrderRequested, McfStatus,
-    PackageItem, ShippingSpeed,
+    Address, CancelMcfOrder, CreateMcfOrder, FillPolicy, FulfillmentAction, McfItem, McfOrderCancelRequested,
+    McfOrderReleased, McfOrderRequested, McfStatus, PackageItem, ShippingSpeed,
 )
 from sellerops.orders.domain import NotFound, Refused, mcf
 
@@ -60,10 +61,49 @@ def test_an_invalid_mcf_order_is_refused_naming_the_field(bad, field):
     assert refused.value.field == field
 
 
-def test_a_foreign_postal_code_is_not_held_to_the_us_format():
-    abroad = Address(name="A", address_line1="1", city="London", state_or_region="LDN", postal_code="SW1A 1AA",
-                     country_code="GB")
-    assert mcf.create(None, request=request(destination=abroad), seller="acme", now=NOW)[0].status is McfStatus.NEW
+def address(postal_code: str, country_code: str = "US") -> Address:
+    return Address(name="A", address_line1="1", city="C", state_or_region="S", postal_code=postal_code,
+                   country_code=country_code)
+
+
+@pytest.mark.parametrize(("destination", "field", "words"), [
+    (address("SW1A 1AA", "GB"), "$.destination.country_code", "'GB' is not served"),
+    (address("H2X 1Y4", "CA"), "$.destination.country_code", "'CA' is not served"),
+    (address("00000"), "$.destination.postal_code", "no ZIP code starts with 000"),
+    (address("00099-1234"), "$.destination.postal_code", "does not exist"),
+])
+def test_a_destination_the_network_cannot_ship_to_is_refused_naming_the_field(destination, field, words):
+    with pytest.raises(Refused) as refused:
+        mcf.create(None, request=request(destination=destination), seller="acme", now=NOW)
+    assert refused.value.field == field and words in str(refused.value)
+
+
+def test_a_real_zip_code_and_a_zip_plus_four_are_accepted():
+    for code in ("98101", "48110-1234", "00501"):
+        assert mcf.create(None, request=request(destination=address(code)), seller="acme", now=NOW)[1]
+
+
+def test_a_held_order_is_requested_with_its_action_and_released_once():
+    held = CreateMcfOrder(**{**msgspec.structs.asdict(request()), "fulfillment_action": FulfillmentAction.HOLD})
+    order, [event] = mcf.create(None, request=held, seller="acme", now=NOW)
+    assert event.fulfillment_action is FulfillmentAction.HOLD
+
+    released, [out] = mcf.release(order, now=NOW)
+
+    assert isinstance(out, McfOrderReleased) and released.released_at == NOW
+    assert mcf.release(released, now=NOW) == (released, [])
+    with pytest.raises(Refused) as not_held:
+        mcf.release(created(), now=NOW)
+    assert not_held.value.field == "$.mcf_order_id"
+    with pytest.raises(Refused):  # other contents: the action too
+        mcf.create(order, request=request(), seller="acme", now=NOW)
+
+
+def test_an_unfulfillable_or_invalid_status_keeps_the_networks_reason():
+    report = McfOrderStatusChanged(event_id=uuid.uuid4(), seller="acme", occurred_at=NOW, mcf_order_id="shop-1001",
+                                   status=McfStatus.INVALID, reason="$.items[0].seller_sku: unknown SKU 'SKU-line-1'")
+    order, _ = mcf.status_reported(created(), report)
+    assert mcf.view(order).status_reason == report.reason
 
 
 def test_an_mcf_order_can_be_canceled_until_it_is_processing_and_asking_twice_asks_once():
@@ -87,3 +127,10 @@ def test_orders_follows_the_reported_statuses_and_records_each_shipped_package_o
 
 def test_a_status_for_an_unknown_mcf_order_is_ignored():
     assert mcf.status_reported(None, reported(McfStatus.COMPLETE)) == (None, [])
+
+
+def test_the_zip_prefix_list_is_the_zipcodes_packages():
+    import zipcodes
+
+    found = " ".join(sorted({z["zip_code"][:3] for z in zipcodes.list_all()}))
+    assert mcf._prefixes() == frozenset(found.split()), f"regenerate data/zip_prefixes.json prefixes: {found}"

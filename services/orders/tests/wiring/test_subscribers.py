@@ -98,7 +98,7 @@ def test_the_wiring_serves_every_order_endpoint_with_its_handler(make):
 
     verbs = ["confirm_shipment", "confirm_shipments", "correct_tracking", "cancel_order", "answer_cancel_request",
              "refund_order", "get_order", "list_orders", "list_at_risk", "create_mcf_order", "cancel_mcf_order",
-             "get_mcf_order"]
+             "release_mcf_order", "get_mcf_order"]
     assert [e.verb for e in wiring.endpoints] == verbs
     assert [e.handler for e in wiring.endpoints] == [getattr(handlers, verb) for verb in verbs]
     assert set(wiring.events) == {c.durable for c in subscribers.CONSUMERS}

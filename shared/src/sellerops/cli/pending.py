@@ -10,13 +10,14 @@ between publishes the same facts again next time under the same ids (JetStream a
 ids drop the copies).
 """
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 from nats.js.errors import KeyNotFoundError
 
-from sellerops.contracts.subjects import id_token, seller_token
+from sellerops.contracts.subjects import InvalidToken, id_token, seller_token
 from sellerops.plugins.ingest import Parsed, Pending
 from sellerops.runtime.broker import open_bucket
 from sellerops.runtime.settings import RuntimeSettings
@@ -45,7 +46,12 @@ class Settled:
 
 
 def _key(ingester: str, seller: str, join_key: str) -> str:
-    return f"{ingester}.{seller_token(seller)}.{id_token('join key', join_key)}"
+    """`<ingester>.<seller>.<join key>`; a join key that is no valid KV token is replaced by its hash."""
+    try:
+        token = id_token("join key", join_key)
+    except InvalidToken:
+        token = "sha256-" + hashlib.sha256(join_key.encode()).hexdigest()
+    return f"{ingester}.{seller_token(seller)}.{token}"
 
 
 async def _load(kv: Any, key: str) -> _Entry:
@@ -61,7 +67,7 @@ async def settle(nc: Any, settings: RuntimeSettings, ingester: Any, seller: str,
 
     The caller publishes the joined facts, then calls `keep`."""
     kv = await open_bucket(nc.jetstream(), BUCKET, settings.nats)
-    entries = {p.key: await _load(kv, _key(ingester.name, seller, p.key)) for p in pieces}
+    entries = {key: await _load(kv, _key(ingester.name, seller, key)) for key in dict.fromkeys(p.key for p in pieces)}
     fresh = [p for p in pieces if not entries[p.key].done]
     kept = [Pending(k, x.part, x.document.encode(), x.where) for k, e in entries.items() if not e.done for x in e.pieces]
     parsed = ingester.join(seller, kept + fresh)

@@ -1,5 +1,5 @@
 """Account health: the market facts it needs beyond orders and claims, the per-order facts metric plugins
-count from, the report, and the health service's events and requests (../shared/DOMAIN.md section 1).
+count from, the report, and the health service's events and requests (docs/domain.md, "Account health").
 
 The report mirrors the marketplace's account-health report (GET_V2_SELLER_PERFORMANCE_REPORT, schema
 accountHealthReport-2020-11-18): camelCase keys, `rate` as a fraction, `status` GOOD | BAD | NONE,

@@ -1,6 +1,6 @@
 """FBA-style inbound: plans split across fulfillment centers, shipments, receiving, discrepancy cases.
 
-Names follow the Fulfillment Inbound API v2024-03-20 (../shared/DOMAIN.md section 3) where it has one.
+Names follow the Fulfillment Inbound API v2024-03-20 (docs/domain.md, "FBA inbound") where it has one.
 """
 
 from datetime import datetime
@@ -157,7 +157,7 @@ class InboundPlanCanceled(_PlanEvent, frozen=True, kw_only=True, tag="fulfillmen
 
 
 class ShipmentStatus(str, Enum):
-    """Inbound shipment statuses (v0 meanings, ../shared/DOMAIN.md section 3)."""
+    """Inbound shipment statuses (v0 meanings, docs/domain.md, "FBA inbound")."""
 
     WORKING = "WORKING"  # created, not shipped
     READY_TO_SHIP = "READY_TO_SHIP"  # labels printed

@@ -1,6 +1,6 @@
 """FBA-style inventory: the ledger per SKU and center, outbound (AFN and MCF) orders, removal orders.
 
-Buckets follow getInventorySummaries (../shared/DOMAIN.md section 4): fulfillable; inbound working,
+Buckets follow getInventorySummaries (docs/domain.md, "Inventory, removals and multi-channel fulfillment"): fulfillable; inbound working,
 shipped, receiving; reserved for customer orders, transfers between centers and processing;
 researching; unfulfillable by cause.
 """
@@ -386,6 +386,8 @@ class RemovalLineStatus(SchemaStruct, frozen=True, kw_only=True):
     shipped: Count = 0
     disposed: Count = 0
     cancelled: Count = 0
+    # units the marketplace reported shipped or disposed beyond what was in process (not counted, flagged)
+    over_reported: Count = 0
 
     @property
     def in_process(self) -> int:
@@ -453,12 +455,22 @@ class RemovalRef(SchemaStruct, frozen=True, kw_only=True):
     removal_order_id: Id
 
 
+class RemovalShipment(SchemaStruct, frozen=True, kw_only=True):
+    """One reported removal shipment: when, the carrier and tracking number the report gave, the units counted."""
+
+    reported_at: datetime
+    carrier_code: str | None = None
+    tracking_number: str | None = None
+    units: Count = 0
+
+
 class RemovalOrderView(SchemaStruct, frozen=True, kw_only=True):
     removal_order_id: str
     seller: str
     removal_type: RemovalType
     status: RemovalStatus
     lines: list[RemovalLineStatus]
+    shipments: list[RemovalShipment] = []
     address: Address | None = None
     history: list[HistoryEntry] = []
     updated_at: datetime

@@ -1,5 +1,5 @@
 """Notifications: a seller's preferences and endpoints, notifications and their deliveries, the buyer-message
-reply clock and review requests (../shared/DOMAIN.md sections 6 and 7).
+reply clock and review requests (docs/domain.md, "Notifications from the marketplace" and "Buyer messages, review requests and feedback").
 
 Buyer messages arrive as `market.buyer_message_received.v1` (contracts.returns). There is no SP-API event for
 a buyer's message or for a seller's reply, so the reply clock is kept here and its events let the health

@@ -478,6 +478,14 @@ class FillPolicy(str, Enum):
     FILL_ALL_AVAILABLE = "FillAllAvailable"
 
 
+class FulfillmentAction(str, Enum):
+    """Ship: fulfil at once. Hold: reserve the units and wait for the seller's release (`ReleaseMcfOrder`);
+    a held order not released within the hold limit (14 days by default) is cancelled."""
+
+    SHIP = "Ship"
+    HOLD = "Hold"
+
+
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
@@ -516,6 +524,13 @@ class McfOrderRequested(_McfEvent, frozen=True, kw_only=True, tag="orders.mcf_or
     shipping_speed: ShippingSpeed
     fill_policy: FillPolicy
     displayable_order_id: str | None = None
+    fulfillment_action: FulfillmentAction = FulfillmentAction.SHIP
+
+
+class McfOrderReleased(_McfEvent, frozen=True, kw_only=True, tag="orders.mcf_order_released.v1"):
+    """The seller released a held MCF order (FulfillmentAction Hold -> Ship): the network may ship it now."""
+
+    fact: ClassVar[str] = "released"
 
 
 class McfOrderCancelRequested(_McfEvent, frozen=True, kw_only=True, tag="orders.mcf_order_cancel_requested.v1"):
@@ -531,6 +546,11 @@ class CreateMcfOrder(SchemaStruct, frozen=True, kw_only=True):
     shipping_speed: ShippingSpeed = ShippingSpeed.STANDARD
     fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL
     displayable_order_id: str | None = None
+    fulfillment_action: FulfillmentAction = FulfillmentAction.SHIP
+
+
+class ReleaseMcfOrder(SchemaStruct, frozen=True, kw_only=True):
+    mcf_order_id: Id
 
 
 class CancelMcfOrder(SchemaStruct, frozen=True, kw_only=True):
@@ -552,7 +572,10 @@ class McfOrderView(SchemaStruct, frozen=True, kw_only=True):
     fill_policy: FillPolicy
     requested_at: datetime
     displayable_order_id: str | None = None
+    fulfillment_action: FulfillmentAction = FulfillmentAction.SHIP
+    released_at: datetime | None = None  # when the seller released a held order
     cancel_requested: bool = False
+    status_reason: str | None = None  # why the network last moved it (an Unfulfillable or Invalid order says why)
     packages: list[PackageDetail] = []
     history: list[HistoryEntry] = []
     updated_at: datetime | None = None

@@ -1,6 +1,6 @@
 """Returns of seller-fulfilled orders, FBA customer returns, A-to-z Guarantee claims and chargebacks.
 
-Names follow Seller Central's Manage Returns and A-to-z pages (../shared/DOMAIN.md section 5). There is
+Names follow Seller Central's Manage Returns and A-to-z pages (docs/domain.md, "Returns and A-to-z claims"). There is
 no SP-API notification for return requests or claims, so the market facts below are what an
 integration (a report poller, a flat-file import) publishes.
 """
@@ -262,7 +262,7 @@ class ClaimReason(str, Enum):
 
 
 class ClaimOutcome(str, Enum):
-    """Labels per a third-party guide (DOMAIN.md marks them unconfirmed)."""
+    """Labels per a third-party guide (docs/domain.md marks them unconfirmed)."""
 
     GRANTED_AMAZON_FUNDED = "GrantedAmazonFunded"
     GRANTED_SELLER_FUNDED = "GrantedSellerFunded"
@@ -603,7 +603,7 @@ Days = Annotated[float, msgspec.Meta(gt=0, le=3650)]
 
 
 class ReturnPolicy(SchemaStruct, frozen=True, kw_only=True):
-    """A seller's return and claim rules; every field has the default DOMAIN.md section 5 gives."""
+    """A seller's return and claim rules; every field has the default docs/domain.md gives."""
 
     return_window_days: Days = 30.0  # requests within this long of delivery (or purchase) are in policy
     auto_authorize: bool = True  # authorize in-policy returns without a person
@@ -614,7 +614,7 @@ class ReturnPolicy(SchemaStruct, frozen=True, kw_only=True):
     partial_refund_close_days: Days = 30.0  # closed this long after a partial refund with no update
     refund_due_business_days: Annotated[int, msgspec.Meta(ge=1, le=30)] = 2  # after the item came back
     return_address: Address | None = None
-    claim_response_hours: Hours = 72.0  # 48 in some marketplaces (DOMAIN.md: configurable)
+    claim_response_hours: Hours = 72.0  # 48 in some marketplaces (docs/domain.md: configurable)
     claim_reminder_before_hours: Hours = 24.0
     appeal_window_days: Days = 30.0  # after a seller-funded grant
     defect_outcomes: list[ClaimOutcome] = msgspec.field(default_factory=lambda: list(DEFECT_OUTCOMES))  # count as defects

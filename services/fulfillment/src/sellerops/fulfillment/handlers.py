@@ -32,7 +32,8 @@ from sellerops.contracts.inventory import (
 )
 from sellerops.contracts.market import FulfillmentChannel, OrderPlaced
 from sellerops.contracts.orders import (
-    FillPolicy, McfOrderCancelRequested, McfOrderRequested, OrderCanceled, OrderReleased,
+    FillPolicy, FulfillmentAction, McfOrderCancelRequested, McfOrderReleased, McfOrderRequested, OrderCanceled,
+    OrderReleased,
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.contracts.returns import CustomerReturnReceived
@@ -387,14 +388,17 @@ async def check_ledger(seller: str, query: CheckLedger, *, stock: Store, read_le
 
 
 async def _outbound_request(*, kind: OrderKind, evt: Event, order_id: str, lines: list, destination, fill_policy,  # noqa: ANN001
-                            outbound_store: Store, stock: Store, publish: Publisher, choose, locate) -> None:  # noqa: ANN001
+                            outbound_store: Store, stock: Store, publish: Publisher, choose, locate,  # noqa: ANN001
+                            held: bool = False) -> None:
     skus = sorted({sku for _, sku, _ in lines})
-    on_hand = {sku: ledger.fulfillable_by_center(await stock.load(evt.seller, sku)) for sku in skus}
+    found = {sku: await stock.load(evt.seller, sku) for sku in skus}
+    on_hand = {sku: ledger.fulfillable_by_center(s) for sku, s in found.items()}
     where = locate(destination) if destination is not None else None
     allocations, shortfalls, strategy = choose(lines, on_hand, where)
+    unknown = frozenset(sku for sku, s in found.items() if s is None) if kind is OrderKind.MCF else frozenset()
     rule = partial(outbound.requested, kind=kind, order_id=order_id, seller=evt.seller, lines=lines,
                    destination=where, fill_policy=fill_policy, cause=Cause.of(evt), at=evt.occurred_at,
-                   allocations=allocations, shortfalls=shortfalls, strategy=strategy)
+                   allocations=allocations, shortfalls=shortfalls, strategy=strategy, held=held, unknown_skus=unknown)
     await _apply_boxed(outbound_store, evt.seller, order_id, str(evt.event_id), rule, evt.occurred_at, stock=stock,
                        publish=publish, after=outbound.reservation_result)
 
@@ -411,7 +415,13 @@ async def on_order_released(evt: OrderReleased, *, afn_fill_policy, **deps: Any)
 async def on_mcf_requested(evt: McfOrderRequested, **deps: Any) -> None:
     lines = [(item.item_id, item.seller_sku, item.quantity) for item in evt.items]
     await _outbound_request(kind=OrderKind.MCF, evt=evt, order_id=evt.mcf_order_id, lines=lines,
-                            destination=evt.destination, fill_policy=evt.fill_policy, **deps)
+                            destination=evt.destination, fill_policy=evt.fill_policy,
+                            held=evt.fulfillment_action is FulfillmentAction.HOLD, **deps)
+
+
+async def on_mcf_released(evt: McfOrderReleased, **deps: Any) -> None:
+    await _outbound_fact(evt, evt.mcf_order_id, partial(outbound.release, cause=Cause.of(evt), at=evt.occurred_at),
+                         **deps)
 
 
 async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, outbound_store: Store,

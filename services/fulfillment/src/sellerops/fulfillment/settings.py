@@ -1,6 +1,6 @@
 """Fulfillment settings: SELLEROPS_FULFILLMENT_* plus the shared runtime settings (SELLEROPS_*).
 
-Every window below is a default from ../shared/DOMAIN.md sections 3 and 4 (most are marked there
+Every window below is a default from docs/domain.md ("FBA inbound", "Inventory, removals and multi-channel fulfillment") (most are marked there
 as varying by marketplace or unconfirmed); an operator overrides them here.
 """
 
@@ -34,13 +34,14 @@ class FulfillmentSettings(BaseSettings):
     optimal_gap: float = Field(default=0.005, ge=0, description="relative gap at which `optimal` stops")
     # Reconciliation is 14-30 days after delivery, up to 60 (SC-eu:201214140): a case opens when it ends.
     reconciliation_days: float = Field(default=30.0, gt=0)
-    # Missing inbound units: claims from 15 to 60 days after delivery (2024 rules, DOMAIN.md section 3).
+    # Missing inbound units: claims from 15 to 60 days after delivery (2024 rules, docs/domain.md, "FBA inbound").
     claim_opens_after_days: float = Field(default=15.0, ge=0)
     claim_window_days: float = Field(default=60.0, gt=0)
     claim_reminder_days: tuple[float, ...] = Field(default=(14.0, 3.0), description="remind this long before")
     # No public source for how long an MCF order stays Planning (cancellable) before Processing.
     planning_hold_minutes: float = Field(default=30.0, ge=0)
     fill_all_wait_hours: float = Field(default=24.0, gt=0, description="FillAll leftovers wait this long for stock")
+    hold_limit_days: float = Field(default=14.0, gt=0, description="a held MCF order not released by then is cancelled")
     sourcing: str = Field(default="nearest", description="the sellerops.sourcing plugin that picks shipping centers")
     marketplaces: list[str] = Field(
         default=["ATVPDKIKX0DER"], min_length=1,
@@ -60,4 +61,5 @@ class FulfillmentSettings(BaseSettings):
         from sellerops.fulfillment.domain.outbound import Policy
 
         return Policy(planning_hold=timedelta(minutes=self.planning_hold_minutes),
-                      fill_all_wait=timedelta(hours=self.fill_all_wait_hours))
+                      fill_all_wait=timedelta(hours=self.fill_all_wait_hours),
+                      hold_limit=timedelta(days=self.hold_limit_days))

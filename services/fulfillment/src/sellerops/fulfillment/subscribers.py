@@ -19,7 +19,9 @@ from sellerops.contracts.inventory import (
     RemovalOrderProgressed, RemovalOrderView, RemovalRef, RemovalShipmentReported,
 )
 from sellerops.contracts.market import OrderPlaced
-from sellerops.contracts.orders import McfOrderCancelRequested, McfOrderRequested, OrderCanceled, OrderReleased
+from sellerops.contracts.orders import (
+    McfOrderCancelRequested, McfOrderReleased, McfOrderRequested, OrderCanceled, OrderReleased,
+)
 from sellerops.contracts.returns import CustomerReturnReceived
 from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
 
@@ -53,7 +55,8 @@ ROUTES = {
     MARKET_REMOVALS: {RemovalShipmentReported: "on_removal_processed"},
     ORDERS: {OrderReleased: "on_order_released", OrderCanceled: "on_order_canceled"},
     MARKET_ORDERS: {OrderPlaced: "on_order_placed"},
-    MCF_ORDERS: {McfOrderRequested: "on_mcf_requested", McfOrderCancelRequested: "on_mcf_cancel_requested"},
+    MCF_ORDERS: {McfOrderRequested: "on_mcf_requested", McfOrderCancelRequested: "on_mcf_cancel_requested",
+                 McfOrderReleased: "on_mcf_released"},
     RETURNS: {CustomerReturnReceived: "on_customer_return"},
     OWN_PLANS: {InboundPlanConfirmed: "on_plan_confirmed", InboundPlanCanceled: "on_plan_canceled"},
     OWN_LEDGER: {InventoryMoved: "on_stock_moved"},

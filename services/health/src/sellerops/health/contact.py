@@ -1,5 +1,5 @@
 """Contact response: the share of buyer messages answered within 24 hours, and the average response time,
-over 7, 30 and 90 days (../shared/DOMAIN.md section 1.2; Seller Central counts weekends and holidays).
+over 7, 30 and 90 days (docs/domain.md, "Account health"; Seller Central counts weekends and holidays).
 
 Counted from the notifications service's reply clock, folded into `OrderFacts.messages`, by the day the
 message was received:
@@ -15,7 +15,7 @@ message was received:
 - the average response time is over the replied messages only (`responseSeconds` / `responded`): a message
   never answered has no response time.
 
-The target is UNCONFIRMED (DOMAIN.md: "a % target, e.g. 90% in 24 h, is unconfirmed"): at least 90% by
+The target is UNCONFIRMED (docs/domain.md: no public source gives a percentage): at least 90% by
 default (GREATER_THAN, read as at least), overridable per seller like every target.
 """
 
@@ -27,7 +27,7 @@ from sellerops.contracts.health import Measure, OrderFacts, Target, TargetCondit
 from sellerops.plugins.metrics import Counted, Window, measure_of, report_body
 
 REPLY_SECONDS = 24 * 3600
-TARGET = Target(value=0.90, condition=TargetCondition.GREATER_THAN)  # UNCONFIRMED (DOMAIN.md 1.2)
+TARGET = Target(value=0.90, condition=TargetCondition.GREATER_THAN)  # UNCONFIRMED (docs/domain.md)
 WINDOWS = (7, 30, 90)
 
 

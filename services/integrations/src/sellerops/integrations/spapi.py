@@ -39,7 +39,7 @@ FULFILLMENT_ORDER_STATUS = "FULFILLMENT_ORDER_STATUS"
 FBA_INVENTORY = "FBA_INVENTORY_AVAILABILITY_CHANGES"
 ACCOUNT_STATUS_CHANGED = "ACCOUNT_STATUS_CHANGED"
 
-# Types of DOMAIN.md section 6 that carry no fact sellerops keeps: recognized, counted as ignored, noted.
+# Types of docs/domain.md ("Notifications from the marketplace") that carry no fact sellerops keeps: recognized, counted as ignored, noted.
 KNOWN_IGNORED: dict[str, str] = {
     "ANY_OFFER_CHANGED": "pricing/offers are not tracked by sellerops",
     "B2B_ANY_OFFER_CHANGED": "pricing/offers are not tracked by sellerops",

@@ -3,7 +3,7 @@
 These tables drive both the running service and its AsyncAPI document.
 """
 
-from sellerops.contracts.fulfillment import AfnOrderUnfulfillable
+from sellerops.contracts.fulfillment import AfnOrderUnfulfillable, McfOrderStatusChanged
 from sellerops.contracts.health import (
     AccountStatusChanged, AccountStatusReported, FeedbackReceived, MetricBreached, MetricBreachForecast, MetricRecovered,
 )
@@ -40,6 +40,8 @@ INBOUND = ConsumerSpec(durable="notifications-fulfillment-inbound-shipment", sou
 REIMBURSEMENTS = ConsumerSpec(durable="notifications-fulfillment-reimbursement", source="fulfillment",
                               entity="reimbursement")
 FULFILLMENT_ORDERS = ConsumerSpec(durable="notifications-fulfillment-order", source="fulfillment", entity="order")
+FULFILLMENT_MCF = ConsumerSpec(durable="notifications-fulfillment-mcf-order", source="fulfillment",
+                              entity="mcf_order")
 INVENTORY_COUNTS = ConsumerSpec(durable="notifications-fulfillment-inventory-count", source="fulfillment",
                                 entity="inventory_count")
 MARKET_MESSAGES = ConsumerSpec(durable="notifications-market-buyer-message", source="market", entity="buyer_message")
@@ -50,7 +52,7 @@ OWN_MESSAGES = ConsumerSpec(durable="notifications-own-buyer-message", source="n
 OWN_REVIEWS = ConsumerSpec(durable="notifications-own-review", source="notifications", entity="review")
 OWN_ENDPOINTS = ConsumerSpec(durable="notifications-own-endpoint", source="notifications", entity="endpoint")
 CONSUMERS = (ORDERS, RETURNS, CLAIMS, CUSTOMER_RETURNS, HEALTH_METRICS, HEALTH_ACCOUNT, INBOUND, REIMBURSEMENTS,
-             FULFILLMENT_ORDERS, INVENTORY_COUNTS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, MARKET_ACCOUNT, OWN_MESSAGES,
+             FULFILLMENT_ORDERS, FULFILLMENT_MCF, INVENTORY_COUNTS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, MARKET_ACCOUNT, OWN_MESSAGES,
              OWN_REVIEWS, OWN_ENDPOINTS)
 
 N = "on_event"  # a notification, when the catalog says so
@@ -66,6 +68,7 @@ ROUTES = {
     INBOUND: {DiscrepancyCaseOpened: N, InboundClaimDeadlineApproaching: N},
     REIMBURSEMENTS: {ReimbursementUnmatched: N},
     FULFILLMENT_ORDERS: {AfnOrderUnfulfillable: N},
+    FULFILLMENT_MCF: {McfOrderStatusChanged: N},
     INVENTORY_COUNTS: {InventoryCountDiffered: N},
     MARKET_MESSAGES: {BuyerMessageReceived: "on_buyer_message"},
     MARKET_FEEDBACK: {FeedbackReceived: N},

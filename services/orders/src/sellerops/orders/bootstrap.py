@@ -29,6 +29,7 @@ class Handlers:
     on_refund_requested: Any
     create_mcf_order: Any
     cancel_mcf_order: Any
+    release_mcf_order: Any
     get_mcf_order: Any
     confirm_shipment: Any
     confirm_shipments: Any
@@ -63,6 +64,7 @@ def build(*, orders: OrderStore, publish: Publisher, clock: Clock, policy: domai
         on_refund_requested=partial(handlers.on_refund_requested, **facts),
         create_mcf_order=partial(handlers.create_mcf_order, mcf_orders=mcf_orders, publish=publish, clock=clock),
         cancel_mcf_order=partial(handlers.cancel_mcf_order, mcf_orders=mcf_orders, publish=publish, clock=clock),
+        release_mcf_order=partial(handlers.release_mcf_order, mcf_orders=mcf_orders, publish=publish, clock=clock),
         get_mcf_order=partial(handlers.get_mcf_order, mcf_orders=mcf_orders),
         confirm_shipment=partial(handlers.order_request, domain.confirm_shipment, **commands,
                                  check_carrier=check_carrier),

@@ -1,16 +1,19 @@
 """Use cases as short recipes: (seen? load, decide, save) in one store call, then publish."""
 
 import asyncio
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from uuid import uuid4
 
+from sellerops.contracts.catalog import encode
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.fulfillment import AfnOrderShipped, AfnOrderUnfulfillable, McfOrderStatusChanged
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
+    ReleaseMcfOrder,
     AtRiskList,
     CancelMcfOrder,
     ConfirmationRow,
@@ -103,7 +106,17 @@ async def _mcf_command(seller: str, mcf_order_id: str, message_id: str, decide, 
 async def create_mcf_order(seller: str, request: CreateMcfOrder, *, mcf_orders: McfStore, publish: Publisher,
                            clock: Clock) -> McfOrderView:
     decide = partial(domain.mcf.create, request=request, seller=seller, now=clock.now())
-    return await _mcf_command(seller, request.mcf_order_id, "create", decide, mcf_orders=mcf_orders, publish=publish)
+    # The message id is the request's contents: the same order sent again is a duplicate, another order under
+    # the same id reaches the domain, which refuses it ("already exists with other contents").
+    message_id = "create/" + hashlib.sha256(encode(request)).hexdigest()[:32]
+    return await _mcf_command(seller, request.mcf_order_id, message_id, decide, mcf_orders=mcf_orders,
+                              publish=publish)
+
+
+async def release_mcf_order(seller: str, request: ReleaseMcfOrder, *, mcf_orders: McfStore, publish: Publisher,
+                            clock: Clock) -> McfOrderView:
+    decide = partial(domain.mcf.release, now=clock.now())
+    return await _mcf_command(seller, request.mcf_order_id, "release", decide, mcf_orders=mcf_orders, publish=publish)
 
 
 async def cancel_mcf_order(seller: str, request: CancelMcfOrder, *, mcf_orders: McfStore, publish: Publisher,

@@ -18,7 +18,7 @@ class OrdersSettings(BaseSettings):
     payment_expiry_hours: float = Field(default=168.0, gt=0, description="Pending orders unpaid this long are canceled")
     buyer_cancel_window_minutes: float = Field(default=30.0, ge=0, description="buyer cancellations apply at once within this")
     ship_by_at_risk_hours: float = Field(default=24.0, ge=0, description="warn this long before the latest ship date")
-    # DOMAIN.md: unconfirmed orders auto-cancel 7 business days after the ship date (a Brazil rule); a setting.
+    # docs/domain.md: unconfirmed orders auto-cancel 7 business days after the ship date (a Brazil rule); a setting.
     auto_cancel_after_days: float = Field(default=7.0, gt=0, description="cancel unshipped orders this long past ship-by")
 
     def policy(self) -> Policy:

@@ -12,7 +12,8 @@ from sellerops.contracts.orders import (
     OrderShipByMissed, OrderShipped, OrderTrackingCorrected, OrderUnfulfillable, OrderView, RefundOrder,
 )
 from sellerops.contracts.orders import (
-    CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderCancelRequested, McfOrderRequested, McfOrderView,
+    CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderCancelRequested, McfOrderReleased, McfOrderRequested,
+    McfOrderView, ReleaseMcfOrder,
 )
 from sellerops.contracts.returns import RefundRequested
 from sellerops.orders.bootstrap import Handlers
@@ -54,11 +55,14 @@ ENDPOINTS = (
                  "validate and record a multi-channel fulfillment order for the fulfillment service"),
     EndpointSpec("cancel_mcf_order", CancelMcfOrder, McfOrderView, "cancel_mcf_order",
                  "ask the fulfillment service to cancel an MCF order (New, Received or Planning)"),
+    EndpointSpec("release_mcf_order", ReleaseMcfOrder, McfOrderView, "release_mcf_order",
+                 "release a held MCF order (fulfillment action Hold): the network ships it"),
     EndpointSpec("get_mcf_order", GetMcfOrder, McfOrderView, "get_mcf_order", "an MCF order and its status"),
 )
 PUBLISHES = (OrderRecorded, OrderReleased, OrderShipped, OrderTrackingCorrected, OrderPackageUpdated, OrderCanceled,
              OrderCancelRequested, OrderCancelRequestDeclined, OrderShipByAtRisk, OrderShipByMissed, OrderRefunded,
-             OrderRefundRefused, OrderUnfulfillable, OrderBecameAvailable, McfOrderRequested, McfOrderCancelRequested)
+             OrderRefundRefused, OrderUnfulfillable, OrderBecameAvailable, McfOrderRequested, McfOrderCancelRequested,
+             McfOrderReleased)
 
 
 def wiring(h: Handlers, background: list | None = None) -> Wiring:

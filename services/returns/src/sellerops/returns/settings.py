@@ -1,6 +1,6 @@
 """Returns settings: SELLEROPS_RETURNS_* plus the shared runtime settings (SELLEROPS_*).
 
-These are the deployment's default rules (../shared/DOMAIN.md section 5); a seller replaces them with
+These are the deployment's default rules (docs/domain.md, "Returns and A-to-z claims"); a seller replaces them with
 their own through `set_return_policy` (`sellerops returns policy-set`).
 """
 

@@ -2,7 +2,7 @@
 
 Both are data with defaults an operator overrides. The placement fee table (US, from 2024-03-01) and the
 transport rates ship in `data/placement_fees.json`; the fee values are UNCONFIRMED (Amazon publishes ranges
-that vary by inbound location and over time, shared/DOMAIN.md section 3), so load a replacement with
+that vary by inbound location and over time, docs/domain.md, "FBA inbound"), so load a replacement with
 `costs_from_file(path)` (or `fees_from_file` for the fee table alone). Inbound transport is a base charge
 per shipment plus a rate per kg per 1000 km (`TransportRates`). The expected outbound cost to buyers is a
 per-unit rate by great-circle distance band, each band with its delivery days (`OutboundRates`, also in the

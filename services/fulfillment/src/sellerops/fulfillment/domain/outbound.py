@@ -5,6 +5,10 @@ An order's units sit in RESERVED_CUSTOMER_ORDER while it is Planning (cancellabl
 RESERVED_PROCESSING from Processing on (units reserved later, by a FillAll restock, go straight there);
 shipping removes them, cancelling or giving up releases them to FULFILLABLE. `allocations` is all that
 was reserved and not released (shipped units included); what is still to ship is allocations - shipped.
+
+An MCF order with fulfillment action Hold stays Planning with its units reserved until the seller releases
+it (then Processing at once), and is cancelled when `hold_limit` (14 days) passes first. An MCF line whose
+SKU the network never held makes the order Invalid, the reason naming `$.items[N].seller_sku`.
 """
 
 from collections.abc import Iterable
@@ -30,15 +34,18 @@ FINAL = (S.CANCELLED, S.COMPLETE, S.COMPLETE_PARTIALLED, S.UNFULFILLABLE, S.INVA
 CANCELLABLE = (S.RECEIVED, S.PLANNING)
 PLANNING_HOLD = "planning_hold"
 FILL_ALL_GIVE_UP = "fill_all_give_up"
+HOLD_EXPIRED = "hold_expired"
 Key = tuple[str, str, str]  # item id, SKU, center
 
 
 class Policy(NamedTuple):
     # How long an order stays Planning (cancellable) before Processing: a setting; no public source gives it.
     planning_hold: timedelta = timedelta(minutes=30)
-    # FillAll leftovers end as CompletePartialled or Unfulfillable after this long (DOMAIN.md section 4).
+    # FillAll leftovers end as CompletePartialled or Unfulfillable after this long (docs/domain.md, "MCF").
     fill_all_wait: timedelta = timedelta(hours=24)
     afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL
+    # A held MCF order (fulfillment action Hold) not released by then is cancelled (docs/domain.md, "MCF").
+    hold_limit: timedelta = timedelta(days=14)
 
 
 class Line(msgspec.Struct, frozen=True):
@@ -63,6 +70,7 @@ class Outbound(msgspec.Struct, frozen=True, kw_only=True):
     packages: list[NetworkPackage] = []
     requested_at: datetime
     processing_at: datetime | None = None
+    held: bool = False  # fulfillment action Hold, not released yet
     cancel_requested: bool = False
     history: list[HistoryEntry] = []
     updated_at: datetime
@@ -189,19 +197,22 @@ def _settle(order: Outbound, emit: _Emit) -> Outbound:
 def requested(existing: Outbound | None, *, kind: OrderKind, order_id: str, seller: str,
               lines: list[tuple[str, str, int]], destination: tuple[float, float] | None, fill_policy: FillPolicy,
               cause: Cause, at: datetime, allocations: list[Allocation], shortfalls: list[Shortfall],
-              strategy: str) -> Decision:
+              strategy: str, held: bool = False, unknown_skus: frozenset[str] = frozenset()) -> Decision:
     """A new order, with what sourcing found on hand. Received, then Planning with units reserved, or
-    Unfulfillable: FillOrKill with any line short, FillAllAvailable with nothing at all. The shortfalls
-    are recomputed from the lines (`shortfalls` is accepted for the handler's symmetry)."""
+    Unfulfillable: FillOrKill with any line short, FillAllAvailable with nothing at all; Invalid when a line
+    names a SKU the network never held (`unknown_skus`). The shortfalls are recomputed from the lines
+    (`shortfalls` is accepted for the handler's symmetry). `held`: stay Planning until `release`."""
     if existing is not None:
         return existing, [], []
     order = Outbound(fulfillment_order_id=order_id, seller=seller, kind=kind, status=S.NEW, fill_policy=fill_policy,
                      lines=[Line(*line) for line in lines if line[2] > 0], destination=destination, strategy=strategy,
-                     requested_at=at, updated_at=at)
+                     requested_at=at, updated_at=at, held=held)
     emit = _Emit(order, cause, at)
     order = emit.status(order, S.RECEIVED)
-    if not order.lines:
-        order = emit.status(order, S.INVALID, "no units to ship")
+    unknown = [f"$.items[{i}].seller_sku: unknown SKU {sku!r} (the network never held it)"
+               for i, (_, sku, _) in enumerate(lines) if sku in unknown_skus]
+    if not order.lines or unknown:
+        order = emit.status(order, S.INVALID, "; ".join(unknown) or "no units to ship")
         emit.allocated(order)
         return emit.done(order, [])
     allocations = _capped(order, allocations)
@@ -310,6 +321,7 @@ def shipped(order: Outbound | None, fact: OutboundShipmentReported) -> Decision:
         return order, [], []
     emit = _Emit(order, Cause.of(fact), fact.occurred_at)
     moves: list[Movement] = []
+    order = msgspec.structs.replace(order, held=False)  # a package left: whatever was held is not any more
     if order.status in CANCELLABLE:  # a package means the order was picked: it is processing now
         order, moves = _processing(order, emit, fact.occurred_at)
     left, sku_of = outstanding(order), {line.item_id: line.sku for line in order.lines}
@@ -330,9 +342,24 @@ def shipped(order: Outbound | None, fact: OutboundShipmentReported) -> Decision:
     return emit.done(order, moves, notes)
 
 
+def release(order: Outbound | None, *, cause: Cause, at: datetime) -> Decision:
+    """The seller released a held MCF order: it goes to Processing at once (Planning's hold is over)."""
+    if order is None or not order.held or order.status in FINAL:
+        return order, [], []
+    emit = _Emit(order, cause, at)
+    order = msgspec.structs.replace(order, held=False)
+    moves: list[Movement] = []
+    if order.status is S.PLANNING and outstanding(order):
+        order, moves = _processing(order, emit, at)
+    return emit.done(order, moves, ["released by the seller"])
+
+
 def deadlines(order: Outbound, policy: Policy) -> list[tuple[str, datetime]]:
-    """Open deadlines: leave Planning after the hold (when something is reserved), give up FillAll leftovers."""
+    """Open deadlines: leave Planning after the hold (when something is reserved), give up FillAll leftovers;
+    a held order: its hold limit."""
     due = []
+    if order.held and order.status not in FINAL:
+        return [(HOLD_EXPIRED, order.requested_at + policy.hold_limit)]
     if order.status is S.PLANNING and outstanding(order):
         due.append((PLANNING_HOLD, order.requested_at + policy.planning_hold))
     if _waiting(order):
@@ -347,6 +374,10 @@ def deadline_passed(order: Outbound | None, *, kind: str, due: datetime, policy:
     emit = _Emit(order, Cause(f"deadline/{order.seller}/{order.fulfillment_order_id}/{kind}/{due.isoformat()}"), due)
     if kind == PLANNING_HOLD:
         order, moves = _processing(order, emit, due)
+        return emit.done(order, moves)
+    if kind == HOLD_EXPIRED:
+        order, moves = _release(msgspec.structs.replace(order, held=False))
+        order = emit.status(order, S.CANCELLED, f"held {policy.hold_limit.days} days without a release")
         return emit.done(order, moves)
     # FillAll gives up: what is reserved still ships (CompletePartialled then); with nothing, Unfulfillable.
     order = _settle(msgspec.structs.replace(order, leftovers_cancelled=True), emit)

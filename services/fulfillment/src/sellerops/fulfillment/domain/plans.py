@@ -1,6 +1,6 @@
 """Inbound plans: what the seller wants to send, the placement options offered, the one confirmed (pure).
 
-The lifecycle follows the Fulfillment Inbound API v2024-03-20 (../shared/DOMAIN.md section 3): a plan
+The lifecycle follows the Fulfillment Inbound API v2024-03-20 (docs/domain.md, "FBA inbound"): a plan
 is ACTIVE from creation, offers placement options that expire, and confirming one is final (its
 shipments are created from the InboundPlanConfirmed event). Cancelling voids the plan; its shipments
 not yet sent are deleted, those already sent stay (they are cancelled one by one).

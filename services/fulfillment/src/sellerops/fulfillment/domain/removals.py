@@ -15,7 +15,8 @@ import msgspec
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.inventory import (
     Bucket, Cause as Why, CreateRemovalOrder, Movement, RemovalLine, RemovalLineStatus, RemovalOrderCreated,
-    RemovalOrderProgressed, RemovalOrderView, RemovalShipmentReported, RemovalStatus, RemovalType, StockCondition,
+    RemovalOrderProgressed, RemovalOrderView, RemovalShipment, RemovalShipmentReported, RemovalStatus, RemovalType,
+    StockCondition,
 )
 from sellerops.contracts.orders import Address, HistoryEntry
 from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, history, stamp
@@ -44,6 +45,7 @@ class Removal(msgspec.Struct, frozen=True, kw_only=True):
     address: Address | None = None
     requested: list[RemovalLine] = []
     claims: list[Claim] = []
+    shipments: list[RemovalShipment] = []  # what each report said: carrier, tracking, units counted
     history: list[HistoryEntry] = []
     updated_at: datetime
 
@@ -113,8 +115,10 @@ def _draw(line: RemovalLine, pool: dict[str, dict[Bucket, int]]) -> list[Claim]:
 
 
 def processed(removal: Removal | None, fact: RemovalShipmentReported) -> Decision:
-    """Units shipped (Return) or disposed (Disposal). Counts of the other kind, or beyond what is in process at
-    that center, are noted in the history and not counted: the order cannot do that, but a fact is not refused."""
+    """Units shipped (Return) or disposed (Disposal), with the report's carrier and tracking number. Counts of
+    the other kind are noted in the history and not counted; counts beyond what is in process at that center
+    are not counted either but flagged on the line (`over_reported`) and in the event: the order cannot do
+    that, yet a fact is not refused, nor dropped silently."""
     if removal is None:
         return None, [], []
     ships = removal.removal_type is RemovalType.RETURN
@@ -133,11 +137,12 @@ def processed(removal: Removal | None, fact: RemovalShipmentReported) -> Decisio
                 units -= take
         if units:
             notes.append(f"{units} x {reported.sku} at {reported.center_id} {field} beyond what was in process: "
-                         f"capped")
+                         f"not counted, flagged as over-reported")
+            lines = _flag_over(lines, reported.sku, reported.center_id, units)
         if done - units:
             moves.append(Movement(sku=reported.sku, center_id=reported.center_id, quantity=done - units,
                                   from_bucket=HELD, to_bucket=None, cause=why, reference=removal.removal_order_id))
-    if not moves:
+    if lines == removal.lines:
         return _recorded(removal, [], fact.occurred_at, [], notes, str(fact.event_id))
     status = removal.status
     if status is RemovalStatus.IN_PROCESS and not any(row.in_process for row in lines):
@@ -145,8 +150,22 @@ def processed(removal: Removal | None, fact: RemovalShipmentReported) -> Decisio
     event = RemovalOrderProgressed(**stamp(Cause.of(fact), RemovalOrderProgressed, removal.seller, fact.occurred_at),
                                    removal_order_id=removal.removal_order_id, status=status, lines=lines,
                                    carrier_code=fact.carrier_code, tracking_number=fact.tracking_number)
-    removal = msgspec.structs.replace(removal, lines=lines, status=status)
+    shipments = removal.shipments
+    if ships and moves:
+        shipments = [*shipments, RemovalShipment(reported_at=fact.occurred_at, carrier_code=fact.carrier_code,
+                                                 tracking_number=fact.tracking_number,
+                                                 units=sum(m.quantity for m in moves))]
+    removal = msgspec.structs.replace(removal, lines=lines, status=status, shipments=shipments)
     return _recorded(removal, [event], fact.occurred_at, moves, notes, str(fact.event_id))
+
+
+def _flag_over(lines: list[RemovalLineStatus], sku: str, center_id: str, units: int) -> list[RemovalLineStatus]:
+    """Add over-reported units to the SKU's row at that center (its first one; a center it never had: the first
+    row of the SKU, so the flag is never lost)."""
+    rows = [i for i, r in enumerate(lines) if (r.sku, r.center_id) == (sku, center_id)] or \
+        [i for i, r in enumerate(lines) if r.sku == sku] or [0]
+    row = lines[rows[0]]
+    return [*lines[:rows[0]], msgspec.structs.replace(row, over_reported=row.over_reported + units), *lines[rows[0] + 1:]]
 
 
 def cancel(removal: Removal | None, *, cause: Cause, now: datetime) -> Decision:
@@ -186,4 +205,5 @@ def _returned(removal: Removal, row: RemovalLineStatus) -> list[Movement]:
 def view(removal: Removal) -> RemovalOrderView:
     return RemovalOrderView(removal_order_id=removal.removal_order_id, seller=removal.seller,
                             removal_type=removal.removal_type, status=removal.status, lines=removal.lines,
-                            address=removal.address, history=removal.history, updated_at=removal.updated_at)
+                            shipments=removal.shipments, address=removal.address, history=removal.history,
+                            updated_at=removal.updated_at)

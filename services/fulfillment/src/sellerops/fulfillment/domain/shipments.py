@@ -1,6 +1,6 @@
 """Inbound shipments: their statuses, receiving, reconciliation and the discrepancy case (pure).
 
-Statuses are the v0 ones (../shared/DOMAIN.md section 3). The seller moves a shipment to READY_TO_SHIP
+Statuses are the v0 ones (docs/domain.md, "FBA inbound"). The seller moves a shipment to READY_TO_SHIP
 and SHIPPED, cancels it once sent (CANCELLED) or deletes it before (DELETED); the carrier and the center
 report the rest (IN_TRANSIT, DELIVERED, CHECKED_IN, RECEIVING, CLOSED). A report may skip ahead (a
 shipment can be reported DELIVERED without IN_TRANSIT), never back: a late report of an earlier status

@@ -238,11 +238,18 @@ def outbound_get(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_j
 
 def _print_removal(r: RemovalOrderView) -> None:
     console.print(f"[bold]{r.removal_order_id}[/bold]  {r.removal_type.value}  {r.status.value}")
-    rows = table("sku", "center", "condition", "requested", "shipped", "disposed", "cancelled", ids=("sku",))
+    rows = table("sku", "center", "condition", "requested", "shipped", "disposed", "cancelled", "over-reported",
+                 ids=("sku",))
     for line in r.lines:
         rows.add_row(line.sku, line.center_id, line.condition.value, str(line.requested), str(line.shipped),
-                     str(line.disposed), str(line.cancelled))
+                     str(line.disposed), str(line.cancelled),
+                     f"[red]{line.over_reported}[/red]" if line.over_reported else "0")
     console.print(rows)
+    if r.shipments:
+        shipped = table("shipped", "carrier", "tracking", "units", ids=("tracking",))
+        for s in r.shipments:
+            shipped.add_row(s.reported_at.isoformat(), s.carrier_code or "-", s.tracking_number or "-", str(s.units))
+        console.print(shipped)
 
 
 @cli.command("removal-create")

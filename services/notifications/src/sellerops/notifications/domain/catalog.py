@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.fulfillment import AfnOrderUnfulfillable
+from sellerops.contracts.fulfillment import AfnOrderUnfulfillable, McfOrderStatusChanged
 from sellerops.contracts.inbound import ClaimDeadlineApproaching as InboundClaimDeadlineApproaching
 from sellerops.contracts.inbound import DiscrepancyCaseOpened, ReimbursementUnmatched
 from sellerops.contracts.inventory import InventoryCountDiffered
@@ -27,6 +27,7 @@ from sellerops.contracts.returns import (
     ClaimDeadlineApproaching, ClaimDeadlineMissed, ClaimDecided, ClaimRecorded, CustomerReturnMissing,
     ReturnDeadlineApproaching, ReturnDeadlineMissed, ReturnRecorded, ReturnStatus,
 )
+from sellerops.contracts.orders import McfStatus
 
 Note = tuple[Kind, Severity, str, str]  # kind, severity, title, body
 Rule = Callable[[Any, dict], Note | None]
@@ -126,6 +127,12 @@ RULES: dict[type[Event], Rule] = {
         f"{e.unreimbursed_units} unit(s) not reimbursed; deadline {e.claim_deadline:%Y-%m-%d}."),
     ReimbursementUnmatched: lambda e, c: (Kind.INBOUND, Severity.INFO, f"Reimbursement {e.reimbursement_id} unmatched",
                                           f"{e.units} x {e.sku}, {_money(e.amount)}: {e.reason}."),
+    McfOrderStatusChanged: lambda e, c: None if e.status not in (McfStatus.UNFULFILLABLE, McfStatus.INVALID) else (
+        Kind.ORDERS, Severity.WARNING,
+        f"MCF order {e.mcf_order_id} " + ("cannot be fulfilled" if e.status is McfStatus.UNFULFILLABLE
+                                          else "was refused by the network (Invalid)"),
+        f"{e.reason or e.status.value}. Nothing ships for what is missing: restock and send a new order, or tell "
+        "the buyer on your other channel."),
     AfnOrderUnfulfillable: lambda e, c: (Kind.INVENTORY, Severity.WARNING, f"Order {e.order_id} cannot be fulfilled",
                                       f"{e.reason}."),
     BuyerMessageAwaitingReply: lambda e, c: (Kind.MESSAGING, Severity.INFO, f"Buyer message on order {e.order_id}",

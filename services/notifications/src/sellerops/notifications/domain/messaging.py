@@ -1,7 +1,7 @@
 """The buyer-message reply clock (pure).
 
 One aggregate per buyer message. A message received opens a reply deadline `reply_hours` after it arrived
-(24 hours by default, weekends and holidays included: ../shared/DOMAIN.md section 1.2), with reminders
+(24 hours by default, weekends and holidays included: docs/domain.md, "Buyer messages, review requests and feedback"), with reminders
 `remind_hours_left` before it (12 and 2 hours by default). The seller replies, or marks the message as
 needing no response (it then leaves the contact-response metric); either closes the clock. A reply after
 the deadline is still a reply, only not within the deadline.

@@ -3,25 +3,36 @@
 The request becomes an McfOrderRequested event on the ORDERS stream: if the fulfillment service is
 down or not deployed yet, the order waits there (status New) and is never lost. Orders follows the
 statuses the fulfillment service reports.
+
+Refused at once, naming the field: an id sent again with other contents (items, speed, fill policy,
+fulfillment action, destination), a destination outside the countries the network ships to (the US by
+default), a postal code that is not a US ZIP code or whose 3-digit prefix no ZIP code has (00000). A SKU the
+network never held is the fulfillment service's to know: it moves the order to Invalid naming
+`$.items[N].seller_sku`. With `fulfillment_action` Hold the network reserves the units and waits for
+`release`; the fulfillment service cancels a held order after its hold limit (14 days by default).
 """
 
+import json
 import re
 from collections import Counter
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 
 import msgspec
 
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.fulfillment import McfOrderStatusChanged
 from sellerops.contracts.orders import (
-    CancelMcfOrder, CreateMcfOrder, HistoryEntry, McfItem, McfOrderCancelRequested, McfOrderRequested, McfOrderView,
-    McfStatus, PackageDetail,
+    Address, CancelMcfOrder, CreateMcfOrder, FillPolicy, FulfillmentAction, HistoryEntry, McfItem,
+    McfOrderCancelRequested, McfOrderReleased, McfOrderRequested, McfOrderView, McfStatus, PackageDetail,
+    ShippingSpeed,
 )
-from sellerops.contracts.orders import Address, FillPolicy, ShippingSpeed
 from sellerops.orders.domain.model import Cause, NotFound, Refused, envelope
 
 US_ZIP = re.compile(r"\d{5}(-\d{4})?")
 CANCELABLE = (McfStatus.NEW, McfStatus.RECEIVED, McfStatus.PLANNING)
+SHIPS_TO = ("US",)  # the network's countries (a US marketplace's MCF ships to US addresses)
 
 
 class McfOrder(msgspec.Struct, frozen=True, kw_only=True):
@@ -34,7 +45,10 @@ class McfOrder(msgspec.Struct, frozen=True, kw_only=True):
     fill_policy: FillPolicy
     requested_at: datetime
     displayable_order_id: str | None = None
+    fulfillment_action: FulfillmentAction = FulfillmentAction.SHIP
+    released_at: datetime | None = None
     cancel_requested: bool = False
+    status_reason: str | None = None
     packages: list[PackageDetail] = []
     history: list[HistoryEntry] = []
     updated_at: datetime | None = None
@@ -58,11 +72,12 @@ def create(order: McfOrder | None, *, request: CreateMcfOrder, seller: str, now:
         **envelope(Cause(f"mcf/{seller}/{request.mcf_order_id}"), McfOrderRequested.type_tag()), seller=seller,
         occurred_at=now, mcf_order_id=request.mcf_order_id, destination=request.destination, items=request.items,
         shipping_speed=request.shipping_speed, fill_policy=request.fill_policy,
-        displayable_order_id=request.displayable_order_id,
+        displayable_order_id=request.displayable_order_id, fulfillment_action=request.fulfillment_action,
     )
     new = McfOrder(mcf_order_id=request.mcf_order_id, seller=seller, status=McfStatus.NEW,
                    destination=request.destination, items=request.items, shipping_speed=request.shipping_speed,
-                   fill_policy=request.fill_policy, requested_at=now, displayable_order_id=request.displayable_order_id)
+                   fill_policy=request.fill_policy, requested_at=now, displayable_order_id=request.displayable_order_id,
+                   fulfillment_action=request.fulfillment_action)
     return _noted(new, event), [event]
 
 
@@ -82,6 +97,24 @@ def cancel(order: McfOrder | None, *, request: CancelMcfOrder, request_id: str, 
     return _noted(order, event, cancel_requested=True), [event]
 
 
+def release(order: McfOrder | None, *, now: datetime) -> tuple[McfOrder, list]:
+    """Release a held order (Hold -> Ship); releasing twice is one release."""
+    if order is None:
+        raise NotFound("MCF order not found")
+    if order.released_at is not None:
+        return order, []
+    if order.fulfillment_action is not FulfillmentAction.HOLD:
+        raise Refused("the MCF order is not held (its fulfillment action is Ship)", "$.mcf_order_id")
+    if order.cancel_requested or order.status in (McfStatus.CANCELLED, McfStatus.UNFULFILLABLE, McfStatus.INVALID):
+        raise Refused(f"the MCF order is {order.status.value}"
+                      + (" (cancel requested)" if order.cancel_requested else "") + ": nothing to release",
+                      "$.mcf_order_id")
+    event = McfOrderReleased(**envelope(Cause(f"mcf/{order.seller}/{order.mcf_order_id}/release"),
+                                        McfOrderReleased.type_tag()),
+                             seller=order.seller, occurred_at=now, mcf_order_id=order.mcf_order_id)
+    return _noted(order, event, released_at=now), [event]
+
+
 def status_reported(order: McfOrder | None, report: McfOrderStatusChanged) -> tuple[McfOrder | None, list]:
     """Follow the fulfillment service: its status, and the packages it shipped (a fact, nothing to publish)."""
     if order is None:
@@ -90,7 +123,8 @@ def status_reported(order: McfOrder | None, report: McfOrderStatusChanged) -> tu
     shipped = [PackageDetail(carrier_code=p.carrier_code, tracking_number=p.tracking_number,
                              ship_date=p.shipped_at.date(), items=p.items)
                for p in report.packages if p.tracking_number not in known]
-    return _noted(order, report, status=report.status, packages=[*order.packages, *shipped]), []
+    return _noted(order, report, status=report.status, status_reason=report.reason,
+                  packages=[*order.packages, *shipped]), []
 
 
 def view(order: McfOrder) -> McfOrderView:
@@ -98,8 +132,8 @@ def view(order: McfOrder) -> McfOrderView:
 
 
 def _same(order: McfOrder, request: CreateMcfOrder) -> bool:
-    return (order.destination, order.items, order.shipping_speed, order.fill_policy) == (
-        request.destination, request.items, request.shipping_speed, request.fill_policy)
+    return (order.destination, order.items, order.shipping_speed, order.fill_policy, order.fulfillment_action) == (
+        request.destination, request.items, request.shipping_speed, request.fill_policy, request.fulfillment_action)
 
 
 def _validate(request: CreateMcfOrder) -> None:
@@ -108,6 +142,23 @@ def _validate(request: CreateMcfOrder) -> None:
         if counts[item.item_id] > 1:
             raise Refused(f"item id {item.item_id} appears {counts[item.item_id]} times", f"$.items[{index}].item_id")
     address = request.destination
-    if address.country_code == "US" and not US_ZIP.fullmatch(address.postal_code):
+    if address.country_code not in SHIPS_TO:
+        raise Refused(f"country {address.country_code!r} is not served: this network ships to "
+                      f"{', '.join(SHIPS_TO)} addresses", "$.destination.country_code")
+    if not US_ZIP.fullmatch(address.postal_code):
         raise Refused(f"US postal code {address.postal_code!r} is not a ZIP code (12345 or 12345-6789)",
                       "$.destination.postal_code")
+    if not zip_prefix_exists(address.postal_code[:3]):
+        raise Refused(f"US postal code {address.postal_code!r} does not exist (no ZIP code starts with "
+                      f"{address.postal_code[:3]})", "$.destination.postal_code")
+
+
+def zip_prefix_exists(prefix: str) -> bool:
+    """Whether any US ZIP code starts with these 3 digits (data/zip_prefixes.json, from the zipcodes package)."""
+    return prefix in _prefixes()
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    doc = json.loads((Path(__file__).parents[1] / "data" / "zip_prefixes.json").read_text())
+    return frozenset(doc["prefixes"].split())

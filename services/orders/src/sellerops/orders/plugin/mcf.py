@@ -1,17 +1,23 @@
-"""`sellerops orders mcf-create|mcf-get|mcf-cancel`: multi-channel fulfillment orders."""
+"""`sellerops orders mcf-create|mcf-get|mcf-cancel|mcf-release`: multi-channel fulfillment orders."""
 
 import uuid
 from pathlib import Path
 
 import typer
 from sellerops.cli.common import JsonOption, NatsUrlOption, console, emit, print_json, read_request, table
-from sellerops.contracts.orders import CancelMcfOrder, CreateMcfOrder, GetMcfOrder, McfOrderView
+from sellerops.contracts.orders import (
+    CancelMcfOrder, CreateMcfOrder, FulfillmentAction, GetMcfOrder, McfOrderView, ReleaseMcfOrder,
+)
 from sellerops.orders.plugin.common import _ask, cli
 
 
 def _print_mcf(order: McfOrderView) -> None:
     console.print(f"[bold]{order.mcf_order_id}[/bold]  {order.status.value}  {order.shipping_speed.value}  "
-                  f"{order.fill_policy.value}" + ("  (cancel requested)" if order.cancel_requested else ""))
+                  f"{order.fill_policy.value}" + ("  (cancel requested)" if order.cancel_requested else "")
+                  + (f"  held{', released ' + order.released_at.isoformat() if order.released_at else ''}"
+                     if order.fulfillment_action is FulfillmentAction.HOLD else ""))
+    if order.status_reason:
+        console.print(f"reason: {order.status_reason}", highlight=False, markup=False)
     dest = order.destination
     console.print(f"to {dest.name}, {dest.address_line1}, {dest.city} {dest.postal_code} {dest.country_code}")
     items = table("item", "sku", "quantity", ids=("item", "sku"))
@@ -44,4 +50,11 @@ def mcf_cancel(seller: str, mcf_order_id: str, nats_url: str = NatsUrlOption, as
     """Ask the fulfillment service to cancel an MCF order (while New, Received or Planning)."""
     request = CancelMcfOrder(mcf_order_id=mcf_order_id, request_id=str(uuid.uuid4()))
     order = _ask(nats_url, seller, "cancel_mcf_order", request, McfOrderView)
+    emit(order, lambda: _print_mcf(order))
+
+
+@cli.command("mcf-release")
+def mcf_release(seller: str, mcf_order_id: str, nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
+    """Release a held MCF order (created with fulfillment_action Hold): the network ships it."""
+    order = _ask(nats_url, seller, "release_mcf_order", ReleaseMcfOrder(mcf_order_id=mcf_order_id), McfOrderView)
     emit(order, lambda: _print_mcf(order))

@@ -1,7 +1,7 @@
 """A-to-z Guarantee claims and chargebacks: filing, the seller's response, the decision, the appeal (pure).
 
 One aggregate per claim id. The marketplace reports a claim and later its decision; the seller responds
-within `claim_response_hours` (72 h by default, 48 h in some marketplaces: ../shared/DOMAIN.md section 5)
+within `claim_response_hours` (72 h by default, 48 h in some marketplaces: docs/domain.md, "Returns and A-to-z claims")
 and may appeal a seller-funded grant within `appeal_window_days`. A claim left without a response goes
 UNDER_REVIEW when its window closes: the marketplace decides alone, and grants such claims against the
 seller. A late response is still taken until the decision.

@@ -1,6 +1,6 @@
 """Seller-fulfilled return requests: authorization, the item coming back, refunds and deadlines (pure).
 
-Statuses are Seller Central's Manage Returns ones (../shared/DOMAIN.md section 5). A request the
+Statuses are Seller Central's Manage Returns ones (docs/domain.md, "Returns and A-to-z claims"). A request the
 seller's rules cover is authorized at once (prepaid label, generated RMA); any other waits in
 PENDING_AUTHORIZATION, due within `authorization_due_hours`. The item coming back makes the refund due
 within `refund_due_business_days` (PENDING_REFUND). A refund is asked of the orders service
