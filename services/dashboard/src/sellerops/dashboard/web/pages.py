@@ -62,7 +62,7 @@ def create_web(deps: Deps) -> Starlette:
 
     async def fleet(request: Request) -> Response:
         query = views.fleet_query(dict(request.query_params), size=deps.page_size)
-        found = fleet_page(list(deps.index.rows.values()), query)
+        found = fleet_page(deps.index.ranked(), query, ranked=True)
         return page(request, "fleet.html", fleet=found, query=query, version=deps.index.version,
                     loaded=deps.index.loaded.is_set())
 
