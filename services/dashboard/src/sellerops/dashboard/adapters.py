@@ -53,13 +53,15 @@ class FleetIndex:
         self.version = 0
         self.loaded = asyncio.Event()
         self._changed = asyncio.Event()
+        self._ranked: tuple[tuple[int, int], list[FleetRow]] = ((-1, -1), [])
         self._decode = {part: msgspec.json.Decoder(StateOnly[kind]).decode for part, kind in PART_TYPES.items()}
 
-    def put(self, key: str, value: bytes | None) -> None:
-        """One bucket entry (None or empty: deleted)."""
+    def put(self, key: str, value: bytes | None, *, row: bool = True) -> str | None:
+        """One bucket entry (None or empty: deleted); the seller it concerns. `row=False` leaves the seller's row
+        to the caller (a load makes each row once, not once per record)."""
         found = split_key(key)
         if found is None:
-            return
+            return None
         seller, part, ident = found
         state = self._decode[part](value).state if value else None
         parts = self.parts.setdefault(seller, SellerParts())
@@ -68,7 +70,15 @@ class FleetIndex:
             table.pop(ident, None)
         else:
             table[ident] = state
-        self.rows[seller] = row_of(seller, parts)
+        if row:
+            self.rows[seller] = row_of(seller, parts)
+        return seller
+
+    def ranked(self) -> list[FleetRow]:
+        """Every row, riskiest first; sorted once per change of the index, not once per page."""
+        if self._ranked[0] != (self.version, len(self.rows)):
+            self._ranked = ((self.version, len(self.rows)), sorted(self.rows.values(), key=FleetRow.risk))
+        return self._ranked[1]
 
     def changed(self) -> None:
         self.version += 1
@@ -95,8 +105,9 @@ class FleetIndex:
         return parts.work.setdefault(part, {})
 
     def load(self, entries: Iterable[tuple[str, bytes | None]]) -> None:
-        for key, value in entries:
-            self.put(key, value)
+        sellers = {self.put(key, value, row=False) for key, value in entries}
+        for seller in sellers - {None}:
+            self.rows[seller] = row_of(seller, self.parts[seller])
         self.changed()
 
     async def follow(self, kv: KeyValue) -> None:

@@ -81,7 +81,8 @@ def build_from(resources: Resources, settings: DashboardSettings) -> tuple[Bound
         index=index, probe=probe, ask_health=ask, ask_order=ask_order,
         replay=lambda seq: dead_letters.replay(resources.js, seq), now=resources.clock.now,
         operator=settings.operator, page_size=settings.page_size, trend_days=settings.trend_days,
-        trend_step_days=settings.trend_step_days))
+        trend_step_days=settings.trend_step_days,
+        ask_history=health_asker(resources.nc, timeout=settings.history_timeout_s)))
     jobs = [partial(index.follow, kv), refresher.run, probe.run,
             partial(serve_web, web, settings.host, settings.port)]
     return bound, jobs

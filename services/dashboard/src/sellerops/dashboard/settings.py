@@ -19,12 +19,14 @@ class DashboardSettings(BaseSettings):
     operator: bool = Field(default=False, description="show the dead-letter replay button (needs credentials "
                                                       "that may publish to the original subjects)")
     page_size: int = Field(default=50, ge=1, le=500, description="sellers per fleet page")
-    refresh_every_s: float = Field(default=1.0, gt=0, description="how often touched sellers' numbers are asked for")
-    refresh_rounds: int = Field(default=3, ge=1, description="rounds a touched seller is asked for (health counts "
+    refresh_every_s: float = Field(default=2.0, gt=0, description="how often touched sellers' numbers are asked for")
+    refresh_rounds: int = Field(default=2, ge=1, description="rounds a touched seller is asked for (health counts "
                                                              "the same facts a moment later)")
     refresh_all_every_s: float = Field(default=3600.0, gt=0, description="every known seller is asked this often")
     trend_days: int = Field(default=90, ge=7, le=365, description="the seller page's trend reaches this far back")
     trend_step_days: int = Field(default=7, ge=1, description="one time-travel answer per this many days")
     ask_timeout_s: float = Field(default=10.0, gt=0, description="a question to the health service")
+    history_timeout_s: float = Field(default=60.0, gt=0, description="a time-travel question (health replays the "
+                                                                     "seller's history for each)")
     probe_every_s: float = Field(default=5.0, gt=0, description="services, lag and dead letters are read this often")
     keep_processed: int = Field(default=16, ge=4, description="message ids remembered per index record")

@@ -84,7 +84,8 @@ class FleetPage:
     by_status: dict[str, int]
 
 
-def fleet_page(rows: list[FleetRow], query: FleetQuery) -> FleetPage:
+def fleet_page(rows: list[FleetRow], query: FleetQuery, *, ranked: bool = False) -> FleetPage:
+    """`ranked`: the rows already come riskiest first (the index keeps them so)."""
     by_status = dict.fromkeys(STATUSES, 0)
     for r in rows:
         by_status[r.account_status if r.account_status in by_status else "UNKNOWN"] += 1
@@ -93,7 +94,8 @@ def fleet_page(rows: list[FleetRow], query: FleetQuery) -> FleetPage:
              if (not text or text in r.seller.lower())
              and (query.status is None or r.account_status == query.status)
              and (not query.flagged or r.red_flags)]
-    found.sort(key=FleetRow.risk)
+    if not ranked:
+        found.sort(key=FleetRow.risk)
     pages = max(1, -(-len(found) // query.size))
     start = (min(query.page, pages) - 1) * query.size
     return FleetPage(rows=found[start:start + query.size], total=len(found), sellers=len(rows),

@@ -47,6 +47,8 @@ class Deps:
     trend_days: int
     trend_step_days: int
     live_heartbeat_s: float = 15.0
+    ask_history: Callable | None = None  # as ask_health, with a longer wait (time travel); None: ask_health
+    history_concurrency: int = 2  # time-travel questions in flight at once (health replays history for each)
 
 
 def create_web(deps: Deps) -> Starlette:
@@ -54,6 +56,11 @@ def create_web(deps: Deps) -> Starlette:
     templates.env.globals.update(percent=views.percent, target_text=views.target_text, when=views.when,
                                  work_titles=WORK_TITLES, statuses=STATUSES)
     trend_cache: dict[tuple, tuple[datetime, object]] = {}
+    history_limit = asyncio.Semaphore(deps.history_concurrency)  # each answer replays the seller's history
+
+    async def ask_past(name: str, marketplace: str | None, as_of: datetime):  # noqa: ANN202
+        async with history_limit:
+            return await _ask_past(deps, name, marketplace, as_of)
 
     def page(request: Request, name: str, status: int = 200, **context) -> Response:  # noqa: ANN003
         fragment = request.query_params.get("fragment") == "1"
@@ -62,7 +69,7 @@ def create_web(deps: Deps) -> Starlette:
 
     async def fleet(request: Request) -> Response:
         query = views.fleet_query(dict(request.query_params), size=deps.page_size)
-        found = fleet_page(list(deps.index.rows.values()), query)
+        found = fleet_page(deps.index.ranked(), query, ranked=True)
         return page(request, "fleet.html", fleet=found, query=query, version=deps.index.version,
                     loaded=deps.index.loaded.is_set())
 
@@ -91,7 +98,7 @@ def create_web(deps: Deps) -> Starlette:
         points = views.trend_points(now.replace(second=0, microsecond=0), days=deps.trend_days,
                                     step=deps.trend_step_days, recent=timedelta(minutes=10))
         answers = await asyncio.gather(*(_cached(trend_cache, (name, marketplace, p.as_of), now,
-                                                 lambda p=p: _ask_past(deps, name, marketplace, p.as_of))
+                                                 lambda p=p: ask_past(name, marketplace, p.as_of))
                                          for p in points))
         return JSONResponse(_trend_json(points, answers))
 
@@ -167,7 +174,7 @@ def create_web(deps: Deps) -> Starlette:
 
 async def _ask_past(deps: Deps, seller: str, marketplace: str | None, as_of: datetime):  # noqa: ANN202
     query = GetAccountHealth(as_of=as_of, **({"marketplace_id": marketplace} if marketplace else {}))
-    return await deps.ask_health(seller, query)
+    return await (deps.ask_history or deps.ask_health)(seller, query)
 
 
 async def _cached(cache: dict, key: tuple, now: datetime, ask: Callable[[], Awaitable], ttl_s: float = 600.0):  # noqa: ANN202

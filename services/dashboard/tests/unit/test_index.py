@@ -1,0 +1,34 @@
+"""The in-memory fleet index: records decoded into a seller's parts, rows kept current, ranking redone on change."""
+
+from datetime import UTC, datetime
+
+import msgspec
+
+from sellerops.dashboard.adapters import FleetIndex
+from sellerops.dashboard.domain.parts import HealthPart
+from sellerops.runtime.state import Processed, Record
+
+T0 = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def health(status: str, rating: int) -> bytes:
+    part = HealthPart(marketplace_id="M", as_of=T0, account_status=status, rating=rating, rating_band="Healthy")
+    return msgspec.json.encode(Record(part, [Processed("m1", [])]))
+
+
+def test_a_load_makes_each_sellers_row_and_a_later_write_moves_it_up_the_ranking():
+    index = FleetIndex()
+    index.load([("calm.health.M", health("NORMAL", 1000)), ("other.health.M", health("NORMAL", 900)),
+                ("stray-key", b"{}")])
+    assert [r.seller for r in index.ranked()] == ["other", "calm"]
+    index.put("calm.health.M", health("AT_RISK", 150))
+    index.changed()
+    assert [r.seller for r in index.ranked()] == ["calm", "other"]
+
+
+def test_a_deleted_record_leaves_the_sellers_parts():
+    index = FleetIndex()
+    index.load([("calm.health.M", health("NORMAL", 1000))])
+    index.put("calm.health.M", None)
+    index.changed()
+    assert index.parts["calm"].health == {} and index.rows["calm"].account_status == "UNKNOWN"
