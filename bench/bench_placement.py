@@ -31,9 +31,8 @@ import msgspec
 from sellerops.contracts.inbound import Dimensions, SizeTier
 import dataclasses
 
-from sellerops.fulfillment.adapters import default_buyer_regions
-from sellerops.fulfillment.domain.costs import default_costs
-from sellerops.fulfillment.domain.network import Network, default_network, locate
+from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network
+from sellerops.fulfillment.domain.network import Network, locate
 from sellerops.fulfillment.domain.placement import Distributed, Minimal, Optimal, PlacementRequest, PlanItem
 
 TIERS = (  # tier, share of SKUs, weight range kg, median units

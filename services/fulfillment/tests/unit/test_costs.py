@@ -4,15 +4,12 @@ from decimal import Decimal
 import pytest
 
 from sellerops.contracts.inbound import Dimensions, SizeTier
+from sellerops.fulfillment.adapters import costs_from_file, default_costs, default_fees, fees_from_file
 from sellerops.fulfillment.domain.costs import (
     ConfigError,
     SplitKind,
     TransportRates,
-    costs_from_file,
-    default_costs,
-    default_fees,
     fees_from_bytes,
-    fees_from_file,
     money,
 )
 
