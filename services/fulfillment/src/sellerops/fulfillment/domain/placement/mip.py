@@ -55,6 +55,7 @@ class Problem:
             groups[(self.tiers.index(i.size_tier), class_index[brackets[i.sku]], bucket)].append(i)
         keys = sorted(groups)
         self.members = [sorted(groups[k], key=lambda i: (-i.unit_weight_kg, i.sku)) for k in keys]
+        self.line_of = {i.sku: g for g, members in enumerate(self.members) for i in members}
         self.qty = np.array([sum(i.quantity for i in g) for g in self.members])
         self.tier_of = np.array([k[0] for k in keys])
         self.class_of = np.array([k[1] for k in keys])
@@ -269,26 +270,21 @@ class Mip:
         np, m, kinds, p = self.np, len(self.centers), len(KINDS), self.problem
         column_of = np.full((len(self.qty), m), -1)
         column_of[self.x_item, self.x_center] = np.arange(len(self.x_item))
-        line_of = {i.sku: g for g, members in enumerate(p.members) for i in members}
         center_index = {c.id: k for k, c in enumerate(self.centers)}
         values = np.zeros(self.n_cols)
         used = sorted({center_index[cid] for cid, units in start.items() if any(units.values())})
         kind = KINDS.index(self.costs.fees.split_kind(len(used)))
         first_y = self.n_cols - m - kinds
-        for cid, units in start.items():
-            c = center_index[cid]
-            for sku, n in units.items():
-                g = line_of[sku]
-                values[column_of[g, c]] += n
-                values[len(self.x_item) + self.pair_of[self.class_of[g], c] * kinds + kind] += n
+        placed = np.array([(p.line_of[sku], center_index[cid], n) for cid, units in start.items()
+                           for sku, n in units.items()], dtype=np.int64).reshape(-1, 3)
+        g, c, n = placed[:, 0], placed[:, 1], placed[:, 2].astype(float)
+        np.add.at(values, column_of[g, c], n)
+        np.add.at(values, len(self.x_item) + self.pair_of[self.class_of[g], c] * kinds + kind, n)
         if self.flows:
             landed = p.landed
-            by_tier: dict = defaultdict(dict)
-            for cid, units in start.items():
-                for sku, n in units.items():
-                    tier = p.tiers[self.tier_of[line_of[sku]]]
-                    by_tier[tier][cid] = by_tier[tier].get(cid, 0) + n
-            shipped = landed.flows(landed.supply(by_tier), with_target=landed.target is not None)
+            supply = np.zeros((len(self.tiers), len(landed.centers)))
+            np.add.at(supply, (self.tier_of[g], np.array([landed.center_index[x.id] for x in self.centers])[c]), n)
+            shipped = landed.flows(supply, with_target=landed.target is not None)
             if shipped is None:
                 return None  # the start misses the speed target: no incumbent
             at = [landed.center_index[c.id] for c in self.centers]
