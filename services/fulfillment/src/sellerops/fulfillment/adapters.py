@@ -59,8 +59,9 @@ class Boxed(msgspec.Struct, Generic[S], frozen=True):
 
 
 class StockStore(SellerKeyedStore):
-    """Keyed by SKU (the ledgers, the demand counts). A SKU may hold characters a key cannot (spaces, slashes): those are keyed by their
-    URL-safe base64 form after `x=`, which no plain SKU key starts with in practice."""
+    """Keyed by SKU (the ledgers, the demand counts). A SKU may hold characters a key cannot (spaces,
+    slashes): those are keyed by their URL-safe base64 form after `x=`, which no plain SKU key starts
+    with in practice."""
 
     def key(self, seller: str, aggregate_id: str) -> str:
         try:

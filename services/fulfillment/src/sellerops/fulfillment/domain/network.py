@@ -2,8 +2,9 @@
 
 The packaged default (`data/us_network.json`) holds real Amazon US FC codes, cities and ZIP codes with
 ZIP-centroid coordinates; its capacities are illustrative defaults. A seller or an operator replaces it with
-their own file (same JSON shape); reading files is the adapters' (adapters.network_from_file), parsing is here. Regions are the four US Census regions and each region's demand
-share is its share of the 2020 census population; both are data, not code.
+their own file (same JSON shape); reading files is the adapters' (adapters.network_from_file), parsing
+is here. Regions are the four US Census regions and each region's demand share is its share of the 2020
+census population; both are data, not code. Buyer regions (ZIP3, `BuyerRegions`) are parsed here too.
 """
 
 import math

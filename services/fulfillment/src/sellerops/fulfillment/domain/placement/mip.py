@@ -1,8 +1,5 @@
-"""The optimal strategy's mixed-integer program, in cents, solved by HiGHS.
-
-SKUs are aggregated by profile: a `line` is every SKU of one size tier, fee bracket and 1 % weight bucket
-(they pay the same fee, reach the same buyers and differ in transport by under 1 %), so 20,000 SKUs make
-about a thousand lines. Columns:
+"""The optimal strategy's mixed-integer program, in cents, solved by HiGHS, over lines (lines.py: SKUs of
+one size tier, fee bracket and 1 % weight band). Columns:
   x[g,c]   units of line g to center c (only where c receives g's size tier), cost = transport per unit at the
            line's mean weight + holding at c;
   X[f,c,k] units of fee class f (tier + weight bracket: same fee) to c under split kind k, cost = fee;
@@ -20,51 +17,20 @@ root bound at 2,000 SKUs x 30 centers is within 0.01 % and no branching is neede
 row (sum F * share within the days >= target * units).
 
 x, X and F are continuous; a line's units per center are rounded and repaired within capacity (`_integral`)
-and then handed to its SKUs heaviest first to the nearest centers (`_allocation`: with costs of the form
-weight x distance this is the cheapest way to split a line); `price` re-checks and re-prices every plan.
-The bound is the solver's for the aggregated model less what the mean weights could overstate (each line's
-mean minus lightest weight x its units x the farthest center), so it bounds every SKU-level placement too.
+and then handed to its SKUs (lines.Problem.to_skus); `price` re-checks and re-prices every plan. The bound
+is the solver's for the aggregated model less what the mean weights could overstate (`slack`), so it
+bounds every SKU-level placement too.
 """
 
 from collections import defaultdict
-from math import log
-from typing import Any
 
-from sellerops.contracts.inbound import SizeTier
-from sellerops.fulfillment.domain.costs import CostModel, SplitKind
+from sellerops.fulfillment.domain.costs import SplitKind
 from sellerops.fulfillment.domain.network import Center, distance_km
-from sellerops.fulfillment.domain.placement.model import Allocation, PlacementRequest, fee_brackets
+from sellerops.fulfillment.domain.placement.lines import Problem
+from sellerops.fulfillment.domain.placement.model import Allocation
 
 KINDS = (SplitKind.MINIMAL, SplitKind.PARTIAL, SplitKind.OPTIMIZED)
-WEIGHT_STEP = 1.01  # SKUs whose weights differ by under 1 % share a line
 IDLE_CLOSINGS = 6  # _improve stops after this many closings in a row that did not pay (measured: 2,000 x 30)
-
-
-class Problem:
-    """What every sub-model shares: the plan's lines (SKUs aggregated by profile) and the landed arrays."""
-
-    def __init__(self, request: PlacementRequest, costs: CostModel, landed: Any, *, aggregate: bool = True) -> None:
-        import numpy as np
-
-        self.np, self.request, self.costs, self.landed = np, request, costs, landed
-        units = request.demand()
-        self.tiers = [t for t in SizeTier if t in units]
-        brackets = fee_brackets(request, costs)
-        self.classes = sorted(set(brackets.values()), key=costs.fees.brackets.index)
-        class_index = {b: f for f, b in enumerate(self.classes)}
-        groups = defaultdict(list)
-        for n, i in enumerate(request.items):
-            bucket = round(log(i.unit_weight_kg) / log(WEIGHT_STEP)) if aggregate else n
-            groups[(self.tiers.index(i.size_tier), class_index[brackets[i.sku]], bucket)].append(i)
-        keys = sorted(groups)
-        self.members = [sorted(groups[k], key=lambda i: (-i.unit_weight_kg, i.sku)) for k in keys]
-        self.line_of = {i.sku: g for g, members in enumerate(self.members) for i in members}
-        self.qty = np.array([sum(i.quantity for i in g) for g in self.members])
-        self.tier_of = np.array([k[0] for k in keys])
-        self.class_of = np.array([k[1] for k in keys])
-        self.weight = np.array([sum(i.quantity * i.unit_weight_kg for i in g) for g in self.members]) / self.qty
-        self.lightest = np.array([min(i.unit_weight_kg for i in g) for g in self.members])
-        self.per_kg_km = float(costs.transport.per_kg_per_1000km) * 100 / 1000
 
 
 class Mip:
@@ -325,28 +291,11 @@ class Mip:
         return units
 
     def _allocation(self, units) -> dict[str, dict[str, int]]:  # noqa: ANN001
-        """Each line's units per center to its SKUs: heaviest SKU first, nearest center first (north-west corner)."""
-        allocation: dict[str, dict[str, int]] = defaultdict(dict)
         per_line: dict[int, list] = defaultdict(list)
         for col in self.np.nonzero(units)[0]:
-            per_line[int(self.x_item[col])].append((self.km[self.x_center[col]], self.centers[self.x_center[col]].id,
-                                                    int(units[col])))
-        for g, at in per_line.items():
-            at.sort()
-            members = iter(self.problem.members[g])
-            item, left = next(members), None
-            left = item.quantity
-            for _, cid, n in at:
-                while n:
-                    take = min(n, left)
-                    allocation[cid][item.sku] = allocation[cid].get(item.sku, 0) + take
-                    n, left = n - take, left - take
-                    if not left:
-                        item = next(members, None)
-                        left = item.quantity if item is not None else 0
-                        if item is None:
-                            break
-        return allocation
+            c = self.x_center[col]
+            per_line[int(self.x_item[col])].append((self.km[c], self.centers[c].id, int(units[col])))
+        return self.problem.to_skus(per_line)
 
 
 def _highs(lp, time_limit_s: float, gap: float):  # noqa: ANN001, ANN202 - highspy objects
