@@ -12,8 +12,9 @@ solver's lower bound (no plan can cost less). Per run:
   - ship-from: a real ZIP (--zip, located with network.locate).
 One untimed warm-up (imports numpy/highspy, loads the ZIP data), then --reps timed reps of each strategy
 (wall time of `place`, model building included; for optimal also HiGHS's own run time). Costs come from
-the last rep; a strategy whose cost changed between reps is flagged. Every strategy is priced at its landed cost (fee + inbound transport + expected outbound to buyers spread
-like the US population by ZIP3, the packaged default). Requirements: optimal within 2 s at 2,000 SKUs x 30
+the last rep; a strategy whose cost changed between reps is flagged. Every strategy is priced at its
+landed cost (fee + inbound transport + expected outbound to buyers spread like the US population by
+ZIP3, the packaged default). Requirements: optimal within 2 s at 2,000 SKUs x 30
 centers and within 5 s at 20,000 SKUs x every center (`--skus 20000 --centers 0`), both at a 0.5 % gap.
 """
 
@@ -31,9 +32,8 @@ import msgspec
 from sellerops.contracts.inbound import Dimensions, SizeTier
 import dataclasses
 
-from sellerops.fulfillment.adapters import default_buyer_regions
-from sellerops.fulfillment.domain.costs import default_costs
-from sellerops.fulfillment.domain.network import Network, default_network, locate
+from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network
+from sellerops.fulfillment.domain.network import Network, locate
 from sellerops.fulfillment.domain.placement import Distributed, Minimal, Optimal, PlacementRequest, PlanItem
 
 TIERS = (  # tier, share of SKUs, weight range kg, median units

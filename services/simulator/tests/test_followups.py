@@ -102,6 +102,17 @@ def test_the_cheapest_placement_option_is_confirmed_after_a_while():
     assert confirm.payload.follow == "inbound.ship"
 
 
+def test_with_landed_costs_the_option_cheapest_landed_is_confirmed_not_the_cheapest_to_send():
+    create = plan_requests()[0]
+    units = {i.sku: i.quantity for i in create.payload.body.items}
+    near = msgspec.structs.replace(option("near", "100", [shipment("a", "ONT8", units)]),
+                                   landed_cost=Money(Decimal(900), USD))
+    spread = msgspec.structs.replace(option("spread", "250", [shipment("b", "ONT8", units)]),
+                                     landed_cost=Money(Decimal(600), USD))
+    [confirm] = respond(CONFIG, create, plan_view(create.payload.body, [near, spread]))
+    assert confirm.payload.body.option_id == "spread"
+
+
 def test_a_refused_plan_or_one_without_options_has_no_follow_up():
     create = plan_requests()[0]
     assert respond(CONFIG, create, None) == []

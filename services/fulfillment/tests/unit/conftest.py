@@ -4,9 +4,8 @@ from types import SimpleNamespace
 import pytest
 
 from sellerops.fulfillment import bootstrap
-from sellerops.fulfillment.adapters import BUCKETS, stores
-from sellerops.fulfillment.domain import network, offers, placement, sourcing
-from sellerops.fulfillment.domain.costs import default_costs
+from sellerops.fulfillment.adapters import BUCKETS, default_costs, default_network, stores
+from sellerops.fulfillment.domain import offers, placement, sourcing
 from sellerops.plugins.spec import PLACEMENT, Registry
 from sellerops.runtime.clock import DrivenClock
 from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
@@ -34,7 +33,7 @@ class FlakyStore:
 def svc():
     """The whole service through bootstrap.build over the real stores on FakeKeyValue (`minimal` placement only,
     the stock store flaky on demand)."""
-    net = network.default_network()
+    net = default_network()
     strategies = Registry(PLACEMENT)
     strategies.add("minimal", placement.Minimal())
     placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies)

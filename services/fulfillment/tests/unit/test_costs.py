@@ -1,18 +1,16 @@
 import json
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
 
 from sellerops.contracts.inbound import Dimensions, SizeTier
+from sellerops.fulfillment.adapters import costs_from_file, default_costs, default_fees, fees_from_file
 from sellerops.fulfillment.domain.costs import (
     ConfigError,
     SplitKind,
     TransportRates,
-    costs_from_file,
-    default_costs,
-    default_fees,
     fees_from_bytes,
-    fees_from_file,
     money,
 )
 
@@ -135,3 +133,18 @@ def test_a_bad_fee_file_is_answered_with_the_field_at_fault(brackets, top, messa
         load(brackets, **top)
     assert str(refused.value).startswith("fees.json: ")
     assert message in str(refused.value)
+
+
+def test_the_packaged_outbound_rates_are_the_documented_defaults():
+    from sellerops.fulfillment.domain.costs import OutboundRates
+
+    assert default_costs().outbound == OutboundRates()
+
+
+def test_an_outbound_band_out_of_order_is_refused_naming_it():
+    from sellerops.fulfillment.domain.costs import costs_from_bytes
+
+    packaged = json.loads((Path(__file__).parents[2] / "src/sellerops/fulfillment/data/placement_fees.json").read_text())
+    packaged["outbound"]["bands"][2]["up_to_km"] = 100
+    with pytest.raises(ConfigError, match=r"outbound.bands\[2\].up_to_km: must be above 483"):
+        costs_from_bytes(json.dumps(packaged).encode(), "fees.json")

@@ -8,9 +8,8 @@ from decimal import Decimal
 
 from sellerops.contracts.inbound import CreateInboundPlan, PlanItem, ShipFrom, SizeTier
 from sellerops.contracts.market import Destination, FulfillmentChannel, Money, OrderItem, OrderPlaced
-from sellerops.fulfillment.adapters import default_buyer_regions
-from sellerops.fulfillment.domain import network, offers, placement
-from sellerops.fulfillment.domain.costs import default_costs
+from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network
+from sellerops.fulfillment.domain import offers, placement
 from sellerops.fulfillment.domain.placement.demand import SkuDemand, record, ship_tos
 from sellerops.plugins.spec import PLACEMENT, Registry
 
@@ -56,7 +55,7 @@ def test_orders_going_east_change_the_landed_price_and_speed_of_a_west_coast_pla
     strategies = Registry(PLACEMENT)
     strategies.add("minimal", placement.Minimal())
     costs = dataclasses.replace(default_costs(), buyers=default_buyer_regions())
-    placer = offers.Placer(network=network.default_network(), costs=costs, strategies=strategies, pseudo_units=10)
+    placer = offers.Placer(network=default_network(), costs=costs, strategies=strategies, pseudo_units=10)
     plan = CreateInboundPlan(plan_id="P1", ship_from=ONTARIO, items=[
         PlanItem(sku="MUG-BLUE", quantity=100, unit_weight_kg=0.4, size_tier=SizeTier.SMALL_STANDARD)])
     by_population = placer.place(plan, NOW)[0][0]
@@ -68,3 +67,11 @@ def test_orders_going_east_change_the_landed_price_and_speed_of_a_west_coast_pla
     assert by_orders.share_within_2_days < by_population.share_within_2_days
     assert by_orders.landed_cost.amount == (by_orders.total_cost.amount + by_orders.outbound_cost.amount
                                             + by_orders.holding_cost.amount)
+
+
+def test_the_packaged_zip3_table_holds_the_us_population_with_its_source():
+    regions = default_buyer_regions()
+    people = dict(zip(regions.codes, regions.weight))
+    assert len(regions.codes) == 933 and sum(regions.weight) == 307_592_989  # 2010 Census, all ZIP3s
+    assert people["100"] > 1_000_000 and people["606"] > 1_000_000  # Manhattan, Chicago
+    assert "2010 U.S. Census" in regions.about and "zipsearch" in regions.about

@@ -9,7 +9,8 @@ from sellerops.contracts.market import DEFAULT_MARKETPLACE
 from sellerops.contracts.orders import FillPolicy
 from sellerops.fulfillment import handlers
 from sellerops.fulfillment.adapters import (
-    OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, buyer_regions_from_file, default_buyer_regions, stores,
+    OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, buyer_regions_from_file, costs_from_file, default_buyer_regions,
+    default_costs, default_network, network_from_file, stores,
 )
 from sellerops.fulfillment.domain import offers, outbound, shipments
 from sellerops.fulfillment.handlers import OUTBOX
@@ -109,10 +110,7 @@ def load_placement(settings: FulfillmentSettings) -> Registry:
 
 def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[BoundHandlers, list]:
     """Real adapters; returns the handlers and the background jobs (a deadline watch and timer per bucket)."""
-    from sellerops.fulfillment.domain import network as net
-    from sellerops.fulfillment.domain.costs import costs_from_file, default_costs
-
-    network = net.network_from_file(settings.network_file) if settings.network_file else net.default_network()
+    network = network_from_file(settings.network_file) if settings.network_file else default_network()
     costs = costs_from_file(settings.fees_file) if settings.fees_file else default_costs()
     buyers = buyer_regions_from_file(settings.buyers_file) if settings.buyers_file else default_buyer_regions()
     costs = dataclasses.replace(costs, buyers=buyers)  # placement options are priced at their landed cost

@@ -87,7 +87,7 @@ def _confirm_cheapest(config: SimConfig, step: Step, context: dict, answer: byte
     view: InboundPlanView | None = _decoded(answer, InboundPlanView)
     if view is None or not view.options:
         return []
-    cheapest = min(view.options, key=lambda o: (o.total_cost.amount, o.option_id))
+    cheapest = min(view.options, key=lambda o: ((o.landed_cost or o.total_cost).amount, o.option_id))  # landed
     later = _Later(config, step, f"{view.plan_id}/confirm")
     later.request(step.at + later.hours(0.3, 2), "fulfillment", "confirm_placement_option",
                   ConfirmPlacement(plan_id=view.plan_id, option_id=cheapest.option_id), follow="inbound.ship",

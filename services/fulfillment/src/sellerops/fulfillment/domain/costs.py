@@ -2,9 +2,9 @@
 
 Both are data with defaults an operator overrides. The placement fee table (US, from 2024-03-01) and the
 transport rates ship in `data/placement_fees.json`; the fee values are UNCONFIRMED (Amazon publishes ranges
-that vary by inbound location and over time, docs/domain.md, "FBA inbound"), so load a replacement with
-`costs_from_file(path)` (or `fees_from_file` for the fee table alone). Inbound transport is a base charge
-per shipment plus a rate per kg per 1000 km (`TransportRates`). The expected outbound cost to buyers is a
+that vary by inbound location and over time, docs/domain.md, "FBA inbound"), so load a replacement from
+an operator's file (adapters.costs_from_file, or fees_from_file for the fee table alone; parsing is
+here). Inbound transport is a base charge per shipment plus a rate per kg per 1000 km (`TransportRates`). The expected outbound cost to buyers is a
 per-unit rate by great-circle distance band, each band with its delivery days (`OutboundRates`, also in the
 same file); with `CostModel.buyers` (network.BuyerRegions) a placement is priced at its landed cost
 (placement/landed.py). Amounts are Decimal dollars rounded to cents; solvers may work in float cents.
@@ -13,9 +13,6 @@ same file); with `CostModel.buyers` (network.BuyerRegions) a placement is priced
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -259,25 +256,7 @@ def _outbound(doc: _OutboundFile, source: str) -> OutboundRates:
     return OutboundRates(bands, {**DEFAULT_TIER_FACTOR, **doc.tier_factor}, dict(doc.holding_per_unit))
 
 
-def costs_from_file(path: str | Path) -> CostModel:
-    """An operator's fee table and transport rates (the JSON shape of the packaged `placement_fees.json`)."""
-    return costs_from_bytes(Path(path).read_bytes(), str(path))
-
-
 def fees_from_bytes(data: bytes, source: str = "placement fees") -> PlacementFees:
     return costs_from_bytes(data, source).fees
 
 
-def fees_from_file(path: str | Path) -> PlacementFees:
-    """The fee table of an operator's file; its transport section, if any, is ignored (see costs_from_file)."""
-    return costs_from_file(path).fees
-
-
-@cache
-def default_costs() -> CostModel:
-    data = (files("sellerops.fulfillment") / "data" / "placement_fees.json").read_bytes()
-    return costs_from_bytes(data, "placement_fees.json")
-
-
-def default_fees() -> PlacementFees:
-    return default_costs().fees

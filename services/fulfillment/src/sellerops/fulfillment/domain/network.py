@@ -2,8 +2,9 @@
 
 The packaged default (`data/us_network.json`) holds real Amazon US FC codes, cities and ZIP codes with
 ZIP-centroid coordinates; its capacities are illustrative defaults. A seller or an operator replaces it with
-`network_from_file(path)` (same JSON shape). Regions are the four US Census regions and each region's demand
-share is its share of the 2020 census population; both are data, not code.
+their own file (same JSON shape); reading files is the adapters' (adapters.network_from_file), parsing
+is here. Regions are the four US Census regions and each region's demand share is its share of the 2020
+census population; both are data, not code. Buyer regions (ZIP3, `BuyerRegions`) are parsed here too.
 """
 
 import math
@@ -11,9 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from importlib.resources import files
-from pathlib import Path
+from functools import lru_cache
 from typing import Annotated, Any
 
 import msgspec
@@ -167,17 +166,6 @@ def network_from_bytes(data: bytes, source: str = "network") -> Network:
         fields = msgspec.structs.asdict(raw) | {"capacity": _capacity(raw.capacity, f"{where}.capacity", source)}
         centers.append(Center(**fields))
     return Network(tuple(centers), dict(doc.regions))
-
-
-def network_from_file(path: str | Path) -> Network:
-    """A seller's or operator's network file (the JSON shape of the packaged `us_network.json`)."""
-    return network_from_bytes(Path(path).read_bytes(), str(path))
-
-
-@cache
-def default_network() -> Network:
-    data = (files("sellerops.fulfillment") / "data" / "us_network.json").read_bytes()
-    return network_from_bytes(data, "us_network.json")
 
 
 # ---- postal codes ----

@@ -63,7 +63,7 @@ def _print_shipment(s: ShipmentView) -> None:
 def plan_create(seller: str,
                 file: Path = typer.Argument(..., help="a JSON CreateInboundPlan (see `sellerops asyncapi`)"),
                 nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
-    """Create an inbound plan: every placement plugin offers a split across centers with its fees."""
+    """Create an inbound plan: every placement plugin offers a split across centers, with its landed cost."""
     plan = ask(nats_url, seller, "create_inbound_plan", read_request(file, CreateInboundPlan), InboundPlanView,
                timeout=PLAN_TIMEOUT_S)
     print_json(plan) if as_json else _print_plan(plan)

@@ -1,8 +1,5 @@
-"""The optimal strategy's mixed-integer program, in cents, solved by HiGHS.
-
-SKUs are aggregated by profile: a `line` is every SKU of one size tier, fee bracket and 1 % weight bucket
-(they pay the same fee, reach the same buyers and differ in transport by under 1 %), so 20,000 SKUs make
-about a thousand lines. Columns:
+"""The optimal strategy's mixed-integer program, in cents, solved by HiGHS, over lines (lines.py: SKUs of
+one size tier, fee bracket and 1 % weight band). Columns:
   x[g,c]   units of line g to center c (only where c receives g's size tier), cost = transport per unit at the
            line's mean weight + holding at c;
   X[f,c,k] units of fee class f (tier + weight bracket: same fee) to c under split kind k, cost = fee;
@@ -14,53 +11,26 @@ Rows: per line sum_c x = q; per (f, c) sum_{g in f} x = sum_k X; per (tier, c) s
 X <= room * z[k] and per (f, k) sum_c X <= units_f * z[k] (no units under an unchosen kind; these
 disaggregated links keep the relaxation tight); per c sum X >= y; one kind; lo_k * z <= sum y <= hi_k * z;
 with buyer regions also per (tier, c) sum x = sum_k F (what a center holds is what it ships), per (tier, k)
-sum_c F = expected demand, and the speed target's row (sum F * share within the days >= target * units).
+sum_c F = expected demand, per flow F[p,c,k] <= demand[p,k] * y[c] (the strong facility-location link:
+without it the relaxation opens centers by a fifth and leaves out nearly all base charges; with it the
+root bound at 2,000 SKUs x 30 centers is within 0.01 % and no branching is needed), and the speed target's
+row (sum F * share within the days >= target * units).
 
 x, X and F are continuous; a line's units per center are rounded and repaired within capacity (`_integral`)
-and then handed to its SKUs heaviest first to the nearest centers (`_allocation`: with costs of the form
-weight x distance this is the cheapest way to split a line); `price` re-checks and re-prices every plan.
-The bound is the solver's for the aggregated model less what the mean weights could overstate (each line's
-mean minus lightest weight x its units x the farthest center), so it bounds every SKU-level placement too.
+and then handed to its SKUs (lines.Problem.to_skus); `price` re-checks and re-prices every plan. The bound
+is the solver's for the aggregated model less what the mean weights could overstate (`slack`), so it
+bounds every SKU-level placement too.
 """
 
 from collections import defaultdict
-from math import log
-from typing import Any
 
-from sellerops.contracts.inbound import SizeTier
-from sellerops.fulfillment.domain.costs import CostModel, SplitKind
+from sellerops.fulfillment.domain.costs import SplitKind
 from sellerops.fulfillment.domain.network import Center, distance_km
-from sellerops.fulfillment.domain.placement.model import Allocation, PlacementRequest, fee_brackets
+from sellerops.fulfillment.domain.placement.lines import Problem
+from sellerops.fulfillment.domain.placement.model import Allocation
 
 KINDS = (SplitKind.MINIMAL, SplitKind.PARTIAL, SplitKind.OPTIMIZED)
-WEIGHT_STEP = 1.01  # SKUs whose weights differ by under 1 % share a line
 IDLE_CLOSINGS = 6  # _improve stops after this many closings in a row that did not pay (measured: 2,000 x 30)
-
-
-class Problem:
-    """What every sub-model shares: the plan's lines (SKUs aggregated by profile) and the landed arrays."""
-
-    def __init__(self, request: PlacementRequest, costs: CostModel, landed: Any, *, aggregate: bool = True) -> None:
-        import numpy as np
-
-        self.np, self.request, self.costs, self.landed = np, request, costs, landed
-        units = request.demand()
-        self.tiers = [t for t in SizeTier if t in units]
-        brackets = fee_brackets(request, costs)
-        self.classes = sorted(set(brackets.values()), key=costs.fees.brackets.index)
-        class_index = {b: f for f, b in enumerate(self.classes)}
-        groups = defaultdict(list)
-        for n, i in enumerate(request.items):
-            bucket = round(log(i.unit_weight_kg) / log(WEIGHT_STEP)) if aggregate else n
-            groups[(self.tiers.index(i.size_tier), class_index[brackets[i.sku]], bucket)].append(i)
-        keys = sorted(groups)
-        self.members = [sorted(groups[k], key=lambda i: (-i.unit_weight_kg, i.sku)) for k in keys]
-        self.qty = np.array([sum(i.quantity for i in g) for g in self.members])
-        self.tier_of = np.array([k[0] for k in keys])
-        self.class_of = np.array([k[1] for k in keys])
-        self.weight = np.array([sum(i.quantity * i.unit_weight_kg for i in g) for g in self.members]) / self.qty
-        self.lightest = np.array([min(i.unit_weight_kg for i in g) for g in self.members])
-        self.per_kg_km = float(costs.transport.per_kg_per_1000km) * 100 / 1000
 
 
 class Mip:
@@ -210,6 +180,10 @@ class Mip:
                                            [landed.demand[key] for key in pk])))
             if landed.target is not None:
                 speed_row = rows(1, landed.target.share * float(landed.units.sum()) * (1 - 1e-9), inf)[0]
+            flow_link = rows(len(flows), -inf, 0)  # F[p,c,k] <= demand[p,k] * y[c]: the strong facility link
+            links_of = defaultdict(list)
+            for n, (p, c, k) in enumerate(flows):
+                links_of[c].append((flow_link[n], landed.demand[p, k]))
 
         ii, cc = np.nonzero(self.cap[self.tier_of] > 0)  # x columns, line-major
         self.x_item, self.x_center, self.pair_of = ii, cc, pair_of
@@ -233,16 +207,17 @@ class Mip:
                 fee = float(fees.unit_fee(self.classes[g], kind, centers[c].region)) * 100
                 column([pair_row[p], cap_row[class_tier[g], c], y_link[p], z_link[p, k], class_kind[g, k],
                         center_row[c]], [-1, 1, 1, 1, 1, 1], fee, room[p])
-        for p, c, k in flows:
+        for n, (p, c, k) in enumerate(flows):
             lc = at[c]
             target = [speed_row] if landed.target is not None else []
-            column([balance[p, c], demand_row[p, k], *target], [-1, 1, *([landed.fast[p, lc, k]] if target else [])],
-                   landed.cost[p, lc, k], inf)
+            column([balance[p, c], demand_row[p, k], flow_link[n], *target],
+                   [-1, 1, 1, *([landed.fast[p, lc, k]] if target else [])], landed.cost[p, lc, k], inf)
         base = float(self.costs.transport.base_per_shipment) * 100
         for c in range(m):
             pairs, tiers = np.nonzero(gc[:, 1] == c)[0], np.nonzero(self.cap[:, c] > 0)[0]
-            column([*cap_row[tiers, c], *y_link[pairs], center_row[c], at_least, at_most],
-                   [*-tier_room[tiers, c], *-room[pairs], -1, 1, 1], base, 1)
+            linked = links_of[c] if flows else []
+            column([*cap_row[tiers, c], *y_link[pairs], center_row[c], at_least, at_most, *(r for r, _ in linked)],
+                   [*-tier_room[tiers, c], *-room[pairs], -1, 1, 1, *(-d for _, d in linked)], base, 1)
         lo = (1, fees.partial_min_centers, fees.optimized_min_centers)
         hi = (fees.partial_min_centers - 1, fees.optimized_min_centers - 1, m)
         for k in range(kinds):
@@ -269,26 +244,21 @@ class Mip:
         np, m, kinds, p = self.np, len(self.centers), len(KINDS), self.problem
         column_of = np.full((len(self.qty), m), -1)
         column_of[self.x_item, self.x_center] = np.arange(len(self.x_item))
-        line_of = {i.sku: g for g, members in enumerate(p.members) for i in members}
         center_index = {c.id: k for k, c in enumerate(self.centers)}
         values = np.zeros(self.n_cols)
         used = sorted({center_index[cid] for cid, units in start.items() if any(units.values())})
         kind = KINDS.index(self.costs.fees.split_kind(len(used)))
         first_y = self.n_cols - m - kinds
-        for cid, units in start.items():
-            c = center_index[cid]
-            for sku, n in units.items():
-                g = line_of[sku]
-                values[column_of[g, c]] += n
-                values[len(self.x_item) + self.pair_of[self.class_of[g], c] * kinds + kind] += n
+        placed = np.array([(p.line_of[sku], center_index[cid], n) for cid, units in start.items()
+                           for sku, n in units.items()], dtype=np.int64).reshape(-1, 3)
+        g, c, n = placed[:, 0], placed[:, 1], placed[:, 2].astype(float)
+        np.add.at(values, column_of[g, c], n)
+        np.add.at(values, len(self.x_item) + self.pair_of[self.class_of[g], c] * kinds + kind, n)
         if self.flows:
             landed = p.landed
-            by_tier: dict = defaultdict(dict)
-            for cid, units in start.items():
-                for sku, n in units.items():
-                    tier = p.tiers[self.tier_of[line_of[sku]]]
-                    by_tier[tier][cid] = by_tier[tier].get(cid, 0) + n
-            shipped = landed.flows(landed.supply(by_tier), with_target=landed.target is not None)
+            supply = np.zeros((len(self.tiers), len(landed.centers)))
+            np.add.at(supply, (self.tier_of[g], np.array([landed.center_index[x.id] for x in self.centers])[c]), n)
+            shipped = landed.flows(supply, with_target=landed.target is not None)
             if shipped is None:
                 return None  # the start misses the speed target: no incumbent
             at = [landed.center_index[c.id] for c in self.centers]
@@ -321,28 +291,11 @@ class Mip:
         return units
 
     def _allocation(self, units) -> dict[str, dict[str, int]]:  # noqa: ANN001
-        """Each line's units per center to its SKUs: heaviest SKU first, nearest center first (north-west corner)."""
-        allocation: dict[str, dict[str, int]] = defaultdict(dict)
         per_line: dict[int, list] = defaultdict(list)
         for col in self.np.nonzero(units)[0]:
-            per_line[int(self.x_item[col])].append((self.km[self.x_center[col]], self.centers[self.x_center[col]].id,
-                                                    int(units[col])))
-        for g, at in per_line.items():
-            at.sort()
-            members = iter(self.problem.members[g])
-            item, left = next(members), None
-            left = item.quantity
-            for _, cid, n in at:
-                while n:
-                    take = min(n, left)
-                    allocation[cid][item.sku] = allocation[cid].get(item.sku, 0) + take
-                    n, left = n - take, left - take
-                    if not left:
-                        item = next(members, None)
-                        left = item.quantity if item is not None else 0
-                        if item is None:
-                            break
-        return allocation
+            c = self.x_center[col]
+            per_line[int(self.x_item[col])].append((self.km[c], self.centers[c].id, int(units[col])))
+        return self.problem.to_skus(per_line)
 
 
 def _highs(lp, time_limit_s: float, gap: float):  # noqa: ANN001, ANN202 - highspy objects

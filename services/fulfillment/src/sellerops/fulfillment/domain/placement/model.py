@@ -7,7 +7,7 @@ outbound cost to the buyers and holding (landed.py, when the cost model knows wh
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -45,6 +45,7 @@ class PlacementRequest:
     ship_from: LatLon
     buyers: Mapping[SizeTier, Mapping[str, float]] | None = None
     speed: landed.SpeedTarget | None = None
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # fee brackets per fee table (fee_brackets)
 
     def __post_init__(self) -> None:
         items = tuple(sorted(self.items, key=lambda i: i.sku))
@@ -136,9 +137,13 @@ def check_capacity(request: PlacementRequest, network: Network) -> None:
 
 
 def fee_brackets(request: PlacementRequest, costs: CostModel) -> dict[str, FeeBracket]:
-    fees = costs.fees
-    return {i.sku: fees.bracket(i.size_tier, fees.fee_weight_kg(i.size_tier, i.unit_weight_kg, i.dimensions))
-            for i in request.items}
+    """Each SKU's fee bracket; kept on the request for the fee table it was computed with."""
+    fees, memo = costs.fees, request.memo.get("brackets")
+    if memo is None or memo[0] is not fees:
+        memo = (fees, {i.sku: fees.bracket(i.size_tier, fees.fee_weight_kg(i.size_tier, i.unit_weight_kg, i.dimensions))
+                       for i in request.items})
+        request.memo["brackets"] = memo
+    return memo[1]
 
 
 def by_distance(request: PlacementRequest, centers: tuple[Center, ...] | list[Center]) -> list[Center]:
@@ -155,21 +160,22 @@ def price(strategy: str, request: PlacementRequest, network: Network, costs: Cos
     used = sorted(cid for cid, units in allocation.items() if any(units.values()))
     kind = costs.fees.split_kind(len(used))
     brackets = fee_brackets(request, costs)
-    unit_fee: dict[tuple, Decimal] = {}
     placed: dict[str, int] = defaultdict(int)
     shipments, supply = [], defaultdict(dict)
     for cid in used:
         center = network.by_id[cid]
+        unit_fee = {}  # bracket id -> fee at this center
         units = {sku: n for sku, n in sorted(allocation[cid].items()) if n}
         load: dict[SizeTier, int] = defaultdict(int)
         fee = ZERO
         for sku, n in units.items():
             load[items[sku].size_tier] += n
             placed[sku] += n
-            key = (brackets[sku], center.region)
-            if key not in unit_fee:
-                unit_fee[key] = costs.fees.unit_fee(brackets[sku], kind, center.region)
-            fee += unit_fee[key] * n
+            bracket = brackets[sku]
+            rate = unit_fee.get(id(bracket))
+            if rate is None:
+                rate = unit_fee[id(bracket)] = costs.fees.unit_fee(bracket, kind, center.region)
+            fee += rate * n
         if over := [t.value for t, n in load.items() if n > center.can_receive(t)]:
             raise ValueError(f"allocation exceeds {cid}'s capacity for {', '.join(over)}")
         for tier, n in load.items():

@@ -9,7 +9,8 @@ from sellerops.fulfillment.domain.network import Network
 from sellerops.fulfillment.domain.placement import landed
 from sellerops.fulfillment.domain.placement.distributed import Distributed
 from sellerops.fulfillment.domain.placement.minimal import Minimal
-from sellerops.fulfillment.domain.placement.mip import Mip, Problem
+from sellerops.fulfillment.domain.placement.lines import Problem
+from sellerops.fulfillment.domain.placement.mip import Mip
 from sellerops.fulfillment.domain.placement.model import (
     PlacementInfeasible, PlacementOption, PlacementRequest, check_capacity, price,
 )
