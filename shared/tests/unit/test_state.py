@@ -245,3 +245,17 @@ async def test_a_load_that_starts_after_a_write_never_shares_a_read_from_before_
 
     assert await late == Tally(["m1", "m2"])
     assert await early in (Tally(["m1"]), Tally(["m1", "m2"]))
+
+
+async def test_loads_in_turn_reuse_a_fresh_read_until_the_store_writes_the_key():
+    kv = SlowKeyValue()
+    store = AggregateStore(kv, Tally)
+    await store.apply("acme.sku-1", "m1", lambda _: (Tally(["m1"]), []))
+    kv.gets = 0
+
+    first = [await store.load("acme.sku-1") for _ in range(20)]
+    await store.apply("acme.sku-1", "m2", lambda t: (Tally([*t.seen, "m2"]), []))
+    after_write = await store.load("acme.sku-1")
+
+    assert first == [Tally(["m1"])] * 20 and after_write == Tally(["m1", "m2"])
+    assert kv.gets == 1 + 1 + 1, "one read for the twenty loads, one for the apply, one after the write"

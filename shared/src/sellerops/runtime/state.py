@@ -75,6 +75,7 @@ async def retry_on_conflict(once: Callable[[], Awaitable[T]], budget_s: float = 
             attempt += 1
 
 
+RECENT_S = 0.05  # how long a load may reuse a value this store read (and has not written since)
 WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
 
 
@@ -111,6 +112,7 @@ class AggregateStore(Generic[S]):
         self._budget = conflict_budget_s
         self._reads: dict[str, tuple[int, asyncio.Future]] = {}  # key -> (writes seen when it began, the read)
         self._written = 0
+        self._recent: dict[str, tuple[float, S | None]] = {}  # key -> (when read, the state): see `load`
         self.writer: KeyWriter[Record[S]] = KeyWriter(self.get, self._write, max_fold=max(1, keep // 2),
                                                       conflict_budget_s=conflict_budget_s)
 
@@ -131,9 +133,14 @@ class AggregateStore(Generic[S]):
         return self._decoder.decode(entry.value), entry.revision or 0
 
     async def load(self, key: str) -> S | None:
-        """The state alone (the processed ids and their events are skipped, not built). Loads of one key that
-        start while another is reading it, with no write by this store in between, share its read: a batch
-        of 128 messages about one SKU reads its ledger entry once, not 128 times."""
+        """The state alone (the processed ids and their events are skipped, not built), for a question or a
+        check; a decision reads afresh in `apply`. Loads of one key that start while another is reading it
+        share its read, and a value read in the last RECENT_S (50 ms) is reused, both only while this store
+        has not written the key since: a batch of 128 messages about one SKU reads its ledger entry about
+        once, not 128 times, in turn or all at once."""
+        recent = self._recent.get(key)
+        if recent is not None and time.monotonic() - recent[0] < RECENT_S:
+            return recent[1]
         shared = self._reads.get(key)
         if shared is not None and shared[0] == self._written:
             try:
@@ -143,7 +150,8 @@ class AggregateStore(Generic[S]):
                     raise
             # the loader it joined was cancelled: read it here
         read: asyncio.Future = asyncio.get_running_loop().create_future()
-        self._reads[key] = (self._written, read)
+        began = self._written
+        self._reads[key] = (began, read)
         try:
             state = await self._load_state(key)
         except asyncio.CancelledError:
@@ -157,6 +165,10 @@ class AggregateStore(Generic[S]):
             if self._reads.get(key, (0, None))[1] is read:
                 del self._reads[key]
         read.set_result(state)
+        if self._written == began:  # no write landed while reading: the value may serve the next loads
+            if len(self._recent) >= 1024:
+                self._recent.clear()
+            self._recent[key] = (time.monotonic(), state)
         return state
 
     async def _load_state(self, key: str) -> S | None:
@@ -182,7 +194,12 @@ class AggregateStore(Generic[S]):
 
     async def _write(self, key: str, record: Record[S], revision: int) -> None:
         await write_checked(self._kv, key, encode(record), revision)
-        self._written += 1  # a load starting now must not share a read that began before this write
+        self._forgot(key)
+
+    def _forgot(self, key: str) -> None:
+        """The key was written: a load starting now must not reuse a read that began before."""
+        self._written += 1
+        self._recent.pop(key, None)
 
     async def forget(self, key: str, when: Callable[[S], bool]) -> bool:
         """Delete the aggregate if its current state says so (`when(state)`), with a revision check: a write
@@ -193,7 +210,7 @@ class AggregateStore(Generic[S]):
             if record.state is None or not when(record.state):
                 return False
             await delete_checked(self._kv, key, revision)
-            self._written += 1
+            self._forgot(key)
             return True
 
         return await retry_on_conflict(once, self._budget)
