@@ -8,6 +8,7 @@ import nats
 import typer
 from rich.console import Console
 
+from sellerops.auth.connect import connect_options, tls_options
 from sellerops.plugins import loader
 from sellerops.plugins.spec import SERVICES, Registry, ServicePlugin
 from sellerops.runtime.settings import RuntimeSettings
@@ -39,7 +40,8 @@ def fail(message: str, code: int = 1) -> None:
 async def with_nats(settings: RuntimeSettings, work: Callable[[Any], Awaitable[T]]) -> T:
     try:
         nc = await nats.connect(settings.nats.url, connect_timeout=3, max_reconnect_attempts=1,
-                                allow_reconnect=False)
+                                allow_reconnect=False, **connect_options(settings.nats.user_credentials),
+                                **tls_options(settings.nats))
     except Exception as exc:  # noqa: BLE001
         fail(f"cannot reach NATS at {', '.join(settings.nats.url)}: {exc or type(exc).__name__}"
              " (is `sellerops up` running, or is --nats-url right?)")

@@ -70,7 +70,8 @@ def read_events(source: str, now: datetime) -> tuple[list[Event], list[LineError
 async def _publish_all(nc: Any, events: list[Event], settings: RuntimeSettings,
                        show_progress: bool) -> tuple[int, int]:
     js = nc.jetstream()
-    await declare_streams(js, settings.nats)  # an integration may publish before any service ran
+    if settings.nats.user_credentials is None:  # with credentials, the services (allowed to) declare them
+        await declare_streams(js, settings.nats)  # an integration may publish before any service ran
     publisher = JetStreamPublisher(js, timeout=settings.nats.publish_timeout_s)
     new = 0
     with Progress(disable=not show_progress, transient=True) as progress:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sellerops.cli import deadletters, events, ingest, status
+from sellerops.cli import auth, deadletters, events, ingest, status
 from sellerops.cli.common import NatsUrlOption, console, fail, run_async, services, settings_with
 from sellerops.plugins.spec import COMMANDS
 from sellerops.runtime.logging import configure_logging
@@ -18,6 +18,8 @@ def up(
     port: int = typer.Option(4222, "--port", help="port of the embedded NATS on 127.0.0.1"),
     sync_always: bool = typer.Option(False, "--sync-always",
                                      help="fsync every write before acknowledging it (survives power loss; slower)"),
+    auth_dir: Path = typer.Option(None, "--auth-dir", help="run with this authorization (`sellerops auth init`): "
+                                  "the embedded NATS enforces it, each service uses its own credentials"),
 ) -> None:
     """Start NATS (unless --nats-url) and every installed service, supervised, until Ctrl-C."""
     from sellerops.cli.up import run_up
@@ -25,7 +27,7 @@ def up(
     settings = settings_with(nats_url)
     configure_logging(settings.log_level, settings.log_format)
     run_up(settings, data_dir=data_dir or settings.data_dir, external_url=nats_url, port=port,
-           sync_always=sync_always)
+           sync_always=sync_always, auth_dir=auth_dir)
 
 
 def run(
@@ -58,16 +60,27 @@ def asyncapi(out: Path = typer.Option(None, "--out", "-o", help="write to this f
         sys.stdout.write(text + "\n")
 
 
+def credentials(creds: Path = typer.Option(None, "--creds", help="NATS user credentials file for every command "
+                                          "(default SELLEROPS_NATS_USER_CREDENTIALS)", exists=True, dir_okay=False)) -> None:
+    """sellerops: the operations backend of a marketplace seller, over NATS JetStream."""
+    if creds is not None:  # every command reads its settings from the environment
+        import os
+
+        os.environ["SELLEROPS_NATS_USER_CREDENTIALS"] = str(creds)
+
+
 def build_app() -> typer.Typer:
     app = typer.Typer(help="sellerops: the operations backend of a marketplace seller, over NATS JetStream.",
                       no_args_is_help=True, add_completion=False,
                       pretty_exceptions_enable=False)
+    app.callback()(credentials)
     app.command()(up)
     app.command()(run)
     app.command("status")(status.status)
     app.command()(asyncapi)
     app.add_typer(events.app, name="events")
     app.add_typer(deadletters.app, name="deadletters")
+    app.add_typer(auth.app, name="auth")
     app.command("ingest")(ingest.ingest)
     for plugin in services():
         if plugin.cli is not None:
