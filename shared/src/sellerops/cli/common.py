@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sellerops.auth.connect import connect_options, tls_options
 from sellerops.plugins import loader
 from sellerops.plugins.spec import SERVICES, Registry, ServicePlugin
 from sellerops.runtime.settings import RuntimeSettings
@@ -90,11 +91,10 @@ async def _quiet(_exc: Exception) -> None:
 async def connect(settings: RuntimeSettings) -> Any:
     """A NATS connection, or a one-line error within CONNECT_TIMEOUT_S per server when none answers."""
     urls = ", ".join(settings.nats.url)
-    creds = settings.nats.user_credentials
     try:
         return await nats.connect(settings.nats.url, connect_timeout=CONNECT_TIMEOUT_S, max_reconnect_attempts=1,
                                   allow_reconnect=False, error_cb=_quiet,
-                                  **({"user_credentials": str(creds)} if creds else {}))
+                                  **connect_options(settings.nats.user_credentials), **tls_options(settings.nats))
     except Exception as exc:  # noqa: BLE001  (refused, timed out, bad URL, bad credentials: one line each)
         reason = str(exc) or type(exc).__name__
         fail(f"cannot reach NATS at {urls}: {reason} (is `sellerops up` running? set SELLEROPS_NATS_URL or "

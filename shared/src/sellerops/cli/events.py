@@ -103,7 +103,8 @@ def read_events(source: str, now: datetime, *, shift: bool = False) -> tuple[lis
 async def _publish_all(nc: Any, events: list[Event], settings: RuntimeSettings,
                        show_progress: bool = True) -> tuple[int, int]:
     js = nc.jetstream()
-    await declare_streams(js, settings.nats)  # an integration may publish before any service ran
+    if settings.nats.user_credentials is None:  # with credentials, the services (allowed to) declare them
+        await declare_streams(js, settings.nats)  # an integration may publish before any service ran
     publisher = JetStreamPublisher(js, timeout=settings.nats.publish_timeout_s)
     new = 0
     # a bar on a terminal, a line per tenth on a pipe; a file of one chunk publishes too fast to need any

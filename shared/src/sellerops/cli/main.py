@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sellerops.cli import deadletters, events, ingest, status
+from sellerops.cli import auth, deadletters, events, ingest, status
 from sellerops.cli.common import MODE, JsonOption, NatsUrlOption, console, emit, fail, run_async, services, settings_with
 from sellerops.plugins.spec import COMMANDS
 from sellerops.runtime.logging import configure_logging
@@ -20,6 +20,8 @@ def up(
                                      help="fsync every write before acknowledging it (survives power loss; slower)"),
     dashboard_port: int = typer.Option(8800, "--dashboard-port", min=0, max=65535,
                                        help="port of the dashboard's web pages on 127.0.0.1"),
+    auth_dir: Path = typer.Option(None, "--auth-dir", help="run with this authorization (`sellerops auth init`): "
+                                  "the embedded NATS enforces it, each service uses its own credentials"),
 ) -> None:
     """Start NATS (unless --nats-url) and every installed service, supervised, until Ctrl-C."""
     from sellerops.cli.up import run_up
@@ -27,7 +29,7 @@ def up(
     settings = settings_with(nats_url)
     configure_logging(settings.log_level, settings.log_format)
     run_up(settings, data_dir=data_dir or settings.data_dir, external_url=nats_url, port=port,
-           sync_always=sync_always, dashboard_port=dashboard_port)
+           sync_always=sync_always, dashboard_port=dashboard_port, auth_dir=auth_dir)
 
 
 def run(
@@ -63,9 +65,15 @@ def asyncapi(out: Path = typer.Option(None, "--out", "-o", help="write to this f
 
 
 def root(debug: bool = typer.Option(False, "--debug", envvar="SELLEROPS_DEBUG",
-                                    help="show the full traceback of an unexpected error")) -> None:
+                                    help="show the full traceback of an unexpected error"),
+         creds: Path = typer.Option(None, "--creds", help="NATS user credentials file for every command "
+                                    "(default SELLEROPS_NATS_USER_CREDENTIALS)", exists=True, dir_okay=False)) -> None:
     """sellerops: the operations backend of a marketplace seller, over NATS JetStream."""
     MODE["debug"] = debug
+    if creds is not None:  # every command reads its settings from the environment
+        import os
+
+        os.environ["SELLEROPS_NATS_USER_CREDENTIALS"] = str(creds)
 
 
 def build_app() -> typer.Typer:
@@ -79,6 +87,7 @@ def build_app() -> typer.Typer:
     app.command()(asyncapi)
     app.add_typer(events.app, name="events")
     app.add_typer(deadletters.app, name="deadletters")
+    app.add_typer(auth.app, name="auth")
     app.command("ingest")(ingest.ingest)
     for plugin in services():
         if plugin.cli is not None:

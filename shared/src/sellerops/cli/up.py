@@ -15,7 +15,8 @@ def dashboard_url(port: int) -> str:
     return f"http://127.0.0.1:{port}/"
 
 
-def _print_ready(supervisor: Supervisor, data_dir: Path | None, dashboard_port: int | None = None) -> None:
+def _print_ready(supervisor: Supervisor, data_dir: Path | None, dashboard_port: int | None = None,
+                 auth_dir: Path | None = None) -> None:
     table = Table(title="sellerops is up", show_header=True)
     table.add_column("what")
     table.add_column("where")
@@ -28,9 +29,30 @@ def _print_ready(supervisor: Supervisor, data_dir: Path | None, dashboard_port: 
     console.print(table)
     # every other command finds NATS through this variable (or --nats-url): the exact line to paste elsewhere
     console.print(export_line(supervisor.nats_url), highlight=False, markup=False, soft_wrap=True)
+    if auth_dir:
+        console.print(f"export SELLEROPS_NATS_USER_CREDENTIALS={Path(auth_dir) / 'operator.creds'}",
+                      highlight=False, markup=False, soft_wrap=True)
     if dashboard_port is not None and any(c.service == "dashboard" for c in supervisor.children):
         console.print(f"dashboard: {dashboard_url(dashboard_port)}")
     console.print("Try: sellerops status   |   sellerops events tail   |   Ctrl-C stops everything")
+
+
+def _authorization(auth_dir: Path | None, names: list[str], nats_dir: Path) -> tuple[str | None, dict, dict]:
+    """With an authorization folder: the embedded server's fragment (its resolver under its own data), each
+    service's credentials variable, and the operator's connect options for the supervisor."""
+    if auth_dir is None:
+        return None, {}, {}
+    from sellerops.auth.connect import connect_options
+    from sellerops.auth.material import AuthDir, AuthError, server_fragment, service_creds
+
+    auth = AuthDir(Path(auth_dir))
+    try:
+        creds = service_creds(auth, names)
+        fragment = server_fragment(auth, resolver_dir=str(nats_dir / "jwt"))
+    except AuthError as exc:
+        fail(str(exc))
+    env = {name: {"SELLEROPS_NATS_USER_CREDENTIALS": str(path)} for name, path in creds.items()}
+    return fragment, env, connect_options(auth.operator)
 
 
 def export_line(url: str) -> str:
@@ -41,14 +63,15 @@ def export_line(url: str) -> str:
 
 
 def run_up(settings: RuntimeSettings, *, data_dir: Path, external_url: str | None, port: int,
-           sync_always: bool = False, dashboard_port: int | None = None) -> None:
+           sync_always: bool = False, dashboard_port: int | None = None, auth_dir: Path | None = None) -> None:
     names = services(settings).names()
     if not names:
         fail("no services installed (entry-point group sellerops.services is empty)")
+    fragment, service_env, operator = _authorization(auth_dir, names, Path(data_dir) / "nats")
     server = None
     if external_url is None:
         try:
-            server = EmbeddedNats(Path(data_dir) / "nats", port=port, sync_always=sync_always).start()
+            server = EmbeddedNats(Path(data_dir) / "nats", port=port, sync_always=sync_always, extra=fragment).start()
         except (RuntimeError, TimeoutError, NatsServerNotFound) as exc:
             fail(f"cannot start the embedded NATS: {exc}")
         url = server.url
@@ -59,8 +82,8 @@ def run_up(settings: RuntimeSettings, *, data_dir: Path, external_url: str | Non
     if dashboard_port is not None:  # the dashboard's pages stay on loopback under `up`
         env |= {"SELLEROPS_DASHBOARD_PORT": str(dashboard_port), "SELLEROPS_DASHBOARD_HOST": "127.0.0.1"}
     supervisor = Supervisor(names, url, env=env, http_port=settings.http_port,
-                            on_ready=lambda s: _print_ready(s, ready_data, dashboard_port),
-                            nats_server=server)
+                            on_ready=lambda s: _print_ready(s, ready_data, dashboard_port, auth_dir),
+                            nats_server=server, service_env=service_env, nats_options=operator)
     try:
         asyncio.run(supervisor.run())
     finally:

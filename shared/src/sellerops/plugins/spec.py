@@ -55,3 +55,4 @@ class ServicePlugin:
     create_app: Callable[..., Any]
     cli: Any | None = None  # a typer.Typer mounted as `sellerops <name> ...`
     spec: Callable[[], Any] | None = None  # consumed/published events and endpoints, for AsyncAPI
+    info: Callable[[], Any] | None = None  # its ServiceInfo (consumers, buckets): what its credentials allow

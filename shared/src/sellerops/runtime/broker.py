@@ -1,5 +1,7 @@
 """The broker factory and the idempotent declaration of streams, buckets and durable consumers."""
 
+from collections.abc import Collection
+
 import structlog
 from faststream.nats import NatsBroker
 from nats.js import JetStreamContext
@@ -26,7 +28,10 @@ DAY_S = 86_400.0
 def create_broker(settings: RuntimeSettings, service: str) -> NatsBroker:
     """A broker whose handlers get raw messages (we decode with msgspec ourselves, per message, so one
     malformed event is dead-lettered alone) and that never logs per message unless asked to."""
-    extra = {"user_credentials": str(settings.nats.user_credentials)} if settings.nats.user_credentials else {}
+    from sellerops.auth.connect import connect_options, tls_options
+
+    # its own credentials and reply inbox, and TLS, when given
+    extra = {**connect_options(settings.nats.user_credentials), **tls_options(settings.nats)}
     return NatsBroker(
         settings.nats.url,
         name=f"sellerops-{service}",
@@ -48,8 +53,11 @@ def stream_config(spec: StreamSpec, nats: NatsSettings) -> StreamConfig:
     )
 
 
-async def declare_streams(js: JetStreamContext, nats: NatsSettings) -> None:
+async def declare_streams(js: JetStreamContext, nats: NatsSettings, *, only: Collection[str] | None = None) -> None:
+    """Create or update the streams (`only` these names, when given)."""
     for spec in all_streams():
+        if only is not None and spec.name not in only:
+            continue
         config = stream_config(spec, nats)
         try:
             await js.add_stream(config)

@@ -53,8 +53,10 @@ class EmbeddedNats:
     """One nats-server process, JetStream on, bound to 127.0.0.1, its store in `data_dir`."""
 
     def __init__(self, data_dir: Path, *, port: int | None = None, host: str = "127.0.0.1",
-                 log_file: Path | None = None, sync_always: bool = False) -> None:
+                 log_file: Path | None = None, sync_always: bool = False, extra: str | None = None) -> None:
         self.sync_always = sync_always
+        # configuration appended: authorization (sellerops.auth.material.server_fragment), TLS; none: open to all
+        self.extra = extra
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port or free_port(host)
@@ -76,6 +78,7 @@ class EmbeddedNats:
             # throughput (measured here: 0.43x sequential, 0.15x pipelined publishing)
             + ("  sync_interval: always\n" if self.sync_always else "")
             + "}\n"
+            + (self.extra or "")
         )
 
     def start(self, timeout: float = 15.0) -> "EmbeddedNats":

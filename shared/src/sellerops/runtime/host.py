@@ -20,8 +20,9 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.kv import KeyValue
 
+from sellerops.auth.connect import connect_options
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.streams import stream_name
+from sellerops.contracts.streams import DEAD_LETTER, SOURCES, stream_name
 from sellerops.contracts.subjects import event_filter
 from sellerops.runtime.broker import consumer_config, create_broker, declare_consumer, declare_streams, open_bucket
 from sellerops.runtime.clock import Clock, StreamClock, WallClock
@@ -56,6 +57,13 @@ class ServiceInfo:
     description: str
     consumers: tuple[ConsumerSpec, ...] = ()
     buckets: tuple[str, ...] = ()
+
+    @property
+    def streams(self) -> tuple[str, ...]:
+        """The streams it declares: those it consumes, its own (a service emits the events named after it), and
+        the dead letters; with credentials it may declare no other (see sellerops.auth.roles)."""
+        sources = {c.source for c in self.consumers} | ({self.name} & set(SOURCES))
+        return (*sorted(stream_name(s) for s in sources), DEAD_LETTER.name)
 
 
 @dataclass
@@ -96,6 +104,7 @@ class EndpointSpec:
     reply_type: type
     handler: str
     description: str
+    operator_only: bool = False  # it reveals a secret: seller credentials may never call it (sellerops.auth)
 
 
 Routes = Mapping[ConsumerSpec, Mapping[type[Event], str]]
@@ -165,6 +174,8 @@ class ServiceHost:
 
     def _subscribe(self, consumer: ConsumerSpec) -> None:
         delivery = self.settings.delivery
+        # FastStream pulls into `_INBOX.<id>` unless told: with credentials, into the user's own inbox
+        inbox = connect_options(self.settings.nats.user_credentials).get("inbox_prefix")
         subscriber = self.broker.subscriber(
             consumer.filter_subject,
             stream=JStream(stream_name(consumer.source), declare=False),
@@ -175,6 +186,7 @@ class ServiceHost:
             ack_policy=AckPolicy.MANUAL,
             decoder=_raw_batch,
             include_in_schema=False,
+            **({"inbox_prefix": f"{inbox}.".encode()} if inbox else {}),
         )
 
         async def on_batch(messages: list) -> None:
@@ -201,7 +213,7 @@ class ServiceHost:
         """Connect, declare streams, buckets and consumers, and wire the service (before consuming)."""
         nc = await self.broker.connect()
         js = nc.jetstream(timeout=self.settings.nats.publish_timeout_s)
-        await declare_streams(js, self.settings.nats)
+        await declare_streams(js, self.settings.nats, only=self.info.streams)
         for consumer in self.info.consumers:
             await declare_consumer(js, stream_name(consumer.source),
                                    consumer_config(consumer.durable, consumer.filter_subject, self.settings.delivery))

@@ -35,7 +35,10 @@ class NatsSettings(BaseSettings):
     duplicate_window_s: float = Field(default=600.0, gt=0, description="JetStream dedupe window by Nats-Msg-Id")
     max_age_days: float = Field(default=0, ge=0, description="event retention; 0 keeps events forever")
     publish_timeout_s: float = Field(default=5.0, gt=0)
-    user_credentials: Path | None = None
+    user_credentials: Path | None = Field(default=None, description="NATS user credentials file (`sellerops auth`)")
+    tls_ca: Path | None = Field(default=None, description="CA bundle that signed the server's certificate (TLS on)")
+    tls_cert: Path | None = Field(default=None, description="client certificate, when the server verifies clients")
+    tls_key: Path | None = Field(default=None, description="the client certificate's private key")
 
 
 class DeliverySettings(BaseSettings):

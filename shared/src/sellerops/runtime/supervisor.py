@@ -14,8 +14,9 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import nats
 import structlog
@@ -89,16 +90,22 @@ def _exit_reason(code: int) -> str:
 class Supervisor:
     def __init__(self, services: Sequence[str], nats_url: str, *, env: dict[str, str] | None = None,
                  on_ready: Callable[["Supervisor"], None] | None = None, http_port: int | None = None,
-                 nats_server: EmbeddedNats | None = None) -> None:
+                 nats_server: EmbeddedNats | None = None,
+                 service_env: Mapping[str, Mapping[str, str]] | None = None,
+                 nats_options: Mapping[str, Any] | None = None) -> None:
+        """`service_env`: variables for one service only (its credentials); `nats_options`: for the
+        supervisor's own connections (declaring streams, readiness pings), e.g. operator credentials."""
         self.nats_url = nats_url
         self.servers = server_urls(nats_url)
         self.nats_server = nats_server
         self.failure: str | None = None
+        self._nats_options = dict(nats_options or {})
         base = {**os.environ, **(env or {})}
         base.pop("SELLEROPS_HTTP_PORT", None)
         self.children = [
             Child(name, service_command(name, nats_url),
-                  {**base, "SELLEROPS_HTTP_PORT": str(http_port + index)} if http_port else base)
+                  {**base, **(service_env or {}).get(name, {}),
+                   **({"SELLEROPS_HTTP_PORT": str(http_port + index)} if http_port else {})})
             for index, name in enumerate(services)
         ]
         self._on_ready = on_ready
@@ -127,7 +134,7 @@ class Supervisor:
         self._stopping.set()
 
     async def _declare(self) -> None:
-        nc = await nats.connect(self.servers, connect_timeout=5)
+        nc = await nats.connect(self.servers, connect_timeout=5, **self._nats_options)
         try:
             await declare_streams(nc.jetstream(), NatsSettings(url=self.servers))
         finally:
@@ -222,7 +229,7 @@ class Supervisor:
     async def _mark_ready(self, child: Child, timeout: float = 30.0) -> None:
         """Ready = the service answers its NATS service-API PING."""
         deadline = time.monotonic() + timeout
-        nc = await nats.connect(self.servers, connect_timeout=5)
+        nc = await nats.connect(self.servers, connect_timeout=5, **self._nats_options)
         try:
             while time.monotonic() < deadline and not self._stopping.is_set():
                 try:

@@ -84,7 +84,7 @@ ENDPOINTS = (
     EndpointSpec("get_preferences", GetPreferences, PreferencesView, "get_preferences",
                  "the seller's preferences, endpoint secrets masked"),
     EndpointSpec("get_endpoint_secret", EndpointRef, EndpointSecret, "get_endpoint_secret",
-                 "one endpoint's signing secret, unmasked (restrict this subject to operators)"),
+                 "one endpoint's signing secret, unmasked (operators only)", operator_only=True),
     EndpointSpec("list_deliveries", ListDeliveries, DeliveryList, "list_deliveries",
                  "deliveries with every attempt, newest first"),
     EndpointSpec("redeliver", Redeliver, DeliveryView, "redeliver", "send a delivery again (same delivery id)"),

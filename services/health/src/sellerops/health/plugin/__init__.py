@@ -6,9 +6,9 @@ from sellerops.plugins.spec import Registry, ServicePlugin
 
 
 def register(registry: Registry[ServicePlugin]) -> None:
-    from sellerops.health.app import create_app, service_doc
+    from sellerops.health.app import create_app, service_doc, service_info
 
     registry.add("health", ServicePlugin(
         name="health", description="Account health: metrics, rating, red-flag alerts, time travel.",
-        create_app=create_app, cli=cli, spec=service_doc,
+        create_app=create_app, cli=cli, spec=service_doc, info=service_info,
     ))

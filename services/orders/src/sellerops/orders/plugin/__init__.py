@@ -6,9 +6,9 @@ from sellerops.plugins.spec import Registry, ServicePlugin
 
 
 def register(registry: Registry[ServicePlugin]) -> None:
-    from sellerops.orders.app import create_app, service_doc
+    from sellerops.orders.app import create_app, service_doc, service_info
 
     registry.add("orders", ServicePlugin(
         name="orders", description="A seller's orders: states, shipment confirmation.",
-        create_app=create_app, cli=cli, spec=service_doc,
+        create_app=create_app, cli=cli, spec=service_doc, info=service_info,
     ))
