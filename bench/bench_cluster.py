@@ -55,7 +55,6 @@ from sellerops.runtime.settings import NatsSettings
 from sellerops.testing.cluster import NatsCluster
 
 TEMPLATE = Path(__file__).parents[1] / "deploy" / "base" / "nats-server.conf"
-SERVICES = ("orders", "fulfillment", "returns", "health", "notifications")
 DEADLINES = {"orders.order_ship_by_at_risk.v1": "ship_by_at_risk", "orders.order_ship_by_missed.v1": "ship_by_missed"}
 PAID = "orders.order_released.v1"
 
@@ -91,11 +90,13 @@ def start_replicas(services: Sequence[str], replicas: int, urls: str, folder: Pa
     return processes
 
 
-async def wait_replicas_ready(nc, services: Sequence[str], replicas: int, timeout: float) -> None:  # noqa: ANN001
-    """Every replica answers its service's NATS service-API PING (each instance replies once)."""
+async def wait_replicas_ready(nc, processes: dict, folder: Path, replicas: int, timeout: float) -> None:  # noqa: ANN001
+    """Every replica answers its service's NATS service-API PING (each instance replies once); a replica that
+    exits or stays silent fails the run with the end of its log."""
     deadline = time.monotonic() + timeout
-    for service in services:
+    for service in dict.fromkeys(service for service, _ in processes):
         while True:
+            exited = [(s, n) for (s, n), p in processes.items() if s == service and p.poll() is not None]
             inbox = nc.new_inbox()
             sub = await nc.subscribe(inbox)
             await nc.publish(f"$SRV.PING.sellerops-{service}", b"", reply=inbox)
@@ -104,8 +105,11 @@ async def wait_replicas_ready(nc, services: Sequence[str], replicas: int, timeou
             await sub.unsubscribe()
             if answered >= replicas:
                 break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{service}: {answered} of {replicas} replicas ready after {timeout}s")
+            if exited or time.monotonic() > deadline:
+                s, n = exited[0] if exited else (service, 0)
+                tail = (folder / f"{s}-{n}.log").read_text(errors="replace")[-1500:]
+                raise TimeoutError(f"{service}: {answered} of {replicas} replicas ready after "
+                                   f"{time.monotonic() - deadline + timeout:.0f}s; {s}-{n}'s log ends: {tail}")
 
 
 def order_facts(market: MarketClient, i: int, sellers: int, ship_in_s: float, run_id: str) -> tuple:
@@ -155,27 +159,31 @@ async def publish_steadily(market: MarketClient, run: Run, orders: int, rate: fl
     run.publishing_ended = time.time()
 
 
-async def stored(js, stream: str) -> list:  # noqa: ANN001
-    """Every message of `stream` (subject, headers, stored time), read with an ephemeral consumer."""
-    for attempt in range(10):  # a request may time out while the cluster elects new leaders
+async def stored(js, stream: str, tries: int = 30) -> list:  # noqa: ANN001
+    """Every message of `stream` (subject, headers, data, stored time), read with an ephemeral consumer; read
+    again from the start when the cluster is busy electing leaders (a timeout, or no responders)."""
+    for attempt in range(tries):
         try:
-            total, seen = (await js.stream_info(stream)).state.messages, []
-            if total == 0:
-                return seen
-            sub = await js.pull_subscribe("", stream=stream, config=ConsumerConfig(  # no acks: no ack-pending cap
-                deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=60))
-            break
-        except TimeoutError:
-            if attempt == 9:
+            return await _read_all(js, stream)
+        except Exception:  # noqa: BLE001  (nats' timeouts and 503s alike; the last one is raised)
+            if attempt == tries - 1:
                 raise
             await asyncio.sleep(1.0)
-    while len(seen) < total:
-        try:
+    return []
+
+
+async def _read_all(js, stream: str) -> list:  # noqa: ANN001
+    total, seen = (await js.stream_info(stream)).state.messages, []
+    if total == 0:
+        return seen
+    sub = await js.pull_subscribe("", stream=stream, config=ConsumerConfig(  # no acks: no ack-pending cap
+        deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=60))
+    try:
+        while len(seen) < total:
             batch = await sub.fetch(256, timeout=5)
-        except TimeoutError:
-            break
-        seen += [(m.subject, m.headers or {}, m.metadata.timestamp.timestamp(), m.data) for m in batch]
-    await sub.unsubscribe()
+            seen += [(m.subject, m.headers or {}, m.metadata.timestamp.timestamp(), m.data) for m in batch]
+    finally:
+        await sub.unsubscribe()
     return seen
 
 
@@ -205,8 +213,13 @@ def audit(run: Run, orders_stream: list, dead: list, deadline_kinds: int) -> dic
 
 
 async def behind(js) -> int:  # noqa: ANN001
-    info = await js.consumer_info("MARKET", "orders-market-order")
-    return info.num_pending + info.num_ack_pending
+    for _ in range(30):
+        try:
+            info = await js.consumer_info("MARKET", "orders-market-order")
+            return info.num_pending + info.num_ack_pending
+        except Exception:  # noqa: BLE001  (leaders being elected)
+            await asyncio.sleep(1.0)
+    return -1
 
 
 async def wait_for_outcome(js, run: Run, timeout: float) -> None:  # noqa: ANN001
@@ -219,10 +232,18 @@ async def wait_for_outcome(js, run: Run, timeout: float) -> None:  # noqa: ANN00
         await asyncio.sleep(2.0)
 
 
-async def run_cluster(folder: Path, *, services: Sequence[str] = SERVICES, replicas: int = 2, orders: int = 600,
+def installed_services() -> list[str]:
+    from sellerops.plugins import loader
+    from sellerops.plugins.spec import SERVICES
+
+    return loader.load(SERVICES).names()
+
+
+async def run_cluster(folder: Path, *, services: Sequence[str] | None = None, replicas: int = 2, orders: int = 600,
                       rate: float = 20.0, sellers: int = 10, ship_in_s: float = 20.0, settle_s: float = 2.0,
                       outcome_timeout_s: float = 120.0, say=print) -> dict:  # noqa: ANN001
     run, run_id = Run(), uuid.uuid4().hex[:8]
+    services = list(services or installed_services())
     with NatsCluster(folder / "cluster", TEMPLATE) as cluster:
         nc = await nats.connect(cluster.urls.split(","), max_reconnect_attempts=-1, reconnect_time_wait=0.5,
                                 error_cb=_quiet)
@@ -231,7 +252,7 @@ async def run_cluster(folder: Path, *, services: Sequence[str] = SERVICES, repli
         processes = start_replicas(services, replicas, cluster.urls, folder, settle_s)
         try:
             started = time.monotonic()
-            await wait_replicas_ready(nc, services, replicas, timeout=180)
+            await wait_replicas_ready(nc, processes, folder, replicas, timeout=420)
             say(f"{len(processes)} replicas of {len(services)} services ready in {time.monotonic() - started:.1f}s")
 
             def kill() -> None:

@@ -23,7 +23,8 @@ SERVICE_NAMES = loader.load(SERVICES).names()
 KUBERNETES = "1.32"  # the schemas validated against: the oldest minor version the manifests target
 KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed (it renders the overlays with "
-                                "`kubectl kustomize`; Debian has no package for it)")
+                                "`kubectl kustomize`; this machine's image has it; Debian's kubernetes-client 1.20 "
+                                "bundles a kustomize too old for these overlays)")
 
 # The custom resources' own schemas are not in kubernetes-validate: their required fields, checked here.
 CRD_SCHEMAS = {
