@@ -189,10 +189,10 @@ async def settled(host, t0: float) -> None:  # noqa: ANN001
     what was due (the ship-by alerts of the seeded unshipped orders): both are its start-up, not a query."""
     scheduler = host.wiring.background[1].__self__
     last, still = -1, 0
-    while still < 5:
+    while still < 10:  # the orders with deadlines are the newest, read last: wait for some, then for no change
         await asyncio.sleep(1.0)
         size = (len(scheduler._open), len(scheduler.fired))  # noqa: SLF001
-        still, last = (still + 1, last) if size == last else (0, size)
+        still, last = (still + 1, last) if size == last and size[0] else (0, size)
     log(t0, f"service started: its deadline watch holds {last[0]:,} orders' deadlines and fired {last[1]:,}")
 
 
