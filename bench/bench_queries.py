@@ -30,7 +30,7 @@ for each seller. The ratio large/small per rep; the median of the per-rep ratios
 Health. A seller's 60 day records are written as in bench_health.py (its generator, 10,000 orders). For
 `--seconds` per side, 32 client tasks each send `get_account_health` and wait for the answer, again and
 again; answers/s counts them. The raw side is a plain nats-py subscriber whose callback starts a task per
-request that reads the same keys concurrently (settings, the 60 day keys of the longest window, warnings:
+request that reads the same keys concurrently (settings, the day keys of the longest window, warnings:
 `kv.get`, no decoding) and answers with bytes as long as the service's answer. Ratio service/raw per rep,
 median quoted (goal >= 0.5). For scale, the same service with `answers_at_once=1` (one answer at a time, as
 nats.micro's callback did before) is measured in the same reps.
@@ -189,10 +189,10 @@ async def settled(host, t0: float) -> None:  # noqa: ANN001
     what was due (the ship-by alerts of the seeded unshipped orders): both are its start-up, not a query."""
     scheduler = host.wiring.background[1].__self__
     last, still = -1, 0
-    while still < 5:
+    while still < 10:  # the orders with deadlines are the newest, read last: wait for some, then for no change
         await asyncio.sleep(1.0)
         size = (len(scheduler._open), len(scheduler.fired))  # noqa: SLF001
-        still, last = (still + 1, last) if size == last else (0, size)
+        still, last = (still + 1, last) if size == last and size[0] else (0, size)
     log(t0, f"service started: its deadline watch holds {last[0]:,} orders' deadlines and fired {last[1]:,}")
 
 
@@ -226,7 +226,7 @@ async def answers_per_s(ask, clients: int, seconds: float) -> float:  # noqa: AN
     return done / (time.perf_counter() - started)
 
 
-async def raw_health_responder(raw, seller: str, answer_bytes: int) -> None:  # noqa: ANN001
+async def raw_health_responder(raw, seller: str, answer_bytes: int, span: int) -> None:  # noqa: ANN001
     js = raw.jetstream(timeout=10.0)
     days_kv, settings_kv, warnings_kv = (await js.key_value(DAYS), await js.key_value(SETTINGS),
                                          await js.key_value(WARNINGS))
@@ -243,7 +243,7 @@ async def raw_health_responder(raw, seller: str, answer_bytes: int) -> None:  # 
         today = datetime.now(UTC).date()
         await get(settings_kv, f"{seller}.{DEFAULT_MARKETPLACE}")
         await asyncio.gather(*(get(days_kv, f"{seller}.{DEFAULT_MARKETPLACE}.{d.isoformat()}")
-                               for d in days_back(today, 60)))
+                               for d in days_back(today, span)))
         await get(warnings_kv, f"{seller}.{DEFAULT_MARKETPLACE}")
         await msg.respond(canned)
 
@@ -268,68 +268,74 @@ async def bench(server: EmbeddedNats, args: argparse.Namespace) -> None:
     client, raw, loader = (await nats.connect(server.url), await nats.connect(server.url),
                            await nats.connect(server.url, pending_size=256 * 1024 * 1024))
     try:
-        js = client.jetstream(timeout=30.0)
-        for bucket in (BUCKET, INDEX_BUCKET):  # before the service starts, so it finds the index built
-            await open_bucket(js, bucket, runtime.nats)
-        generated = {}
-        for side, count in (("small", args.small), ("large", args.large)):
-            generated[side], shapes = generate(sellers[side], count, args.days, now, rng)
-            log(t0, f"{side}: {count:,} orders generated "
-                    f"({Counter(o.status.value for o in generated[side]).most_common()})")
-        # Orders are stored when placed, so a bucket holds them roughly in purchase order: write them so.
-        everything = sorted((*generated["small"], *generated["large"]), key=lambda o: o.purchased_at)
-        records, index_writes = len(everything), await seed_orders(loader, everything, shapes)
-        del everything
-        log(t0, f"{records:,} orders published, both sellers' interleaved in purchase order")
-        await wait_for(js, f"KV_{BUCKET}", records)
-        await (await js.key_value(INDEX_BUCKET)).put(BUILT, b"1")
-        info = await js.stream_info(f"KV_{INDEX_BUCKET}")
-        log(t0, f"stored: {records:,} order records ({(await js.stream_info(f'KV_{BUCKET}')).state.bytes / 1e6:,.0f} MB), "
-                f"index {info.state.messages:,} keys ({info.state.bytes / 1e6:,.0f} MB) from {index_writes:,} writes")
-        host = orders_host(OrdersSettings(runtime=runtime.model_copy(update={
-            "delivery": DeliverySettings(deadline_settle_s=0)})))  # the seeded deadlines fire at start
-        async with running(host.app()):
-            await settled(host, t0)
-
-            async def list_orders(side: str) -> OrderList:
-                return await call(client, "orders", sellers[side], "list_orders", ListOrders(), OrderList, timeout=60)
-
-            async def list_at_risk(side: str) -> AtRiskList:
-                return await call(client, "orders", sellers[side], "list_at_risk", ListAtRisk(), AtRiskList, timeout=60)
-
-            for side in sellers:
-                want_list, want_risk = expected_first_pages(generated[side], datetime.now(UTC))
-                got_list, got_risk = await list_orders(side), await list_at_risk(side)
-                assert [o.order_id for o in got_list.orders] == want_list, side
-                assert [o.order_id for o in got_risk.orders] == want_risk, side
-                log(t0, f"{side}: first pages equal the generated answer ({len(want_list)} orders, "
-                        f"{len(want_risk)} at risk, next cursors {bool(got_list.next_cursor)}/{bool(got_risk.next_cursor)})")
-            generated.clear()
-
-            sides = {"list small": lambda: list_orders("small"), "list large": lambda: list_orders("large"),
-                     "risk small": lambda: list_at_risk("small"), "risk large": lambda: list_at_risk("large")}
-            for request in sides.values():
-                await median_ms(request, args.warmup)
-            names = list(sides)
-            print(f"\n{'rep':>3}  " + "  ".join(f"{s:>11}" for s in names) + "  list l/s  risk l/s   (ms)")
-            rows = []
-            for rep in range(args.reps):
-                order = names[rep % len(names):] + names[:rep % len(names)]
-                ms = {s: await median_ms(sides[s], args.requests) for s in order}
-                rows.append([ms[s] for s in names] + [ms["list large"] / ms["list small"],
-                                                      ms["risk large"] / ms["risk small"]])
-                print(f"{rep + 1:>3}  " + "  ".join(f"{v:>11.2f}" for v in rows[-1][:4])
-                      + "  " + "  ".join(f"{v:>8.2f}" for v in rows[-1][4:]), flush=True)
-            med = [statistics.median(c) for c in zip(*rows, strict=True)]
-            print("med  " + "  ".join(f"{v:>11.2f}" for v in med[:4]) + "  " + "  ".join(f"{v:>8.2f}" for v in med[4:]))
-            print(f"\nlist_orders first page: large/small = {med[4]:.2f}; list_at_risk: large/small = {med[5]:.2f} "
-                  f"({args.large:,} vs {args.small:,} orders; goal <= 1.5)")
-
-        await health_part(server, client, raw, args, t0, run)
+        if args.only in (None, "orders"):
+            await orders_part(server, client, loader, args, t0, sellers, runtime, now, rng)
+        if args.only in (None, "health"):
+            await health_part(server, client, raw, args, t0, run)
     finally:
         for nc in (client, raw, loader):
             await nc.close()
     log(t0, "done")
+
+
+async def orders_part(server, client, loader, args, t0, sellers, runtime, now, rng) -> None:  # noqa: ANN001
+    js = client.jetstream(timeout=30.0)
+    for bucket in (BUCKET, INDEX_BUCKET):  # before the service starts, so it finds the index built
+        await open_bucket(js, bucket, runtime.nats)
+    generated = {}
+    for side, count in (("small", args.small), ("large", args.large)):
+        generated[side], shapes = generate(sellers[side], count, args.days, now, rng)
+        log(t0, f"{side}: {count:,} orders generated "
+                f"({Counter(o.status.value for o in generated[side]).most_common()})")
+    # Orders are stored when placed, so a bucket holds them roughly in purchase order: write them so.
+    everything = sorted((*generated["small"], *generated["large"]), key=lambda o: o.purchased_at)
+    records, index_writes = len(everything), await seed_orders(loader, everything, shapes)
+    del everything
+    log(t0, f"{records:,} orders published, both sellers' interleaved in purchase order")
+    await wait_for(js, f"KV_{BUCKET}", records)
+    await (await js.key_value(INDEX_BUCKET)).put(BUILT, b"1")
+    info = await js.stream_info(f"KV_{INDEX_BUCKET}")
+    log(t0, f"stored: {records:,} order records ({(await js.stream_info(f'KV_{BUCKET}')).state.bytes / 1e6:,.0f} MB), "
+            f"index {info.state.messages:,} keys ({info.state.bytes / 1e6:,.0f} MB) from {index_writes:,} writes")
+    host = orders_host(OrdersSettings(runtime=runtime.model_copy(update={
+        "delivery": DeliverySettings(deadline_settle_s=0)})))  # the seeded deadlines fire at start
+    async with running(host.app()):
+        await settled(host, t0)
+
+        async def list_orders(side: str) -> OrderList:
+            return await call(client, "orders", sellers[side], "list_orders", ListOrders(), OrderList, timeout=60)
+
+        async def list_at_risk(side: str) -> AtRiskList:
+            return await call(client, "orders", sellers[side], "list_at_risk", ListAtRisk(), AtRiskList, timeout=60)
+
+        for side in sellers:
+            want_list, want_risk = expected_first_pages(generated[side], datetime.now(UTC))
+            got_list, got_risk = await list_orders(side), await list_at_risk(side)
+            assert [o.order_id for o in got_list.orders] == want_list, side
+            assert [o.order_id for o in got_risk.orders] == want_risk, side
+            log(t0, f"{side}: first pages equal the generated answer ({len(want_list)} orders, "
+                    f"{len(want_risk)} at risk, next cursors {bool(got_list.next_cursor)}/{bool(got_risk.next_cursor)})")
+        generated.clear()
+
+        sides = {"list small": lambda: list_orders("small"), "list large": lambda: list_orders("large"),
+                 "risk small": lambda: list_at_risk("small"), "risk large": lambda: list_at_risk("large")}
+        for request in sides.values():
+            await median_ms(request, args.warmup)
+        names = list(sides)
+        print(f"\n{'rep':>3}  " + "  ".join(f"{s:>11}" for s in names) + "  list l/s  risk l/s   (ms)")
+        rows = []
+        for rep in range(args.reps):
+            order = names[rep % len(names):] + names[:rep % len(names)]
+            ms = {s: await median_ms(sides[s], args.requests) for s in order}
+            rows.append([ms[s] for s in names] + [ms["list large"] / ms["list small"],
+                                                  ms["risk large"] / ms["risk small"]])
+            print(f"{rep + 1:>3}  " + "  ".join(f"{v:>11.2f}" for v in rows[-1][:4])
+                  + "  " + "  ".join(f"{v:>8.2f}" for v in rows[-1][4:]), flush=True)
+        med = [statistics.median(c) for c in zip(*rows, strict=True)]
+        print("med  " + "  ".join(f"{v:>11.2f}" for v in med[:4]) + "  " + "  ".join(f"{v:>8.2f}" for v in med[4:]))
+        print(f"\nlist_orders first page: large/small = {med[4]:.2f}; list_at_risk: large/small = {med[5]:.2f} "
+              f"({args.large:,} vs {args.small:,} orders; goal <= 1.5)")
+
 
 
 async def health_part(server: EmbeddedNats, client, raw, args, t0: float, run: str) -> None:  # noqa: ANN001
@@ -352,12 +358,14 @@ async def health_part(server: EmbeddedNats, client, raw, args, t0: float, run: s
 
         answer = await ask()
         assert answer.measures
-        await raw_health_responder(raw, seller, len(encode(answer)))
+        span = bh.longest_window(gen.metrics, {})  # the days the service reads (90 with the contact metrics)
+        await raw_health_responder(raw, seller, len(encode(answer)), span)
 
         async def ask_raw() -> None:
             await client.request(RAW_SUBJECT, b"{}", timeout=60)
 
-        log(t0, f"health: {len(days)} day records of {args.health_orders:,} orders; answer {len(encode(answer)):,} B; "
+        log(t0, f"health: {len(days)} day records of {args.health_orders:,} orders, {span} day keys read per answer; "
+                f"answer {len(encode(answer)):,} B; "
                 f"{args.clients} clients, {args.seconds} s per side")
         await answers_per_s(ask, args.clients, 1.0)
         await answers_per_s(ask_raw, args.clients, 1.0)
@@ -388,6 +396,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per health side and rep")
     parser.add_argument("--health-orders", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20261206)
+    parser.add_argument("--only", choices=("orders", "health"), help="run one part")
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     server_version = subprocess.run([nats_server_binary(), "--version"], check=True, capture_output=True,

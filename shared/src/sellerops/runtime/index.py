@@ -206,6 +206,7 @@ class HourIndex:
 
 
 DIRECT_BATCH = 1024  # messages per direct-get request (more follow in further requests)
+DIRECT_TIMEOUT_S = 20.0  # the longest wait for the next message of a direct get (a server busy catching up)
 
 
 async def last_values(kv: KeyValue, prefixes: Sequence[str]) -> list[tuple[str, bytes, int]]:
@@ -242,7 +243,7 @@ async def _direct_batch(nc, stream: str, request: dict, found: list, cut: int) -
     try:
         await nc.publish(f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode(), reply=inbox)
         while True:
-            msg = await sub.next_msg(timeout=5)
+            msg = await sub.next_msg(timeout=DIRECT_TIMEOUT_S)
             headers = msg.headers or {}
             if "Status" in headers:
                 return headers, last
