@@ -115,3 +115,13 @@ def test_the_same_documents_ingested_for_two_sellers_give_each_seller_its_own_id
     assert not {e.event_id for e in acme.events} & {e.event_id for e in globex.events}
     assert [e.event_id for e in acme.events] == [e.event_id for e in spapi.parse("acme", docs).events]
     assert {e.seller for e in globex.events} == {"globex"}
+
+
+def test_one_unreadable_order_is_a_problem_naming_it_and_the_others_are_still_read():
+    orders = json.loads(text("getOrders.json"))
+    del orders["payload"]["Orders"][1]["AmazonOrderId"]
+    parsed = spapi.parse("acme", f'[{json.dumps(orders)}, {text("getOrderItems.json")}]')
+
+    assert [(p.where, p.message) for p in parsed.problems] == [
+        ("document 1: $.payload.Orders[1].AmazonOrderId", "missing field")]
+    assert [p.order_id for p in of(OrderPlaced, parsed.events)] == [SANDBOX_ORDER]

@@ -14,8 +14,9 @@ published examples), with its BuyerCancelReason, dated by the order's LastUpdate
 order's status (an Unshipped order waits for the seller's answer; see docs/domain.md, "Cancellations").
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -31,27 +32,39 @@ PAID_STATUSES = {"Unshipped", "PartiallyShipped", "Shipped", "InvoiceUnconfirmed
 ORDER = "order"
 
 
-def pieces(doc: dict, where: str) -> list[Pending] | None:
-    """The pieces of an Orders API document, or None when it is not one. `where` prefixes each piece's path."""
+def pieces(doc: dict, where: str) -> tuple[list[Pending], list[Bad]] | None:
+    """The pieces of an Orders API document and the problems of the ones that cannot be read (each order and
+    item stands alone: one bad order does not lose the others), or None when it is not such a document.
+    `where` prefixes each piece's path."""
     if "order" in doc or "items" in doc:
         order = req(doc, "order", "$", dict)
         items = req(doc, "items", "$", list)
         oid = req(order, "AmazonOrderId", "$.order", str)
-        return [_order(order, f"{where}: $.order"),
-                *(_item(oid, item, f"{where}: $.items[{i}]") for i, item in enumerate(items))]
+        return _each([partial(_order, order, f"{where}: $.order")]
+                     + [partial(_item, oid, item, f"{where}: $.items[{i}]") for i, item in enumerate(items)])
     payload = opt(doc, "payload")
     if not isinstance(payload, dict):
         return None
     if opt(payload, "Orders") is not None:
         orders = req(payload, "Orders", "$.payload", list)
-        return [_order(order, f"{where}: $.payload.Orders[{i}]") for i, order in enumerate(orders)]
+        return _each([partial(_order, order, f"{where}: $.payload.Orders[{i}]") for i, order in enumerate(orders)])
     if opt(payload, "OrderItems") is not None:
         oid = req(payload, "AmazonOrderId", "$.payload", str)
         items = req(payload, "OrderItems", "$.payload", list)
-        return [_item(oid, item, f"{where}: $.payload.OrderItems[{i}]") for i, item in enumerate(items)]
+        return _each([partial(_item, oid, item, f"{where}: $.payload.OrderItems[{i}]") for i, item in enumerate(items)])
     if opt(payload, "AmazonOrderId") is not None and opt(payload, "OrderStatus") is not None:
-        return [_order(payload, f"{where}: $.payload")]  # getOrder
+        return _each([partial(_order, payload, f"{where}: $.payload")])  # getOrder
     raise Bad("$.payload", "neither Orders (getOrders), an Order (getOrder) nor OrderItems (getOrderItems)")
+
+
+def _each(readers: list[Callable[[], Pending]]) -> tuple[list[Pending], list[Bad]]:
+    found, bad = [], []
+    for read in readers:
+        try:
+            found.append(read())
+        except Bad as problem:
+            bad.append(problem)
+    return found, bad
 
 
 def _order(order: Any, where: str) -> Pending:

@@ -143,8 +143,10 @@ def _document(state: _State, doc: Any) -> None:
     if opt(doc, "NotificationType") is not None or opt(doc, "NotificationMetadata") is not None:
         _notification(state, doc)
     elif (found := orders_api.pieces(doc, f"document {state.current}")) is not None:
-        for piece in found:
+        read, bad = found
+        for piece in read:
             state.piece(piece)
+        state.problems.extend(Problem(f"document {state.current}: {b.path}", b.message) for b in bad)
     else:
         raise Bad("$", "not an SP-API notification (no NotificationType) nor an Orders API response "
                        "(no payload.Orders, payload with an Order, payload.OrderItems, nor order + items)")
