@@ -19,7 +19,7 @@
       title: serie.title + " (" + key + ")", width: 360, height: 180,
       scales: { y: { range: function (u, lo, hi) { return [0, Math.max(hi || 0, serie.target * 100) * 1.2 || 1]; } } },
       legend: { show: false },
-      axes: [{}, { size: 56, values: function (u, ticks) { return ticks.map(function (t) { return t.toFixed(1) + "%"; }); } }],
+      axes: [{}, { size: 64, values: function (u, ticks) { return ticks.map(function (t) { return t.toFixed(1) + "%"; }); } }],
       series: [{}, { label: "rate", stroke: "#0b57d0", width: 2, spanGaps: true },
                { label: "target", stroke: "#c62828", dash: [6, 4], width: 1 }],
     }, [times, rates, target], box);
