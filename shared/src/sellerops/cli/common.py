@@ -213,15 +213,69 @@ def emit(value: Any, human: Callable[[], Any] | None = None) -> None:
         human()
 
 
+class FitTable(Table):
+    """A Table that, when too wide for the screen, sets each column's width itself: an id column keeps its
+    longest cell, a text column gets at least its longest word (up to WORD_LIMIT) and a share of the room
+    left in proportion to what it would need on one line. (rich alone shrinks every column evenly, so an id
+    or a status is cut while a long text column keeps its width.)"""
+
+    WORD_LIMIT = 24
+
+    def __init__(self, *args: Any, ids: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ids = ids
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        wanted, least, floor = [], [], []
+        for column in self.columns:
+            cells = [Text.from_markup(c).plain if isinstance(c, str) else getattr(c, "plain", "") for c in column._cells]
+            lines = [line for cell in [str(column.header), *cells] for line in cell.splitlines() or [""]]
+            natural = max((len(line) for line in lines), default=1)
+            word = max((len(w) for line in lines for w in line.split()), default=1)
+            cell_word = max((len(w) for cell in cells for w in cell.split()), default=1)
+            is_id = column.header in self.ids
+            wanted.append(natural)
+            least.append(natural if is_id else min(word, self.WORD_LIMIT, natural))
+            # what a column gives up last: an id nothing, a text column its longest word in the cells (a
+            # header may wrap first), then down to 4
+            floor.append(natural if is_id else min(cell_word, self.WORD_LIMIT, natural))
+        padding = sum(self._get_padding_width(i) for i in range(len(self.columns)))
+        room = options.max_width - self._extra_width - padding
+        if sum(wanted) > room:
+            for column, width in zip(self.columns, fit_widths(wanted, least, floor, room), strict=True):
+                column.width = width
+        return super().__rich_console__(console, options)
+
+
+def fit_widths(wanted: list[int], least: list[int], floor: list[int], room: int) -> list[int]:
+    """Column widths summing to at most `room` where they can: each its `least`; when even those do not fit,
+    the widest column above its `floor` gives up a character first, then (still too wide) the widest above
+    4 that is not an id (floor == wanted); the room left is shared in proportion to what each still wants."""
+    widths = list(least)
+    for limit in (floor, [4 if f < w else w for f, w in zip(floor, wanted, strict=True)]):
+        while sum(widths) > room:
+            above = [i for i, w in enumerate(widths) if w > limit[i]]
+            if not above:
+                break
+            widths[max(above, key=lambda i: widths[i])] -= 1
+    spare, need = room - sum(widths), [w - got for w, got in zip(wanted, widths, strict=True)]
+    if spare > 0 and sum(need) > 0:
+        total = sum(need)
+        widths = [got + min(n, spare * n // total) for got, n in zip(widths, need, strict=True)]
+    return widths
+
+
 def table(*columns: str, ids: tuple[str, ...] = (), **options: Any) -> Table:
-    """A table that fits the width (80 columns when piped): the `ids` columns are never cut or wrapped,
-    the other columns wrap (folding a long word) instead of ending in an ellipsis."""
-    grid = Table(**options)
+    """A table that fits the width (80 columns when piped): the `ids` columns are never cut or wrapped, the
+    others wrap between words (folding only a word longer than the column) instead of ending in an ellipsis."""
+    from rich import box
+
+    style = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False, "padding": (0, 1, 0, 0)}
+    grid = FitTable(ids=ids, **{**style, **options})
     for name in columns:
-        if name in ids:
-            grid.add_column(name, no_wrap=True, overflow="fold")
-        else:
-            grid.add_column(name, overflow="fold")
+        grid.add_column(name, no_wrap=name in ids, overflow="fold")
     return grid
 
 

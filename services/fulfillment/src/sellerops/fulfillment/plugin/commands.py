@@ -33,7 +33,7 @@ def _print_plan(plan: InboundPlanView) -> None:
         chosen = " [green](confirmed)[/green]" if o.option_id == plan.confirmed_option_id else ""
         options.add_row(o.option_id + chosen, o.strategy, o.split.value,
                         ", ".join(s.center_id for s in o.shipments), _money(o.placement_fee),
-                        _money(o.transport_cost), _money(o.total_cost), o.expires_at.isoformat())
+                        _money(o.transport_cost), _money(o.total_cost), o.expires_at.strftime("%Y-%m-%d %H:%M"))
     console.print(options)
     for strategy, why in plan.refused.items():
         console.print(f"[yellow]{strategy}[/yellow] offered no option: {why}")
