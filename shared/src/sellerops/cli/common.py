@@ -244,17 +244,18 @@ class FitTable(Table):
         padding = sum(self._get_padding_width(i) for i in range(len(self.columns)))
         room = options.max_width - self._extra_width - padding
         if sum(wanted) > room:
-            for column, width in zip(self.columns, fit_widths(wanted, least, floor, room), strict=True):
+            is_id = [column.header in self.ids for column in self.columns]
+            for column, width in zip(self.columns, fit_widths(wanted, least, floor, is_id, room), strict=True):
                 column.width = width
         return super().__rich_console__(console, options)
 
 
-def fit_widths(wanted: list[int], least: list[int], floor: list[int], room: int) -> list[int]:
+def fit_widths(wanted: list[int], least: list[int], floor: list[int], is_id: list[bool], room: int) -> list[int]:
     """Column widths summing to at most `room` where they can: each its `least`; when even those do not fit,
-    the widest column above its `floor` gives up a character first, then (still too wide) the widest above
-    4 that is not an id (floor == wanted); the room left is shared in proportion to what each still wants."""
+    the widest column above its `floor` gives up a character first, then (still too wide) the widest text
+    column above 4 (an id never); the room left is shared in proportion to what each still wants."""
     widths = list(least)
-    for limit in (floor, [4 if f < w else w for f, w in zip(floor, wanted, strict=True)]):
+    for limit in (floor, [w if id_ else min(4, f) for w, f, id_ in zip(wanted, floor, is_id, strict=True)]):
         while sum(widths) > room:
             above = [i for i, w in enumerate(widths) if w > limit[i]]
             if not above:
