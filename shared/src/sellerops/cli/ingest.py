@@ -7,7 +7,6 @@ Nats-Msg-Id, so ingesting the same file again publishes nothing new.
 
 import dataclasses
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
