@@ -42,6 +42,11 @@ async def test_a_short_demo_drives_every_service_and_ends_with_each_sellers_heal
     assert "summary" in text and "inbound shipments closed" in text
     assert all(f"{board.fba[s].closed}/{board.fba[s].shipments}" in text for s in config.sellers)
     assert dict(os.environ) == before, "the demo leaves the caller's environment as it found it"
+    piped = out.getvalue().splitlines()  # not a terminal: plain lines, a line per simulated day, no redraws
+    days = [line for line in piped if "(simulated):" in line]
+    assert len(days) >= 12 and days[-1].endswith("alerts"), piped[:20]
+    assert "\x1b[" not in out.getvalue(), "no cursor movement in a pipe"
+    assert piped[-1] == "", "a blank line after the final board, so the summary's title starts on its own line"
 
 
 def _text(renderable) -> str:  # noqa: ANN001

@@ -147,3 +147,25 @@ def test_progress_on_a_pipe_is_a_few_plain_lines(monkeypatch):
     assert lines[0] == "publishing: 0 of 1000"
     assert lines[-1] == "publishing: 1000 of 1000"
     assert len(lines) == 11
+
+
+def test_a_crowded_table_keeps_both_ids_and_its_short_words_whole_at_80_columns():
+    grid = common.table("case", "shipment", "center", "claim from", "claim by", "discrepancies", "status",
+                        ids=("case", "shipment"))
+    grid.add_row("PLAN-2026-11-HOLIDAY-S1.case", "FBA855WRQHF9", "LAS1", "2026-12-18", "2027-02-01",
+                 "MUG-CER-12OZ-BLK SHORTAGE 4; MUG-CER-12OZ-BLK DAMAGED 1", "OPEN")
+    out = io.StringIO()
+    Console(file=out, width=80).print(grid)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    row = next(line for line in lines if "PLAN-2026-11-HOLIDAY-S1.case" in line)
+    assert "FBA855WRQHF9" in row and "LAS1" in row and "OPEN" in row
+
+
+def test_a_table_that_fits_is_left_as_rich_lays_it_out():
+    grid = common.table("order", "status", ids=("order",))
+    grid.add_row("113-0000001-0000001", "Unshipped")
+    out = io.StringIO()
+    Console(file=out, width=80).print(grid)
+    assert [c.width for c in grid.columns] == [None, None]
+    assert "113-0000001-0000001 Unshipped" in " ".join(out.getvalue().split())

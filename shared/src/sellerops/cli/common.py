@@ -5,22 +5,21 @@ The rules they keep, so each command does not have to:
   a traceback only with `sellerops --debug ...` (see `sellerops.cli.main.main`);
 - `--json` (JsonOption) prints the service's answer as JSON: `emit(value, human_view)`;
 - tables fit the terminal, 80 columns when piped: `table(...)` wraps the text columns and never cuts an id;
-- progress is a bar on a terminal and a few plain lines when piped: `progress(...)`.
+- progress is a bar on a terminal and a few plain lines when piped: `progress(...)` (both in cli/output.py).
 """
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn, TypeVar
 
 import nats
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from sellerops.auth.connect import connect_options, tls_options
+from sellerops.cli.output import FitTable, LineProgress, fit_widths, progress, table  # noqa: F401  (the helpers)
 from sellerops.plugins import loader
 from sellerops.plugins.spec import SERVICES, Registry, ServicePlugin
 from sellerops.runtime.settings import RuntimeSettings
@@ -211,52 +210,3 @@ def emit(value: Any, human: Callable[[], Any] | None = None) -> None:
         print_json(value)
     else:
         human()
-
-
-def table(*columns: str, ids: tuple[str, ...] = (), **options: Any) -> Table:
-    """A table that fits the width (80 columns when piped): the `ids` columns are never cut or wrapped,
-    the other columns wrap (folding a long word) instead of ending in an ellipsis."""
-    grid = Table(**options)
-    for name in columns:
-        if name in ids:
-            grid.add_column(name, no_wrap=True, overflow="fold")
-        else:
-            grid.add_column(name, overflow="fold")
-    return grid
-
-
-def empty_note(rows: int, what: str) -> None:
-    """A line saying the table is empty, so an empty answer is not a blank screen."""
-    if rows == 0 and not MODE["json"]:
-        console.print(f"no {what}", highlight=False)
-
-
-class LineProgress:
-    """Progress as plain lines (when stderr is not a terminal): one at the start, every 10 %, one at the end."""
-
-    def __init__(self, label: str, total: int) -> None:
-        self.label, self.total, self.done, self.tenths = label, total, 0, 0
-        errors.print(f"{label}: 0 of {total}", highlight=False, soft_wrap=True)
-
-    def advance(self, n: int = 1) -> None:
-        self.done += n
-        tenths = self.done * 10 // self.total if self.total else 10
-        if tenths > self.tenths:
-            self.tenths = tenths
-            errors.print(f"{self.label}: {self.done} of {self.total}", highlight=False, soft_wrap=True)
-
-
-@contextmanager
-def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
-    """`advance(n)`: a transient bar on a terminal, a few plain lines on a pipe, nothing under --json."""
-    if MODE["json"] or total == 0:
-        yield lambda n=1: None
-        return
-    if not errors.is_terminal:
-        yield LineProgress(label, total).advance
-        return
-    from rich.progress import Progress
-
-    with Progress(console=errors, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n=1: bar.advance(task, n)

@@ -56,39 +56,36 @@ def parse_line(number: int, text: str, now: datetime) -> Event:
         raise LineError(number, str(exc)) from None
 
 
-# an RFC 3339 date-time (seconds, optional fraction, Z or an offset), or a bare date
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
+# an RFC 3339 date-time (optional fraction, Z or an offset), or a bare date
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def shift_to_now(text: str, now: datetime) -> str:
-    """The JSON lines with every date-time moved by the same amount, so the latest `occurred_at` is `now`:
-    an example file dated once stays inside today's windows and deadlines. Bare dates (a ship date) move by
-    the same whole days. Times are kept in the file's own notation (Z stays Z)."""
-    stamps = [m.group(1) for m in re.finditer(r'"occurred_at":\s*"([^"]+)"', text)]
-    if not stamps:
-        return text
-    latest = max(datetime.fromisoformat(stamp.replace("Z", "+00:00")) for stamp in stamps)
-    shift = now - latest
-    whole_days = timedelta(days=shift.days + (1 if shift.seconds >= 43200 else 0))
+def shift_to_now(events: list[Event], now: datetime) -> list[Event]:
+    """The events with every date-time moved by the same amount, so the latest `occurred_at` is `now`: an
+    example dated once stays inside today's windows and deadlines. Bare dates (a ship date) move by the
+    same whole days. Event ids are kept, so publishing the file again is still deduplicated."""
+    if not events:
+        return events
+    shift = now - max(e.occurred_at for e in events)
+    days = timedelta(days=round(shift / timedelta(days=1)))
 
-    def moved(match: re.Match) -> str:
-        value = match.group(1)
-        if _DATETIME.fullmatch(value):
-            moved_at = datetime.fromisoformat(value.replace("Z", "+00:00")) + shift
-            text = moved_at.isoformat(timespec="seconds")
-            return '"' + (text.replace("+00:00", "Z") if value.endswith("Z") else text) + '"'
-        if _DATE.fullmatch(value):
-            return '"' + (date.fromisoformat(value) + whole_days).isoformat() + '"'
-        return match.group(0)
+    def moved(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: moved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [moved(item) for item in value]
+        if isinstance(value, str) and _DATETIME.fullmatch(value):
+            return (datetime.fromisoformat(value.replace("Z", "+00:00")) + shift).isoformat()
+        if isinstance(value, str) and _DATE.fullmatch(value):
+            return (date.fromisoformat(value) + days).isoformat()
+        return value
 
-    return re.sub(r'"(\d{4}-\d{2}-\d{2}[^"]*)"', moved, text)
+    return [decode_event(encode(moved(msgspec.to_builtins(e)))) for e in events]
 
 
-def read_events(source: str, now: datetime, *, shift: bool = False) -> tuple[list[Event], list[LineError]]:
+def read_events(source: str, now: datetime) -> tuple[list[Event], list[LineError]]:
     text = sys.stdin.read() if source == "-" else Path(source).read_text()
-    if shift:
-        text = shift_to_now(text, now)
     good, bad = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -129,7 +126,10 @@ def publish(
     """Publish JSON-lines events (each with its `type` tag) to their subjects; bad lines are reported."""
     if file != "-" and not Path(file).is_file():
         fail(f"no such file: {file}", code=2, field="file")
-    good, bad = read_events(file, datetime.now(UTC), shift=shift)
+    now = datetime.now(UTC)
+    good, bad = read_events(file, now)
+    if shift:
+        good = shift_to_now(good, now)
     for error in bad:
         errors.print(f"[red]rejected[/red] {error}", highlight=False, soft_wrap=True)
     new = duplicates = 0

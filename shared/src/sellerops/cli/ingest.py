@@ -8,9 +8,10 @@ are joined across every file of the call and reported as `(joined across files)`
 waits in NATS for a later call (`sellerops.cli.pending`).
 """
 
+import dataclasses
 import re
-import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import typer
 
 from sellerops.cli.common import JsonOption, NatsUrlOption, check_seller, console, errors, fail, print_json, run_async, settings_with, with_nats
 from sellerops.cli import pending
-from sellerops.cli.events import _publish_all
+from sellerops.cli.events import _publish_all, shift_to_now
 from sellerops.contracts.envelope import SELLER_PATTERN, Event
 from sellerops.plugins import loader
 from sellerops.plugins.ingest import INGEST, Ingester, Parsed, Pending
@@ -155,6 +156,9 @@ def ingest(
     files: list[Path] = typer.Argument(..., help="files or directories to ingest (a directory: every file under it)"),
     fmt: str = typer.Option(None, "--format", help="ingester to use for every file (default: detect per file)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="parse and report, publish nothing"),
+    shift: bool = typer.Option(False, "--shift-to-now",
+                               help="move every date of a file's facts by the same amount so its latest is now "
+                                    "(a sample file replayed any day)"),
     as_json: bool = typer.Option(False, "--json", callback=JsonOption.callback, help="print the per-file report as JSON"),
     nats_url: str = NatsUrlOption,
 ) -> None:
@@ -165,6 +169,10 @@ def ingest(
         reports = read_files(seller, files, fmt, ingesters(settings))
     except UsageError as exc:
         fail(str(exc), code=2)
+    if shift:
+        now = datetime.now(UTC)
+        for report in reports:
+            report.parsed = dataclasses.replace(report.parsed, events=shift_to_now(report.parsed.events, now))
     if dry_run:
         reports += join_in_memory(seller, reports)
     elif any(r.parsed.events or r.parsed.pending for r in reports):

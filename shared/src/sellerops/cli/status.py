@@ -5,7 +5,6 @@ import json
 import sys
 
 import nats.errors
-import typer
 from sellerops.cli.common import JsonOption, NatsUrlOption, console, run_async, settings_with, table, with_nats
 from sellerops.contracts.streams import all_streams
 

@@ -227,7 +227,7 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
         next_hour = start + timedelta(hours=1)
         last_refresh = 0.0
         steps = Timeline(configs)
-        with Live(render(board), console=console, refresh_per_second=4, transient=False) as live:
+        with _screen(console, board) as show:
             for step in steps:
                 while step.at >= next_hour:  # let simulated time pass hour by hour, at the chosen pace
                     clock.set(next_hour)
@@ -238,7 +238,7 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
                     await asyncio.sleep(max(0.0, began + hours * wall_per_sim_hour - time.monotonic()))
                     if time.monotonic() - last_refresh > 1.0:
                         await _refresh(nc, board)
-                        live.update(render(board))
+                        show(board)
                         last_refresh = time.monotonic()
                 if step.at > clock.now():
                     clock.set(step.at)
@@ -254,8 +254,32 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
             js = nc.jetstream()
             for source in SOURCES:
                 board.streams[source] = (await js.stream_info(stream_name(source))).state.messages
-            live.update(render(board))
+            show(board)
     return board
+
+
+@contextmanager
+def _screen(console: Console, board: Board) -> Iterator:
+    """`show(board)`: on a terminal the board redrawn in place; piped (a log, CI), a plain line per simulated
+    day and the final board once at the end, followed by a blank line before the summary."""
+    if console.is_terminal:
+        with Live(render(board), console=console, refresh_per_second=4, transient=False) as live:
+            yield lambda b: live.update(render(b))
+        return
+    shown = {"day": None}
+
+    def line(b: Board) -> None:
+        if b.now is None or b.now.date() == shown["day"]:
+            return
+        shown["day"] = b.now.date()
+        console.print(f"{b.now:%Y-%m-%d} (simulated): {sum(b.orders.values()):,} orders, "
+                      f"{sum(b.facts.values()):,} facts, {sum(b.requests.values()):,} seller actions, "
+                      f"{sum(b.alert_count.values()):,} alerts", highlight=False, soft_wrap=True)
+
+    console.print(f"sellerops demo: {len(board.sellers)} sellers, a line per simulated day", highlight=False)
+    yield line
+    console.print(render(board))
+    console.print()
 
 
 async def _do(step: Step, nc, publish: JetStreamPublisher, board: Board) -> bytes | None:  # noqa: ANN001

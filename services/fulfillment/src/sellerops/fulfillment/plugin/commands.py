@@ -38,7 +38,7 @@ def _print_plan(plan: InboundPlanView) -> None:
         options.add_row(o.option_id + chosen, o.strategy, o.split.value,
                         ", ".join(s.center_id for s in o.shipments), _money(o.placement_fee),
                         _money(o.transport_cost), _money(o.outbound_cost), _money(o.landed_cost or o.total_cost),
-                        speed, fast, o.expires_at.isoformat())
+                        speed, fast, o.expires_at.strftime("%Y-%m-%d %H:%M"))
     console.print(options)
     for strategy, why in plan.refused.items():
         console.print(f"[yellow]{strategy}[/yellow] offered no option: {why}")

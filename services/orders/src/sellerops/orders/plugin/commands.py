@@ -1,7 +1,7 @@
 """`sellerops orders get|list|at-risk|confirm-shipment|correct-tracking|cancel|answer-cancel|refund|history`."""
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import typer
@@ -59,11 +59,13 @@ def list_(
         return
     rows = table("order", "status", "channel", "purchased", "ship by", "units", ids=("order",))
     for o in result.orders:
-        rows.add_row(o.order_id, o.status.value if o.status else "-", o.fulfillment_channel.value if o.fulfillment_channel else "",
-                      str(o.purchased_at), str(o.ship_window.latest) if o.ship_window else "",
+        rows.add_row(o.order_id, o.status.value if o.status else "-",
+                     o.fulfillment_channel.value if o.fulfillment_channel else "",
+                     _minute(o.purchased_at), _minute(o.ship_window.latest) if o.ship_window else "",
                       str(sum(line.quantity_ordered for line in o.lines)))
     console.print(rows)
-    console.print(f"{len(result.orders)} orders" + (f" (next page: --cursor '{result.next_cursor}')"
+    count = len(result.orders)
+    console.print(f"{count} order{'' if count == 1 else 's'}" + (f" (next page: --cursor '{result.next_cursor}')"
                                                      if result.next_cursor else ""))
 
 
@@ -183,6 +185,10 @@ def history(seller: str, order_id: str, nats_url: str = NatsUrlOption, as_json: 
     for entry in order.history:
         rows.add_row(entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.type, entry.summary)
     console.print(rows)
+
+
+def _minute(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def _show(order: OrderView) -> None:

@@ -72,12 +72,12 @@ def list_returns(seller: str, status: ReturnStatus = typer.Option(None, "--statu
     if as_json:
         print_json(result)
         return
-    rows = table("return", "order", "status", "policy", "items", "next deadline", ids=("return", "order"))
+    rows = table("return", "order", "status", "policy", "items", "next deadline", ids=("return", "order", "status"))
     for r in result.returns:
         deadlines = sorted((when, kind) for kind, when in r.due if not kind.endswith("_reminder"))
         rows.add_row(r.return_id, r.order_id, r.status.value, "in" if r.in_policy else "out",
                       ", ".join(f"{i.quantity}x{i.sku}" for i in r.items),
-                     f"{deadlines[0][1]} {deadlines[0][0].isoformat()}" if deadlines else "-")
+                     f"{deadlines[0][1]} {_when(deadlines[0][0])}" if deadlines else "-")
     console.print(rows if result.returns else "no returns")
 
 
@@ -152,7 +152,7 @@ def list_claims(seller: str, all_claims: bool = typer.Option(False, "--all", hel
     for c in result.claims:
         order = c.order_id if c.order_known else f"{c.order_id} [red](never seen)[/red]"
         rows.add_row(c.claim_id, c.kind.value, order, c.reason.value, f"{c.amount.amount} {c.amount.currency}",
-                     c.status.value, c.next_due_at.isoformat() if c.next_due_at else "-", str(c.counts_as_defect))
+                     c.status.value, _when(c.next_due_at) if c.next_due_at else "-", str(c.counts_as_defect))
     console.print(rows if result.claims else "no claims")
 
 
@@ -261,9 +261,9 @@ def work(seller: str, hours: float = typer.Option(24.0, "--hours", help="due wit
     if as_json:
         print_json(result)
         return
-    rows = table("due", "what", "id", "order", "action", ids=("id",))
+    rows = table("due", "what", "id", "order", "action", ids=("id", "order", "what"))
     for i in result.items:
-        rows.add_row(("[red]overdue[/red] " if i.overdue else "") + i.due_at.isoformat(), i.kind, i.id, i.order_id,
+        rows.add_row(("[red]overdue[/red] " if i.overdue else "") + _when(i.due_at), i.kind, i.id, i.order_id,
                      i.action)
     console.print(rows if result.items else f"nothing due within {hours:g} hours, nothing overdue")
 
