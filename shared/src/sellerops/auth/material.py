@@ -26,7 +26,9 @@ from nats_jwt.v2.account_claims import AccountClaims
 from nats_jwt.v2.operator_claims import OperatorClaims
 from nats_jwt.v2.user_claims import UserClaims
 
-from sellerops.auth.roles import Grants, ServiceScope, operator_grants, readonly_grants, seller_grants, service_grants
+from sellerops.auth.roles import (
+    Grants, ServiceScope, observer_grants, operator_grants, readonly_grants, seller_grants, service_grants,
+)
 from sellerops.contracts.subjects import seller_token
 
 ACCOUNT = "SELLEROPS"
@@ -162,7 +164,8 @@ def init(root: Path, scopes: Iterable[ServiceScope], *, resolver_dir: str = DEFA
     write_role(auth, auth.readonly, "readonly", lambda key: readonly_grants(key, scopes))
     for scope in scopes:
         write_role(auth, auth.service(scope.name), f"service:{scope.name}",
-                   lambda key, scope=scope: service_grants(scope, key))
+                   (lambda key, scope=scope: observer_grants(scope, key, scopes)) if scope.observer
+                   else (lambda key, scope=scope: service_grants(scope, key)))
     write_server_conf(auth, resolver_dir)
     return auth
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sellerops.contracts.streams import DEAD_LETTER, SOURCES, stream_name
 from sellerops.contracts.subjects import seller_token
+from sellerops.runtime.partitions import LEASES_BUCKET
 
 JS = "$JS.API"
 QUERY_PREFIXES = ("get_", "list_")
@@ -42,6 +43,7 @@ class ServiceScope:
     verbs: tuple[str, ...] = ()
     operator_only: tuple[str, ...] = ()  # verbs only operators may call (they reveal secrets)
     publishes: tuple[str, ...] = field(default=())  # sources of the events it emits
+    observer: bool = False  # also reads what the read-only role reads (the dashboard)
 
     @property
     def streams(self) -> tuple[str, ...]:
@@ -96,6 +98,8 @@ def service_grants(scope: ServiceScope, user_key: str) -> Grants:
         publish += _stream_reader(stream)
     for bucket in scope.buckets:
         publish += _bucket(bucket)
+    # the runtime's shared bucket of partition leases (runtime.partitions): its API, and only its own keys
+    publish += [*(s for s in _bucket(LEASES_BUCKET) if not s.startswith("$KV.")), f"$KV.{LEASES_BUCKET}.{scope.name}.>"]
     return Grants(publish=tuple(publish), subscribe=(_inbox(user_key), f"req.{scope.name}.*.*", *_micro(scope.name)),
                   responses=True)
 
@@ -126,4 +130,13 @@ def scope_of(info, endpoints) -> ServiceScope:  # noqa: ANN001  (a runtime Servi
         name=info.name, durables=durables, buckets=tuple(info.buckets),
         verbs=tuple(e.verb for e in endpoints), operator_only=tuple(e.verb for e in endpoints if e.operator_only),
         publishes=(info.name,) if info.name in SOURCES else (),
+        observer=getattr(info, "observes_fleet", False),
     )
+
+
+def observer_grants(scope: ServiceScope, user_key: str, scopes: Iterable[ServiceScope]) -> Grants:
+    """A service that shows the fleet: its own grants, the read-only role's, and reading the dead letters."""
+    own, seen = service_grants(scope, user_key), readonly_grants(user_key, scopes)
+    dead = _stream_reader(DEAD_LETTER.name)
+    return Grants(publish=tuple(dict.fromkeys((*own.publish, *seen.publish, *dead))),
+                  subscribe=tuple(dict.fromkeys((*own.subscribe, *seen.subscribe))), responses=True)

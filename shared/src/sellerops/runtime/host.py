@@ -57,6 +57,9 @@ class ServiceInfo:
     description: str
     consumers: tuple[ConsumerSpec, ...] = ()
     buckets: tuple[str, ...] = ()
+    # reads what dashboards read (every service's queries and stats, every stream's consumers and dead
+    # letters) besides its own; its credentials get the read-only role's grants too (sellerops.auth.roles)
+    observes_fleet: bool = False
 
     @property
     def streams(self) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ def service_info() -> ServiceInfo:
     return ServiceInfo(
         name="dashboard", version=version("sellerops-dashboard"),
         description="web pages: the fleet, each seller's account health, the services",
-        consumers=subscribers.CONSUMERS, buckets=BUCKETS,
+        consumers=subscribers.CONSUMERS, buckets=BUCKETS, observes_fleet=True,
     )
 
 
