@@ -290,3 +290,19 @@ async def test_a_revision_conflict_is_retried_however_often_it_was_delivered_and
 
     assert m.outcome == [(NAK, 0.1)]
     assert dead.sent == []
+
+
+async def test_a_message_failing_again_and_again_logs_one_line_per_delivery_and_the_traceback_once(dead, seller):
+    from structlog.testing import capture_logs
+
+    event = placed(seller, new_order_id())
+    handler = Recorder(event.event_id)
+    run = dispatcher(dead, handler)
+
+    with capture_logs() as logs:
+        for delivered in (1, 2, 3):
+            await run([msg(event, delivered=delivered)])
+
+    assert [entry["event"] for entry in logs] == [
+        "event_failed_will_retry", "event_failed_will_retry", "event_failed_for_the_last_time", "message_dead_lettered"]
+    assert sum("exc_info" in entry for entry in logs) == 1
