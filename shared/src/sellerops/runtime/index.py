@@ -158,14 +158,18 @@ class HourIndex:
                           Entry(".".join(tokens[:at]), ".".join(tokens[at + 2:]), value.decode())))
         return found
 
+    async def _count(self, scope: str, slots: list[tuple[str, date, int]]) -> int:
+        return await count_values(self.kv, [f"{scope}.e.{index}.{_daytext(day)}.{hour:02d}" for index, day, hour in slots])
+
     async def walk(self, scope: str, index_prefix: str, *, newest_first: bool, lo: datetime | None = None,
                    hi: datetime | None = None, only: set[str] | None = None) -> AsyncIterator[list[Entry]]:
         """The entries of the indexes under `index_prefix` (or just `only`), an hour at a time, in the walk's
         order (sorted by their sort text within the hour), between the hours of `lo` and `hi` inclusive.
 
         Hours are read a few at a time in one request, starting with one and doubling while they come back
-        sparse (a seller with a few orders a day), halving when they come back dense: the reads follow what
-        the caller takes, not the size of the index."""
+        sparse (a seller with a few orders a day), halving when they come back dense; a read of several hours
+        is counted first and narrowed if it holds more than DENSE entries: the reads follow what the caller
+        takes, not the size of the index."""
         by_day: dict[date, dict[str, int]] = {}
         for index, day, revision in await self.days(scope, index_prefix):
             if only is None or index in only:
@@ -181,8 +185,13 @@ class HourIndex:
             whole.update([day] if len(of_day) == 24 else [])
         size, at, seen = 1, 0, {day: set() for day in by_day}
         while at < len(hours):
-            chunk, at = hours[at:at + size], at + size
-            read = await self._read(scope, [(i, d, h) for d, h in chunk for i in by_day[d]])
+            chunk = hours[at:at + size]
+            slots = [(i, d, h) for d, h in chunk for i in by_day[d]]
+            if size > 1 and (many := await self._count(scope, slots)) > DENSE:
+                size = max(1, size * DENSE // many)  # denser than it looked: fewer hours at once
+                continue
+            at += size
+            read = await self._read(scope, slots)
             for slot in chunk:
                 entries = [e for where, e in read if where == slot]
                 seen[slot[0]].update(e.index for e in entries)
@@ -234,6 +243,29 @@ async def last_values(kv: KeyValue, prefixes: Sequence[str]) -> list[tuple[str, 
         if code != "204" or status.get("Nats-Num-Pending", "0") == "0" or last is None:
             return found  # 404: nothing under the prefixes
         request = {**request, "up_to_seq": int(status["Nats-UpTo-Sequence"]), "seq": last + 1}
+
+
+async def count_values(kv: KeyValue, prefixes: Sequence[str]) -> int:
+    """How many keys (deleted ones included) are under the prefixes: a multi_last request for one message,
+    whose Nats-Num-Pending says how many more there are."""
+    if not hasattr(kv, "_js"):  # the in-memory fake
+        return len(await last_values(kv, prefixes))
+    js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001
+    request = {"multi_last": [f"$KV.{bucket}.{p}.>" for p in prefixes], "batch": 1}
+    inbox = js._nc.new_inbox()  # noqa: SLF001
+    sub = await js._nc.subscribe(inbox)  # noqa: SLF001
+    try:
+        await js._nc.publish(f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode(), reply=inbox)  # noqa: SLF001
+        first = (await sub.next_msg(timeout=DIRECT_TIMEOUT_S)).headers or {}
+    finally:
+        await sub.unsubscribe()
+    status = first.get("Status")
+    if status == "413":
+        return 1 << 30  # more than the server reads at once
+    if status == "503":
+        await _allow_direct(js, stream)
+        return await count_values(kv, prefixes)
+    return 0 if status else int(first.get("Nats-Num-Pending", "0")) + 1
 
 
 async def _direct_batch(nc, stream: str, request: dict, found: list, cut: int) -> tuple[dict, int | None]:  # noqa: ANN001
