@@ -91,6 +91,8 @@ class ServicesProbe:
             except Exception:  # noqa: BLE001, S112  (stream not declared yet)
                 continue
             for info in infos:
+                if not info.config.durable_name:  # an ephemeral reader (time travel, a tail): not a service's lag
+                    continue
                 consumers.append(Consumer(spec.name, info.name, info.num_pending, info.num_ack_pending,
                                           info.num_redelivered,
                                           info.num_pending > pending.get((spec.name, info.name), info.num_pending)))
