@@ -106,12 +106,13 @@ def test_the_asyncapi_document_of_the_shared_package_alone_describes_every_marke
     cli = sdk_python.parent / "sellerops"
     subprocess.run([str(cli), "asyncapi", "-o", str(out)], check=True, capture_output=True, timeout=120)
     doc = json.loads(out.read_text())
-    published = {name.removeprefix("integration:"): channel for name, channel in doc["channels"].items()
+    published = {name.removeprefix("integration:"): operation for name, operation in doc["operations"].items()
                  if name.startswith("integration:")}
     market = {tag for tag, event in event_types().items() if event.source == "market"}
     assert set(published) == market
     placed = published["market.order_placed.v1"]
-    assert placed["address"] == "market.{seller}.order.placed"
+    assert placed["action"] == "send"
+    assert doc["channels"][placed["channel"]["$ref"].rsplit("/", 1)[1]]["address"] == "market.{seller}.order.placed"
     assert "Nats-Msg-Id" in placed["description"] and "uuid5(" in placed["description"]
     schema = json.dumps(doc["components"]["schemas"])
     assert "purchased_at" in schema and "fulfillment_channel" in schema

@@ -1,5 +1,6 @@
 """`sellerops`: run the system, run one service, watch it, publish and tail events, export AsyncAPI."""
 
+import os
 import sys
 from importlib.metadata import entry_points, version
 from pathlib import Path
@@ -102,6 +103,7 @@ def main(args: list[str] | None = None) -> None:
     and a non-zero exit: 2 for a usage error, 1 otherwise, 130 on Ctrl-C; `--debug` shows tracebacks."""
     args = sys.argv[1:] if args is None else args
     MODE["json"] = "--json" in args  # before parsing, so an option that fails to parse answers in JSON too
+    MODE["debug"] = "--debug" in args or os.environ.get("SELLEROPS_DEBUG", "").lower() in ("1", "true", "yes")
     try:
         command = typer.main.get_command(build_app())
         code = command.main(args=args, prog_name="sellerops", standalone_mode=False)

@@ -190,6 +190,8 @@ def by_address(spec: dict[str, Any], roles: dict[str, Role]) -> dict[str, Any]:
         doc.channel(old, old["address"], key, name, old.get("description"))
         operation = {**spec["operations"][title], "channel": {"$ref": f"#/channels/{key}"},
                      "messages": [{"$ref": f"#/channels/{key}/messages/{name}"}]}
+        if old.get("description"):  # what this operation says of the address (an integration's publishing rules)
+            operation["description"] = old["description"]
         if role.kind == "request":
             operation["summary"] = old.get("description", "")
             answers = [m for m in (replies.get(title), replies["error"]) if m]
