@@ -37,6 +37,9 @@ class Probe:
                                                    reason="undecodable event: boom", deliveries=5, data=b"{}",
                                                    headers={})], dead_letter_count=1)
 
+    async def fresh(self) -> ServicesView:
+        return self.latest
+
 
 @pytest.fixture
 def made():  # noqa: ANN201

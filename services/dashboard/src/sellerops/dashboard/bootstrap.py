@@ -70,8 +70,9 @@ def build_from(resources: Resources, settings: DashboardSettings) -> tuple[Bound
     ask = health_asker(resources.nc, timeout=settings.ask_timeout_s)
     bound, refresher = build(parts=PartStore(kv, keep=settings.keep_processed), ask=ask, index=index,
                              settings=settings)
+    scraped = resources.metrics is not None and settings.runtime.http_port is not None
     probe = ServicesProbe(resources.nc, every_s=settings.probe_every_s,
-                          registry=resources.metrics.registry if resources.metrics else None)
+                          registry=resources.metrics.registry if scraped else None)
 
     async def ask_order(seller: str, ref: OrderHealthRef) -> OrderHealthView:
         return await call(resources.nc, "health", seller, "get_order_health", ref, OrderHealthView,
@@ -83,6 +84,7 @@ def build_from(resources: Resources, settings: DashboardSettings) -> tuple[Bound
         operator=settings.operator, page_size=settings.page_size, trend_days=settings.trend_days,
         trend_step_days=settings.trend_step_days,
         ask_history=health_asker(resources.nc, timeout=settings.history_timeout_s)))
-    jobs = [partial(index.follow, kv), refresher.run, probe.run,
-            partial(serve_web, web, settings.host, settings.port)]
+    jobs = [partial(index.follow, kv), refresher.run, partial(serve_web, web, settings.host, settings.port)]
+    if scraped:  # Prometheus reads the lag and dead-letter gauges: keep them current
+        jobs.append(probe.run)
     return bound, jobs

@@ -114,7 +114,7 @@ def create_web(deps: Deps) -> Starlette:
         return page(request, "order.html", seller=name, view=view)
 
     async def services(request: Request) -> Response:
-        return page(request, "services.html", view=deps.probe.latest)
+        return page(request, "services.html", view=await deps.probe.fresh())
 
     async def replay(request: Request) -> Response:
         if not deps.operator:

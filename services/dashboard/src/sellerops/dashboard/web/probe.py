@@ -51,20 +51,35 @@ class ServicesView:
 
 
 class ServicesProbe:
+    """Reads when someone looks (the services page, at most every `every_s`), and every `every_s` in the
+    background only where Prometheus scrapes the gauges (`run`): an idle `sellerops up` pays nothing for it."""
+
     def __init__(self, nc: Client, *, every_s: float, registry=None) -> None:  # noqa: ANN001
         self._nc = nc
         self._every_s = every_s
+        self._lock = asyncio.Lock()
         self.latest = ServicesView()
         self._gauges = _gauges(registry) if registry is not None else None
 
+    async def fresh(self) -> ServicesView:
+        """The last read, read again first when it is older than `every_s`."""
+        if time.monotonic() - self.latest.at >= self._every_s:
+            async with self._lock:
+                if time.monotonic() - self.latest.at >= self._every_s:
+                    await self._read_once()
+        return self.latest
+
     async def run(self) -> None:
         while True:
-            try:
-                self.latest = await self.read(self.latest)
-            except Exception as exc:  # noqa: BLE001  (shown on the page; read again next round)
-                log.warning("dashboard_probe_failed", error=f"{type(exc).__name__}: {exc}")
-                self.latest.error = f"{type(exc).__name__}: {exc}"
+            await self._read_once()
             await asyncio.sleep(self._every_s)
+
+    async def _read_once(self) -> None:
+        try:
+            self.latest = await self.read(self.latest)
+        except Exception as exc:  # noqa: BLE001  (shown on the page; read again next time)
+            log.warning("dashboard_probe_failed", error=f"{type(exc).__name__}: {exc}")
+            self.latest.error = f"{type(exc).__name__}: {exc}"
 
     async def read(self, before: ServicesView) -> ServicesView:
         js = self._nc.jetstream()
