@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sellerops.cli.common import console, fail, run_async, services, settings_with
+from sellerops.cli.common import JsonOption, console, emit, fail, run_async, services, settings_with
 
 app = typer.Typer(help="Credentials per seller, service and operator; the NATS server's authorization.",
                   no_args_is_help=True)
@@ -33,7 +33,8 @@ def service_scopes() -> list:
 @app.command()
 def init(folder: Path = DirArgument,
          resolver_dir: str = typer.Option("/data/jwt", "--resolver-dir",
-                                          help="where the NATS server keeps account JWTs (on its own volume)")) -> None:
+                                          help="where the NATS server keeps account JWTs (on its own volume)"),
+         as_json: bool = JsonOption) -> None:
     """Make the keys and every role's credentials, and the server's authorization (server/auth.conf)."""
     from sellerops.auth.material import AuthError, init as make
 
@@ -42,9 +43,14 @@ def init(folder: Path = DirArgument,
         auth = make(folder, service_scopes(), resolver_dir=resolver_dir)
     except AuthError as exc:
         fail(str(exc))
-    console.print(f"wrote {auth.server_conf} (include it in the NATS server configuration)")
-    console.print(f"wrote {auth.operator}, {auth.readonly} and {auth.root / 'services'}/<service>.creds")
-    console.print(f"next: sellerops auth seller SELLER --dir {folder}   (one credentials file per seller)")
+
+    def human() -> None:
+        console.print(f"wrote {auth.server_conf} (include it in the NATS server configuration)")
+        console.print(f"wrote {auth.operator}, {auth.readonly} and {auth.root / 'services'}/<service>.creds")
+        console.print(f"next: sellerops auth seller SELLER --dir {folder}   (one credentials file per seller)")
+
+    emit({"server_conf": str(auth.server_conf), "operator": str(auth.operator), "readonly": str(auth.readonly),
+          "services": sorted(str(p) for p in (auth.root / "services").glob("*.creds"))}, human)
 
 
 @app.command()
@@ -53,7 +59,8 @@ def seller(name: str = typer.Argument(..., help="the seller id (as in subjects: 
            revoke: bool = typer.Option(False, "--revoke", help="revoke the seller's credentials"),
            rotate: bool = typer.Option(False, "--rotate", help="issue new credentials and revoke the old ones"),
            nats_url: str = typer.Option(None, "--nats-url", help="the server to tell about a revocation "
-                                        "(default SELLEROPS_NATS_URL)")) -> None:
+                                        "(default SELLEROPS_NATS_URL)"),
+           as_json: bool = JsonOption) -> None:
     """Write DIR/sellers/SELLER.creds for that seller's integrations; --revoke or --rotate revoke live."""
     from sellerops.auth.material import AuthDir, AuthError, issue_seller, revoke_seller
     from sellerops.contracts.subjects import InvalidToken
@@ -62,17 +69,25 @@ def seller(name: str = typer.Argument(..., help="the seller id (as in subjects: 
     try:
         if revoke:
             revoke_seller(auth, name)
-            console.print(f"revoked the credentials of seller {name}")
+            path = None
         else:
             path = issue_seller(auth, name, service_scopes(), rotate=rotate)
-            console.print(f"wrote {path}" + (" (the previous credentials are revoked)" if rotate else ""))
     except (AuthError, InvalidToken) as exc:
         fail(str(exc))
-    if revoke or rotate:
-        _tell_server(auth, nats_url)
+    told = _tell_server(auth, nats_url) if revoke or rotate else None
+
+    def human() -> None:
+        if path is None:
+            console.print(f"revoked the credentials of seller {name}")
+        else:
+            console.print(f"wrote {path}" + (" (the previous credentials are revoked)" if rotate else ""))
+        if told:
+            console.print(told)
+
+    emit({"seller": name, "creds": str(path) if path else None, "revoked": revoke or rotate, "server": told}, human)
 
 
-def _tell_server(auth, nats_url: str | None) -> None:  # noqa: ANN001
+def _tell_server(auth, nats_url: str | None) -> str:  # noqa: ANN001
     from sellerops.auth.live import push_account
     from sellerops.auth.material import account_jwt
 
@@ -82,13 +97,14 @@ def _tell_server(auth, nats_url: str | None) -> None:  # noqa: ANN001
     except Exception as exc:  # noqa: BLE001
         fail(f"{auth.server_conf} is updated, but the server at {', '.join(urls)} was not told ({exc or type(exc).__name__}):"
              " run this again with --nats-url, or restart the server with the new auth.conf")
-    console.print(f"the server at {', '.join(urls)} took the new account ({answer}): it refuses the old credentials now")
+    return f"the server at {', '.join(urls)} took the new account ({answer}): it refuses the old credentials now"
 
 
 @app.command("k8s-secrets")
 def k8s_secrets(folder: Path = DirArgument,
                 out: Path = typer.Option(None, "--out", "-o", help="write to this file instead of stdout"),
-                namespace: str = typer.Option("sellerops", "--namespace")) -> None:
+                namespace: str = typer.Option("sellerops", "--namespace", help="the namespace the Secrets are for"),
+                as_json: bool = JsonOption) -> None:
     """The Kubernetes Secrets for deploy/ (kubectl apply -f): NATS's auth.conf and each service's credentials."""
     from sellerops.auth.material import AuthDir
 
@@ -110,4 +126,4 @@ def k8s_secrets(folder: Path = DirArgument,
     from sellerops.auth.material import write_private
 
     write_private(out, text)
-    console.print(f"wrote {out} ({len(items)} secrets)")
+    emit({"wrote": str(out), "secrets": len(items)}, lambda: console.print(f"wrote {out} ({len(items)} secrets)"))
