@@ -47,7 +47,7 @@ def test_plan_create_lists_each_option_with_landed_cost_and_days_to_the_buyer(mo
     assert asked[0].speed_target == 0.9
     header = next(line for line in result.output.splitlines() if "landed" in line)
     assert "outbound" in header and "days p50/p90" in header and "within 2 d" in header
-    minimal = next(line for line in result.output.splitlines() if "│ minimal" in line)
-    optimal = next(line for line in result.output.splitlines() if "│ optimal" in line)
+    minimal = next(line for line in result.output.splitlines() if line.split()[:1] == ["minimal"])
+    optimal = next(line for line in result.output.splitlines() if line.split()[:1] == ["optimal"])
     assert "651.12 USD" in minimal and "2/5" in minimal and "42%" in minimal and "misses target" in minimal
     assert "598.40 USD" in optimal and "1/3" in optimal and "91%" in optimal and "misses" not in optimal
