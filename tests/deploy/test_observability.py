@@ -74,7 +74,7 @@ def test_the_provisioning_files_load_the_dashboards_from_one_folder():
 def test_the_services_dashboard_covers_what_an_operator_watches():
     text = (OBSERVABILITY / "grafana" / "dashboards" / "sellerops-services.json").read_text()
     for needed in ('outcome=\\"handled\\"', "retried|dead_lettered", "sellerops_event_handling_seconds_bucket",
-                   "sellerops_requests_total", 'code!=\\"ok\\"', "sellerops_consumer_pending_messages",
+                   "sellerops_requests_total", 'code!=\\"ok\\"', "sellerops_consumer_pending",
                    "sellerops_deadlines_fired_total", "sellerops_dead_letters_stored"):
         assert needed in text, needed
 

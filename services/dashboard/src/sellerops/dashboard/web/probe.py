@@ -122,19 +122,13 @@ class ServicesProbe:
 
 
 def _gauges(registry):  # noqa: ANN001, ANN202
-    pending = Gauge("sellerops_consumer_pending_messages", "Messages a durable consumer has not been given yet",
-                    ["stream", "consumer"], registry=registry)
-    ack_pending = Gauge("sellerops_consumer_ack_pending_messages", "Messages given to a consumer, not acknowledged",
-                        ["stream", "consumer"], registry=registry)
+    # consumer lag is not here: every service exports its own consumers' (sellerops_consumer_pending ...)
     dead = Gauge("sellerops_dead_letters_stored", "Messages in the dead-letter stream", registry=registry)
     instances = Gauge("sellerops_service_instances", "Running instances answering the NATS service API",
                       ["service"], registry=registry)
     seen: set[str] = set()
 
     def update(view: ServicesView) -> None:
-        for c in view.consumers:
-            pending.labels(c.stream, c.name).set(c.pending)
-            ack_pending.labels(c.stream, c.name).set(c.ack_pending)
         dead.set(view.dead_letter_count)
         counts = dict.fromkeys(seen, 0)  # a service that stopped answering shows 0, not its last count
         for service, _, _ in view.instances:
