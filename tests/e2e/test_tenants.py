@@ -20,6 +20,7 @@ import pytest
 from sellerops.auth.connect import connect_options
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.runtime.embedded import free_port
+from sellerops.testing.helpers import eventually
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.timeout(900)]  # one system for the module
 EXAMPLES = Path(__file__).parents[2] / "examples" / "orders.jsonl"
@@ -145,14 +146,6 @@ async def orders_of(system: System, seller: str, who: str) -> list[str]:
     return [o["order_id"] for o in msgspec.json.decode(reply.data)["orders"]]
 
 
-async def poll(check, timeout: float = 180):  # noqa: ANN001, ANN201
-    """Await `check()` until it answers something truthy or `timeout` passes; its last answer."""
-    deadline = time.monotonic() + timeout
-    while not (found := await check()) and time.monotonic() < deadline:
-        await asyncio.sleep(0.5)
-    return found
-
-
 async def _has(system: System, seller: str, who: str, order_id: str) -> bool:
     return order_id in await orders_of(system, seller, who)
 
@@ -164,7 +157,7 @@ def _dead_letters(system: System) -> str:
 async def test_a_seller_publishes_its_own_facts_and_reads_its_own_orders_with_its_credentials(system):
     published = system.ask("events", "publish", str(system.facts_of(A)), creds=system.creds(A))
     assert "published 4" in published.stdout
-    assert await poll(lambda: _has(system, A, A, ORDER)), "seller A's order never showed up for seller A"
+    await eventually(lambda: _has(system, A, A, ORDER), timeout=180, interval=0.5)  # seller A's own order shows up
     got = system.ask("orders", "get", A, ORDER, "--json", creds=system.creds(A))
     assert json.loads(got.stdout)["seller"] == A
 
@@ -223,7 +216,7 @@ async def test_a_request_acts_for_the_seller_of_its_subject_whatever_the_body_na
     seller_b = await connected(system, B)
     await seller_b.nc.jetstream().publish(*fact(first_line(B, b_only)))
     await seller_b.nc.close()
-    assert await poll(lambda: _has(system, B, "operator", b_only))
+    await eventually(lambda: _has(system, B, "operator", b_only), timeout=180, interval=0.5)
     # on A's subject, B's order id finds nothing: the handler looks under the subject's seller
     asked = system.ask("orders", "get", A, b_only, "--json", creds=system.creds(A), check=False)
     assert asked.returncode == 1 and json.loads(asked.stdout)["code"] == "not_found", asked.stderr  # --json: the ErrorReply
@@ -241,7 +234,7 @@ async def test_a_fact_on_a_sellers_subject_naming_another_seller_is_dead_lettere
     async def dead_lettered() -> bool:
         return smuggled in _dead_letters(system)
 
-    assert await poll(dead_lettered, timeout=60), "the fact naming another seller was not dead-lettered"
+    await eventually(dead_lettered, timeout=60, interval=0.5)  # the fact naming another seller is dead-lettered
     assert smuggled not in await orders_of(system, B, "operator")
 
 

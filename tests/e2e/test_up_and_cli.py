@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from sellerops.runtime.embedded import free_port
+from sellerops.testing.helpers import poll
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLES = Path(__file__).parents[2] / "examples" / "orders.jsonl"
@@ -48,16 +49,6 @@ def wait_until_ready(url: str, timeout: float = 60) -> None:
             return
         time.sleep(0.5)
     raise AssertionError("sellerops up did not become ready")
-
-
-def poll(check, timeout: float = 60, interval: float = 0.3):  # noqa: ANN001, ANN201
-    """Call `check` until it answers something truthy or `timeout` passes; its last answer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(interval)
 
 
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")

@@ -13,6 +13,7 @@ import pytest
 
 from sellerops.runtime.embedded import free_port
 from sellerops.testing.cluster import NatsCluster
+from sellerops.testing.helpers import poll
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 REPO = Path(__file__).parents[2]
@@ -33,13 +34,6 @@ def start_up(args: list[str], log_path: Path, **env: str) -> subprocess.Popen:
                                 stderr=subprocess.STDOUT, env=env)
 
 
-def poll(check, timeout: float = 90, interval: float = 0.5):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + timeout
-    while not (found := check()) and time.monotonic() < deadline:
-        time.sleep(interval)
-    return found
-
-
 def logged(log_path: Path, event: str) -> list[dict]:
     lines = (json.loads(line) for line in log_path.read_text(errors="replace").splitlines() if line.startswith("{"))
     return [line for line in lines if line.get("event") == event]
@@ -56,7 +50,7 @@ def wait_ready(url: str, process: subprocess.Popen, log_path: Path) -> None:
         result = sellerops("status", "--json", url=url)
         return result.returncode == 0 and bool(json.loads(result.stdout)["services"])
 
-    assert poll(ready), f"up did not become ready: {log_path.read_text()[-3000:]}"
+    assert poll(ready, timeout=90), f"up did not become ready: {log_path.read_text()[-3000:]}"
 
 
 def take_port_once_free(sock: socket.socket, port: int, within_s: float = 0.4) -> None:
@@ -90,7 +84,7 @@ def test_up_runs_every_service_against_a_three_node_cluster_given_as_a_comma_sep
         try:
             wait_ready(cluster.urls, up, log_path)
             assert "published 4" in sellerops("events", "publish", str(EXAMPLES), url=cluster.urls).stdout
-            assert poll(lambda: unshipped_order_listed(cluster.urls)), "the order went through the cluster"
+            assert poll(lambda: unshipped_order_listed(cluster.urls), timeout=90), "the order went through the cluster"
             assert finish(up) == 0
         finally:
             finish(up)
@@ -109,7 +103,7 @@ def test_up_starts_its_nats_server_again_after_it_is_killed_and_the_services_car
 
         assert poll(lambda: logged(log_path, "nats_server_restarted"), timeout=60), log_path.read_text()[-3000:]
         assert "published 4" in sellerops("events", "publish", str(EXAMPLES), url=url).stdout
-        assert poll(lambda: unshipped_order_listed(url)), "the services reconnected and took the new events"
+        assert poll(lambda: unshipped_order_listed(url), timeout=90), "the services reconnected and took the new events"
         assert finish(up) == 0
     finally:
         finish(up)

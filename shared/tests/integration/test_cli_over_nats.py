@@ -4,22 +4,13 @@ import json
 
 import pytest
 
-from sellerops.cli import common
-from sellerops.cli.main import main
+from sellerops.testing.helpers import run_cli
 
 pytestmark = pytest.mark.nats
 PLACED = ('{"type": "market.order_placed.v1", "seller": "acme", "order_id": "113-0000001-0000001", '
           '"fulfillment_channel": "MFN", "purchased_at": "2026-11-20T14:03:00Z", "occurred_at": "2026-11-20T14:03:00Z", '
           '"items": [{"order_item_id": "41234567890123", "sku": "MUG", "quantity": 1, '
           '"item_price": {"amount": "14.99", "currency": "USD"}}]}\n')
-
-
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:  # noqa: ANN001
-    common.MODE.update(json=False, debug=False)
-    with pytest.raises(SystemExit) as exit_:
-        main(args)
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 def test_a_fact_query_for_a_seller_no_stream_knows_says_unknown_seller(nats_url, capsys, tmp_path):

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from sellerops.cli import common
 from sellerops.cli.main import build_app, main
+from sellerops.testing.helpers import run_cli
 
 # Commands that run until stopped and show a live screen: their output is a process log, not an answer.
 LONG_RUNNING = {"up", "run", "demo", "simulate"}
@@ -64,14 +65,6 @@ def test_every_json_option_switches_errors_to_json_too(tree):
     plain = [" ".join(path) for path, command in tree for p in command.params
              if "--json" in p.opts and p.callback is None]
     assert plain == []
-
-
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:  # noqa: ANN001
-    common.MODE.update(json=False, debug=False)
-    with pytest.raises(SystemExit) as exit_:
-        main(args)
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 def test_an_invalid_seller_id_is_one_line_naming_the_rule_with_exit_2(capsys):

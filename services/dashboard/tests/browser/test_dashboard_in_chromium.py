@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from sellerops.runtime.embedded import free_port
+from sellerops.testing.helpers import poll
 
 pytestmark = [pytest.mark.browser, pytest.mark.nats, pytest.mark.slow]
 EXAMPLE = Path(__file__).parents[4] / "examples" / "health.jsonl"
@@ -39,15 +40,6 @@ def sellerops(*args: str, url: str) -> subprocess.CompletedProcess:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"sellerops {' '.join(args)} failed: {result.stderr}"
     return result
-
-
-def poll(check, timeout: float = 60, interval: float = 0.3):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(interval)
 
 
 def shifted(example: Path, folder: Path, last_at: datetime) -> Path:

@@ -49,6 +49,15 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def monitor_healthy(host: str, monitor_port: int) -> bool:
+    """A nats-server's monitoring `/healthz` answers ok (JetStream included)."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{monitor_port}/healthz", timeout=1) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
 class EmbeddedNats:
     """One nats-server process, JetStream on, bound to 127.0.0.1, its store in `data_dir`."""
 
@@ -108,11 +117,7 @@ class EmbeddedNats:
         raise TimeoutError(f"nats-server on {self.url} not ready after {timeout}s; see {self.log_file}")
 
     def healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"http://{self.host}:{self.monitor_port}/healthz", timeout=1) as reply:
-                return reply.status == 200
-        except OSError:
-            return False
+        return monitor_healthy(self.host, self.monitor_port)
 
     def stop(self, timeout: float = 10.0) -> None:
         if not self.process or self.process.poll() is not None:

@@ -9,10 +9,9 @@ need a server are skipped with the reason. The container behaves like EmbeddedNa
 import functools
 import os
 import time
-import urllib.request
 from typing import Any
 
-from sellerops.runtime.embedded import free_port
+from sellerops.runtime.embedded import free_port, monitor_healthy
 
 IMAGE = os.environ.get("SELLEROPS_TEST_NATS_IMAGE", "nats:latest")
 CLIENT_PORT, MONITOR_PORT = 4222, 8222
@@ -65,11 +64,7 @@ class ContainerNats:
         return self
 
     def healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"http://{self.host}:{self.monitor_port}/healthz", timeout=1) as reply:
-                return reply.status == 200
-        except OSError:
-            return False
+        return monitor_healthy(self.host, self.monitor_port)
 
     def stop(self, timeout: float = 10.0) -> None:
         self.container.get_wrapped_container().stop(timeout=int(timeout))

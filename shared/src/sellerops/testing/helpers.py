@@ -28,6 +28,29 @@ async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 15
     raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
 
 
+def poll(check: Callable[[], Any], *, timeout: float = 60.0, interval: float = 0.3) -> Any:
+    """Call `check` until it answers something truthy or `timeout` passes; its last answer (for blocking tests
+    that drive processes: `up`, a browser)."""
+    deadline = time.monotonic() + timeout
+    while not (found := check()) and time.monotonic() < deadline:
+        time.sleep(interval)
+    return found
+
+
+def run_cli(args: list[str], capsys: Any) -> tuple[int, str, str]:
+    """`sellerops ARGS` in-process through its error boundary: (exit code, stdout, stderr)."""
+    import pytest
+
+    from sellerops.cli import common
+    from sellerops.cli.main import main
+
+    common.MODE.update(json=False, debug=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
 @asynccontextmanager
 async def running(app: Any) -> AsyncIterator[Any]:
     """Start a FastStream app (lifecycle hooks included) for the duration of the block."""
