@@ -171,7 +171,7 @@ async def stored(js, stream: str, tries: int = 30) -> list:  # noqa: ANN001
     for attempt in range(tries):
         try:
             return await _read_all(js, stream)
-        except Exception:  # noqa: BLE001  (nats' timeouts and 503s alike; the last one is raised)
+        except Exception:  # nats' timeouts and 503s alike; the last one is raised
             if attempt == tries - 1:
                 raise
             await asyncio.sleep(1.0)

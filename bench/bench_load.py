@@ -163,7 +163,7 @@ async def wait_ready(url: str, timeout: float = 120.0) -> nats.aio.client.Client
             await asyncio.sleep(0.5)
     while time.monotonic() < deadline:
         names = {a["name"].removeprefix("sellerops-") for a in await discover(nc, "PING")}
-        if SERVICES <= names:
+        if names >= SERVICES:
             return nc
         await asyncio.sleep(0.5)
     raise TimeoutError("the services did not all answer PING")

@@ -15,7 +15,7 @@ BENCH = Path(__file__).parents[2] / "bench" / "bench_cluster.py"
 STALL_LIMIT_S = 20.0
 
 
-def bench_module():  # noqa: ANN201
+def bench_module():
     spec = importlib.util.spec_from_file_location("bench_cluster", BENCH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

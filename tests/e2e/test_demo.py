@@ -49,7 +49,7 @@ async def test_a_short_demo_drives_every_service_and_ends_with_each_sellers_heal
     assert piped[-1] == "", "a blank line after the final board, so the summary's title starts on its own line"
 
 
-def _text(renderable) -> str:  # noqa: ANN001
+def _text(renderable) -> str:
     out = io.StringIO()
     Console(file=out, width=140).print(renderable)
     return out.getvalue()

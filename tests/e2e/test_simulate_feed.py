@@ -29,7 +29,7 @@ async def test_a_real_time_feed_publishes_only_what_is_due_and_the_orders_servic
         counts = await feed(config, url=nats_url, until=start + timedelta(seconds=4), console=Console(file=io.StringIO()))
         took = asyncio.get_running_loop().time() - began
 
-        async def listed():  # noqa: ANN202
+        async def listed():
             found = await call(nc, "orders", "acme-home", "list_orders", ListOrders(), OrderList)
             return found.orders or None
 

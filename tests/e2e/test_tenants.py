@@ -110,7 +110,7 @@ class Client:
         self.nc = await nats.connect(url, error_cb=on_error, allow_reconnect=False, **connect_options(creds))
         return self
 
-    async def refused(self, action) -> str:  # noqa: ANN001
+    async def refused(self, action) -> str:
         """Run `action`; it must get no answer, and the server must say why: the refusal's text."""
         before = len(self.refusals)
         with pytest.raises((TimeoutError, nats.errors.NoRespondersError, nats.errors.TimeoutError)):
@@ -195,7 +195,7 @@ async def test_a_sellers_credentials_see_only_its_own_events_and_replies(system)
     seller_b = await connected(system, B)
     seen: list[str] = []
 
-    async def keep(msg) -> None:  # noqa: ANN001
+    async def keep(msg) -> None:
         seen.append(msg.subject)
 
     await seller_b.nc.subscribe(f"orders.{B}.>", cb=keep)

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from sellerops.runtime.embedded import free_port
-from sellerops.testing.helpers import poll
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLES = Path(__file__).parents[2] / "examples" / "orders.jsonl"

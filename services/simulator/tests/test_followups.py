@@ -1,7 +1,7 @@
 """Follow-ups: what the simulated marketplace does once a service has answered (inbound plans, AFN shipping)."""
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from decimal import Decimal
 
 import msgspec
@@ -21,7 +21,7 @@ from sellerops.simulator import SimConfig, Step, simulate
 from sellerops.simulator.followups import AFN_ATTEMPTS, AFN_RETRY, Timeline, respond
 from sellerops.simulator.model import SellerRequest
 
-START = datetime(2026, 11, 2, tzinfo=timezone.utc)
+START = datetime(2026, 11, 2, tzinfo=UTC)
 CONFIG = SimConfig(seed=7, sellers=["acme"], start=START, days=21, orders_per_day=40.0)
 USD = "USD"
 

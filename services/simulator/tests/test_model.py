@@ -2,7 +2,7 @@
 
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from sellerops.contracts.returns import OrderDelivered, ReturnItemDelivered
 from sellerops.contracts.orders import ConfirmShipment
 from sellerops.simulator import SellerRequest, SimConfig, Step, simulate, ups_check_digit, ups_tracking_number
 
-START = datetime(2026, 11, 2, tzinfo=timezone.utc)  # a Monday
+START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday
 
 
 def config(**overrides) -> SimConfig:
@@ -183,7 +183,7 @@ def test_ship_dates_are_never_before_the_order_date_nor_after_the_confirmation_d
     for step, request in requests(items, "confirm_shipment"):
         ship_date = request.body.package.ship_date
         assert ship_date >= placed[request.body.order_id].purchased_at.date()
-        assert ship_date <= step.at.astimezone(timezone.utc).date()
+        assert ship_date <= step.at.astimezone(UTC).date()
         assert ship_date <= step.at.astimezone(tz).date()
 
 

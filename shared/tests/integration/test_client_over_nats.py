@@ -27,7 +27,7 @@ async def test_a_fact_built_twice_from_the_same_source_is_published_once(nats_ur
         first = await market.publish(placed(market, seller), market.fact(
             OrderPaymentAuthorized, seller=seller, source_id="notif-1", order_id="113-4567890-1234567"))
         again = await market.publish(placed(market, seller))
-        js = market._nc.jetstream()  # noqa: SLF001
+        js = market._nc.jetstream()
         stored = await read_stream(js, "MARKET", f"market.{seller}.>")
     assert (first.published, first.duplicates, again.published, again.duplicates) == (2, 0, 0, 1)
     assert [msgspec.json.decode(m.data)["type"] for m in stored] == [

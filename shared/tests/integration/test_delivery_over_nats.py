@@ -160,7 +160,7 @@ def test_the_embedded_server_can_fsync_every_write_before_acknowledging_it(tmp_p
     assert varz["jetstream"]["config"]["sync_always"] is True
 
 
-def eager_host(url: str, handled: list, **delivery) -> ServiceHost:  # noqa: ANN003
+def eager_host(url: str, handled: list, **delivery) -> ServiceHost:
     async def handle(evt: OrderPlaced) -> None:
         handled.append(evt.order_id)
 
@@ -189,7 +189,7 @@ async def test_an_idle_consumer_asks_the_server_about_once_per_idle_wait(nats_ur
     fetches: list[int] = []
     fetch = JetStreamContext.PullSubscription.fetch
 
-    async def counted(self, batch: int = 1, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    async def counted(self, batch: int = 1, *args, **kwargs):
         fetches.append(batch)
         return await fetch(self, batch, *args, **kwargs)
 

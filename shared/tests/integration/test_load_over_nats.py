@@ -1,6 +1,5 @@
 """Correctness under load against a real nats-server: one writer per key, and bad messages dead-lettered alone."""
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -40,7 +39,7 @@ def tally_host(url: str, stores: list) -> ServiceHost:
     info = ServiceInfo(name="tally", version="0.0.1", description="hot key probe", consumers=(CONSUMER,),
                        buckets=("tally",))
 
-    def wire(resources) -> Wiring:  # noqa: ANN001
+    def wire(resources) -> Wiring:
         store = SellerKeyedStore(resources.buckets["tally"], Tally, "sku", keep_processed=256)
         stores.append(store)
 
@@ -67,7 +66,7 @@ async def test_two_instances_adding_3000_orders_to_one_key_count_every_unit_once
 
     assert total == Tally(sum(o.items[0].quantity for o in orders))
     assert (await js.stream_info("DEADLETTER")).state.messages == 0
-    writes = sum(s._store.writer.writes for s in stores)  # noqa: SLF001
+    writes = sum(s._store.writer.writes for s in stores)
     assert writes < len(orders) / 4, f"{writes} writes for {len(orders)} orders: a batch's updates are folded"
     await nc.close()
 

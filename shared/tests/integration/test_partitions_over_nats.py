@@ -27,7 +27,7 @@ def due_of(state: dict) -> list[tuple[str, datetime]]:
     return [("expiry", datetime.fromisoformat(state["due"]))]
 
 
-async def instance(url: str, clock: DrivenClock, fired: Counter, name: str):  # noqa: ANN201
+async def instance(url: str, clock: DrivenClock, fired: Counter, name: str):
     """One replica: its own connection, its partitions, a scheduler fed by its own watch of the bucket."""
     nc = await nats.connect(url)
     js = nc.jetstream()

@@ -24,7 +24,7 @@ async def test_a_responder_that_starts_a_moment_after_the_request_still_answers_
     async def late_start() -> None:
         await asyncio.sleep(0.1)
 
-        async def answer(msg) -> None:  # noqa: ANN001
+        async def answer(msg) -> None:
             await msg.respond(b'{"text": "pong"}')
 
         await responder.subscribe(request_subject("probe", "acme", "ping"), cb=answer)
@@ -100,7 +100,7 @@ class Hold(msgspec.Struct):
     n: int = 0
 
 
-async def _serve_holding(nc, at_once: int, release: asyncio.Event, seen: list[int]):  # noqa: ANN001, ANN202
+async def _serve_holding(nc, at_once: int, release: asyncio.Event, seen: list[int]):
     """An endpoint whose answers wait for `release`, recording how many were in flight at each start."""
     from sellerops.runtime.requests import Endpoint, serve
 

@@ -21,15 +21,15 @@ class Done(msgspec.Struct, frozen=True):
     finished: bool = False
 
 
-def finish(finished: bool):  # noqa: ANN201
-    def decide(state: Done | None):  # noqa: ANN202
+def finish(finished: bool):
+    def decide(state: Done | None):
         return Done(finished), [OrderPaymentAuthorized(event_id=uuid.uuid4(), seller="acme", occurred_at=AT,
                                                        order_id="113-0000001-0000001")]
 
     return decide
 
 
-async def bucket(nc, name: str):  # noqa: ANN001, ANN201
+async def bucket(nc, name: str):
     return await nc.jetstream().create_key_value(bucket=name, history=4)
 
 

@@ -32,7 +32,7 @@ def _write(folder: Path, stem: str, key: ec.EllipticCurvePrivateKey, cert: x509.
     return key_path, cert_path
 
 
-def make_ca(folder: Path, name: str = "sellerops test CA"):  # noqa: ANN201
+def make_ca(folder: Path, name: str = "sellerops test CA"):
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(_name(name)).issuer_name(_name(name)).public_key(key.public_key())
@@ -44,7 +44,7 @@ def make_ca(folder: Path, name: str = "sellerops test CA"):  # noqa: ANN201
     return key, cert, path
 
 
-def issue(folder: Path, ca, stem: str, usage, sans=()):  # noqa: ANN001, ANN201
+def issue(folder: Path, ca, stem: str, usage, sans=()):
     ca_key, ca_cert, _ = ca
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
@@ -58,7 +58,7 @@ def issue(folder: Path, ca, stem: str, usage, sans=()):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def pki(tmp_path):  # noqa: ANN201
+def pki(tmp_path):
     ca = make_ca(tmp_path)
     server = issue(tmp_path, ca, "server", ExtendedKeyUsageOID.SERVER_AUTH,
                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])

@@ -75,7 +75,7 @@ def test_every_request_endpoint_is_an_operation_with_its_reply_and_the_error_rep
 def test_every_reference_in_the_document_resolves(doc):
     refs = []
 
-    def walk(node):  # noqa: ANN001, ANN202
+    def walk(node):
         if isinstance(node, dict):
             if isinstance(node.get("$ref"), str):
                 refs.append(node["$ref"])

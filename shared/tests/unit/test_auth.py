@@ -25,7 +25,7 @@ def claims(jwt: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def creds_jwt(path) -> dict:  # noqa: ANN001
+def creds_jwt(path) -> dict:
     return claims(path.read_text().splitlines()[1])
 
 

@@ -16,7 +16,7 @@ from sellerops.testing.helpers import run_cli
 LONG_RUNNING = {"up", "run", "demo", "simulate"}
 
 
-def walk(command, path=()):  # noqa: ANN001, ANN201
+def walk(command, path=()):
     """Every leaf command (and a group's own callback, like `sellerops health SELLER`) with its path."""
     subcommands = getattr(command, "commands", None)
     if subcommands is None:
@@ -46,9 +46,9 @@ def test_every_option_and_argument_of_every_command_has_help_text(tree):
         if not (command.help or "").strip():
             missing.append(f"{' '.join(path)} (the command itself)")
         for param in command.params:
-            if param.name == "seller" or param.param_type_name == "argument" and param.name in (
+            if param.name == "seller" or (param.param_type_name == "argument" and param.name in (
                     "order_id", "return_id", "claim_id", "plan_id", "option_id", "shipment_id", "delivery_id",
-                    "message_id", "mcf_order_id", "removal_order_id"):
+                    "message_id", "mcf_order_id", "removal_order_id")):
                 continue  # the argument names say it, shown in the usage line
             if not (getattr(param, "help", None) or "").strip():
                 missing.append(f"{' '.join(path)} {param.opts[0] if param.opts else param.name}")
@@ -104,7 +104,7 @@ def test_a_usage_error_is_one_line_pointing_at_the_help_with_exit_2(capsys):
 def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(capsys, monkeypatch, tmp_path):
     from sellerops.cli import events
 
-    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(events, "read_events", broken)

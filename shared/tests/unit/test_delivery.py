@@ -256,7 +256,7 @@ async def test_a_fact_over_the_size_limit_is_dead_lettered_unread_with_its_size(
 
 async def test_a_fact_whose_subject_names_another_seller_is_dead_lettered_at_once_and_never_handled(dead, seller):
     event = placed(seller, new_order_id())
-    forged = FakeMsg(encode(event), subject=f"market.someone-else.order.placed")
+    forged = FakeMsg(encode(event), subject="market.someone-else.order.placed")
     handler = Recorder()
 
     await dispatcher(dead, handler)([forged])

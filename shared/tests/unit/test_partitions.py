@@ -13,7 +13,7 @@ class Ticks:
         return self.now
 
 
-def replicas(kv, ticks, *names):  # noqa: ANN001, ANN201
+def replicas(kv, ticks, *names):
     return [Partitions(kv, "probe", count=12, lease_s=3.0, instance=name, monotonic=ticks) for name in names]
 
 

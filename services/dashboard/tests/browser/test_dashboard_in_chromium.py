@@ -64,7 +64,7 @@ def get(url: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory):  # noqa: ANN201
+def system(tmp_path_factory):
     """`sellerops up` with the health example published; (NATS URL, dashboard URL)."""
     folder = tmp_path_factory.mktemp("up")
     nats_port, web_port = free_port(), free_port()
@@ -86,7 +86,7 @@ def system(tmp_path_factory):  # noqa: ANN201
 
 
 @pytest.fixture
-def browser():  # noqa: ANN201
+def browser():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -104,11 +104,11 @@ def browser():  # noqa: ANN201
         driver.quit()
 
 
-def errors(driver) -> list[dict]:  # noqa: ANN001
+def errors(driver) -> list[dict]:
     return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
-def shoot(driver, tmp_path: Path, name: str) -> Path:  # noqa: ANN001
+def shoot(driver, tmp_path: Path, name: str) -> Path:
     path = tmp_path / f"dashboard-{name}.png"
     height = driver.execute_script("return document.body.scrollHeight")
     driver.set_window_size(1400, min(max(height + 40, 700), 2400))

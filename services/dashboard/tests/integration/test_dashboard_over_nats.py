@@ -88,5 +88,5 @@ async def test_facts_reach_the_fleet_page_and_healths_numbers_follow_and_a_resta
     await web.aclose()
 
 
-async def _equals(found, expected: str) -> bool:  # noqa: ANN001
+async def _equals(found, expected: str) -> bool:
     return (await found) == expected

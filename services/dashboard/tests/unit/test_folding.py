@@ -33,7 +33,7 @@ def claim(at: datetime = T0) -> ClaimRecorded:
                 response_due_at=at + timedelta(days=3), counts_as_defect=True)
 
 
-def measure_event(kind, at: datetime, **more):  # noqa: ANN001, ANN201
+def measure_event(kind, at: datetime, **more):
     return fact(kind, S, at, key="orderDefectRate.mfn", marketplace_id="ATVPDKIKX0DER", title="ODR", rate=0.02,
                 target=Target(value=0.01, condition=TargetCondition.LESS_THAN), numerator=2, denominator=100,
                 window_days=60, **more)

@@ -19,7 +19,7 @@ class Parts:
         self.records: dict[tuple[str, str, str], object] = {}
         self.seen: set[str] = set()
 
-    async def apply(self, seller, part, ident, message_id, fold) -> None:  # noqa: ANN001
+    async def apply(self, seller, part, ident, message_id, fold) -> None:
         if message_id in self.seen:
             return
         self.seen.add(message_id)

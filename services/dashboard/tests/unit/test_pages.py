@@ -42,7 +42,7 @@ class Probe:
 
 
 @pytest.fixture
-def made():  # noqa: ANN201
+def made():
     index = FleetIndex()
     parts = SellerParts(health={"ATVPDKIKX0DER": HealthPart(marketplace_id="ATVPDKIKX0DER", as_of=NOW,
                                                             account_status="AT_RISK", rating=150,
@@ -55,14 +55,14 @@ def made():  # noqa: ANN201
     index.rows["acme"] = row_of("acme", parts)
     replayed: list[int] = []
 
-    async def ask(seller, query):  # noqa: ANN001, ANN202
+    async def ask(seller, query):
         if seller == "broken":
             raise ValueError("a bug")
         if seller == "slow":
             raise TimeoutError
         return health(seller, query)
 
-    async def ask_order(seller, ref):  # noqa: ANN001, ANN202
+    async def ask_order(seller, ref):
         raise RequestFailed(ErrorReply(code="not_found", message=f"no health facts for order {ref.order_id}"))
 
     async def replay(sequence: int) -> int:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.nats
 PLAN_TIMEOUT = 30.0
 
 
-def fact(cls, seller: str, at, **fields):  # noqa: ANN001, ANN201
+def fact(cls, seller: str, at, **fields):
     return cls(event_id=uuid.uuid4(), seller=seller, occurred_at=at, **fields)
 
 

@@ -135,7 +135,7 @@ async def test_a_fill_all_mcf_order_ships_what_there_is_and_reserves_the_rest_wh
                                 postal_code="98101", country_code="US"))
         await call(nc, "orders", seller, "create_mcf_order", request, McfOrderView)
 
-        async def reserved(units: int):  # noqa: ANN202
+        async def reserved(units: int):
             view = await _outbound(nc, seller, "shop-2001")
             return view if view is not None and sum(a.quantity for a in view.allocations) == units else None
 

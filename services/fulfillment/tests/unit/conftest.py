@@ -45,7 +45,7 @@ def svc():
     return SimpleNamespace(h=handlers, stores=found, published=published, clock=clock)
 
 
-async def known_sku(svc, seller: str, sku: str, center: str = "BFI4") -> None:  # noqa: ANN001
+async def known_sku(svc, seller: str, sku: str, center: str = "BFI4") -> None:
     """The network has held the SKU (one warehouse-damaged unit: nothing sellable): an MCF order may name it."""
     import uuid
 

@@ -116,7 +116,7 @@ def test_customer_returns_reach_the_handler_through_their_own_durable(svc):
 
 async def test_returns_of_one_sku_handled_concurrently_are_folded_into_few_ledger_writes_each_one_entry(svc):
     await on_hand(svc, 5)
-    writer = svc.stores["stock"].inner._store.writer  # noqa: SLF001
+    writer = svc.stores["stock"].inner._store.writer
     before = writer.writes
     storm = [returned(1, Disposition.SELLABLE, return_id=f"LPN{n:09d}") for n in range(300)]
 

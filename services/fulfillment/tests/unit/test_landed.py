@@ -34,7 +34,7 @@ def network(east: int = 1000) -> Network:
                     Center(id="E", region="EAST", lat=0, lon=20, capacity={S: east})))
 
 
-def request(units: int = 100, **extra) -> PlacementRequest:  # noqa: ANN003
+def request(units: int = 100, **extra) -> PlacementRequest:
     return PlacementRequest((PlanItem("A", units, 1.0, S),), HERE, **extra)
 
 
@@ -97,7 +97,7 @@ def test_holding_per_unit_is_charged_by_the_centers_region():
 
 
 @st.composite
-def cases(draw):  # noqa: ANN001, ANN201
+def cases(draw):
     centers = draw(st.integers(2, 5))
     lons = draw(st.lists(st.floats(-30, 30, allow_nan=False), min_size=centers, max_size=centers))
     skus = draw(st.integers(1, 6))

@@ -18,12 +18,12 @@ F, RCO, RP = Bucket.FULFILLABLE, Bucket.RESERVED_CUSTOMER_ORDER, Bucket.RESERVED
 RT = Bucket.RESERVED_TRANSFER
 
 
-def mv(quantity: int, source, target, center="SMF3", cause=Cause.ADJUSTMENT, ref="r", sku="MUG"):  # noqa: ANN001
+def mv(quantity: int, source, target, center="SMF3", cause=Cause.ADJUSTMENT, ref="r", sku="MUG"):
     return Movement(sku=sku, center_id=center, quantity=quantity, from_bucket=source, to_bucket=target, cause=cause,
                     reference=ref)
 
 
-def apply(stock, *moves, batch="b1"):  # noqa: ANN001
+def apply(stock, *moves, batch="b1"):
     return ledger.move(stock, list(moves), seller="acme", sku="MUG", cause=common.Cause(f"ledger/{batch}"), at=T)
 
 
@@ -97,13 +97,13 @@ def test_the_summary_totals_what_the_centers_hold_and_leaves_inbound_out():
     assert [c.center_id for c in summary.centers] == ["ABE8", "SMF3"]
 
 
-def adjustment(source, target, quantity=2) -> InventoryAdjustmentReported:  # noqa: ANN001
+def adjustment(source, target, quantity=2) -> InventoryAdjustmentReported:
     return InventoryAdjustmentReported(event_id=uuid.uuid4(), seller="acme", occurred_at=T, adjustment_id="adj-1",
                                        sku="MUG", center_id="SMF3", quantity=quantity, from_bucket=source,
                                        to_bucket=target, reason="E")
 
 
-def transfer(stage: TransferStage, quantity=3) -> InventoryTransferReported:  # noqa: ANN001
+def transfer(stage: TransferStage, quantity=3) -> InventoryTransferReported:
     return InventoryTransferReported(event_id=uuid.uuid4(), seller="acme", occurred_at=T, transfer_id="tr-1",
                                      sku="MUG", from_center="SMF3", to_center="ABE8", quantity=quantity, stage=stage)
 
@@ -199,7 +199,7 @@ def availability(at: datetime = T, marketplace_id: str = US, **counts: int) -> I
                                          marketplace_id=marketplace_id, **counts)
 
 
-def reported(stock, fact):  # noqa: ANN001, ANN201
+def reported(stock, fact):
     return ledger.availability_reported(stock, fact, compared=COMPARED)
 
 

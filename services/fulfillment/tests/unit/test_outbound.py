@@ -29,7 +29,7 @@ def at(item: str, center: str, quantity: int, sku: str = "MUG") -> Allocation:
     return Allocation(item_id=item, sku=sku, center_id=center, quantity=quantity)
 
 
-def order(*allocations: Allocation, fill=KILL, kind=OrderKind.MCF, lines=(("i1", "MUG", 3),)):  # noqa: ANN001, ANN201
+def order(*allocations: Allocation, fill=KILL, kind=OrderKind.MCF, lines=(("i1", "MUG", 3),)):
     return outbound.requested(None, kind=kind, order_id="shop-1", seller="acme", lines=list(lines),
                               destination=(40.7, -74.0), fill_policy=fill, cause=common.Cause("evt-1"), at=T0,
                               allocations=list(allocations), shortfalls=[], strategy="nearest")
@@ -55,7 +55,7 @@ def shipment(center: str, tracking: str, *items: tuple[str, int], hours: float =
                                     fulfillment_order_id="shop-1", center_id=center, package=package)
 
 
-def fire(state, kind: str, due: datetime):  # noqa: ANN001, ANN201
+def fire(state, kind: str, due: datetime):
     return outbound.deadline_passed(state, kind=kind, due=due, policy=POLICY)
 
 
@@ -161,7 +161,7 @@ def test_fill_all_available_with_nothing_available_is_unfulfillable_at_once():
 # ---- the race: the ledger reserves less than sourcing saw ----
 
 
-def raced(fill: FillPolicy, on_hand: int, taken: int):  # noqa: ANN201
+def raced(fill: FillPolicy, on_hand: int, taken: int):
     """Sourcing saw `on_hand` at SMF3, but another order reserved `taken` of them first."""
     stock, _ = ledger.move(None, [Movement(sku="MUG", center_id="SMF3", quantity=on_hand, from_bucket=None,
                                            to_bucket=F, cause=Cause.INBOUND_RECEIVED, reference="s")],
@@ -327,7 +327,7 @@ def test_the_stored_order_survives_a_json_round_trip():
 # ---- Hold, and SKUs the network never held ----
 
 
-def held_order(*allocations: Allocation):  # noqa: ANN201
+def held_order(*allocations: Allocation):
     return outbound.requested(None, kind=OrderKind.MCF, order_id="shop-1", seller="acme", lines=[("i1", "MUG", 3)],
                               destination=(40.7, -74.0), fill_policy=KILL, cause=common.Cause("evt-1"), at=T0,
                               allocations=list(allocations), shortfalls=[], strategy="nearest", held=True)

@@ -52,7 +52,7 @@ def km(lon: float) -> float:
     return distance_km(HERE, (0.0, lon))
 
 
-def allocation(option) -> dict[str, dict[str, int]]:  # noqa: ANN001
+def allocation(option) -> dict[str, dict[str, int]]:
     return {s.center_id: dict(s.units) for s in option.shipments}
 
 

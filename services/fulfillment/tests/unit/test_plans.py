@@ -43,34 +43,34 @@ SPLIT = option("OPT-B", placed("S1", "SMF3", ("MUG", 6)), placed("S2", "ONT8", (
 OPTIONS = [option("OPT-A"), SPLIT]
 
 
-def request(plan_id: str = "P1", items=(MUGS, CUPS), name: str | None = "Holiday restock",  # noqa: ANN001
+def request(plan_id: str = "P1", items=(MUGS, CUPS), name: str | None = "Holiday restock",
             strategies: list[str] | None = None) -> CreateInboundPlan:
     return CreateInboundPlan(plan_id=plan_id, items=list(items), ship_from=HOME, name=name, strategies=strategies)
 
 
-def create(plan=None, req: CreateInboundPlan | None = None, options=None, refused=None,  # noqa: ANN001, ANN201
+def create(plan=None, req: CreateInboundPlan | None = None, options=None, refused=None,
            now: datetime = T0):
     req = req or request()
     return plans.create_plan(plan, req, seller="acme", options=OPTIONS if options is None else options,
                              refused=refused or {}, cause=requested("acme", req.plan_id, "create"), now=now)
 
 
-def created(**kw) -> plans.Plan:  # noqa: ANN003
+def created(**kw) -> plans.Plan:
     return create(**kw)[0]
 
 
-def confirm(plan: plans.Plan | None, option_id: str, now: datetime = T0 + timedelta(hours=1)):  # noqa: ANN201
+def confirm(plan: plans.Plan | None, option_id: str, now: datetime = T0 + timedelta(hours=1)):
     return plans.confirm_placement(plan, ConfirmPlacement(plan_id="P1", option_id=option_id),
                                    cause=requested("acme", "P1", f"confirm/{option_id}"), now=now)
 
 
-def cancel(plan: plans.Plan | None, reason: str | None = "changed my mind",  # noqa: ANN201
+def cancel(plan: plans.Plan | None, reason: str | None = "changed my mind",
            now: datetime = T0 + timedelta(hours=2)):
     return plans.cancel_plan(plan, CancelInboundPlan(plan_id="P1", reason=reason),
                              cause=requested("acme", "P1", "cancel"), now=now)
 
 
-def regenerate(plan: plans.Plan | None, options: list[PlacementOption], refused=None,  # noqa: ANN001, ANN201
+def regenerate(plan: plans.Plan | None, options: list[PlacementOption], refused=None,
                now: datetime = T0 + timedelta(days=2)):
     return plans.regenerate_options(plan, options=options, refused=refused or {},
                                     cause=requested("acme", "P1", f"regenerate/{now.isoformat()}"), now=now)

@@ -32,12 +32,12 @@ def stock(*holdings: tuple[str, Bucket, int]) -> ledger.Stock:
 ON_HAND = stock(("SMF3", F, 2), ("ABE8", F, 5), ("SMF3", DAMAGED, 1), ("SMF3", EXPIRED, 2))
 
 
-def request(*lines: tuple[int, StockCondition], kind=RemovalType.RETURN, address=HOME) -> CreateRemovalOrder:  # noqa: ANN001
+def request(*lines: tuple[int, StockCondition], kind=RemovalType.RETURN, address=HOME) -> CreateRemovalOrder:
     return CreateRemovalOrder(removal_order_id="rm-1", removal_type=kind, address=address,
                               lines=[RemovalLine(sku="MUG", quantity=n, condition=c) for n, c in lines])
 
 
-def create(req: CreateRemovalOrder, existing=None):  # noqa: ANN001, ANN201
+def create(req: CreateRemovalOrder, existing=None):
     return removals.create(existing, req, seller="acme", stock={"MUG": ON_HAND}, cause=CAUSE, now=T0)
 
 

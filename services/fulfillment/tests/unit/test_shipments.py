@@ -36,7 +36,7 @@ def usd(amount: str) -> Money:
     return Money(Decimal(amount), "USD")
 
 
-def placed(shipment_id: str = "S1", center: str = "SMF3", units=(("MUG", 10), ("CUP", 4))) -> PlacedShipment:  # noqa: ANN001
+def placed(shipment_id: str = "S1", center: str = "SMF3", units=(("MUG", 10), ("CUP", 4))) -> PlacedShipment:
     return PlacedShipment(shipment_id=shipment_id, center_id=center, items=[ShipmentUnits(s, n) for s, n in units],
                           units=sum(n for _, n in units), weight_kg=3.0, distance_km=250.0,
                           transport_cost=usd("20.00"))
@@ -50,13 +50,13 @@ def confirmed(*planned: PlacedShipment, event_id: uuid.UUID | None = None) -> In
                                 option=option, ship_from=HOME)
 
 
-def new(units=(("MUG", 10), ("CUP", 4)), shipment_id: str = "S1") -> shipments.Shipment:  # noqa: ANN001
+def new(units=(("MUG", 10), ("CUP", 4)), shipment_id: str = "S1") -> shipments.Shipment:
     planned = placed(shipment_id, units=units)
     return shipments.create_shipment(None, confirmed=confirmed(planned), planned=planned)[0]
 
 
-def update(ship, status: St, carrier: str | None = None, tracking: str | None = None,  # noqa: ANN001, ANN201
-           now: datetime = SENT, check=None):  # noqa: ANN001
+def update(ship, status: St, carrier: str | None = None, tracking: str | None = None,
+           now: datetime = SENT, check=None):
     request = UpdateShipment(shipment_id="S1", status=status, carrier_code=carrier, tracking_number=tracking)
     verb = f"update/{status.value}/{tracking or ''}"
     return shipments.seller_update(ship, request, cause=requested("acme", "S1", verb), now=now, check_carrier=check)
@@ -67,7 +67,7 @@ def reported(status: St, at: datetime, pod: str | None = None) -> InboundShipmen
                                          status=status, proof_of_delivery=pod)
 
 
-def report(ship, status: St, at: datetime, pod: str | None = None, policy=POLICY):  # noqa: ANN001, ANN201
+def report(ship, status: St, at: datetime, pod: str | None = None, policy=POLICY):
     return shipments.status_reported(ship, fact=reported(status, at, pod), policy=policy)
 
 
@@ -79,11 +79,11 @@ def receipt(receipt_id: str, at: datetime, *lines: tuple) -> InboundReceiptRepor
                                                                 for x in lines])
 
 
-def receive(ship, receipt_id: str, at: datetime, *lines: tuple, policy=POLICY):  # noqa: ANN001, ANN201
+def receive(ship, receipt_id: str, at: datetime, *lines: tuple, policy=POLICY):
     return shipments.receipt_reported(ship, fact=receipt(receipt_id, at, *lines), policy=policy)
 
 
-def fire(ship, kind: str, due: datetime, policy=POLICY):  # noqa: ANN001, ANN201
+def fire(ship, kind: str, due: datetime, policy=POLICY):
     return shipments.deadline_passed(ship, kind=kind, due=due, policy=policy)
 
 
@@ -94,24 +94,24 @@ def paid(reimbursement_id: str, sku: str, cash: int = 0, inventory: int = 0, amo
                                amount=usd(amount) if amount else None)
 
 
-def pay(ship, reimbursement_id: str, sku: str, cash: int = 0, inventory: int = 0, amount: str | None = None):  # noqa: ANN001, ANN201
+def pay(ship, reimbursement_id: str, sku: str, cash: int = 0, inventory: int = 0, amount: str | None = None):
     return shipments.reimbursed(ship, fact=paid(reimbursement_id, sku, cash, inventory, amount))
 
 
-def resolve(ship, reason: str = "found at the dock", now: datetime = ARRIVED + 20 * DAY):  # noqa: ANN001, ANN201
+def resolve(ship, reason: str = "found at the dock", now: datetime = ARRIVED + 20 * DAY):
     return shipments.resolve_case(ship, ResolveCase(shipment_id="S1", reason=reason),
                                   cause=requested("acme", "S1", "resolve"), now=now)
 
 
-def sent(units=(("MUG", 10), ("CUP", 4))) -> shipments.Shipment:  # noqa: ANN001
+def sent(units=(("MUG", 10), ("CUP", 4))) -> shipments.Shipment:
     return update(new(units), St.SHIPPED, "UPS", "1Z999")[0]
 
 
-def delivered(units=(("MUG", 10), ("CUP", 4)), pod: str | None = "POD-77") -> shipments.Shipment:  # noqa: ANN001
+def delivered(units=(("MUG", 10), ("CUP", 4)), pod: str | None = "POD-77") -> shipments.Shipment:
     return report(sent(units), St.DELIVERED, ARRIVED, pod)[0]
 
 
-def closed_short(policy=POLICY) -> shipments.Shipment:  # noqa: ANN001
+def closed_short(policy=POLICY) -> shipments.Shipment:
     """MUG: 10 shipped, 6 received and 1 damaged (3 short); CUP: 4 of 4."""
     ship, _ = receive(delivered(), "R1", ARRIVED + DAY, ("MUG", 6, 1), ("CUP", 4), policy=policy)
     return report(ship, St.CLOSED, ARRIVED + 2 * DAY, policy=policy)[0]
@@ -121,7 +121,7 @@ def kinds(events: list) -> list[type]:
     return [type(e) for e in events]
 
 
-def lines(case) -> list[tuple]:  # noqa: ANN001
+def lines(case) -> list[tuple]:
     return [(x.sku, x.kind, x.units, x.expected, x.received, x.damaged) for x in case.lines]
 
 
@@ -129,7 +129,7 @@ def statuses(events: list) -> list[tuple[St, St]]:
     return [(e.previous, e.status) for e in events if isinstance(e, InboundShipmentStatusChanged)]
 
 
-def notes(ship) -> list[str]:  # noqa: ANN001
+def notes(ship) -> list[str]:
     return [h.summary for h in ship.history if h.type == "note"]
 
 
@@ -1027,7 +1027,7 @@ RECEIPT = st.lists(LINE, min_size=1, max_size=4)
        receipts=st.lists(RECEIPT, max_size=5), late=st.lists(RECEIPT, max_size=3),
        replay=st.booleans(), reconcile_first=st.booleans())
 def test_any_receipts_and_a_close_never_short_the_ledger_and_leave_nothing_inbound(
-        expected, shipped, before, receipts, late, replay, reconcile_first):  # noqa: ANN001
+        expected, shipped, before, receipts, late, replay, reconcile_first):
     books, planned = Books(), placed(units=(("MUG", expected[0]), ("CUP", expected[1])))
     ship = books.post(shipments.create_shipment(None, confirmed=confirmed(planned), planned=planned))
     if shipped:

@@ -19,16 +19,16 @@ def env() -> dict:
     return {**ENV, "event_id": uuid.uuid4()}
 
 
-def changed(previous, status, *units) -> InboundShipmentStatusChanged:  # noqa: ANN001
+def changed(previous, status, *units) -> InboundShipmentStatusChanged:
     return InboundShipmentStatusChanged(**env(), previous=previous, status=status, center_id="SMF3", items=list(units))
 
 
-def received(lines, totals, after_close=False) -> InboundUnitsReceived:  # noqa: ANN001
+def received(lines, totals, after_close=False) -> InboundUnitsReceived:
     return InboundUnitsReceived(**env(), receipt_id="R", center_id="SMF3", lines=lines, totals=totals,
                                 after_close=after_close)
 
 
-def flows(moves) -> list[tuple]:  # noqa: ANN001
+def flows(moves) -> list[tuple]:
     return [(m.sku, m.quantity, m.from_bucket, m.to_bucket, m.cause) for m in moves]
 
 

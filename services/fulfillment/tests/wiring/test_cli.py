@@ -25,10 +25,10 @@ def summary(marketplace: list[MarketplaceCount]) -> InventorySummary:
 
 
 @pytest.fixture
-def answer(monkeypatch):  # noqa: ANN201
+def answer(monkeypatch):
     replies: list[InventoryList] = []
 
-    def ask(nats_url, seller, verb, request, reply_type, **_):  # noqa: ANN001, ANN202
+    def ask(nats_url, seller, verb, request, reply_type, **_):
         assert (seller, verb, type(request)) == ("demo-seller", "list_inventory", ListInventory)
         return replies.pop(0)
 

@@ -29,7 +29,7 @@ def _id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def facts_for(order: int, kind: str, hours: int, flag: bool):  # noqa: ANN201
+def facts_for(order: int, kind: str, hours: int, flag: bool):
     """One fact about order `order`, `hours` after its purchase."""
     order_id = f"O-{order}"
     placed = NOW - timedelta(days=order * 7 % 55 + 1)
@@ -78,7 +78,7 @@ def test_live_counters_in_any_arrival_order_equal_the_history_folded_at_once(fac
     arrivals = events + events[:repeats]  # at-least-once: some come twice
     order.shuffle(arrivals)
 
-    async def live():  # noqa: ANN202
+    async def live():
         built, _, _ = service()
         for event in arrivals + warnings:
             if isinstance(event, (PolicyWarningReported, PolicyWarningResolved)):

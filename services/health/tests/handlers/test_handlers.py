@@ -49,7 +49,7 @@ class CountingKV(FakeKeyValue):
         self.gets = 0
         self.fail_writes = 0
 
-    async def get(self, key: str):  # noqa: ANN201
+    async def get(self, key: str):
         self.gets += 1
         return await super().get(key)
 
@@ -60,7 +60,7 @@ class CountingKV(FakeKeyValue):
         return await super().update(key, value, last)
 
 
-def service(metrics=None):  # noqa: ANN001, ANN201
+def service(metrics=None):
     kvs = {name: CountingKV() for name in BUCKETS}
     found = stores(kvs, keep=64, keep_day=512)
     clock = DrivenClock(NOW)
@@ -74,16 +74,16 @@ async def _no_history(seller: str) -> list:
     return []
 
 
-async def _health(built, seller: str):  # noqa: ANN001, ANN202
+async def _health(built, seller: str):
     return await built.get_account_health(seller, GetAccountHealth())
 
 
-def _measure(health, key: str):  # noqa: ANN001, ANN202
+def _measure(health, key: str):
     return next(m for m in health.measures if m.key == key)
 
 
 @pytest.fixture
-def example_installed(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+def example_installed(tmp_path, monkeypatch):
     """The example package installed as a distribution would be: its code and a dist-info naming its entry point."""
     shutil.copytree(EXAMPLE, tmp_path / EXAMPLE.name)
     info = tmp_path / "sellerops_metric_example-0.1.0.dist-info"

@@ -25,7 +25,7 @@ def scrape(port: int) -> str:
         return ""
 
 
-def health_on_a_port(nats_url: str):  # noqa: ANN201
+def health_on_a_port(nats_url: str):
     settings = health_settings(nats_url)
     settings.runtime.http_port = free_port()
     return settings

@@ -28,18 +28,18 @@ from .conftest import T0, fact, health_settings, placed_and_paid, runtime
 pytestmark = pytest.mark.nats
 
 
-async def _health(nc, seller: str, **query) -> AccountHealth | None:  # noqa: ANN001
+async def _health(nc, seller: str, **query) -> AccountHealth | None:
     try:
         return await call(nc, "health", seller, "get_account_health", GetAccountHealth(**query), AccountHealth)
     except RequestFailed:
         return None
 
 
-def _measure(health: AccountHealth, key: str):  # noqa: ANN202
+def _measure(health: AccountHealth, key: str):
     return next(m for m in health.measures if m.key == key)
 
 
-async def _odr(nc, seller: str, numerator: int, denominator: int):  # noqa: ANN001, ANN202
+async def _odr(nc, seller: str, numerator: int, denominator: int):
     health = await _health(nc, seller)
     if health is None:
         return None
@@ -47,7 +47,7 @@ async def _odr(nc, seller: str, numerator: int, denominator: int):  # noqa: ANN0
     return health if (m.numerator, m.denominator) == (numerator, denominator) else None
 
 
-async def _types(js) -> list[str]:  # noqa: ANN001
+async def _types(js) -> list[str]:
     return [m.headers["Sellerops-Type"] for m in await read_stream(js, "HEALTH")]
 
 
@@ -108,7 +108,7 @@ async def test_a_claim_breaches_the_order_defect_rate_once_and_its_denial_recove
         ("health.account_status_changed.v1", None, "NORMAL")]
 
 
-async def _is(awaitable, expected):  # noqa: ANN001, ANN202
+async def _is(awaitable, expected):
     found = await awaitable
     return found[:len(expected)] == expected and found
 

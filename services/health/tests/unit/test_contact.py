@@ -53,7 +53,7 @@ def marked(message_id: str = "M1", received: datetime = T0, after: timedelta = H
                                         marked_at=received + after)
 
 
-def fold(*events) -> OrderFacts:  # noqa: ANN002
+def fold(*events) -> OrderFacts:
     state = None
     for event in events:
         state = order_facts.apply(state, event)
@@ -64,7 +64,7 @@ def counted(facts: OrderFacts) -> list[tuple]:
     return sorted(contact_counts(facts))
 
 
-def window(metric, as_of: date = date(2026, 3, 31)) -> Window:  # noqa: ANN001
+def window(metric, as_of: date = date(2026, 3, 31)) -> Window:
     return Window(days=metric.window_days, date_from=as_of - timedelta(days=metric.window_days - 1), date_to=as_of,
                   target=metric.target)
 

@@ -54,14 +54,14 @@ def claim_denied(at: datetime, filed_at: datetime) -> ClaimDecided:
                         counts_as_defect=False, filed_at=filed_at)
 
 
-def fold(*events) -> order_facts.OrderState:  # noqa: ANN002
+def fold(*events) -> order_facts.OrderState:
     state = None
     for event in events:
         state = order_facts.apply(state, event)
     return state
 
 
-def change(state: order_facts.OrderState | None, event) -> tuple[order_facts.OrderState, dict]:  # noqa: ANN001
+def change(state: order_facts.OrderState | None, event) -> tuple[order_facts.OrderState, dict]:
     """The state after `event`, and the counter changes it made."""
     after = order_facts.apply(state, event)
     before = contribution(BUILT_IN, state.facts if state else None)

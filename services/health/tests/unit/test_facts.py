@@ -98,7 +98,7 @@ def feedback_removed(at: datetime = T0 + 7 * DAY) -> FeedbackRemoved:
     return FeedbackRemoved(**envelope(at), reason="removed by Amazon")
 
 
-def fold(*events) -> order_facts.OrderState:  # noqa: ANN002
+def fold(*events) -> order_facts.OrderState:
     state = None
     for event in events:
         state = order_facts.apply(state, event)

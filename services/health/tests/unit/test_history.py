@@ -66,12 +66,12 @@ def resolved(warning_id: str, at: datetime) -> PolicyWarningResolved:
     return PolicyWarningResolved(event_id=uuid.uuid4(), seller="acme", occurred_at=at, warning_id=warning_id)
 
 
-def as_of(events: list, at: datetime, marketplace_id: str = MKT, overrides: dict | None = None):  # noqa: ANN201
+def as_of(events: list, at: datetime, marketplace_id: str = MKT, overrides: dict | None = None):
     return health_as_of(events, seller="acme", marketplace_id=marketplace_id, as_of=at, metrics=list(BUILT_IN),
                         overrides=overrides or {}, rules=RULES)
 
 
-def measure(health, key: str):  # noqa: ANN001, ANN201
+def measure(health, key: str):
     return next(m for m in health.measures if m.key == key)
 
 

@@ -46,12 +46,12 @@ def feedback(rating: int, removed: bool = False) -> FeedbackFacts:
     return FeedbackFacts(rating=rating, at=T0 + 5 * DAY, removed_at=T0 + 6 * DAY if removed else None)
 
 
-def window(metric, as_of: date = AS_OF) -> Window:  # noqa: ANN001
+def window(metric, as_of: date = AS_OF) -> Window:
     return Window(days=metric.window_days, date_from=as_of - timedelta(days=metric.window_days - 1), date_to=as_of,
                   target=metric.target)
 
 
-def counted(metric, facts: OrderFacts) -> list[tuple[date, str]]:  # noqa: ANN001
+def counted(metric, facts: OrderFacts) -> list[tuple[date, str]]:
     return sorted(metric.counts(facts))
 
 

@@ -48,7 +48,7 @@ def asked(monkeypatch) -> list[tuple[str, object]]:
                "get_order_health": lambda: OrderHealthView(facts=ORDER, counted=[(date(2026, 11, 20),
                                                                                   "orderDefectRate:orders.mfn")])}
 
-    def ask_service(service, nats_url, seller, verb, request, reply_type):  # noqa: ANN001, ANN202
+    def ask_service(service, nats_url, seller, verb, request, reply_type):
         assert (service, seller) == ("health", "demo-seller")
         sent.append((verb, request))
         reply = answers[verb]()

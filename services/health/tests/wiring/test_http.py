@@ -141,7 +141,7 @@ async def test_the_running_service_serves_the_route_on_its_http_port(nats_url, s
         async def fetch(path: str) -> tuple[int, bytes]:
             def get() -> tuple[int, bytes]:
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as found:  # noqa: S310
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as found:
                         return found.status, found.read()
                 except urllib.error.HTTPError as exc:
                     return exc.code, exc.read()

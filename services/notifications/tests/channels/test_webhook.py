@@ -199,8 +199,8 @@ async def test_a_header_value_with_a_line_break_or_non_ascii_text_is_percent_enc
 PUBLIC_V4, PUBLIC_V6 = "93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"
 
 
-def resolver(answers: dict[str, list[str]], asked: list | None = None):  # noqa: ANN201
-    async def resolve(host: str, port: int):  # noqa: ANN202
+def resolver(answers: dict[str, list[str]], asked: list | None = None):
+    async def resolve(host: str, port: int):
         if asked is not None:
             asked.append((host, port))
         if host not in answers:
@@ -220,7 +220,7 @@ def capturing() -> tuple[httpx.MockTransport, list[httpx.Request]]:
     return httpx.MockTransport(handle), seen
 
 
-def closed_channel(**kwargs) -> WebhookChannel:  # noqa: ANN003
+def closed_channel(**kwargs) -> WebhookChannel:
     return WebhookChannel(WebhookSettings(timeout_s=2, private_targets=False), **kwargs)
 
 

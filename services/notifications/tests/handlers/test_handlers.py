@@ -91,7 +91,7 @@ async def tick(svc: Service) -> None:
         await scheduler.run_due()
 
 
-def fact(tag: str, at: datetime, **changes):  # noqa: ANN003, ANN201
+def fact(tag: str, at: datetime, **changes):
     """A golden sample as a new event of this seller at `at`."""
     sample = json.loads((GOLDEN / f"{tag}.json").read_text())
     return decode_event(json.dumps({**sample, "event_id": str(uuid.uuid4()), "seller": SELLER,
@@ -104,7 +104,7 @@ def endpoints() -> list[Endpoint]:
             Endpoint(id="ops", channel="log")]
 
 
-def prefs(**changes) -> SetPreferences:  # noqa: ANN003
+def prefs(**changes) -> SetPreferences:
     fields = {"endpoints": endpoints(), "routes": {Kind.HEALTH: ["hook", "mail"], Kind.FEEDBACK: ["hook"],
                                                    Kind.SYSTEM: ["ops"]}} | changes
     return SetPreferences(preferences=Preferences(**fields))
@@ -114,7 +114,7 @@ async def deliveries_of(svc: Service, status: DeliveryStatus | None = None, limi
     return (await svc.built.list_deliveries(SELLER, ListDeliveries(status=status, limit=limit))).deliveries
 
 
-async def delivery(svc: Service, delivery_id: str):  # noqa: ANN201
+async def delivery(svc: Service, delivery_id: str):
     return next(d for d in await deliveries_of(svc) if d.delivery_id == delivery_id)
 
 
@@ -527,17 +527,17 @@ async def test_preferences_set_twice_at_the_same_instant_keep_the_second():
 class _ReadThenInterleave:
     """The digests store, with another event handled right after send_digest has read the box."""
 
-    def __init__(self, inner, meanwhile) -> None:  # noqa: ANN001
+    def __init__(self, inner, meanwhile) -> None:
         self.inner, self.meanwhile = inner, meanwhile
 
-    async def load(self, seller: str, aggregate_id: str):  # noqa: ANN201
+    async def load(self, seller: str, aggregate_id: str):
         box = await self.inner.load(seller, aggregate_id)
         if self.meanwhile is not None:
             meanwhile, self.meanwhile = self.meanwhile, None
             await meanwhile()
         return box
 
-    def __getattr__(self, name: str):  # noqa: ANN204
+    def __getattr__(self, name: str):
         return getattr(self.inner, name)
 
 
@@ -566,7 +566,7 @@ class FailOnce(RecordingPublisher):
         super().__init__()
         self.tag, self.failed = tag, False
 
-    async def __call__(self, events):  # noqa: ANN001, ANN204
+    async def __call__(self, events):
         if not self.failed and any(e.type_tag() == self.tag for e in events):
             self.failed = True
             raise ConnectionError("NATS went away before publishing")

@@ -33,21 +33,21 @@ LOG_EVERYTHING = SetPreferences(preferences=Preferences(
     endpoints=[Endpoint(id="log", channel="log")], routes={kind: ["log"] for kind in Kind}))
 
 
-async def _types(js, id_field: str, value: str) -> list[str]:  # noqa: ANN001
+async def _types(js, id_field: str, value: str) -> list[str]:
     found = [json.loads(m.data) for m in await read_stream(js, "NOTIFICATIONS")]
     return [e["type"].split(".", 1)[1] for e in found if e.get(id_field) == value]
 
 
-async def _has(js, id_field: str, value: str, wanted: list[str]):  # noqa: ANN001, ANN202
+async def _has(js, id_field: str, value: str, wanted: list[str]):
     found = await _types(js, id_field, value)
     return found if found == wanted else None
 
 
-async def _async(value):  # noqa: ANN001, ANN202
+async def _async(value):
     return value
 
 
-def _kinds(host, key_part: str) -> list[str]:  # noqa: ANN001
+def _kinds(host, key_part: str) -> list[str]:
     """The kinds of the open deadlines whose key contains `key_part`."""
     return [kind for s in schedulers(host) for _, key, kind in s.pending() if key_part in key]
 
@@ -81,7 +81,7 @@ async def test_a_buyer_message_is_reminded_at_12_and_2_hours_left_then_missed_an
             "buyer_message_awaiting_reply.v1", "buyer_message_reply_due_soon.v1", "buyer_message_reply_due_soon.v1",
             "buyer_message_reply_missed.v1"]))
 
-        async def delivered_titles():  # noqa: ANN202
+        async def delivered_titles():
             found = (await call(nc, "notifications", seller, "list_deliveries", ListDeliveries(),
                                 DeliveryList)).deliveries
             titles = sorted(d.title for d in found if d.status.value == "delivered")

@@ -26,7 +26,7 @@ from .conftest import SECRET, fact, notifications_settings
 pytestmark = pytest.mark.nats
 
 
-def breached(seller: str, key: str = "orderDefectRate.mfn"):  # noqa: ANN201
+def breached(seller: str, key: str = "orderDefectRate.mfn"):
     return fact(MetricBreached, seller, key=key, marketplace_id="ATVPDKIKX0DER", title="Order Defect Rate",
                 rate=0.02, target=Target(value=0.01, condition=TargetCondition.LESS_THAN), numerator=2,
                 denominator=100, window_days=60)
@@ -39,11 +39,11 @@ def prefs(url: str) -> SetPreferences:
         routes={Kind.HEALTH: ["hook"], Kind.SYSTEM: ["ops-log"]}))
 
 
-async def _deliveries(nc, seller: str) -> list[DeliveryView]:  # noqa: ANN001
+async def _deliveries(nc, seller: str) -> list[DeliveryView]:
     return (await call(nc, "notifications", seller, "list_deliveries", ListDeliveries(), DeliveryList)).deliveries
 
 
-async def _status(nc, seller: str, status: DeliveryStatus, count: int = 1):  # noqa: ANN001, ANN202
+async def _status(nc, seller: str, status: DeliveryStatus, count: int = 1):
     found = [d for d in await _deliveries(nc, seller) if d.status is status]
     return found if len(found) >= count else None
 
@@ -62,7 +62,7 @@ async def test_a_red_flag_reaches_the_webhook_signed_and_a_failing_one_is_retrie
 
         [done] = await eventually(lambda: _status(nc, seller, DeliveryStatus.DELIVERED), timeout=20)
 
-        async def succeeded():  # noqa: ANN202  (published right after the state is saved)
+        async def succeeded():  # published right after the state is saved
             found = [json.loads(m.data) for m in await read_stream(js, "NOTIFICATIONS")]
             return [e for e in found if e["type"] == "notifications.delivery_succeeded.v1"] or None
 
@@ -96,7 +96,7 @@ async def test_an_endpoint_that_keeps_failing_opens_its_circuit_tells_the_seller
         await call(nc, "notifications", seller, "set_preferences", prefs(receiver.at("/hook")), PreferencesView)
         await JetStreamPublisher(js)([breached(seller)])
 
-        async def events(kind: str):  # noqa: ANN202
+        async def events(kind: str):
             found = [json.loads(m.data) for m in await read_stream(js, "NOTIFICATIONS")]
             return [e for e in found if e["type"] == kind] or None
 

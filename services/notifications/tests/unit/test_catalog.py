@@ -55,7 +55,7 @@ def sample(tag: str) -> dict:
     return json.loads((GOLDEN / f"{tag}.json").read_text())
 
 
-def event(tag: str, **changes):  # noqa: ANN003, ANN201
+def event(tag: str, **changes):
     return decode_event(json.dumps({**sample(tag), **changes}))
 
 
@@ -64,7 +64,7 @@ def test_the_table_covers_every_type_the_catalog_knows() -> None:
 
 
 @pytest.mark.parametrize(("tag", "expected"), EXPECTED.items(), ids=list(EXPECTED))
-def test_a_golden_sample_becomes_the_notification_its_rule_says(tag: str, expected) -> None:  # noqa: ANN001
+def test_a_golden_sample_becomes_the_notification_its_rule_says(tag: str, expected) -> None:
     note = catalog.notify(event(tag))
     if expected is None:
         assert note is None

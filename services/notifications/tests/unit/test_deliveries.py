@@ -26,12 +26,12 @@ def new() -> Delivery:
                     about="health.metric_breached.v1", created_at=T0, next_attempt_at=T0)
 
 
-def ok(d: Delivery, at: datetime = T0, detail: str = "200", duration_ms: float = 12.5):  # noqa: ANN201
+def ok(d: Delivery, at: datetime = T0, detail: str = "200", duration_ms: float = 12.5):
     return deliveries.attempted(d, ok=True, retry=True, detail=detail, retry_after_s=None, duration_ms=duration_ms,
                                 at=at, policy=POLICY, jitter=0.0)
 
 
-def failed(d: Delivery, at: datetime = T0, detail: str = "503 Service Unavailable", *, retry: bool = True,  # noqa: ANN201
+def failed(d: Delivery, at: datetime = T0, detail: str = "503 Service Unavailable", *, retry: bool = True,
            retry_after_s: float | None = None, jitter: float = 0.0):
     return deliveries.attempted(d, ok=False, retry=retry, detail=detail, retry_after_s=retry_after_s,
                                 duration_ms=40.0, at=at, policy=POLICY, jitter=jitter)
@@ -195,11 +195,11 @@ def closed() -> Circuit:
     return Circuit(endpoint_id="hook", channel="webhook")
 
 
-def trip(c: Circuit, at: datetime, error: str = "503 Service Unavailable"):  # noqa: ANN201
+def trip(c: Circuit, at: datetime, error: str = "503 Service Unavailable"):
     return deliveries.circuit_after(c, ok=False, error=error, seller="acme", at=at, policy=POLICY)
 
 
-def mend(c: Circuit, at: datetime):  # noqa: ANN201
+def mend(c: Circuit, at: datetime):
     return deliveries.circuit_after(c, ok=True, error="200", seller="acme", at=at, policy=POLICY)
 
 

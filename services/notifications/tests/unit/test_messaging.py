@@ -32,11 +32,11 @@ def new(policy: MessagingPolicy = POLICY, at: datetime = T0) -> messaging.Messag
     return messaging.received(None, fact(at=at), policy=policy)[0]
 
 
-def reply(message, at: datetime = T0 + 3 * HOUR):  # noqa: ANN001, ANN201
+def reply(message, at: datetime = T0 + 3 * HOUR):
     return messaging.replied(message, at=at, cause=requested("acme", "M1", "reply"))
 
 
-def mark(message, at: datetime = T0 + HOUR):  # noqa: ANN001, ANN201
+def mark(message, at: datetime = T0 + HOUR):
     return messaging.no_response_needed(message, at=at, cause=requested("acme", "M1", "no_response_needed"))
 
 

@@ -21,15 +21,15 @@ def utc(*args: int) -> datetime:
 
 
 def hook(id: str = "hook", target: str = "https://hooks.example.com/sellerops", secret: str | None = SECRET,
-         **extra) -> Endpoint:  # noqa: ANN003
+         **extra) -> Endpoint:
     return Endpoint(id=id, channel="webhook", target=target, secret=secret, **extra)
 
 
-def mail(id: str = "mail", target: str = "ops@example.com", **extra) -> Endpoint:  # noqa: ANN003
+def mail(id: str = "mail", target: str = "ops@example.com", **extra) -> Endpoint:
     return Endpoint(id=id, channel="email", target=target, **extra)
 
 
-def ops_log(id: str = "ops", **extra) -> Endpoint:  # noqa: ANN003
+def ops_log(id: str = "ops", **extra) -> Endpoint:
     return Endpoint(id=id, channel="log", **extra)
 
 

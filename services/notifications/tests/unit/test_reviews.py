@@ -59,7 +59,7 @@ def opted_out(at: datetime) -> BuyerOptedOut:
     return BuyerOptedOut(**envelope(at))
 
 
-def fold(*events, policy: ReviewPolicy = POLICY) -> reviews.ReviewRequest:  # noqa: ANN002
+def fold(*events, policy: ReviewPolicy = POLICY) -> reviews.ReviewRequest:
     state = None
     for event in events:
         state, emitted = reviews.apply(state, event, policy=policy)
@@ -67,7 +67,7 @@ def fold(*events, policy: ReviewPolicy = POLICY) -> reviews.ReviewRequest:  # no
     return state
 
 
-def decide(state: reviews.ReviewRequest):  # noqa: ANN201
+def decide(state: reviews.ReviewRequest):
     """Fire the one deadline due."""
     [(kind, due)] = reviews.deadlines(state)
     return reviews.deadline_passed(state, kind=kind, due=due)
@@ -202,7 +202,7 @@ def test_a_negative_delay_is_rejected_by_the_policy() -> None:
 @pytest.mark.parametrize(("fact", "reason"), [
     (refunded, "refunded"), (canceled, "canceled"), (opted_out, "buyer opted out"),
 ])
-def test_a_refunded_canceled_or_opted_out_order_is_skipped_with_its_reason(fact, reason) -> None:  # noqa: ANN001
+def test_a_refunded_canceled_or_opted_out_order_is_skipped_with_its_reason(fact, reason) -> None:
     at = datetime(2026, 11, 8, 10, tzinfo=UTC)
     state = fold(recorded(), delivered(EARLIEST), fact(at))
 

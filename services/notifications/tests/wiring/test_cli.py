@@ -64,7 +64,7 @@ def message(message_id: str = "MSG-8H3L2P", status: MessageStatus = MessageStatu
                        status=status, received_at=received, reply_due_at=received + timedelta(hours=24), **changes)
 
 
-def rendered(view, *, width: int = 120, colors: bool = False) -> str:  # noqa: ANN001
+def rendered(view, *, width: int = 120, colors: bool = False) -> str:
     out = Console(width=width, record=True, force_terminal=colors, color_system="standard" if colors else None,
                   file=io.StringIO())
     out.print(view)
@@ -107,7 +107,7 @@ def asked(monkeypatch) -> list[tuple[str, object]]:
         "mark_no_response_needed": lambda r: message(r.message_id, MessageStatus.NO_RESPONSE_NEEDED),
     }
 
-    def ask_service(service, nats_url, seller, verb, request, reply_type):  # noqa: ANN001, ANN202
+    def ask_service(service, nats_url, seller, verb, request, reply_type):
         assert (service, seller) == ("notifications", "demo-seller")
         sent.append((verb, request))
         reply = answers[verb](request)

@@ -13,7 +13,6 @@ from sellerops.orders import subscribers
 from sellerops.orders.adapters import INDEX_BUCKET
 from sellerops.orders.app import create_host
 from sellerops.runtime.publisher import JetStreamPublisher
-from sellerops.runtime.requests import call
 from sellerops.testing.helpers import consumer_idle, eventually, running
 
 from .conftest import T0, orders_settings, paid, placed
@@ -27,13 +26,13 @@ def many_placed(seller: str, count: int) -> list:
                                     purchased_at=T0 - timedelta(minutes=7 * n)) for n in range(count)]
 
 
-async def publish_all(js, events: list) -> None:  # noqa: ANN001
+async def publish_all(js, events: list) -> None:
     publish = JetStreamPublisher(js)
     for at in range(0, len(events), 500):
         await asyncio.gather(*(publish([e]) for e in events[at:at + 500]))
 
 
-async def all_pages(nc, seller: str, verb: str, query, reply_type):  # noqa: ANN001, ANN201
+async def all_pages(nc, seller: str, verb: str, query, reply_type):
     pages, cursor = [], None
     while True:
         msg = await nc.request(f"req.orders.{seller}.{verb}",

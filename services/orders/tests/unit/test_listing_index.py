@@ -18,7 +18,7 @@ from sellerops.runtime.index import HourIndex, Placement
 from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
 
 
-def service(make, *, indexed: bool, max_payload: int = 1024 * 1024, kv=None, index_kv=None):  # noqa: ANN001, ANN201
+def service(make, *, indexed: bool, max_payload: int = 1024 * 1024, kv=None, index_kv=None):
     kv, index_kv = kv or FakeKeyValue(), index_kv or FakeKeyValue()
     store = KvOrderStore(kv, index=HourIndex(index_kv) if indexed else None)
     clock = DrivenClock(make.NOW)
@@ -34,7 +34,7 @@ async def both(make):
     return service(make, indexed=True, kv=kv, index_kv=index_kv), service(make, indexed=False, kv=kv)
 
 
-async def seed(svc, make, seller, count: int, rng: random.Random) -> list[str]:  # noqa: ANN001
+async def seed(svc, make, seller, count: int, rng: random.Random) -> list[str]:
     """Orders over three days, some paid, some shipped, some left pending, MFN and AFN."""
     ids = []
     for _ in range(count):
@@ -49,7 +49,7 @@ async def seed(svc, make, seller, count: int, rng: random.Random) -> list[str]: 
     return ids
 
 
-async def every_page(list_one, query):  # noqa: ANN001, ANN201
+async def every_page(list_one, query):
     pages, cursor = [], None
     while True:
         page = await list_one(msgspec.structs.replace(query, cursor=cursor))
@@ -128,7 +128,7 @@ async def test_an_entry_left_by_an_older_state_is_skipped(both, make, seller, or
     await indexed.h.on_payment_authorized(make.paid(seller, order_id))
     # as if the entry of the Pending state had not been removed yet
     stale = Placement("status.Pending", make.PURCHASED, f"{make.PURCHASED.isoformat()}|{order_id}")
-    await indexed.store.index._put_entries(seller, {f"status.Pending.20261101.18.{order_id}": stale.sort})  # noqa: SLF001
+    await indexed.store.index._put_entries(seller, {f"status.Pending.20261101.18.{order_id}": stale.sort})
 
     assert (await indexed.h.list_orders(seller, ListOrders(status=OrderStatus.PENDING))).orders == []
     assert [o.order_id for o in (await indexed.h.list_orders(seller, ListOrders())).orders] == [order_id]
@@ -178,4 +178,4 @@ async def test_the_records_a_bulk_load_writes_are_what_sync_leaves_for_a_new_ite
     wanted = [Placement("status.Unshipped", make.at(3, 7), "a|o-1"), Placement("risk", make.at(5, 23), "b|o-1")]
     await HourIndex(kv).sync(seller, "o-1", 9, wanted)
 
-    assert sorted(new_records(seller, "o-1", 9, wanted)) == sorted((k, e.value) for k, e in kv._data.items())  # noqa: SLF001
+    assert sorted(new_records(seller, "o-1", 9, wanted)) == sorted((k, e.value) for k, e in kv._data.items())

@@ -54,7 +54,7 @@ def _stock(seller: str) -> InventoryAdjustmentReported:
                 quantity=5, from_bucket=None, to_bucket=Bucket.FULFILLABLE, reason="F")
 
 
-async def _order_status(nc, seller: str, status: str) -> OrderView | None:  # noqa: ANN001
+async def _order_status(nc, seller: str, status: str) -> OrderView | None:
     try:
         order = await call(nc, "orders", seller, "get_order", GetOrder(order_id=ORDER), OrderView)
     except RequestFailed:
@@ -62,7 +62,7 @@ async def _order_status(nc, seller: str, status: str) -> OrderView | None:  # no
     return order if order.status.value == status else None
 
 
-async def _abe8(nc, seller: str, **expected: int):  # noqa: ANN001, ANN202
+async def _abe8(nc, seller: str, **expected: int):
     try:
         stock = await call(nc, "fulfillment", seller, "get_inventory", GetInventory(sku="MUG-BLUE"), InventorySummary)
     except RequestFailed:
@@ -107,7 +107,7 @@ async def test_a_returned_unit_moves_into_the_ledger_once_and_the_unit_that_neve
         await eventually(lambda: _known(returns, ORDER, 1))  # the missing-return watch
         clock.advance(timedelta(days=64))  # the refund (now, by the orders clock) plus the 60-day wait
 
-        async def missing():  # noqa: ANN202
+        async def missing():
             found = [msgspec.json.decode(m.data) for m in await read_stream(js, "RETURNS")
                      if m.headers["Sellerops-Type"] == "returns.customer_return_missing.v1"]
             return found or None

@@ -27,27 +27,27 @@ from .conftest import T0, fact, placed_and_paid, returns_settings, runtime
 pytestmark = pytest.mark.nats
 
 
-async def _known(host, key_part: str, count: int) -> bool:  # noqa: ANN001
+async def _known(host, key_part: str, count: int) -> bool:
     """The schedulers hold `count` open deadlines for the key: safe to move the clock."""
     return pending_deadlines(host, key_part) == count
 
 
-async def _events(js, id_field: str, value: str) -> list[tuple[str, dict]]:  # noqa: ANN001
+async def _events(js, id_field: str, value: str) -> list[tuple[str, dict]]:
     messages = await read_stream(js, "RETURNS")
     decoded = [(m.headers["Sellerops-Type"], msgspec.json.decode(m.data)) for m in messages]
     return [(kind, body) for kind, body in decoded if body.get(id_field) == value]
 
 
-async def _types(js, id_field: str, value: str) -> list[str]:  # noqa: ANN001
+async def _types(js, id_field: str, value: str) -> list[str]:
     return [kind for kind, _ in await _events(js, id_field, value)]
 
 
-async def _has(js, id_field: str, value: str, wanted: list[str]):  # noqa: ANN001, ANN202
+async def _has(js, id_field: str, value: str, wanted: list[str]):
     types = await _types(js, id_field, value)
     return types if types == wanted else None
 
 
-async def _unshipped(nc, seller: str, order_id: str) -> bool:  # noqa: ANN001
+async def _unshipped(nc, seller: str, order_id: str) -> bool:
     try:
         order = await call(nc, "orders", seller, "get_order", GetOrder(order_id=order_id), OrderView)
     except RequestFailed:
@@ -55,7 +55,7 @@ async def _unshipped(nc, seller: str, order_id: str) -> bool:  # noqa: ANN001
     return order.status.value == "Unshipped"
 
 
-def _request(seller: str, return_id: str, order_id: str, at) -> ReturnRequested:  # noqa: ANN001
+def _request(seller: str, return_id: str, order_id: str, at) -> ReturnRequested:
     return fact(ReturnRequested, seller, at, return_id=return_id, order_id=order_id,
                 items=[ReturnItem(order_item_id="item-1", sku="MUG-BLUE", quantity=1, reason="NO_LONGER_NEEDED")])
 
@@ -120,7 +120,7 @@ async def test_the_refund_is_due_business_days_after_the_item_came_back_and_a_re
         for return_id in ("RET-D2", "RET-D3"):
             await publish([fact(ReturnItemDelivered, seller, T0 + timedelta(hours=1), return_id=return_id)])
 
-        async def refund_due(return_id: str):  # noqa: ANN202
+        async def refund_due(return_id: str):
             try:
                 view = await call(nc, "returns", seller, "get_return", ReturnRef(return_id=return_id), ReturnView)
             except RequestFailed:
@@ -134,7 +134,7 @@ async def test_the_refund_is_due_business_days_after_the_item_came_back_and_a_re
         # RET-D3 is refunded in time, through the orders service: its refund deadline goes away.
         await call(nc, "returns", seller, "refund_return", RefundReturn(return_id="RET-D3"), ReturnView)
 
-        async def completed():  # noqa: ANN202
+        async def completed():
             view = await call(nc, "returns", seller, "get_return", ReturnRef(return_id="RET-D3"), ReturnView)
             return view if view.status is ReturnStatus.COMPLETED else None
 
@@ -178,7 +178,7 @@ async def test_an_unanswered_claim_is_reminded_and_missed_and_a_seller_funded_gr
         await publish([fact(ClaimDecisionReported, seller, clock.now(), claim_id="AZ-D1",
                             outcome=ClaimOutcome.GRANTED_SELLER_FUNDED)])
 
-        async def appealable():  # noqa: ANN202
+        async def appealable():
             view = await call(nc, "returns", seller, "get_claim", ClaimRef(claim_id="AZ-D1"), ClaimView)
             return view if view.appeal_due_at is not None else None
 

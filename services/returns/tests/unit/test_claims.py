@@ -38,7 +38,7 @@ def new(policy: ReturnPolicy = POLICY, order_known: bool = True, **fact: object)
     return claims.filed(None, filed_fact(**fact), order_known=order_known, policy=policy)[0]
 
 
-def respond(claim, message: str = "Delivered, see tracking", *, now: datetime = T0 + HOUR,  # noqa: ANN001, ANN201
+def respond(claim, message: str = "Delivered, see tracking", *, now: datetime = T0 + HOUR,
             evidence: tuple[str, ...] = ("tracking:1Z999",), refund: Money | None = None):
     request = RespondToClaim(claim_id="C1", message=message, evidence=list(evidence), refund=refund)
     return claims.respond(claim, request, refund_id="C1.refund" if refund else None,
@@ -50,16 +50,16 @@ def decision(outcome: ClaimOutcome, at: datetime = DECIDED_AT, note: str | None 
                                  outcome=outcome, amount=usd("40.00"), note=note)
 
 
-def decided(claim, outcome: ClaimOutcome, at: datetime = DECIDED_AT):  # noqa: ANN001, ANN201
+def decided(claim, outcome: ClaimOutcome, at: datetime = DECIDED_AT):
     return claims.decided(claim, decision(outcome, at))
 
 
-def appeal(claim, message: str = "The buyer signed for it", now: datetime = DECIDED_AT + DAY):  # noqa: ANN001, ANN201
+def appeal(claim, message: str = "The buyer signed for it", now: datetime = DECIDED_AT + DAY):
     return claims.appeal(claim, AppealClaim(claim_id="C1", message=message, evidence=["pod.jpg"]),
                          cause=requested("acme", "C1", "appeal"), now=now)
 
 
-def appeal_result(claim, upheld: bool, at: datetime = DECIDED_AT + 10 * DAY):  # noqa: ANN001, ANN201
+def appeal_result(claim, upheld: bool, at: datetime = DECIDED_AT + 10 * DAY):
     return claims.appeal_decided(claim, ClaimAppealDecided(event_id=uuid.uuid4(), seller="acme", occurred_at=at,
                                                            claim_id="C1", upheld=upheld))
 

@@ -78,7 +78,7 @@ def claim_recorded(at: datetime = T0 + 6 * DAY) -> ClaimRecorded:
                          amount=usd("40.00"), filed_at=at, response_due_at=at + 72 * HOUR, counts_as_defect=True)
 
 
-def fold(*events, policy: ReturnPolicy | None = None):  # noqa: ANN001, ANN201
+def fold(*events, policy: ReturnPolicy | None = None):
     """The dossier after `events`, and every event it emitted."""
     state, out = None, []
     for event in events:

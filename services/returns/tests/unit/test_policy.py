@@ -27,7 +27,7 @@ def facts(**changes: object) -> OrderFacts:
 
 
 def check(items: list[ReturnItem] | None = None, at: datetime = DELIVERED + 10 * DAY,
-          order: OrderFacts | None = None, policy: ReturnPolicy = ReturnPolicy(), known: bool = True):  # noqa: ANN201
+          order: OrderFacts | None = None, policy: ReturnPolicy = ReturnPolicy(), known: bool = True):
     return in_policy(items or [item()], requested_at=at, facts=order or (facts() if known else None), policy=policy)
 
 

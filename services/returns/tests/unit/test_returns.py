@@ -39,7 +39,7 @@ FACTS = OrderFacts(order_id="O1", purchased_at=T0 - 10 * DAY, delivered_at=T0 - 
 ITEMS = (("I1", 3), ("I2", 1))
 
 
-def asked(items=ITEMS, at: datetime = T0, return_id: str = "RT1") -> ReturnRequested:  # noqa: ANN001
+def asked(items=ITEMS, at: datetime = T0, return_id: str = "RT1") -> ReturnRequested:
     return ReturnRequested(event_id=uuid.uuid4(), seller=SELLER, occurred_at=at, return_id=return_id, order_id="O1",
                            items=[ReturnItem(order_item_id=i, sku=FACTS.skus[i], quantity=n, reason="DEFECTIVE")
                                   for i, n in items])
@@ -54,21 +54,21 @@ def cause(verb: str) -> Cause:
     return requested(SELLER, "RT1", verb)
 
 
-def authorize(ret, at: datetime = T0 + HOUR, policy: ReturnPolicy = POLICY,  # noqa: ANN001, ANN201
-              **fields):  # noqa: ANN003
+def authorize(ret, at: datetime = T0 + HOUR, policy: ReturnPolicy = POLICY,
+              **fields):
     return returns.authorize(ret, AuthorizeReturn(return_id="RT1", **fields), policy=policy, cause=cause("authorize"),
                              now=at)
 
 
-def close(ret, reason: str = "not eligible", at: datetime = T0 + HOUR):  # noqa: ANN001, ANN201
+def close(ret, reason: str = "not eligible", at: datetime = T0 + HOUR):
     return returns.close(ret, CloseReturn(return_id="RT1", reason=reason), cause=cause("close"), now=at)
 
 
-def receive(ret, at: datetime = T0 + 2 * DAY, policy: ReturnPolicy = POLICY):  # noqa: ANN001, ANN201
+def receive(ret, at: datetime = T0 + 2 * DAY, policy: ReturnPolicy = POLICY):
     return returns.item_received(ret, cause=cause(f"received/{at.isoformat()}"), at=at, policy=policy)
 
 
-def refund(ret, refund_id: str = "F1", lines=None, keep_item: bool = False,  # noqa: ANN001, ANN201
+def refund(ret, refund_id: str = "F1", lines=None, keep_item: bool = False,
            facts: OrderFacts | None = FACTS, at: datetime = T0 + 3 * DAY):
     request = RefundReturn(return_id="RT1", lines=lines, keep_item=keep_item)
     return returns.refund(ret, request, facts=facts, refund_id=refund_id, cause=cause(f"refund/{refund_id}"),
@@ -79,19 +79,19 @@ def line(item: str, amount: str) -> RefundLine:
     return RefundLine(item, usd(amount))
 
 
-def confirm(ret, refund_id: str = "F1", total: str = "42.00", at: datetime = T0 + 4 * DAY):  # noqa: ANN001, ANN201
+def confirm(ret, refund_id: str = "F1", total: str = "42.00", at: datetime = T0 + 4 * DAY):
     evt = OrderRefunded(event_id=uuid.uuid4(), seller=SELLER, occurred_at=at, order_id="O1", refund_id=refund_id,
                         lines=[], total=usd(total), reason=RefundReason.CUSTOMER_RETURN, fully_refunded=False)
     return returns.refunded(ret, evt, policy=POLICY)
 
 
-def refuse(ret, refund_id: str = "F1", at: datetime = T0 + 4 * DAY):  # noqa: ANN001, ANN201
+def refuse(ret, refund_id: str = "F1", at: datetime = T0 + 4 * DAY):
     evt = OrderRefundRefused(event_id=uuid.uuid4(), seller=SELLER, occurred_at=at, order_id="O1",
                              refund_id=refund_id, message="payment not settled", field="$.lines")
     return returns.refund_refused(ret, evt)
 
 
-def complete(ret, reason: str = "refunded in lieu of the return", at: datetime = T0 + 5 * DAY):  # noqa: ANN001, ANN201
+def complete(ret, reason: str = "refunded in lieu of the return", at: datetime = T0 + 5 * DAY):
     return returns.complete(ret, CompleteReturn(return_id="RT1", reason=reason), cause=cause("complete"), now=at)
 
 

@@ -104,7 +104,7 @@ def service_grants(scope: ServiceScope, user_key: str) -> Grants:
                   responses=True)
 
 
-def operator_grants(user_key: str) -> Grants:  # noqa: ARG001  (the same signature as every role)
+def operator_grants(user_key: str) -> Grants:  # the same signature as every role
     return Grants(publish=(">",), subscribe=(">",), responses=True)
 
 

@@ -114,7 +114,7 @@ def main(args: list[str] | None = None) -> None:
         _fail_quietly(exc.format_message() + where, exc.exit_code, "invalid")
     except (KeyboardInterrupt, typer.Abort):
         code = 130
-    except Exception as exc:  # noqa: BLE001  (the last line of defence: one line, the traceback on request)
+    except Exception as exc:  # the last line of defence: one line, the traceback on request
         if MODE["debug"]:
             raise
         _fail_quietly(f"{type(exc).__name__}: {exc} (run `sellerops --debug ...` for the traceback)", 1, "internal")

@@ -99,7 +99,7 @@ def status(nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
         print_json({"services": stats, "dead_letters": dead, "unconsumed": ignored,
                                  "consumers": [{"stream": s, "name": c.name, "pending": c.num_pending,
                                                 "ack_pending": c.num_ack_pending, "redelivered": c.num_redelivered}
-                                               for s, c in consumers]})  # noqa: E501
+                                               for s, c in consumers]})
         return
     # the service and its instance on a line of their own, the endpoints below: the names are never cut
     services = table("endpoint", "requests", "errors", "avg ms", ids=("endpoint",), title="services (NATS service API)")

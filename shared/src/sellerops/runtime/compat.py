@@ -39,7 +39,7 @@ def typed_fetch_timeouts() -> None:
             return await fetch(self, *args, **kwargs)
         except nats.errors.TimeoutError:
             raise
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise nats.errors.TimeoutError from exc
 
     setattr(typed_fetch, _MARK, True)

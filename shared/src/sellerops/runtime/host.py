@@ -195,7 +195,7 @@ class ServiceHost:
         async def on_batch(messages: list) -> None:
             try:
                 await self.dispatchers[consumer.durable](messages)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 # FastStream swallows what escapes a handler (its logger is off), and the batch would
                 # wait out ack_wait unseen: say so, and ask for it again soon.
                 log.error("batch_failed", consumer=consumer.durable, messages=len(messages), exc_info=exc)

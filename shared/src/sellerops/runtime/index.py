@@ -22,7 +22,6 @@ that found a whole day empty deletes the marker at the revision it read before l
 never removed from under an entry written meanwhile.
 """
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, timedelta

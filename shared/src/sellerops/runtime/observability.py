@@ -121,7 +121,7 @@ async def _route(routes: Mapping[str, HttpRoute], path: str, query_string: bytes
     query = dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))
     try:
         return await routes[prefix](path[len(prefix):], query)
-    except Exception as exc:  # noqa: BLE001  (the caller gets an answer, the log the reason)
+    except Exception as exc:  # the caller gets an answer, the log the reason
         log.error("http_route_failed", path=path, exc_info=exc)
         return 500, _error_body("internal", f"{type(exc).__name__}: {exc}"), JSON
 

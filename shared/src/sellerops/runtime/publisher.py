@@ -26,7 +26,7 @@ class UnknownSubject(Exception):
 
 
 async def publish_to_stream(js: JetStreamContext, subject: str, data: bytes, *, stream: str,
-                            headers: dict[str, str] | None = None, timeout: float = 5.0):  # noqa: ANN201
+                            headers: dict[str, str] | None = None, timeout: float = 5.0):
     """js.publish, with JetStream's bare "no responders" turned into an error naming the subject."""
     try:
         return await js.publish(subject, data, timeout=timeout, stream=stream, headers=headers)

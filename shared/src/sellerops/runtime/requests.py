@@ -91,7 +91,7 @@ class _Served:
                 return await _respond_error(req, ErrorReply(code="invalid", message=str(exc), field=exc.field))
             except RequestError as exc:
                 return await _respond_error(req, exc.reply)
-            except Exception as exc:  # noqa: BLE001  (the caller must get an answer, never silence)
+            except Exception as exc:  # the caller must get an answer, never silence
                 log.error("request_failed", exc_info=exc)
                 return await _respond_error(req, ErrorReply(code="internal", message=f"{type(exc).__name__}: {exc}"))
             return await _respond(req, encode(reply), max_payload)
@@ -105,7 +105,7 @@ async def _respond(req: Request, body: bytes, max_payload: int) -> str:
             f"{max_payload}: ask for fewer items (limit) or page with the cursor"))
     try:
         await req.respond(body)
-    except Exception as exc:  # noqa: BLE001  (the caller must get an answer, never silence)
+    except Exception as exc:  # the caller must get an answer, never silence
         log.error("reply_failed", size=len(body), exc_info=exc)
         return await _respond_error(req, ErrorReply(code="internal", message=f"{type(exc).__name__}: {exc}"))
     return "ok"

@@ -7,7 +7,7 @@ from sellerops.contracts.health import OrderFacts, Target, TargetCondition
 from sellerops.plugins.metrics import RatioMetric
 
 
-def _slow(order: OrderFacts):  # noqa: ANN202
+def _slow(order: OrderFacts):
     if order.purchased_at is None or order.shipped_at is None:
         return []
     day = order.purchased_at.date()
@@ -21,5 +21,5 @@ SLOW_HANDLING = RatioMetric(
     numerator="slow", denominator="shipped", numerator_field="slowCount", denominator_field="shippedCount")
 
 
-def register(registry) -> None:  # noqa: ANN001
+def register(registry) -> None:
     registry.add(SLOW_HANDLING.name, SLOW_HANDLING)

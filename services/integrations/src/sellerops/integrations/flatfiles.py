@@ -81,7 +81,7 @@ class _Ignore(Exception):
 
 
 _OLD_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?) ?(UTC|GMT|PST|PDT)$", re.IGNORECASE)
-_ZONES = {"UTC": timezone.utc, "GMT": timezone.utc, "PST": timezone(timedelta(hours=-8)),
+_ZONES = {"UTC": UTC, "GMT": UTC, "PST": timezone(timedelta(hours=-8)),
           "PDT": timezone(timedelta(hours=-7))}
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^[+-]?\d+$")

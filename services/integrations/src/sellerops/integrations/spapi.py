@@ -230,7 +230,7 @@ def _order_change(state: _State, nid: str, event_time: datetime, payload: dict) 
         else:
             state.ignore(f"ORDER_CHANGE {status}: no market fact for this status")
     elif not found:
-        state.ignore(f"ORDER_CHANGE {change_type} ({trigger and opt(trigger, 'ChangeReason') or 'no reason'}): "
+        state.ignore(f"ORDER_CHANGE {change_type} ({(trigger and opt(trigger, 'ChangeReason')) or 'no reason'}): "
                      "no market fact for this change")
 
 

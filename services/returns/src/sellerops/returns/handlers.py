@@ -34,7 +34,7 @@ async def facts_of(seller: str, order_id: str, *, dossiers: Store) -> OrderFacts
 
 
 async def _apply(store: Store, seller: str, aggregate_id: str, message_id: str, rule: Callable, *,
-                 publish: Publisher, also: list[Event] = ()) -> Any:  # noqa: B006
+                 publish: Publisher, also: list[Event] = ()) -> Any:
     """Decide and save once per message id, then publish what it decided (after `also`, events the request
     decided outside the aggregate, such as a refund for the orders service)."""
     applied = await store.apply(seller, aggregate_id, message_id, rule)
@@ -51,7 +51,7 @@ async def _fact(evt: Event, aggregate_id: str, what: str, rule: Callable, *, sto
 
 
 async def _request(seller: str, aggregate_id: str, what: str, verb: str, rule: Callable, *, store: Store,
-                   publish: Publisher, also: list[Event] = ()) -> Any:  # noqa: B006
+                   publish: Publisher, also: list[Event] = ()) -> Any:
     """A seller's request about one return or claim: not found, or refused naming the field, or done."""
     with refusals(f"{what}_id"):
         if await store.load(seller, aggregate_id) is None:
@@ -201,7 +201,7 @@ async def on_claim_appeal_decided(evt: ClaimAppealDecided, **deps: Any) -> None:
 
 
 async def _claim_request(seller: str, claim_id: str, verb: str, rule: Callable, *, claims_store: Store,
-                         publish: Publisher, also: list[Event] = ()) -> ClaimView:  # noqa: B006
+                         publish: Publisher, also: list[Event] = ()) -> ClaimView:
     return claims.view(await _request(seller, claim_id, "claim", verb, rule, store=claims_store, publish=publish,
                                       also=also))
 

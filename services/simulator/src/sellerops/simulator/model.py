@@ -16,7 +16,7 @@ import random
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -445,7 +445,7 @@ class _Seller:
         # the ship date must be on or after the order date (in the order's zone) and not after the confirmation's
         # date in UTC or in that zone (whichever the services' clock reads): east of UTC, wait for UTC's day
         order_day = order.purchased_at.date()
-        utc_midnight = datetime(order_day.year, order_day.month, order_day.day, tzinfo=timezone.utc)
+        utc_midnight = datetime(order_day.year, order_day.month, order_day.day, tzinfo=UTC)
         if _utc_date(confirmed) < order_day:
             confirmed = utc_midnight + self.minutes(5, 90)
         ship_date = min(_utc_date(confirmed), confirmed.astimezone(self.tz).date())
@@ -609,7 +609,7 @@ class _Order(msgspec.Struct, frozen=True):
 
 
 def _utc_date(at: datetime) -> date:
-    return at.astimezone(timezone.utc).date()
+    return at.astimezone(UTC).date()
 
 
 def simulate(config: SimConfig) -> Iterator[Step]:

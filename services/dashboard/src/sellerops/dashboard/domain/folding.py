@@ -86,7 +86,7 @@ def order_work(found: WorkItem | None, evt) -> WorkItem | None:  # noqa: ANN001
                                                               evt.occurred_at)
     if found is None:
         return None
-    if isinstance(evt, OrderShipped) and evt.status is OrderStatus.SHIPPED or isinstance(evt, OrderCanceled):
+    if (isinstance(evt, OrderShipped) and evt.status is OrderStatus.SHIPPED) or isinstance(evt, OrderCanceled):
         return replace(found, open=False)
     if isinstance(evt, OrderShipByMissed):
         return replace(found, missed=True)

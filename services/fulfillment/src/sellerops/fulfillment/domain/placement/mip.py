@@ -110,7 +110,7 @@ class Mip:
         return h.getInfo().objective_function_value, self.np.asarray(h.getSolution().col_value)
 
     def _branch(self, allocation: Allocation, incumbent: float, bound: float, reduced, time_left: float,
-                gap: float) -> tuple[Allocation, float, float]:  # noqa: ANN001 - reduced: numpy array
+                gap: float) -> tuple[Allocation, float, float]:  # reduced: numpy array
         """Branch and cut on a smaller model. Reduced-cost fixing on the relaxation: opening a center whose
         reduced cost exceeds incumbent - bound cannot beat the incumbent, so its columns are dropped (the
         optimum is unchanged and the sub-model's bound stays valid); a center whose closing would cost that
