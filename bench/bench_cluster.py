@@ -198,7 +198,7 @@ def audit(run: Run, orders_stream: list, dead: list, deadline_kinds: int) -> dic
     released: set[str] = set()
     deadlines: Counter = Counter()
     times = sorted(t for _, _, t, _ in orders_stream)
-    for subject, headers, _, data in orders_stream:
+    for _subject, headers, _, data in orders_stream:
         kind = headers.get("Sellerops-Type", "")
         order_id = json.loads(data).get("order_id", "")
         kinds[(order_id, kind)] += 1

@@ -125,10 +125,7 @@ def main() -> None:
     for name, result in results.items():
         option = result["option"]
         ratio, to_bound = option.landed_cost / best.landed_cost, option.landed_cost / best.lower_bound
-        if option.gap is not None and name != "optimal":
-            varied_gap = f"  (gap {option.gap:.3%})"
-        else:
-            varied_gap = ""
+        varied_gap = f"  (gap {option.gap:.3%})" if option.gap is not None and name != "optimal" else ""
         wall = statistics.median(result["wall"])
         varied = "  (cost varied between reps)" if len(result["totals"]) > 1 else ""
         speed = option.speed

@@ -20,7 +20,8 @@ cores here, so the state is written straight into the buckets, as the service le
     purchase order (the service stores an order when it is placed, so the newest orders sit in the newest
     blocks of the stream; written in random order, each of the large seller's first-page orders sat in a
     different block of a 3.6 GB stream and reading them cost 3-6x more); then the script waits for the streams'
-    message counts and starts the orders service, and waits for its deadline watch to settle; before measuring, the first page of each query is checked against the answer computed
+    message counts and starts the orders service, and waits for its deadline watch to settle; before measuring, the
+    first page of each query is checked against the answer computed
     from the generated orders (same ids, same order).
 
 Measured per rep (sides rotated): the median of `--requests` sequential round trips of

@@ -87,7 +87,7 @@ def test_an_unreachable_nats_fails_fast_with_one_helpful_line(capsys):
     import time
 
     started = time.monotonic()
-    code, out, err = run_cli(["orders", "list", "acme", "--nats-url", "nats://127.0.0.1:1"], capsys)
+    code, _out, err = run_cli(["orders", "list", "acme", "--nats-url", "nats://127.0.0.1:1"], capsys)
     assert time.monotonic() - started < 5
     assert code == 1
     assert len(err.strip().splitlines()) == 1
@@ -96,7 +96,7 @@ def test_an_unreachable_nats_fails_fast_with_one_helpful_line(capsys):
 
 
 def test_a_usage_error_is_one_line_pointing_at_the_help_with_exit_2(capsys):
-    code, out, err = run_cli(["orders", "confirm-shipment", "acme", "113-0000001-0000001"], capsys)
+    code, _out, err = run_cli(["orders", "confirm-shipment", "acme", "113-0000001-0000001"], capsys)
     assert code == 2
     assert err.strip() == "error: Missing option '--carrier'. (see `sellerops orders confirm-shipment --help`)"
 
@@ -110,7 +110,7 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(capsys, m
     monkeypatch.setattr(events, "read_events", broken)
     example = tmp_path / "one.jsonl"
     example.write_text("{}\n")
-    code, out, err = run_cli(["events", "publish", str(example), "--dry-run"], capsys)
+    code, _out, err = run_cli(["events", "publish", str(example), "--dry-run"], capsys)
     assert code == 1
     assert err.strip() == "error: RuntimeError: disk on fire (run `sellerops --debug ...` for the traceback)"
     with pytest.raises(RuntimeError, match="disk on fire"):

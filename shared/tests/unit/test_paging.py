@@ -32,7 +32,7 @@ def test_pages_by_count_give_every_item_once_in_order():
     pages = walk(ITEMS, key=lambda i: i.key, limit=10)
 
     assert [len(p) for p in pages] == [10, 10, 5]
-    assert sum(pages, []) == [i.key for i in ITEMS]
+    assert [key for found in pages for key in found] == [i.key for i in ITEMS]
 
 
 def test_pages_by_size_stop_before_the_byte_budget():
@@ -41,7 +41,7 @@ def test_pages_by_size_stop_before_the_byte_budget():
     pages = walk(big, key=lambda i: i.key, limit=1000, max_bytes=1000)
 
     assert all(len(msgspec.json.encode([Item(k, T0, "x" * 100) for k in p])) <= 1000 for p in pages)
-    assert sum(pages, []) == [i.key for i in big]
+    assert [key for found in pages for key in found] == [i.key for i in big]
 
 
 def test_newest_first_pages_go_on_after_the_cursor_by_time_then_key():
@@ -49,11 +49,11 @@ def test_newest_first_pages_go_on_after_the_cursor_by_time_then_key():
 
     pages = walk(newest, key=lambda i: (i.at, i.key), limit=7, newest_first=True)
 
-    assert sum(pages, []) == [i.key for i in newest]
+    assert [key for found in pages for key in found] == [i.key for i in newest]
 
 
 def test_an_item_removed_between_pages_shifts_nothing_else():
-    first, cursor = page(ITEMS, key=lambda i: i.key, cursor=None, limit=5)
+    _first, cursor = page(ITEMS, key=lambda i: i.key, cursor=None, limit=5)
     rest = [i for i in ITEMS if i.key != "k006"]
 
     second, _ = page(rest, key=lambda i: i.key, cursor=cursor, limit=5)

@@ -55,7 +55,7 @@ def shifted(example: Path, folder: Path, last_at: datetime) -> Path:
 
 def get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310  (loopback)
+        with urllib.request.urlopen(url, timeout=10) as answer:  # loopback
             return answer.status, answer.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
@@ -124,7 +124,7 @@ def test_each_page_loads_with_no_console_error_and_a_screenshot_is_written(syste
                               ("seller", f"/sellers/{SELLER}", '#trend[data-loaded="1"] .chart'),
                               ("services", "/services", 'tr[data-instance="health"]')]:
         browser.get(web + path)
-        assert poll(lambda: browser.find_elements("css selector", ready), timeout=60), f"{name}: {ready} never came"
+        assert poll(lambda ready=ready: browser.find_elements("css selector", ready), timeout=60), f"{name}: {ready} never came"
         time.sleep(1)  # the live connection opened, the chart drawn
         assert errors(browser) == [], f"{name}: console errors"
         shot = shoot(browser, tmp_path, name)

@@ -80,7 +80,7 @@ def test_a_replacement_network_is_read_from_a_json_file(tmp_path):
     ([], {}, "centers: must list at least one center"),
 ])
 def test_a_bad_network_file_is_answered_with_the_field_at_fault(centers, top, message):
-    with pytest.raises(ConfigError, match="net.json: ") as refused:
+    with pytest.raises(ConfigError, match=r"net\.json: ") as refused:
         load(*centers, **top)
     assert message.removeprefix("net.json: ") in str(refused.value)
 

@@ -146,7 +146,7 @@ def test_fill_all_with_nothing_ever_available_ends_unfulfillable_when_the_wait_i
 
 
 def test_fill_all_available_reserves_what_there_is_cancels_the_rest_and_completes_partialled():
-    state, _, moves = order(at("i1", "SMF3", 2), fill=AVAILABLE)
+    state, _, _moves = order(at("i1", "SMF3", 2), fill=AVAILABLE)
     assert state.status is S.PLANNING and [d[0] for d in outbound.deadlines(state, POLICY)] == [outbound.PLANNING_HOLD]
     assert outbound.wanted(state) == []
     state, events, _ = outbound.shipped(state, shipment("SMF3", "TBA1", ("i1", 2)))
@@ -201,7 +201,7 @@ def test_a_fill_all_available_order_left_with_nothing_by_the_race_is_unfulfillab
 def test_a_reservation_that_came_in_full_or_belongs_to_another_order_changes_nothing():
     _, state, moved = raced(KILL, on_hand=3, taken=0)
     assert outbound.reservation_result(state, moved, T0) == (state, [], [])
-    _, mine, moved = raced(KILL, on_hand=3, taken=1)
+    _, _mine, moved = raced(KILL, on_hand=3, taken=1)
     other = outbound.requested(None, kind=OrderKind.MCF, order_id="shop-2", seller="acme", lines=[("i1", "MUG", 1)],
                                destination=None, fill_policy=KILL, cause=common.Cause("e2"), at=T0,
                                allocations=[at("i1", "SMF3", 1)], shortfalls=[], strategy="nearest")[0]
@@ -290,7 +290,7 @@ def test_an_afn_package_is_reported_to_the_orders_service_as_shipped():
 
 def test_over_shipping_and_unknown_items_are_recorded_and_capped_never_refused():
     state, _, _ = order(at("i1", "SMF3", 3))
-    state, events, moves = outbound.shipped(state, shipment("SMF3", "TBA1", ("i1", 5), ("zz", 1)))
+    state, _events, moves = outbound.shipped(state, shipment("SMF3", "TBA1", ("i1", 5), ("zz", 1)))
     assert flows(moves)[-1] == ("SMF3", 3, RP, None, Cause.CUSTOMER_ORDER_SHIPPED)
     assert state.status is S.COMPLETE and [p.tracking_number for p in state.packages] == ["TBA1"]
     notes = [h.summary for h in state.history if h.type == "note"]
@@ -334,7 +334,7 @@ def held_order(*allocations: Allocation):
 
 
 def test_a_held_order_reserves_its_units_and_stays_planning_past_the_planning_hold():
-    state, events, moves = held_order(at("i1", "SMF3", 3))
+    state, _events, moves = held_order(at("i1", "SMF3", 3))
 
     assert (state.status, state.held) == (S.PLANNING, True)
     assert flows(moves) == [("SMF3", 3, F, RCO, Cause.CUSTOMER_ORDER_RESERVED)]
@@ -361,7 +361,7 @@ def test_a_held_order_not_released_within_fourteen_days_is_cancelled_and_its_uni
     cancelled, events, moves = fire(state, kind, due)
 
     assert cancelled.status is S.CANCELLED and mcf(events) == [S.CANCELLED]
-    assert "held 14 days" in [e for e in events if isinstance(e, McfOrderStatusChanged)][0].reason
+    assert "held 14 days" in next(e for e in events if isinstance(e, McfOrderStatusChanged)).reason
     assert flows(moves) == [("SMF3", 3, RCO, F, Cause.CUSTOMER_ORDER_RELEASED)]
     assert outbound.deadlines(cancelled, POLICY) == []
 

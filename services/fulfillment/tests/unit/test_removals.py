@@ -125,7 +125,7 @@ def test_a_report_that_disagrees_with_the_order_is_capped_flagged_and_noted_not_
 
 def test_a_removal_shipment_report_of_more_units_than_requested_is_flagged_with_its_carrier_and_tracking():
     removal, _, _ = create(request((2, SELLABLE)))  # 2 from ABE8 (the center holding the most)
-    removal, [event], moves = removals.processed(removal, report(("ABE8", 5, 0)))
+    removal, [_event], moves = removals.processed(removal, report(("ABE8", 5, 0)))
 
     assert flows(moves) == [("ABE8", 2, RP, None, Cause.REMOVAL_SHIPPED)]
     assert (removal.lines[0].shipped, removal.lines[0].over_reported) == (2, 3)
@@ -158,7 +158,7 @@ def test_a_completed_removal_cannot_be_cancelled_and_an_unknown_one_is_not_found
 
 
 def test_a_removal_round_trip_through_the_ledger_leaves_no_drift():
-    removal, created, moves = create(request((6, SELLABLE)))
+    removal, _created, moves = create(request((6, SELLABLE)))
     after, entries = ledger.move(ON_HAND, moves, seller="acme", sku="MUG", cause=common.Cause("b1"), at=T0)
     assert after.reservations == {"rm-1": {"ABE8": 5, "SMF3": 1}}
     removal, _, moves = removals.processed(removal, report(("ABE8", 5, 0)))

@@ -167,7 +167,7 @@ def test_an_fba_defect_does_not_touch_the_seller_fulfilled_rate() -> None:
 
 
 def test_a_channel_without_orders_is_measured_as_none() -> None:
-    mfn, afn = ODR.measure({"orders.mfn": 10}, window(ODR))
+    _mfn, afn = ODR.measure({"orders.mfn": 10}, window(ODR))
 
     assert (afn.denominator, afn.rate, afn.status) == (0, None, Status.NONE)
 

@@ -119,7 +119,7 @@ def test_the_returns_report_may_name_its_order_column_amazon_order_id_as_the_hel
     parsed = BY_NAME["fba-customer-returns"].parse(SELLER, text)
 
     assert parsed.problems == []
-    assert [e.order_id for e in parsed.events][0] == "113-9182736-4455667"
+    assert next(e.order_id for e in parsed.events) == "113-9182736-4455667"
 
 
 def test_a_product_name_starting_with_a_quote_does_not_swallow_the_cells_after_it():

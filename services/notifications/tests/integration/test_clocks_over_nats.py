@@ -121,7 +121,7 @@ async def test_a_delivered_order_gets_its_review_request_when_the_window_opens_a
             return view.status.value == "Unshipped"
 
         for order_id in ("113-0000003-0000003", "113-0000004-0000004"):
-            await eventually(lambda: unshipped(order_id))
+            await eventually(lambda order_id=order_id: unshipped(order_id))
         await call(nc, "orders", seller, "refund_order", RefundOrder(
             order_id="113-0000004-0000004", lines=[RefundLine("item-1", Money(Decimal("9.99"), "USD"))],
             reason=RefundReason.NO_INVENTORY), OrderView)

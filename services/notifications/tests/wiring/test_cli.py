@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from sellerops.cli.main import build_app
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.notifications import (
-    Attempt, Digest, DeliveryList, DeliveryStatus, DeliveryView, Endpoint, EndpointRef, EndpointSecret, GetPreferences, Kind, ListDeliveries,
-    ListMessages, MarkNoResponseNeeded, MessageList, MessageStatus, MessageView, Preferences, PreferencesView,
+    Attempt, Digest, DeliveryList, DeliveryStatus, DeliveryView, Endpoint, EndpointRef, EndpointSecret, GetPreferences, Kind,
+    ListDeliveries, ListMessages, MarkNoResponseNeeded, MessageList, MessageStatus, MessageView, Preferences, PreferencesView,
     QuietHours, Redeliver, ReplyToMessage, SetPreferences, Severity,
 )
 from sellerops.notifications.domain.preferences import masked

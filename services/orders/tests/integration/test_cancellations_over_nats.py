@@ -41,6 +41,6 @@ async def test_a_late_buyer_request_waits_for_the_seller_who_approves_it_without
     events = await read_stream(js, "ORDERS")
     assert types_for(events, order_id) == ["orders.order_recorded.v1", "orders.order_released.v1",
                                            "orders.order_cancel_requested.v1", "orders.order_canceled.v1"]
-    canceled = [m for m in events if m.headers["Sellerops-Type"] == "orders.order_canceled.v1"
-                and order_id.encode() in m.data][0]
+    canceled = next(m for m in events if m.headers["Sellerops-Type"] == "orders.order_canceled.v1"
+                and order_id.encode() in m.data)
     assert b'"counts_against_seller":false' in canceled.data

@@ -88,7 +88,7 @@ def test_rows_with_quantities_split_an_item_over_packages(make, seller, order_id
 def test_a_quantity_without_an_item_is_for_the_one_item_of_the_order(make, seller, order_id):
     order = make.unshipped(seller, order_id, make.item(quantity=3))
 
-    shipped, [event] = apply(make, order, confirmation(order_id, quantity=2))
+    _shipped, [event] = apply(make, order, confirmation(order_id, quantity=2))
 
     assert [(i.order_item_id, i.quantity) for i in event.package.items] == [(make.MUG, 2)]
 

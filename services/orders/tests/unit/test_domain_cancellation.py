@@ -125,7 +125,7 @@ def test_a_seller_cancel_answering_an_ingested_open_request_does_not_count(make,
                 reason="Found cheaper somewhere else.")
     waiting, _ = buyer_cancel_requested(state(make, "unshipped", seller, order_id), evt, policy=POLICY)
 
-    canceled, [event] = cancel(waiting, SellerCancelReason.BUYER_CANCELED, make=make)
+    _canceled, [event] = cancel(waiting, SellerCancelReason.BUYER_CANCELED, make=make)
 
     assert (event.canceled_by, event.counts_against_seller) == (CanceledBy.BUYER, False)
 

@@ -187,7 +187,7 @@ def test_an_order_never_shipped_is_warned_then_marked_missed_then_auto_canceled_
 
 
 def test_an_order_never_paid_expires_once(make, seller, order_id):
-    canceled, fired, events = walk(state(make, "pending", seller, order_id))
+    _canceled, fired, events = walk(state(make, "pending", seller, order_id))
 
     assert fired == list(expected(make, [PAYMENT_EXPIRY]).items())
     assert [(type(e), e.reason, e.counts_against_seller) for e in events] == [

@@ -77,11 +77,11 @@ async def test_a_return_waiting_for_manual_authorization_is_reminded_then_missed
         assert await _types(js, "return_id", "RET-D1") == recorded, "nothing before the reminder (20 h)"
 
         clock.advance(timedelta(minutes=2))
-        reminded = recorded + ["returns.return_deadline_approaching.v1"]
+        reminded = [*recorded, "returns.return_deadline_approaching.v1"]
         await eventually(lambda: _has(js, "return_id", "RET-D1", reminded))
 
         clock.advance(timedelta(hours=4))
-        missed = reminded + ["returns.return_deadline_missed.v1"]
+        missed = [*reminded, "returns.return_deadline_missed.v1"]
         await eventually(lambda: _has(js, "return_id", "RET-D1", missed))
         work = await call(nc, "returns", seller, "open_work", OpenWork(as_of=clock.now()), WorkList)
         assert [(w.kind, w.id, w.overdue) for w in work.items if w.id == "RET-D1"][:1] == [
@@ -91,7 +91,7 @@ async def test_a_return_waiting_for_manual_authorization_is_reminded_then_missed
 
         for _ in range(50):  # fifty days, a day at a time
             clock.advance(timedelta(days=1))
-        closed = missed + ["returns.return_status_changed.v1"]
+        closed = [*missed, "returns.return_status_changed.v1"]
         await eventually(lambda: _has(js, "return_id", "RET-D1", closed))
         await eventually(lambda: _known(host, "RET-D1", 0))
 
@@ -113,7 +113,7 @@ async def test_the_refund_is_due_business_days_after_the_item_came_back_and_a_re
         await publish([*placed_and_paid(seller, "114-0000002-0000002"),
                        *placed_and_paid(seller, "114-0000003-0000003")])
         for order_id in ("114-0000002-0000002", "114-0000003-0000003"):
-            await eventually(lambda: _unshipped(nc, seller, order_id))
+            await eventually(lambda order_id=order_id: _unshipped(nc, seller, order_id))
         await eventually(lambda: consumer_idle(js, "ORDERS", subscribers.ORDERS.durable))
         await publish([_request(seller, "RET-D2", "114-0000002-0000002", T0),
                        _request(seller, "RET-D3", "114-0000003-0000003", T0)])
@@ -144,7 +144,7 @@ async def test_the_refund_is_due_business_days_after_the_item_came_back_and_a_re
                     "returns.return_status_changed.v1", "returns.return_deadline_approaching.v1"]
         await eventually(lambda: _has(js, "return_id", "RET-D2", reminded))
         clock.advance(timedelta(minutes=2))
-        await eventually(lambda: _has(js, "return_id", "RET-D2", reminded + ["returns.return_deadline_missed.v1"]))
+        await eventually(lambda: _has(js, "return_id", "RET-D2", [*reminded, "returns.return_deadline_missed.v1"]))
 
     missed = [body for kind, body in await _events(js, "return_id", "RET-D2")
               if kind == "returns.return_deadline_missed.v1"]

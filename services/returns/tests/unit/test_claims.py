@@ -335,7 +335,7 @@ def test_a_different_second_appeal_is_refused() -> None:
 def test_an_appeal_once_the_window_closed_is_refused() -> None:
     claim = granted_against_seller()
 
-    with pytest.raises(Refused, match="appeal window .* closed at 2026-12-07") as refused:
+    with pytest.raises(Refused, match=r"appeal window .* closed at 2026-12-07") as refused:
         appeal(claim, now=claim.appeal_due_at)
     assert refused.value.field == "$.claim_id"
 

@@ -17,7 +17,9 @@ from typing import Any
 
 import typer
 
-from sellerops.cli.common import JsonOption, NatsUrlOption, check_seller, console, errors, fail, print_json, run_async, settings_with, with_nats
+from sellerops.cli.common import (
+    JsonOption, NatsUrlOption, check_seller, console, errors, fail, print_json, run_async, settings_with, with_nats,
+)
 from sellerops.cli import pending
 from sellerops.cli.events import _publish_all, shift_to_now
 from sellerops.contracts.envelope import SELLER_PATTERN, Event

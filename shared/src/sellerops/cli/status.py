@@ -34,7 +34,7 @@ async def _consumers(nc) -> list[tuple[str, object]]:
         try:
             for info in await js.consumers_info(spec.name):
                 found.append((spec.name, info))
-        except Exception:  # noqa: BLE001  (stream not declared yet)
+        except Exception:  # noqa: BLE001, S112  (stream not declared yet)
             continue
     return found
 
@@ -76,7 +76,7 @@ async def _unconsumed(nc, consumers: list) -> dict[str, dict[str, int]]:
                              else list(info.config.filter_subjects or []) or [""])]
         try:
             subjects = (await js.stream_info(spec.name, subjects_filter=">")).state.subjects or {}
-        except Exception:  # noqa: BLE001  (stream not declared yet)
+        except Exception:  # noqa: BLE001, S112  (stream not declared yet)
             continue
         if (left := unconsumed(subjects, filters)):
             found[spec.name] = left

@@ -25,7 +25,8 @@ def _print_ready(supervisor: Supervisor, data_dir: Path | None, dashboard_port: 
     for child in supervisor.children:
         pid = child.process.pid if child.process else "-"
         http = child.env.get("SELLEROPS_HTTP_PORT")
-        table.add_row(child.service, f"pid {pid}" + (f", http://127.0.0.1:{http}/metrics" if http else ""), "[green]ready[/green]" if child.ready else "[yellow]starting[/yellow]")
+        table.add_row(child.service, f"pid {pid}" + (f", http://127.0.0.1:{http}/metrics" if http else ""),
+                      "[green]ready[/green]" if child.ready else "[yellow]starting[/yellow]")
     console.print(table)
     # every other command finds NATS through this variable (or --nats-url): the exact line to paste elsewhere
     console.print(export_line(supervisor.nats_url), highlight=False, markup=False, soft_wrap=True)

@@ -72,9 +72,9 @@ def batches_as_they_arrive() -> None:
     """Install the eager loop for `EagerPullSub` subscribers (idempotent; installed by the service host)."""
     from faststream.nats.subscriber.usecases.stream_pull_subscriber import BatchPullStreamSubscriber
 
-    if getattr(BatchPullStreamSubscriber._consume_pull, _MARK, False):
+    if getattr(BatchPullStreamSubscriber._consume_pull, _MARK, False):  # noqa: SLF001
         return
-    fill_until_timeout = BatchPullStreamSubscriber._consume_pull
+    fill_until_timeout = BatchPullStreamSubscriber._consume_pull  # noqa: SLF001
 
     @functools.wraps(fill_until_timeout)
     async def consume_as_they_arrive(self) -> None:  # noqa: ANN001
@@ -105,4 +105,4 @@ def batches_as_they_arrive() -> None:
         return None
 
     setattr(consume_as_they_arrive, _MARK, True)
-    BatchPullStreamSubscriber._consume_pull = consume_as_they_arrive
+    BatchPullStreamSubscriber._consume_pull = consume_as_they_arrive  # noqa: SLF001

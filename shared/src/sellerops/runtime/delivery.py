@@ -104,7 +104,7 @@ class DeadLetters:
 def _metadata(msg: Msg):  # noqa: ANN202  (nats-py's Msg.Metadata)
     try:
         return msg.metadata
-    except Exception:  # in-memory test brokers give messages without JetStream metadata
+    except Exception:  # noqa: BLE001  (in-memory test brokers give messages without JetStream metadata)
         return None
 
 

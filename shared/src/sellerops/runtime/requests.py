@@ -76,7 +76,7 @@ class _Served:
 
     async def _answer(self, req: Request) -> str:
         """Answer one request; return the code answered ("ok" or the error code)."""
-        subject = req._msg.subject
+        subject = req._msg.subject  # noqa: SLF001
         max_payload = req._msg._client.max_payload or 1024 * 1024  # noqa: SLF001  (the server's limit)
         with structlog.contextvars.bound_contextvars(subject=subject, verb=self._endpoint.verb):
             set_reply_budget(max_payload)

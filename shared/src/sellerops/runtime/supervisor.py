@@ -46,6 +46,7 @@ class Child:
     ready: bool = False
     history: list[str] = field(default_factory=list)
     relays: list[asyncio.Task] = field(default_factory=list)  # copying its output, line by line
+    readiness: asyncio.Task | None = None  # waiting for it to answer after a restart
 
 
 LINE_LIMIT = 1024 * 1024  # a longer line is copied in pieces of this size
@@ -172,7 +173,7 @@ class Supervisor:
                 pass
             child.restarts += 1
             await self._spawn(child)
-            asyncio.create_task(self._mark_ready(child))
+            child.readiness = asyncio.create_task(self._mark_ready(child))  # kept: a task nobody holds may be collected
 
     async def _keep_nats(self, server: EmbeddedNats) -> None:
         """Start the embedded nats-server again whenever it dies; give up (stopping everything) when it cannot."""

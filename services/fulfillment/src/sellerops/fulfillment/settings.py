@@ -1,6 +1,7 @@
 """Fulfillment settings: SELLEROPS_FULFILLMENT_* plus the shared runtime settings (SELLEROPS_*).
 
-Every window below is a default from docs/domain.md ("FBA inbound", "Inventory, removals and multi-channel fulfillment") (most are marked there
+Every window below is a default from docs/domain.md ("FBA inbound", "Inventory, removals and multi-channel fulfillment")
+(most are marked there
 as varying by marketplace or unconfirmed); an operator overrides them here.
 """
 

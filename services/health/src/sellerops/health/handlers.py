@@ -20,7 +20,8 @@ import structlog
 
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import (
-    AccountHealth, AccountStatus, AccountStatusReported, GetAccountHealth, ListMetrics, MetricCatalog, MetricInfo, MetricSettings, OrderHealthRef,
+    AccountHealth, AccountStatus, AccountStatusReported, GetAccountHealth, ListMetrics, MetricCatalog, MetricInfo, MetricSettings,
+    OrderHealthRef,
     OrderHealthView, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings, Target,
 )
 from sellerops.contracts.requests import RequestError

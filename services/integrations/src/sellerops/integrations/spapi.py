@@ -295,8 +295,8 @@ def _fba_inventory(state: _State, nid: str, event_time: datetime, payload: dict)
         counts = {}
         for field, keys in _AVAILABILITY.items():
             value, where = inventory, f"{path}.FulfillmentInventory"
-            for key in keys:
-                value, where = opt(value, key, 0), f"{where}.{key}"
+            for name in keys:
+                value, where = opt(value, name, 0), f"{where}.{name}"
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise Bad(where, f"expected a count (a whole number, 0 or more), got {value!r}")
             counts[field] = value

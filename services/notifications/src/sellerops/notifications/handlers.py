@@ -20,8 +20,8 @@ from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import FeedbackReceived
 from sellerops.contracts.notifications import (
-    DeliveryList, DeliveryStatus, DeliveryView, EndpointRef, EndpointSecret, GetPreferences, ListDeliveries, ListMessages, MarkNoResponseNeeded,
-    MessageList, MessageStatus, MessageView, NotificationRaised, Preferences, PreferencesView, Redeliver,
+    DeliveryList, DeliveryStatus, DeliveryView, EndpointRef, EndpointSecret, GetPreferences, ListDeliveries, ListMessages,
+    MarkNoResponseNeeded, MessageList, MessageStatus, MessageView, NotificationRaised, Preferences, PreferencesView, Redeliver,
     ReplyToMessage, SetPreferences, Severity,
 )
 from sellerops.contracts.returns import BuyerMessageReceived
@@ -69,7 +69,7 @@ async def on_event(evt: Event, *, prefs: Store, deliveries_store: Store, digests
     for endpoint in targets:
         if digest:
             item = DigestItem(notification_id=nid, kind=kind, title=title, body=body, at=at)
-            await digests.apply(seller, endpoint.id, nid, lambda box, e=endpoint: (_boxed(box, seller, e.id, item,
+            await digests.apply(seller, endpoint.id, nid, lambda box, e=endpoint, i=item: (_boxed(box, seller, e.id, i,
                                                                                       when), []))
             continue
         delivery = Delivery(delivery_id=f"{nid}.{endpoint.id}", seller=seller, notification_id=nid,

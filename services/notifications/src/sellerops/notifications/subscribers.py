@@ -52,8 +52,8 @@ OWN_MESSAGES = ConsumerSpec(durable="notifications-own-buyer-message", source="n
 OWN_REVIEWS = ConsumerSpec(durable="notifications-own-review", source="notifications", entity="review")
 OWN_ENDPOINTS = ConsumerSpec(durable="notifications-own-endpoint", source="notifications", entity="endpoint")
 CONSUMERS = (ORDERS, RETURNS, CLAIMS, CUSTOMER_RETURNS, HEALTH_METRICS, HEALTH_ACCOUNT, INBOUND, REIMBURSEMENTS,
-             FULFILLMENT_ORDERS, FULFILLMENT_MCF, INVENTORY_COUNTS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, MARKET_ACCOUNT, OWN_MESSAGES,
-             OWN_REVIEWS, OWN_ENDPOINTS)
+             FULFILLMENT_ORDERS, FULFILLMENT_MCF, INVENTORY_COUNTS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, MARKET_ACCOUNT,
+             OWN_MESSAGES, OWN_REVIEWS, OWN_ENDPOINTS)
 
 N = "on_event"  # a notification, when the catalog says so
 R = "on_order_fact"  # the order's review-request state, and a notification when the catalog says so

@@ -170,7 +170,8 @@ def _feedback(f: OrderFacts) -> str:
 def order_facts(f: OrderFacts) -> list[tuple[str, str]]:
     canceled = _when(f.canceled_at) + (f" by {f.canceled_by}" if f.canceled_by else "")
     return [("order", f.order_id), ("marketplace", f.marketplace_id),
-            ("channel", f.channel.value if f.channel else "-"), ("purchased", _when(f.purchased_at)), ("latest ship date", _when(f.latest_ship_date)),
+            ("channel", f.channel.value if f.channel else "-"), ("purchased", _when(f.purchased_at)),
+            ("latest ship date", _when(f.latest_ship_date)),
             ("promised delivery", _when(f.latest_delivery_date)),
             ("shipped", _when(f.shipped_at) + (" (late)" if f.late_shipment else "")),
             ("canceled", canceled + (" (counts against the seller)" if f.cancel_counts else "")),

@@ -14,7 +14,7 @@ from sellerops.contracts.orders import (
 
 OPEN = (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY, OrderStatus.UNSHIPPED)
 SHIPPABLE = (OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED)
-from sellerops.runtime.decisions import NotFound, Refused  # noqa: F401  (the domain modules import them from here)
+from sellerops.runtime.decisions import NotFound, Refused  # noqa: E402, F401  (the domain modules import them from here)
 
 
 class Policy(NamedTuple):

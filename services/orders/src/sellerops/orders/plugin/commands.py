@@ -43,7 +43,8 @@ def list_(
     purchased_from: datetime = typer.Option(None, "--from", help="purchased at or after (ISO date or date-time, UTC)"),
     purchased_to: datetime = typer.Option(None, "--to", help="purchased before"),
     ship_by: datetime = typer.Option(None, "--ship-by", help="latest ship date at or before"),
-    limit: int = typer.Option(100, "--limit", help="at most this many orders on a page"), cursor: str = typer.Option(None, "--cursor", help="next page"),
+    limit: int = typer.Option(100, "--limit", help="at most this many orders on a page"),
+    cursor: str = typer.Option(None, "--cursor", help="next page"),
     as_json: bool = JsonOption,
 ) -> None:
     """A seller's orders, newest first, filtered by status, purchase date or ship-by date; a page at a time."""
