@@ -16,7 +16,7 @@ Keys and JWTs come from `nkeys` and `nats-jwt`.
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,14 +170,14 @@ def init(root: Path, scopes: Iterable[ServiceScope], *, resolver_dir: str = DEFA
     return auth
 
 
-def write_role(auth: AuthDir, path: Path, name: str, grants_for) -> str:  # noqa: ANN001
+def write_role(auth: AuthDir, path: Path, name: str, grants_for: Callable[[str], Grants]) -> str:
     """Issue a user for a role (its grants depend on its key: the inbox) and write its creds file."""
     key, text = _issue(auth.seed("account"), name, grants_for)
     write_private(path, text)
     return key
 
 
-def _issue(account: nkeys.KeyPair, name: str, grants_for) -> tuple[str, str]:  # noqa: ANN001
+def _issue(account: nkeys.KeyPair, name: str, grants_for: Callable[[str], Grants]) -> tuple[str, str]:
     user = create_user_pair()
     key = user.public_key.decode()
     claims = UserClaims(key, name)

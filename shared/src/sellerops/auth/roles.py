@@ -13,10 +13,14 @@ wildcard on `_INBOX.>` would let one seller read the replies meant for another.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sellerops.contracts.streams import DEAD_LETTER, SOURCES, stream_name
 from sellerops.contracts.subjects import seller_token
 from sellerops.runtime.partitions import LEASES_BUCKET
+
+if TYPE_CHECKING:
+    from sellerops.runtime.host import EndpointSpec, ServiceInfo
 
 JS = "$JS.API"
 QUERY_PREFIXES = ("get_", "list_")
@@ -121,7 +125,7 @@ def readonly_grants(user_key: str, scopes: Iterable[ServiceScope]) -> Grants:
     )
 
 
-def scope_of(info, endpoints) -> ServiceScope:  # noqa: ANN001  (a runtime ServiceInfo and its EndpointSpecs)
+def scope_of(info: "ServiceInfo", endpoints: "Iterable[EndpointSpec]") -> ServiceScope:
     durables: dict[str, tuple[str, ...]] = {}
     for consumer in info.consumers:
         stream = stream_name(consumer.source)

@@ -3,10 +3,14 @@
 import json
 from base64 import b64encode
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from sellerops.cli.common import JsonOption, console, emit, fail, run_async, services, settings_with
+
+if TYPE_CHECKING:
+    from sellerops.auth.material import AuthDir
 
 app = typer.Typer(help="Credentials per seller, service and operator; the NATS server's authorization.",
                   no_args_is_help=True)
@@ -87,7 +91,7 @@ def seller(name: str = typer.Argument(..., help="the seller id (as in subjects: 
     emit({"seller": name, "creds": str(path) if path else None, "revoked": revoke or rotate, "server": told}, human)
 
 
-def _tell_server(auth, nats_url: str | None) -> str:  # noqa: ANN001
+def _tell_server(auth: "AuthDir", nats_url: str | None) -> str:
     from sellerops.auth.live import push_account
     from sellerops.auth.material import account_jwt
 

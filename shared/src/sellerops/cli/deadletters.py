@@ -4,6 +4,7 @@ import json
 import sys
 
 import typer
+from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 from sellerops.cli.common import JsonOption, NatsUrlOption, console, emit, fail, run_async, settings_with, table, with_nats
 from sellerops.runtime import dead_letters
@@ -37,7 +38,7 @@ def replay(sequences: list[int] = typer.Argument(..., help="dead-letter sequence
            as_json: bool = JsonOption) -> None:
     """Publish dead letters again to their original subjects (after fixing the cause)."""
 
-    async def work(nc):  # noqa: ANN001, ANN202
+    async def work(nc: Client) -> list[int]:
         return [await dead_letters.replay(nc.jetstream(), seq) for seq in sequences]
 
     try:
@@ -52,7 +53,7 @@ def drop(sequences: list[int] = typer.Argument(..., help="dead-letter sequences 
          nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Delete dead letters for good."""
 
-    async def work(nc):  # noqa: ANN001, ANN202
+    async def work(nc: Client) -> None:
         for seq in sequences:
             await dead_letters.drop(nc.jetstream(), seq)
 

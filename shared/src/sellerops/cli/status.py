@@ -5,11 +5,12 @@ import json
 import sys
 
 import nats.errors
+from nats.aio.client import Client
 from sellerops.cli.common import JsonOption, NatsUrlOption, console, run_async, settings_with, table, with_nats
 from sellerops.contracts.streams import all_streams
 
 
-async def discover(nc, verb: str, wait: float = 0.5) -> list[dict]:
+async def discover(nc: Client, verb: str, wait: float = 0.5) -> list[dict]:
     """Every answer to `$SRV.<verb>` within `wait` seconds (one per running instance)."""
     inbox = nc.new_inbox()
     answers: list[dict] = []
@@ -27,7 +28,7 @@ async def discover(nc, verb: str, wait: float = 0.5) -> list[dict]:
     return [a for a in answers if a.get("name", "").startswith("sellerops-")]
 
 
-async def _consumers(nc) -> list[tuple[str, object]]:
+async def _consumers(nc: Client) -> list[tuple[str, object]]:
     js = nc.jetstream()
     found = []
     for spec in all_streams():
@@ -39,7 +40,7 @@ async def _consumers(nc) -> list[tuple[str, object]]:
     return found
 
 
-async def _dead_letters(nc) -> int:
+async def _dead_letters(nc: Client) -> int:
     try:
         return (await nc.jetstream().stream_info("DEADLETTER")).state.messages
     except Exception:  # noqa: BLE001
@@ -64,7 +65,7 @@ def unconsumed(subjects: dict[str, int], filters: list[str]) -> dict[str, int]:
     return {s: n for s, n in subjects.items() if not any(subject_matches(s, f) for f in filters)}
 
 
-async def _unconsumed(nc, consumers: list) -> dict[str, dict[str, int]]:
+async def _unconsumed(nc: Client, consumers: list) -> dict[str, dict[str, int]]:
     """Per stream, the facts on subjects no durable consumer reads: kept, but nobody acts on them."""
     js = nc.jetstream()
     found: dict[str, dict[str, int]] = {}
@@ -83,7 +84,7 @@ async def _unconsumed(nc, consumers: list) -> dict[str, dict[str, int]]:
     return found
 
 
-async def collect(nc) -> tuple[list[dict], list, int, dict]:
+async def collect(nc: Client) -> tuple[list[dict], list, int, dict]:
     stats, consumers, dead = await asyncio.gather(discover(nc, "STATS"), _consumers(nc), _dead_letters(nc))
     return stats, consumers, dead, await _unconsumed(nc, consumers)
 

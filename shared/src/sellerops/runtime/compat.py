@@ -17,9 +17,11 @@ gathered. It is idempotent and changes nothing else.
 
 import asyncio
 import functools
+from typing import Any
 
 import nats.errors
 from faststream.nats import PullSub
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import ServiceUnavailableError
 
@@ -34,7 +36,7 @@ def typed_fetch_timeouts() -> None:
     fetch = pull.fetch
 
     @functools.wraps(fetch)
-    async def typed_fetch(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    async def typed_fetch(self: JetStreamContext.PullSubscription, *args: Any, **kwargs: Any) -> list[Msg]:
         try:
             return await fetch(self, *args, **kwargs)
         except nats.errors.TimeoutError:
@@ -77,7 +79,7 @@ def batches_as_they_arrive() -> None:
     fill_until_timeout = BatchPullStreamSubscriber._consume_pull  # noqa: SLF001
 
     @functools.wraps(fill_until_timeout)
-    async def consume_as_they_arrive(self) -> None:  # noqa: ANN001
+    async def consume_as_they_arrive(self: BatchPullStreamSubscriber) -> None:
         drain_s = getattr(self.pull_sub, "drain_s", None)
         if drain_s is None:
             return await fill_until_timeout(self)

@@ -1,10 +1,10 @@
 """What every service's domain decisions share: causes and envelopes, refusals, timelines (pure), and
 `refusals`, which turns a refusal into a request's error in a handler."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -12,6 +12,8 @@ import msgspec
 from sellerops.contracts.envelope import Event, envelope_from
 from sellerops.contracts.orders import HistoryEntry
 from sellerops.contracts.requests import RequestError
+
+_State = TypeVar("_State")
 
 
 class NotFound(Exception):
@@ -51,7 +53,7 @@ def stamp(cause: Cause, event_type: type[Event], seller: str, at: datetime, inde
     return {**envelope(cause, event_type.type_tag(), index), "seller": seller, "occurred_at": at}
 
 
-def history(events: list[Event], summary=lambda e: "") -> list[HistoryEntry]:  # noqa: ANN001
+def history(events: list[Event], summary: Callable[[Event], str] = lambda e: "") -> list[HistoryEntry]:
     return [HistoryEntry(at=e.occurred_at, type=e.type_tag(), event_id=str(e.event_id), summary=summary(e))
             for e in events]
 
@@ -61,7 +63,8 @@ class Emitter:
     numbered per event type so two events of one type get different ids. `notes` become history entries
     beside the events' own when `done` records them on the state."""
 
-    def __init__(self, seller: str, cause: Cause, at: datetime, *, summary=lambda e: "", **keys: object) -> None:  # noqa: ANN001
+    def __init__(self, seller: str, cause: Cause, at: datetime, *, summary: Callable[[Event], str] = lambda e: "",
+                 **keys: object) -> None:
         self.seller, self.cause, self.at, self.keys, self._summary = seller, cause, at, keys, summary
         self.events: list[Event] = []
         self.notes: list[str] = []
@@ -71,13 +74,14 @@ class Emitter:
         n = self._n[event_type] = self._n.get(event_type, -1) + 1
         self.events.append(event_type(**stamp(self.cause, event_type, self.seller, self.at, n), **self.keys, **fields))
 
-    def done(self, state):  # noqa: ANN001, ANN201
+    def done(self, state: _State) -> tuple[_State, list[Event]]:
         """(state with its history and updated_at, events); the state unchanged when nothing happened."""
         entries = history(self.events, self._summary) + [
             HistoryEntry(at=self.at, type="note", event_id=str(self.cause.id), summary=n) for n in self.notes]
         if not entries:
             return state, []
-        return msgspec.structs.replace(state, history=[*state.history, *entries], updated_at=self.at), self.events
+        recorded: Any = state  # a Struct with `history` and `updated_at`
+        return msgspec.structs.replace(recorded, history=[*recorded.history, *entries], updated_at=self.at), self.events
 
 
 @contextmanager

@@ -101,7 +101,7 @@ class DeadLetters:
         )
 
 
-def _metadata(msg: Msg):  # noqa: ANN202  (nats-py's Msg.Metadata)
+def _metadata(msg: Msg) -> Msg.Metadata | None:
     try:
         return msg.metadata
     except Exception:  # noqa: BLE001  (in-memory test brokers give messages without JetStream metadata)

@@ -30,6 +30,8 @@ from typing import NamedTuple
 import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import KeyNotFoundError
+from nats.aio.client import Client
+from nats.js import JetStreamContext
 from nats.js.kv import KeyValue
 
 from sellerops.runtime.state import (
@@ -267,7 +269,7 @@ async def count_values(kv: KeyValue, prefixes: Sequence[str]) -> int:
     return 0 if status else int(first.get("Nats-Num-Pending", "0")) + 1
 
 
-async def _direct_batch(nc, stream: str, request: dict, found: list, cut: int) -> tuple[dict, int | None]:  # noqa: ANN001
+async def _direct_batch(nc: Client, stream: str, request: dict, found: list, cut: int) -> tuple[dict, int | None]:
     inbox = nc.new_inbox()
     sub = await nc.subscribe(inbox)
     last = None
@@ -285,7 +287,7 @@ async def _direct_batch(nc, stream: str, request: dict, found: list, cut: int) -
         await sub.unsubscribe()
 
 
-async def _allow_direct(js, stream: str) -> None:  # noqa: ANN001
+async def _allow_direct(js: JetStreamContext, stream: str) -> None:
     config = (await js.stream_info(stream)).config
     config.allow_direct = True
     await js.update_stream(config)

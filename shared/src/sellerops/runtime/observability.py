@@ -85,14 +85,17 @@ class Metrics:
 Ready = Callable[[], Awaitable[bool]]
 HttpRoute = Callable[[str, Mapping[str, str]], Awaitable[tuple[int, bytes, str]]]
 """(the path after the route's prefix, the query parameters) -> (status, body, content type)."""
+AsgiReceive = Callable[[], Awaitable[dict[str, Any]]]
+AsgiSend = Callable[[dict[str, Any]], Awaitable[None]]
+AsgiApp = Callable[[dict[str, Any], AsgiReceive, AsgiSend], Awaitable[None]]
 JSON = "application/json"
 
 
-def asgi_app(metrics: Metrics, ready: Ready, routes: Mapping[str, HttpRoute] | None = None,  # noqa: ANN201  (ASGI)
-             before_scrape: Callable[[], Awaitable[None]] | None = None):
+def asgi_app(metrics: Metrics, ready: Ready, routes: Mapping[str, HttpRoute] | None = None,
+             before_scrape: Callable[[], Awaitable[None]] | None = None) -> AsgiApp:
     routes = dict(routes or {})
 
-    async def app(scope, receive, send) -> None:  # noqa: ANN001
+    async def app(scope: dict[str, Any], receive: AsgiReceive, send: AsgiSend) -> None:
         if scope["type"] != "http":
             return
         path = scope["path"]

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from nats.errors import NoRespondersError
 from nats.js import JetStreamContext
+from nats.js.api import PubAck
 from nats.js.errors import NoStreamResponseError
 
 from sellerops.contracts.catalog import encode
@@ -26,7 +27,7 @@ class UnknownSubject(Exception):
 
 
 async def publish_to_stream(js: JetStreamContext, subject: str, data: bytes, *, stream: str,
-                            headers: dict[str, str] | None = None, timeout: float = 5.0):
+                            headers: dict[str, str] | None = None, timeout: float = 5.0) -> PubAck:
     """js.publish, with JetStream's bare "no responders" turned into an error naming the subject."""
     try:
         return await js.publish(subject, data, timeout=timeout, stream=stream, headers=headers)

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 import nats
 import structlog
@@ -52,7 +52,7 @@ class Child:
 LINE_LIMIT = 1024 * 1024  # a longer line is copied in pieces of this size
 
 
-async def relay_lines(pipe: asyncio.StreamReader | None, out) -> None:  # noqa: ANN001  (a text stream)
+async def relay_lines(pipe: asyncio.StreamReader | None, out: TextIO) -> None:
     """Copy a child's output to `out` whole lines at a time, until the child closes it."""
     if pipe is None:
         return

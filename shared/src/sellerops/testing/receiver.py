@@ -5,10 +5,12 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 
 from sellerops.runtime.embedded import free_port
+from sellerops.runtime.observability import AsgiReceive, AsgiSend
 
 
 @dataclass
@@ -51,7 +53,7 @@ async def http_receiver(answer: AnswerFor = scripted) -> AsyncIterator[Receiver]
     port = free_port()
     receiver = Receiver(url=f"http://127.0.0.1:{port}")
 
-    async def app(scope, receive, send) -> None:  # noqa: ANN001
+    async def app(scope: dict[str, Any], receive: AsgiReceive, send: AsgiSend) -> None:
         assert scope["type"] == "http"
         body = b""
         while True:

@@ -6,7 +6,8 @@ the fleet page sorts and filters in memory instead of asking each seller's healt
 """
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 import msgspec
 import structlog
@@ -37,8 +38,8 @@ class PartStore:
     def key(seller: str, part: str, ident: str) -> str:
         return f"{seller_token(seller)}.{part}.{ident}"
 
-    async def apply(self, seller: str, part: str, ident: str, message_id: str, fold) -> None:  # noqa: ANN001
-        def decide(found):  # noqa: ANN001, ANN202
+    async def apply(self, seller: str, part: str, ident: str, message_id: str, fold: Callable[[Any], Any]) -> None:
+        def decide(found: Any) -> tuple[Any, list]:
             return fold(found), []
 
         await self._stores[part].apply(self.key(seller, part, ident), message_id, decide)
@@ -139,7 +140,7 @@ class FleetIndex:
                 pass
 
 
-def health_asker(nc: Client, *, timeout: float):  # noqa: ANN201
+def health_asker(nc: Client, *, timeout: float) -> Callable[[str, GetAccountHealth], Awaitable[AccountHealth]]:
     """Ask the health service for a seller's account health (now, or as of a past moment: time travel)."""
 
     async def ask(seller: str, query: GetAccountHealth) -> AccountHealth:

@@ -5,6 +5,7 @@ from functools import partial
 
 import structlog
 import uvicorn
+from starlette.applications import Starlette
 
 from sellerops.contracts.health import OrderHealthRef, OrderHealthView
 from sellerops.dashboard import handlers
@@ -44,7 +45,7 @@ def build(*, parts: Parts, ask: AskHealth, index: FleetIndex, settings: Dashboar
     return BoundHandlers(bound, {}), refresher
 
 
-async def serve_web(app, host: str, port: int, *, retry_s: float = 10.0) -> None:  # noqa: ANN001
+async def serve_web(app: Starlette, host: str, port: int, *, retry_s: float = 10.0) -> None:
     """Serve the pages; a port already taken is logged and tried again every `retry_s` (uvicorn exits the
     process on it, which would stop the consumers too)."""
     while True:

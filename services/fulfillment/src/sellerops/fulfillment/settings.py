@@ -7,11 +7,15 @@ as varying by marketplace or unconfirmed); an operator overrides them here.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sellerops.runtime.settings import RuntimeSettings
+
+if TYPE_CHECKING:
+    from sellerops.fulfillment.domain import outbound, shipments
 
 
 class FulfillmentSettings(BaseSettings):
@@ -48,7 +52,7 @@ class FulfillmentSettings(BaseSettings):
         default=["ATVPDKIKX0DER"], min_length=1,
         description="the marketplaces the network's stock sells in: their own counts are set against the ledger")
 
-    def shipment_policy(self):  # noqa: ANN201
+    def shipment_policy(self) -> "shipments.Policy":
         from sellerops.fulfillment.domain.shipments import Policy
 
         return Policy(
@@ -58,7 +62,7 @@ class FulfillmentSettings(BaseSettings):
             reminders_before=tuple(timedelta(days=d) for d in self.claim_reminder_days),
         )
 
-    def outbound_policy(self):  # noqa: ANN201
+    def outbound_policy(self) -> "outbound.Policy":
         from sellerops.fulfillment.domain.outbound import Policy
 
         return Policy(planning_hold=timedelta(minutes=self.planning_hold_minutes),

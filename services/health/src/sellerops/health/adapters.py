@@ -9,6 +9,7 @@ seller's overrides per marketplace), `health_warning` (a seller's open policy wa
 import asyncio
 import base64
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 import msgspec
@@ -129,7 +130,7 @@ HISTORY_SUBJECTS = (("orders", "order"), ("returns", "claim"), ("market", "order
                     ("market", "policy_warning"), ("market", "account"), ("notifications", "buyer_message"))
 
 
-def history_reader(js: JetStreamContext):  # noqa: ANN201
+def history_reader(js: JetStreamContext) -> Callable[[str], Awaitable[list[Event]]]:
     """Every event about a seller's orders, claims, feedback and warnings kept in the streams, for time travel."""
 
     async def read(seller: str) -> list[Event]:

@@ -11,7 +11,7 @@ evaluate the metrics, rate. An as-of in the past is answered from history (the s
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -58,7 +58,7 @@ def _changes(before: order_facts.OrderState | None, after: order_facts.OrderStat
 async def on_order_fact(evt: Event, *, orders: Store, days: DayStore, metrics: list[Metric], touch: Touch) -> None:
     message_id = str(evt.event_id)
 
-    def decide(state: order_facts.OrderState | None):  # noqa: ANN202
+    def decide(state: order_facts.OrderState | None) -> tuple[order_facts.OrderState, list[Event]]:
         new = order_facts.apply(state, evt)
         changed = _changes(state, new, metrics)
         if changed:
@@ -79,7 +79,8 @@ async def flush(seller: str, order_id: str, state: order_facts.OrderState | None
         for marketplace_day, counts in change.days.items():
             await days.add(seller, marketplace_day, change.id, counts)
 
-        def done(current: order_facts.OrderState | None, change_id: str = change.id):  # noqa: ANN202
+        def done(current: order_facts.OrderState | None,
+                 change_id: str = change.id) -> tuple[order_facts.OrderState | None, list[Event]]:
             if current is None:
                 return current, []
             return msgspec.structs.replace(current, outbox=[c for c in current.outbox if c.id != change_id]), []
@@ -91,7 +92,7 @@ async def on_warning(evt: PolicyWarningReported | PolicyWarningResolved, *, warn
     """Open and resolved policy warnings, per marketplace (a resolution names only the warning)."""
     marketplace = evt.marketplace_id
 
-    def decide(found: Warnings | None):  # noqa: ANN202
+    def decide(found: Warnings | None) -> tuple[Warnings, list[Event]]:
         found = found or Warnings()
         if isinstance(evt, PolicyWarningReported):
             if evt.warning_id in found.resolved:
@@ -107,7 +108,7 @@ async def on_warning(evt: PolicyWarningReported | PolicyWarningResolved, *, warn
 async def on_account_status(evt: AccountStatusReported, *, warnings: Store) -> None:
     """The marketplace's own account status, shown beside the computed one; the latest by event time wins."""
 
-    def decide(found: Warnings | None):  # noqa: ANN202
+    def decide(found: Warnings | None) -> tuple[Warnings, list[Event]]:
         found = found or Warnings()
         if found.status_at is not None and found.status_at > evt.occurred_at:
             return found, []  # an older report, arriving late
@@ -227,7 +228,7 @@ async def check(seller: str, marketplace_id: str, *, days: DayStore, settings: S
                      rules=rules)
     trend = trends(health.measures, before.measures, forecast.trend_days)
 
-    def decide(previous: Watch | None):  # noqa: ANN202
+    def decide(previous: Watch | None) -> tuple[Watch, list[Event]]:
         return watch(previous, health, trend, rules=forecast, at=now)
 
     applied = await watches.apply(seller, marketplace_id, f"check/{now.isoformat()}", decide)
@@ -248,7 +249,8 @@ class Checker:
     """Checks the sellers whose facts changed every `every_s`, and every known seller every `all_every_s`
     (windows move on as days pass, with no event to say so)."""
 
-    def __init__(self, check_one, *, every_s: float, all_every_s: float, known=None) -> None:  # noqa: ANN001
+    def __init__(self, check_one: Callable[[str, str], Awaitable[object]], *, every_s: float, all_every_s: float,
+                 known: Callable[[], Awaitable[Iterable[tuple[str, str]]]] | None = None) -> None:
         self._check = check_one
         self._every_s = every_s
         self._all_every_s = all_every_s

@@ -24,7 +24,7 @@ Definitions and defaults per docs/domain.md ("Account health"), from Seller Cent
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sellerops.contracts.health import Measure, OrderFacts, PackageFacts, Target, TargetCondition
@@ -39,7 +39,7 @@ UNDER = TargetCondition.LESS_THAN
 AT_LEAST = TargetCondition.GREATER_THAN
 
 
-def _day(when) -> date:  # noqa: ANN001
+def _day(when: datetime) -> date:
     return when.date()
 
 

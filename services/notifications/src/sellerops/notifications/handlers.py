@@ -9,7 +9,7 @@ update the circuit, publish what changed.
 
 import random
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from datetime import datetime, timedelta
 
@@ -50,7 +50,8 @@ async def prefs_of(seller: str, *, prefs: Store) -> Preferences:
 
 
 async def on_event(evt: Event, *, prefs: Store, deliveries_store: Store, digests: Store, publish: Publisher,
-                   clock: Clock, max_age: timedelta, context=None) -> None:  # noqa: ANN001
+                   clock: Clock, max_age: timedelta,
+                   context: Callable[[Event], Awaitable[dict]] | None = None) -> None:
     """Raise the notification an event calls for, and save one delivery per routed endpoint. An event older
     than `max_age` (a backlog replayed, a new service reading old streams) tells no one."""
     if clock.now() - evt.occurred_at > max_age:
@@ -110,7 +111,7 @@ async def send_digest(key: str, kind: str, due: datetime, *, digests: Store, del
                                  lambda existing: (existing or delivery, []))
     sent = {i.notification_id for i in box.items}
 
-    def emptied(current: DigestBox | None):  # noqa: ANN202  (keeps what arrived while this one was made)
+    def emptied(current: DigestBox | None) -> tuple[DigestBox, list[Event]]:  # keeps what arrived while this one was made
         rest = [i for i in (current.items if current else []) if i.notification_id not in sent]
         return DigestBox(seller=seller, endpoint_id=endpoint_id, sent=number, items=rest,
                          due_at=due if rest else None), []
@@ -154,7 +155,7 @@ async def attempt(key: str, kind: str, due: datetime, *, deliveries_store: Store
                                         outcome.duration_ms)
     tried = d.tries
 
-    def logged(cur: Delivery):  # noqa: ANN202  (the attempt and its events in one write)
+    def logged(cur: Delivery) -> tuple[Delivery, list[Event]]:  # the attempt and its events in one write
         new, events = deliveries.attempted(cur, ok=ok, retry=retry, detail=detail, retry_after_s=after,
                                            duration_ms=ms, at=now, policy=policy, jitter=jitter())
         return deliveries.with_unpublished(new, events), events
@@ -280,7 +281,8 @@ async def on_buyer_message(evt: BuyerMessageReceived, *, messages: Store, publis
     await publish(applied.events)
 
 
-async def _message_request(seller: str, message_id: str, verb: str, rule, at: datetime, *,  # noqa: ANN001
+async def _message_request(seller: str, message_id: str, verb: str, rule: Callable[..., tuple[messaging.Message, list[Event]]],
+                           at: datetime, *,
                            messages: Store, publish: Publisher, clock: Clock) -> MessageView:
     cause = requested(seller, message_id, verb, at.isoformat())
     with refusals("message_id"):

@@ -2,7 +2,8 @@
 and the listing index (orders by status and by ship-by, runtime.index) in a third."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from typing import Any
 from datetime import datetime
 
 import msgspec
@@ -127,7 +128,8 @@ class OrderListings:
         rows = (queries.at_risk_row(o, now) async for o in found if o.ship_window.latest <= horizon)
         return await _afill(page, ((r, r) async for r in rows), _risk_cursor)
 
-    async def _found(self, seller: str, hours: AsyncIterator[list[Entry]], wanted) -> AsyncIterator[Order]:  # noqa: ANN001
+    async def _found(self, seller: str, hours: AsyncIterator[list[Entry]],
+                     wanted: Callable[[Entry], bool]) -> AsyncIterator[Order]:
         """The orders the entries stand for, in the entries' order, skipping entries of an older state."""
         async for entries in hours:
             entries = [e for e in entries if wanted(e)]
@@ -143,7 +145,8 @@ def _risk_cursor(row: AtRiskOrder) -> str:
     return f"{row.latest_ship_date.isoformat()}|{row.order_id}"
 
 
-def _fill(page: SizedPage, pairs, cursor_of) -> tuple[list, str | None]:  # noqa: ANN001
+def _fill(page: SizedPage, pairs: Iterable[tuple[Any, Any]],
+          cursor_of: Callable[[Any], str]) -> tuple[list, str | None]:
     last = None
     for source, item in pairs:
         if not page.add(item):
@@ -152,7 +155,8 @@ def _fill(page: SizedPage, pairs, cursor_of) -> tuple[list, str | None]:  # noqa
     return page.items, None
 
 
-async def _afill(page: SizedPage, pairs, cursor_of) -> tuple[list, str | None]:  # noqa: ANN001
+async def _afill(page: SizedPage, pairs: AsyncIterable[tuple[Any, Any]],
+                 cursor_of: Callable[[Any], str]) -> tuple[list, str | None]:
     last = None
     async for source, item in pairs:
         if not page.add(item):

@@ -2,10 +2,11 @@
 
 import asyncio
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
+from typing import Any
 from uuid import uuid4
 
 from sellerops.contracts.catalog import encode
@@ -95,7 +96,7 @@ async def on_mcf_status(evt: McfOrderStatusChanged, *, mcf_orders: McfStore) -> 
                            partial(domain.mcf.status_reported, report=evt))
 
 
-async def _mcf_command(seller: str, mcf_order_id: str, message_id: str, decide, *,  # noqa: ANN001
+async def _mcf_command(seller: str, mcf_order_id: str, message_id: str, decide: Decide[domain.mcf.McfOrder], *,
                        mcf_orders: McfStore, publish: Publisher) -> McfOrderView:
     with refusals("mcf_order_id"):
         applied = await mcf_orders.apply(seller, mcf_order_id, message_id, decide)
@@ -141,7 +142,8 @@ async def on_deadline(key: str, kind: str, due: datetime, *, orders: OrderStore,
     await publish(applied.events)
 
 
-async def order_request(rule, seller: str, request, *, orders: OrderStore, publish: Publisher,  # noqa: ANN001
+async def order_request(rule: Callable[..., tuple[domain.Order, Sequence[Event]]], seller: str, request: Any, *,
+                        orders: OrderStore, publish: Publisher,
                         clock: Clock, **options: object) -> OrderView:
     """A seller's request about one order (confirm, correct, cancel, answer, refund: `rule` decides):
     applied at most once per request id, answered with the order or a clear refusal."""
@@ -172,7 +174,8 @@ async def confirm_shipments(seller: str, request: ConfirmShipments, *, orders: O
     return ConfirmShipmentsResult(results=sorted((r for rows in done for r in rows), key=lambda r: r.line))
 
 
-async def _apply_rows(seller: str, rows: list[ConfirmationRow], batch_id: str, decide, *,  # noqa: ANN001
+async def _apply_rows(seller: str, rows: list[ConfirmationRow], batch_id: str,
+                      decide: Callable[..., tuple[domain.Order, Sequence[Event]]], *,
                       orders: OrderStore, publish: Publisher) -> list[RowResult]:
     results = []
     for row in rows:
@@ -187,7 +190,8 @@ async def _apply_rows(seller: str, rows: list[ConfirmationRow], batch_id: str, d
     return results
 
 
-async def _rehearse_rows(seller: str, rows: list[ConfirmationRow], batch_id: str, decide, *,  # noqa: ANN001
+async def _rehearse_rows(seller: str, rows: list[ConfirmationRow], batch_id: str,
+                         decide: Callable[..., tuple[domain.Order, Sequence[Event]]], *,
                          orders: OrderStore) -> list[RowResult]:
     """A dry run: the same decisions, in line order, on one read of the order; nothing saved or published."""
     record = await orders.load_record(seller, rows[0].order_id)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import msgspec
 import nats
+from nats.aio.client import Client
+from nats.aio.msg import Msg
 from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
@@ -134,7 +136,7 @@ def _hosts(clock: DrivenClock) -> list:
     return found
 
 
-async def _refresh(nc, board: Board) -> None:  # noqa: ANN001
+async def _refresh(nc: Client, board: Board) -> None:
     for seller in board.sellers:
         try:
             board.health[seller] = await call(nc, "health", seller, "get_account_health", GetAccountHealth(),
@@ -143,7 +145,7 @@ async def _refresh(nc, board: Board) -> None:  # noqa: ANN001
             pass
 
 
-async def _fba_tally(nc, seller: str) -> FbaTally:  # noqa: ANN001
+async def _fba_tally(nc: Client, seller: str) -> FbaTally:
     tally = FbaTally()
     try:
         shipments = await call(nc, "fulfillment", seller, "list_inbound_shipments", ListShipments(), ShipmentList,
@@ -209,7 +211,7 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
         for seller in sellers:
             await call(nc, "notifications", seller, "set_preferences", log_all, PreferencesView)
 
-        async def alert(msg) -> None:  # noqa: ANN001
+        async def alert(msg: Msg) -> None:
             seller, line = _alert_line(msg.subject, msg.data)
             board.alert_count[seller] += 1
             board.alerts.appendleft(line)
@@ -217,7 +219,7 @@ async def _run(configs: list[SimConfig], url: str, minutes: float, console: Cons
         for subject in ALERTS:
             await nc.subscribe(subject, cb=alert)
 
-        async def afn_shipped(msg) -> None:  # noqa: ANN001
+        async def afn_shipped(msg: Msg) -> None:
             board.afn_shipped[msg.subject.split(".")[1]] += 1
 
         await nc.subscribe("fulfillment.*.order.shipped", cb=afn_shipped)
@@ -282,7 +284,7 @@ def _screen(console: Console, board: Board) -> Iterator:
     console.print()
 
 
-async def _do(step: Step, nc, publish: JetStreamPublisher, board: Board) -> bytes | None:  # noqa: ANN001
+async def _do(step: Step, nc: Client, publish: JetStreamPublisher, board: Board) -> bytes | None:
     """Publish a fact, or send a request and return its answer (None when it was refused)."""
     if step.kind == "fact":
         event = step.payload

@@ -11,6 +11,7 @@ import msgspec
 from sellerops.contracts.health import (
     AccountHealth, AccountStatusChanged, MetricBreached, MetricBreachForecast, MetricRecovered,
 )
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import FulfillmentChannel
 from sellerops.contracts.notifications import (
     BuyerMessageAwaitingReply, BuyerMessageNoResponseNeeded, BuyerMessageReplied, BuyerMessageReplyMissed,
@@ -76,7 +77,7 @@ def _item(kind: str, ref: str, order_id: str, what: str, due_at: datetime | None
     return WorkItem(kind=kind, ref=ref, order_id=order_id, what=what, due_at=due_at, since=at)
 
 
-def order_work(found: WorkItem | None, evt) -> WorkItem | None:  # noqa: ANN001
+def order_work(found: WorkItem | None, evt: Event) -> WorkItem | None:
     """A seller-fulfilled order is work until it shipped or was canceled; due by its latest ship date."""
     if isinstance(evt, OrderRecorded | OrderReleased):
         if evt.fulfillment_channel is not FulfillmentChannel.MFN or (found is not None and not found.open):
@@ -93,7 +94,7 @@ def order_work(found: WorkItem | None, evt) -> WorkItem | None:  # noqa: ANN001
     return found
 
 
-def claim_work(found: WorkItem | None, evt) -> WorkItem | None:  # noqa: ANN001
+def claim_work(found: WorkItem | None, evt: Event) -> WorkItem | None:
     """A claim is work while a response or an appeal is due."""
     if isinstance(evt, ClaimRecorded):
         if found is not None:
@@ -112,7 +113,7 @@ def claim_work(found: WorkItem | None, evt) -> WorkItem | None:  # noqa: ANN001
     return found
 
 
-def return_work(found: WorkItem | None, evt) -> WorkItem | None:  # noqa: ANN001
+def return_work(found: WorkItem | None, evt: Event) -> WorkItem | None:
     """A return is work while it waits for the seller: to authorize it, or to refund the item that came back."""
     if isinstance(evt, ReturnRecorded | ReturnStatusChanged):
         if found is not None and found.since > evt.occurred_at:
@@ -132,7 +133,7 @@ def return_work(found: WorkItem | None, evt) -> WorkItem | None:  # noqa: ANN001
     return found
 
 
-def message_work(found: WorkItem | None, evt) -> WorkItem | None:  # noqa: ANN001
+def message_work(found: WorkItem | None, evt: Event) -> WorkItem | None:
     """A buyer message is work until it is answered or marked as needing no response."""
     if isinstance(evt, BuyerMessageAwaitingReply):
         return found or _item(MESSAGE, evt.message_id, evt.order_id, "reply", evt.reply_due_at, evt.occurred_at)

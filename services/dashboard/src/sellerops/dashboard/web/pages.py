@@ -6,10 +6,11 @@ whose reason goes to the log, never a traceback on the page.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 
 import structlog
@@ -21,7 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from sellerops.contracts.health import GetAccountHealth, OrderHealthRef, OrderHealthView
+from sellerops.contracts.health import AccountHealth, GetAccountHealth, OrderHealthRef, OrderHealthView
 from sellerops.dashboard.adapters import FleetIndex, latest_health
 from sellerops.dashboard.domain.fleet import STATUSES, fleet_page
 from sellerops.dashboard.domain.parts import CLAIM, MESSAGE, ORDER, RETURN
@@ -30,6 +31,7 @@ from sellerops.dashboard.web.probe import ServicesProbe
 from sellerops.runtime.requests import RequestFailed
 
 log = structlog.get_logger("sellerops.dashboard")
+T = TypeVar("T")
 HERE = Path(__file__).resolve().parent.parent
 WORK_TITLES = {ORDER: "Orders to ship", CLAIM: "Claims", RETURN: "Returns", MESSAGE: "Buyer messages"}
 
@@ -58,11 +60,11 @@ def create_web(deps: Deps) -> Starlette:
     trend_cache: dict[tuple, tuple[datetime, object]] = {}
     history_limit = asyncio.Semaphore(deps.history_concurrency)  # each answer replays the seller's history
 
-    async def ask_past(name: str, marketplace: str | None, as_of: datetime):  # noqa: ANN202
+    async def ask_past(name: str, marketplace: str | None, as_of: datetime) -> AccountHealth:
         async with history_limit:
             return await _ask_past(deps, name, marketplace, as_of)
 
-    def page(request: Request, name: str, status: int = 200, **context) -> Response:  # noqa: ANN003
+    def page(request: Request, name: str, status: int = 200, **context: object) -> Response:
         fragment = request.query_params.get("fragment") == "1"
         return templates.TemplateResponse(request, name, {"fragment": fragment, "now": deps.now(),
                                                           "operator": deps.operator, **context}, status_code=status)
@@ -134,7 +136,7 @@ def create_web(deps: Deps) -> Starlette:
         return RedirectResponse("/services", status_code=303)
 
     async def live(request: Request) -> Response:
-        async def changes():  # noqa: ANN202
+        async def changes() -> AsyncIterator[str]:
             version = -1
             while not await request.is_disconnected():
                 new = await deps.index.wait_change(version, deps.live_heartbeat_s) if version >= 0 else \
@@ -172,12 +174,12 @@ def create_web(deps: Deps) -> Starlette:
     ], exception_handlers={views.BadInput: bad_input, HTTPException: http_error, Exception: failed})
 
 
-async def _ask_past(deps: Deps, seller: str, marketplace: str | None, as_of: datetime):  # noqa: ANN202
+async def _ask_past(deps: Deps, seller: str, marketplace: str | None, as_of: datetime) -> AccountHealth:
     query = GetAccountHealth(as_of=as_of, **({"marketplace_id": marketplace} if marketplace else {}))
     return await (deps.ask_history or deps.ask_health)(seller, query)
 
 
-async def _cached(cache: dict, key: tuple, now: datetime, ask: Callable[[], Awaitable], ttl_s: float = 600.0):  # noqa: ANN202
+async def _cached(cache: dict, key: tuple, now: datetime, ask: Callable[[], Awaitable[T]], ttl_s: float = 600.0) -> T:
     """Past answers change only when a late fact arrives: kept `ttl_s`, so opening the page again costs nothing."""
     found = cache.get(key)
     if found is not None and (now - found[0]).total_seconds() < ttl_s:

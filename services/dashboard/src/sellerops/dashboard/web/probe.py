@@ -3,11 +3,12 @@ dead letters; and their gauges on /metrics for Prometheus. Read every `every_s`,
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
 from nats.aio.client import Client
-from prometheus_client import Gauge
+from prometheus_client import CollectorRegistry, Gauge
 
 from sellerops.cli.status import discover
 from sellerops.contracts.streams import all_streams
@@ -54,7 +55,7 @@ class ServicesProbe:
     """Reads when someone looks (the services page, at most every `every_s`), and every `every_s` in the
     background only where Prometheus scrapes the gauges (`run`): an idle `sellerops up` pays nothing for it."""
 
-    def __init__(self, nc: Client, *, every_s: float, registry=None) -> None:  # noqa: ANN001
+    def __init__(self, nc: Client, *, every_s: float, registry: CollectorRegistry | None = None) -> None:
         self._nc = nc
         self._every_s = every_s
         self._lock = asyncio.Lock()
@@ -121,7 +122,7 @@ class ServicesProbe:
         return view
 
 
-def _gauges(registry):  # noqa: ANN001, ANN202
+def _gauges(registry: CollectorRegistry) -> Callable[[ServicesView], None]:
     # consumer lag is not here: every service exports its own consumers' (sellerops_consumer_pending ...)
     dead = Gauge("sellerops_dead_letters_stored", "Messages in the dead-letter stream", registry=registry)
     instances = Gauge("sellerops_service_instances", "Running instances answering the NATS service API",

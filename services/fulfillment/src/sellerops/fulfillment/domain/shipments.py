@@ -16,6 +16,7 @@ Every decision returns (shipment, events); the ledger movements follow from the 
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -35,6 +36,8 @@ from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, stamp
 from sellerops.runtime.decisions import Emitter
 
 St = ShipmentStatus
+# (carrier, tracking number, ship method) -> (the field refused, why), or None when they pass
+CarrierCheck = Callable[[str, str, str | None], tuple[str, str] | None]
 # The forward path; a report may skip ahead along it.
 PATH = (St.WORKING, St.READY_TO_SHIP, St.SHIPPED, St.IN_TRANSIT, St.DELIVERED, St.CHECKED_IN, St.RECEIVING,
         St.CLOSED)
@@ -154,7 +157,7 @@ def create_shipment(shipment: Shipment | None, *, confirmed: InboundPlanConfirme
 
 
 def seller_update(shipment: Shipment | None, request: UpdateShipment, *, cause: Cause, now: datetime,
-                  check_carrier=None) -> Decision:  # noqa: ANN001
+                  check_carrier: CarrierCheck | None = None) -> Decision:
     """READY_TO_SHIP (labels printed), SHIPPED (with carrier and tracking; again to correct them),
     CANCELLED once sent and before delivery, DELETED before it is sent."""
     if shipment is None:
@@ -188,7 +191,7 @@ def _require(ok: bool, shipment: Shipment, want: ShipmentStatus, why: str = "") 
                       + (f" ({why})" if why else ""), "$.status")
 
 
-def _shipped(shipment: Shipment, request: UpdateShipment, emit: _Emit, check_carrier) -> Decision:  # noqa: ANN001
+def _shipped(shipment: Shipment, request: UpdateShipment, emit: _Emit, check_carrier: CarrierCheck | None) -> Decision:
     if shipment.status not in (*NOT_SENT, St.SHIPPED, St.IN_TRANSIT):
         raise Refused(f"shipment {shipment.shipment_id} is {shipment.status.value}: cannot become SHIPPED", "$.status")
     if request.carrier_code is None:

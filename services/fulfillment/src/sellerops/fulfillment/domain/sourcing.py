@@ -6,9 +6,12 @@ the buyer's (lat, lon) or None when it could not be placed on the map.
 """
 
 from math import asin, cos, inf, radians, sin, sqrt
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sellerops.contracts.inventory import Allocation, Shortfall
+
+if TYPE_CHECKING:
+    from sellerops.plugins.spec import Registry
 
 LatLon = tuple[float, float]
 Line = tuple[str, str, int]
@@ -82,5 +85,5 @@ def _take(center: str, left: dict[str, dict[str, int]], need: list[list]) -> lis
     return taken
 
 
-def register(registry) -> None:  # noqa: ANN001
+def register(registry: "Registry[SourcingStrategy]") -> None:
     registry.add("nearest", Nearest())

@@ -24,7 +24,8 @@ def _outstanding(unit: ExpectedUnits) -> int:
     return max(unit.expected - unit.received - unit.damaged, 0)
 
 
-def _move(sku: str, center: str, quantity: int, source, target, cause: Cause, ref: str) -> list[Movement]:  # noqa: ANN001
+def _move(sku: str, center: str, quantity: int, source: Bucket | None, target: Bucket | None, cause: Cause,
+          ref: str) -> list[Movement]:
     if quantity <= 0:
         return []
     return [Movement(sku=sku, center_id=center, quantity=quantity, from_bucket=source, to_bucket=target,

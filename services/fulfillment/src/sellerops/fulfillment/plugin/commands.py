@@ -14,12 +14,13 @@ from sellerops.contracts.inventory import (
     CheckLedger, CreateRemovalOrder, GetOutboundOrder, InventoryList, LedgerCheck, ListInventory, OutboundOrderView,
     RemovalOrderView, RemovalRef,
 )
+from sellerops.contracts.market import Money
 from sellerops.fulfillment.plugin.common import ask, cli, print_json, read_request
 
 PLAN_TIMEOUT_S = 30.0  # placement runs every strategy, the solver up to its time limit
 
 
-def _money(m) -> str:  # noqa: ANN001
+def _money(m: Money | None) -> str:
     return f"{m.amount} {m.currency}" if m is not None else "-"
 
 

@@ -1,5 +1,7 @@
 """Shared pieces of the `sellerops fulfillment ...` commands: asking the service, reading request files."""
 
+from typing import Any
+
 import typer
 
 from sellerops.cli.common import ask_service, print_json, read_request
@@ -10,5 +12,6 @@ cli = typer.Typer(help="Inbound plans, shipments, cases, inventory, outbound and
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 
-def ask(nats_url: str | None, seller: str, verb: str, request, reply_type, timeout: float = 10.0):  # noqa: ANN001, ANN201
+def ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type,
+        timeout: float = 10.0) -> Any:
     return ask_service("fulfillment", nats_url, seller, verb, request, reply_type, timeout)

@@ -8,6 +8,7 @@ orders behind each counter. `--metrics` shows the metrics in force, `--set FILE`
 
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import typer
@@ -191,7 +192,7 @@ def order_view(view: OrderHealthView) -> Group:
 # ---- the command ----
 
 
-def ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN201
+def ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type) -> Any:
     return ask_service("health", nats_url, seller, verb, request, reply_type)
 
 

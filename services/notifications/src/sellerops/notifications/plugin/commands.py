@@ -8,6 +8,7 @@ verb of its own so NATS permissions can keep it to operators).
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
@@ -35,7 +36,7 @@ MESSAGE_STYLE = {MessageStatus.AWAITING_REPLY: "yellow", MessageStatus.REPLIED: 
                  MessageStatus.NO_RESPONSE_NEEDED: "dim"}
 
 
-def ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN201
+def ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type) -> Any:
     return ask_service("notifications", nats_url, seller, verb, request, reply_type)
 
 
@@ -154,7 +155,7 @@ def _stacked(value: datetime | None) -> str:
     return "-" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d\n%H:%M")
 
 
-def _table(**options) -> Table:  # noqa: ANN003
+def _table(**options: Any) -> Table:
     return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), **options)
 
 

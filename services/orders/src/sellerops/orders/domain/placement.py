@@ -1,5 +1,7 @@
 """An order is placed, paid for, and released for shipping."""
 
+from datetime import datetime
+
 import msgspec
 
 from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced, OrderType
@@ -54,7 +56,7 @@ def authorize_payment(order: Order | None, paid: OrderPaymentAuthorized) -> tupl
     return recorded(order, [release], status=OrderStatus.UNSHIPPED, payment_authorized_at=at)
 
 
-def released(order: Order, cause: Cause, now=None) -> OrderReleased:  # noqa: ANN001
+def released(order: Order, cause: Cause, now: datetime | None = None) -> OrderReleased:
     return OrderReleased(
         **envelope(cause, OrderReleased.type_tag()), seller=order.seller, occurred_at=now or order.updated_at,
         order_id=order.order_id, fulfillment_channel=order.fulfillment_channel, lines=order.lines,

@@ -3,9 +3,11 @@
 import asyncio
 import hashlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from nats.aio.client import Client
 
 from sellerops.cli.common import JsonOption, NatsUrlOption, check_seller, fail, print_json, progress
 from sellerops.contracts.orders import ConfirmationRow, ConfirmShipments, ConfirmShipmentsResult, RowResult
@@ -19,8 +21,8 @@ BULK_IN_FLIGHT = 2  # the service answers one request of an endpoint at a time: 
 BULK_TIMEOUT_S = 120.0
 
 
-async def send_confirmations(nc, seller: str, rows: list[ConfirmationRow], *, batch_id: str,  # noqa: ANN001
-                             dry_run: bool = False, advance=None) -> list[RowResult]:  # noqa: ANN001
+async def send_confirmations(nc: Client, seller: str, rows: list[ConfirmationRow], *, batch_id: str,
+                             dry_run: bool = False, advance: Callable[[int], None] | None = None) -> list[RowResult]:
     """Every row to the orders service, a chunk per request; `advance(n)` as each chunk is answered."""
     limit = asyncio.Semaphore(BULK_IN_FLIGHT)
 
@@ -54,7 +56,7 @@ def confirm_shipments(
         fail(f"{file}: {exc}", code=2)
     batch_id = hashlib.sha256(data).hexdigest()[:32]  # the same file again applies nothing twice
 
-    async def work(nc):  # noqa: ANN001, ANN202
+    async def work(nc: Client) -> list[RowResult]:
         with progress("dry run" if dry_run else "confirming", len(rows)) as advance:
             return await send_confirmations(nc, seller, rows, batch_id=batch_id, dry_run=dry_run, advance=advance)
 

@@ -1,20 +1,24 @@
 """Shared pieces of the `sellerops orders ...` commands: asking the service, printing an order."""
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import typer
 from sellerops.cli.common import ask_service, console, table, with_service
 from sellerops.contracts.orders import OrderView
 
+T = TypeVar("T")
+
 cli = typer.Typer(help="A seller's orders, answered by the orders service.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 
 
-def _ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN202
+def _ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type) -> Any:
     return ask_service("orders", nats_url, seller, verb, request, reply_type)
 
 
-def _with_service(nats_url: str | None, work, hint: str = ""):  # noqa: ANN001, ANN202
+def _with_service(nats_url: str | None, work: Callable[[Any], Awaitable[T]], hint: str = "") -> T:
     return with_service("orders", nats_url, work, hint)
 
 

@@ -13,6 +13,7 @@ Due times are computed with the policy at each transition and kept in the state,
 """
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -288,7 +289,7 @@ def _pending(ret: Return) -> dict[str, Decimal]:
     return _sum_lines(ret.refund_lines[r] for r in ret.refund_pending if r in ret.refund_lines)
 
 
-def _sum_lines(asks) -> dict[str, Decimal]:  # noqa: ANN001
+def _sum_lines(asks: Iterable[Iterable[RefundLine]]) -> dict[str, Decimal]:
     total: dict[str, Decimal] = {}
     for lines in asks:
         for line in lines:

@@ -4,12 +4,13 @@ policy-set`."""
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from sellerops.cli.common import JsonOption, NatsUrlOption, ask_service, console, fail, print_json, read_request, table
 from sellerops.contracts.market import Money
-from sellerops.contracts.orders import RefundLine
+from sellerops.contracts.orders import HistoryEntry, RefundLine
 from sellerops.contracts.returns import (
     AppealClaim, AuthorizeReturn, CaseFile, ClaimList, ClaimRef, ClaimView, CloseReturn, CompleteReturn,
     GetReturnPolicy, ListClaims, ListReturns, MarkReturnReceived, OpenWork, RefundReturn, RespondToClaim,
@@ -20,7 +21,7 @@ cli = typer.Typer(help="Return requests, A-to-z claims and chargebacks, case fil
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 
-def ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN201
+def ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type) -> Any:
     return ask_service("returns", nats_url, seller, verb, request, reply_type)
 
 
@@ -41,7 +42,7 @@ def _show_return(r: ReturnView, as_json: bool) -> None:
     _show_history(r.history)
 
 
-def _show_history(history) -> None:  # noqa: ANN001
+def _show_history(history: list[HistoryEntry]) -> None:
     if history:
         console.print("[bold]History[/bold]")
     for entry in history:

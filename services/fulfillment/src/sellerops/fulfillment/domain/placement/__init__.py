@@ -21,6 +21,8 @@ Built-ins, one module each: `minimal`, `distributed` (heuristics, scored with th
 reports the solver's own run time); ties are broken by center id, then SKU.
 """
 
+from typing import TYPE_CHECKING
+
 from sellerops.fulfillment.domain.placement.distributed import Distributed, split_by_share
 from sellerops.fulfillment.domain.placement.landed import LandedModel, Speed, SpeedTarget
 from sellerops.fulfillment.domain.placement.minimal import Minimal
@@ -30,6 +32,9 @@ from sellerops.fulfillment.domain.placement.model import (
 )
 from sellerops.fulfillment.domain.placement.optimal import Optimal
 
+if TYPE_CHECKING:
+    from sellerops.plugins.spec import Registry
+
 __all__ = [
     "Allocation", "Distributed", "LandedModel", "Minimal", "Optimal", "PlacementInfeasible", "PlacementOption",
     "PlacementRequest", "PlacementStrategy", "PlanItem", "PlannedShipment", "Speed", "SpeedTarget", "by_distance",
@@ -37,6 +42,6 @@ __all__ = [
 ]
 
 
-def register(registry) -> None:  # noqa: ANN001 - sellerops.plugins.spec.Registry[PlacementStrategy]
+def register(registry: "Registry[PlacementStrategy]") -> None:
     for strategy in (Minimal(), Distributed(), Optimal()):
         registry.add(strategy.name, strategy)

@@ -15,11 +15,14 @@ is per seller and size tier, not per SKU). A `SpeedTarget` (at least `share` of 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 
 from sellerops.contracts.inbound import SizeTier
 from sellerops.fulfillment.domain.costs import CostModel, money
-from sellerops.fulfillment.domain.network import EARTH_RADIUS_KM, Network
+from sellerops.fulfillment.domain.network import EARTH_RADIUS_KM, BuyerRegions, Network
+
+Array = Any  # a numpy array (numpy is imported when a plan is priced)
 
 FAST_DAYS = 2  # every option reports the share of expected units delivered within this many days
 
@@ -100,7 +103,7 @@ class LandedModel:
     def build(cls, request: Any, network: Network, costs: CostModel) -> "LandedModel":
         return cls(request, network, costs)
 
-    def supply(self, by_tier: Mapping[SizeTier, Mapping[str, int]]):  # noqa: ANN201 - numpy (pool, center)
+    def supply(self, by_tier: Mapping[SizeTier, Mapping[str, int]]) -> Array:  # (pool, center)
         supply = self.np.zeros((len(self.tiers), len(self.centers)))
         for p, tier in enumerate(self.tiers):
             for cid, n in by_tier.get(tier, {}).items():
@@ -120,7 +123,7 @@ class LandedModel:
         holding = money(float((supply.sum(axis=0) * self.holding).sum()) / 100)
         return Scored(outbound, holding, self.speed(flows, meets), flows)
 
-    def speed(self, flows, meets: bool | None) -> Speed:  # noqa: ANN001
+    def speed(self, flows: Array, meets: bool | None) -> Speed:
         np = self.np
         by_band = np.einsum("pck,pckb->b", flows, self.band)
         total = by_band.sum()
@@ -138,7 +141,7 @@ class LandedModel:
         return [(p, c, k) for p, tier in enumerate(self.tiers) for c in allowed
                 if self.centers[c].can_receive(tier) for k in np.nonzero(self.demand[p] > 0)[0]]
 
-    def flows(self, supply, with_target: bool):  # noqa: ANN001, ANN201 - numpy arrays, or None if infeasible
+    def flows(self, supply: Array, with_target: bool) -> Array | None:  # None if infeasible
         """The cheapest shipping of each pool's expected demand from its supply (a transportation LP)."""
         import highspy
 
@@ -179,14 +182,15 @@ class LandedModel:
         return flows
 
 
-def _distances(np, lat1, lon1, lat2, lon2):  # noqa: ANN001, ANN202 - haversine km, (len(lat1), len(lat2))
+def _distances(np: ModuleType, lat1: Array, lon1: Array, lat2: Array, lon2: Array) -> Array:
+    """Haversine km, shaped (len(lat1), len(lat2))."""
     a1, o1 = np.radians(np.asarray(lat1))[:, None], np.radians(np.asarray(lon1))[:, None]
     a2, o2 = np.radians(np.asarray(lat2))[None, :], np.radians(np.asarray(lon2))[None, :]
     h = np.sin((a2 - a1) / 2) ** 2 + np.cos(a1) * np.cos(a2) * np.sin((o2 - o1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
 
 
-def _weights(np, buyers, learned: Mapping[str, float] | None):  # noqa: ANN001, ANN202
+def _weights(np: ModuleType, buyers: BuyerRegions, learned: Mapping[str, float] | None) -> Array:
     """A tier's demand weight per region: the learned one, else population (also when it names no known region)."""
     if learned:
         weight = np.zeros(len(buyers.codes))

@@ -23,12 +23,15 @@ bounds every SKU-level placement too.
 """
 
 from collections import defaultdict
+from typing import Any
 
 from sellerops.fulfillment.domain.costs import SplitKind
 from sellerops.fulfillment.domain.network import Center, distance_km
 from sellerops.fulfillment.domain.placement.lines import Problem
 from sellerops.fulfillment.domain.placement.model import Allocation
 
+Array = Any  # a numpy array (numpy and highspy are imported when a plan is solved)
+Highs = Any  # a highspy.Highs solver; HighsLp the model it solves
 KINDS = (SplitKind.MINIMAL, SplitKind.PARTIAL, SplitKind.OPTIMIZED)
 IDLE_CLOSINGS = 6  # _improve stops after this many closings in a row that did not pay (measured: 2,000 x 30)
 
@@ -48,7 +51,8 @@ class Mip:
         p = self.problem
         return float(p.per_kg_km * ((p.weight - p.lightest) * p.qty).sum() * (self.km.max() if len(self.km) else 0))
 
-    def solve(self, start: Allocation | None, time_limit_s: float, gap: float):  # noqa: ANN201
+    def solve(self, start: Allocation | None, time_limit_s: float,
+              gap: float) -> tuple[Allocation, float, float] | None:
         """Relax, round, then branch: the LP relaxation gives a lower bound; fixing y and z (`_improve`) gives
         integral plans; only if the best of those and `start` is not within `gap` of the bound does HiGHS
         branch and cut (`_branch`) for the time left. Returns (allocation, lower bound in cents, solver
@@ -74,7 +78,8 @@ class Mip:
             seconds += more
         return allocation, bound - self.slack(), seconds
 
-    def _improve(self, h, relaxed, best, bound: float, gap: float, until: float):  # noqa: ANN001, ANN202
+    def _improve(self, h: Highs, relaxed: Array, best: tuple[float, Array | None], bound: float, gap: float,
+                 until: float) -> tuple[float, Array | None]:
         """Open every center the relaxation sends units to (topped up with the nearest ones when it leans to the
         optimized kind with too few), then close them one at a time, smallest flow first, keeping each closing
         that makes the plan cheaper: the relaxation opens centers for a few units."""
@@ -97,7 +102,7 @@ class Mip:
                 break
         return best
 
-    def _with_open(self, h, keep: list[int]):  # noqa: ANN001, ANN202 - (cost, column values) or None
+    def _with_open(self, h: Highs, keep: list[int]) -> tuple[float, Array] | None:  # (cost, column values)
         import highspy
 
         fixed = self.np.zeros(len(self.centers) + len(KINDS))
@@ -109,8 +114,8 @@ class Mip:
             return None
         return h.getInfo().objective_function_value, self.np.asarray(h.getSolution().col_value)
 
-    def _branch(self, allocation: Allocation, incumbent: float, bound: float, reduced, time_left: float,
-                gap: float) -> tuple[Allocation, float, float]:  # reduced: numpy array
+    def _branch(self, allocation: Allocation, incumbent: float, bound: float, reduced: Array, time_left: float,
+                gap: float) -> tuple[Allocation, float, float]:
         """Branch and cut on a smaller model. Reduced-cost fixing on the relaxation: opening a center whose
         reduced cost exceeds incumbent - bound cannot beat the incumbent, so its columns are dropped (the
         optimum is unchanged and the sub-model's bound stays valid); a center whose closing would cost that
@@ -142,7 +147,7 @@ class Mip:
                 bound = max(bound, info.mip_dual_bound)
         return allocation, bound, h.getRunTime()
 
-    def _model(self, start: Allocation | None):  # noqa: ANN202 - (highspy.HighsLp, start column values or None)
+    def _model(self, start: Allocation | None) -> tuple[Any, Array | None]:  # (highspy.HighsLp, start columns)
         import highspy
 
         np, fees, centers, landed = self.np, self.costs.fees, self.centers, self.problem.landed
@@ -155,7 +160,7 @@ class Mip:
         room = np.minimum(self.cap[class_tier[gc[:, 0]], gc[:, 1]], class_units[gc[:, 0]])
         lower, upper_row = [self.qty], [self.qty]
 
-        def rows(count: int, low, high):  # noqa: ANN001, ANN202
+        def rows(count: int, low: float | Array, high: float | Array) -> Array:
             first = sum(len(b) for b in lower)
             lower.append(np.broadcast_to(np.asarray(low, dtype=float), (count,)).copy())
             upper_row.append(np.broadcast_to(np.asarray(high, dtype=float), (count,)).copy())
@@ -240,7 +245,7 @@ class Mip:
         lp.a_matrix_.value_ = np.concatenate(value).astype(float)
         return lp, (self._start(start) if start is not None else None)
 
-    def _start(self, start: Allocation):  # noqa: ANN202 - numpy array of column values, or None
+    def _start(self, start: Allocation) -> Array | None:  # column values
         np, m, kinds, p = self.np, len(self.centers), len(KINDS), self.problem
         column_of = np.full((len(self.qty), m), -1)
         column_of[self.x_item, self.x_center] = np.arange(len(self.x_item))
@@ -269,7 +274,7 @@ class Mip:
         values[first_y + m + kind] = 1
         return values
 
-    def _integral(self, x):  # noqa: ANN001, ANN202 - numpy arrays
+    def _integral(self, x: Array) -> Array:
         np = self.np
         units = np.floor(x + 1e-6).astype(np.int64)
         placed = np.bincount(self.x_item, weights=units, minlength=len(self.qty)).astype(np.int64)
@@ -290,7 +295,7 @@ class Mip:
                 short -= step
         return units
 
-    def _allocation(self, units) -> dict[str, dict[str, int]]:  # noqa: ANN001
+    def _allocation(self, units: Array) -> dict[str, dict[str, int]]:
         per_line: dict[int, list] = defaultdict(list)
         for col in self.np.nonzero(units)[0]:
             c = self.x_center[col]
@@ -298,7 +303,7 @@ class Mip:
         return self.problem.to_skus(per_line)
 
 
-def _highs(lp, time_limit_s: float, gap: float):  # noqa: ANN001, ANN202 - highspy objects
+def _highs(lp: Any, time_limit_s: float, gap: float) -> Highs:
     import highspy
 
     h = highspy.Highs()
