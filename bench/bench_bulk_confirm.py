@@ -37,6 +37,8 @@ from typing import Annotated
 import msgspec
 import nats
 import structlog
+from nats.aio.client import Client
+from nats.js import JetStreamContext
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderItem, OrderPaymentAuthorized, OrderPlaced, Window
@@ -98,7 +100,7 @@ def template(n: int, day: date) -> str:
     return "\n".join([HEADER, *rows]) + "\n"
 
 
-async def place_orders(js, seller: str, n: int, limit_s: float = 1800.0) -> float:
+async def place_orders(js: JetStreamContext, seller: str, n: int, limit_s: float = 1800.0) -> float:
     """N placed and paid orders, through the service's consumer; seconds until it was idle."""
     started, now = time.perf_counter(), datetime.now(UTC)
     for i in range(n):
@@ -121,7 +123,7 @@ def baseline(path: Path) -> tuple[float, int]:
     return time.perf_counter() - started, len(rows)
 
 
-async def cli_path(nc, seller: str, path: Path, *, dry_run: bool) -> tuple[float, float, list]:
+async def cli_path(nc: Client, seller: str, path: Path, *, dry_run: bool) -> tuple[float, float, list]:
     """(seconds in all, seconds reading and parsing, results): what `confirm-shipments` does, minus printing."""
     started = time.perf_counter()
     data = path.read_bytes()
@@ -139,7 +141,7 @@ def check(results: list, n: int, *, changed: bool) -> None:
     assert not failed, failed[:3]
 
 
-async def rep(server: EmbeddedNats, admin, client, run_id: str, number: int, n: int, tmp: Path) -> tuple:
+async def rep(server: EmbeddedNats, admin: Client, client: Client, run_id: str, number: int, n: int, tmp: Path) -> tuple:
     js = admin.jetstream(timeout=30.0)
     for stream in STREAMS:
         await js.purge_stream(stream)

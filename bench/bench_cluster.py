@@ -37,13 +37,15 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from sellerops.client import MarketClient
@@ -91,8 +93,9 @@ def start_replicas(services: Sequence[str], replicas: int, urls: str, folder: Pa
             for service in services for n in range(replicas)}
 
 
-async def wait_replicas_ready(nc, processes: dict, restart, replicas: int, timeout: float,  # noqa: ANN001
-                              say=print, restarts: int = 3) -> None:  # noqa: ANN001
+async def wait_replicas_ready(nc: Client, processes: dict, restart: Callable[[str, int], subprocess.Popen],
+                              replicas: int, timeout: float, say: Callable[[str], None] = print,
+                              restarts: int = 3) -> None:
     """Every replica answers its service's NATS service-API PING (each instance replies once). One that exits
     while starting (a JetStream request timing out on a loaded machine) is started again, as Kubernetes
     would, up to `restarts` times in all."""
@@ -144,7 +147,7 @@ async def publish_until_acked(market: MarketClient, facts: tuple, give_up_s: flo
 
 
 async def publish_steadily(market: MarketClient, run: Run, orders: int, rate: float, sellers: int,
-                           ship_in_s: float, run_id: str, kill) -> None:  # noqa: ANN001
+                           ship_in_s: float, run_id: str, kill: Callable[[], None]) -> None:
     start = time.monotonic()
     pending: set[asyncio.Task] = set()
 
@@ -165,7 +168,7 @@ async def publish_steadily(market: MarketClient, run: Run, orders: int, rate: fl
     run.publishing_ended = time.time()
 
 
-async def stored(js, stream: str, tries: int = 30) -> list:  # noqa: ANN001
+async def stored(js: JetStreamContext, stream: str, tries: int = 30) -> list:
     """Every message of `stream` (subject, headers, data, stored time), read with an ephemeral consumer; read
     again from the start when the cluster is busy electing leaders (a timeout, or no responders)."""
     for attempt in range(tries):
@@ -178,7 +181,7 @@ async def stored(js, stream: str, tries: int = 30) -> list:  # noqa: ANN001
     return []
 
 
-async def _read_all(js, stream: str) -> list:  # noqa: ANN001
+async def _read_all(js: JetStreamContext, stream: str) -> list:
     total, seen = (await js.stream_info(stream)).state.messages, []
     if total == 0:
         return seen
@@ -218,7 +221,7 @@ def audit(run: Run, orders_stream: list, dead: list, deadline_kinds: int) -> dic
     }
 
 
-async def behind(js) -> int:  # noqa: ANN001
+async def behind(js: JetStreamContext) -> int:
     for _ in range(30):
         try:
             info = await js.consumer_info("MARKET", "orders-market-order")
@@ -228,7 +231,7 @@ async def behind(js) -> int:  # noqa: ANN001
     return -1
 
 
-async def wait_for_outcome(js, run: Run, timeout: float) -> None:  # noqa: ANN001
+async def wait_for_outcome(js: JetStreamContext, run: Run, timeout: float) -> None:
     """Until every acked order is released and its deadlines fired, or `timeout`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -247,7 +250,7 @@ def installed_services() -> list[str]:
 
 async def run_cluster(folder: Path, *, services: Sequence[str] | None = None, replicas: int = 2, orders: int = 600,
                       rate: float = 20.0, sellers: int = 10, ship_in_s: float = 20.0, settle_s: float = 2.0,
-                      outcome_timeout_s: float = 120.0, say=print) -> dict:  # noqa: ANN001
+                      outcome_timeout_s: float = 120.0, say: Callable[[str], None] = print) -> dict:
     run, run_id = Run(), uuid.uuid4().hex[:8]
     services = list(services or installed_services())
     with NatsCluster(folder / "cluster", TEMPLATE) as cluster:

@@ -38,7 +38,9 @@ from pathlib import Path
 
 import httpx
 import msgspec
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.kv import KeyValue
 
 from sellerops.dashboard.adapters import INDEX, FleetIndex
 from sellerops.dashboard.app import create_host
@@ -59,7 +61,7 @@ MEASURES = [("orderDefectRate.mfn", 0.01, "LESS_THAN"), ("orderDefectRate.afn", 
             ("contactResponseRate30Day", 0.9, "GREATER_THAN"), ("contactResponseRate90Day", 0.9, "GREATER_THAN")]
 
 
-def record(state, n: int) -> bytes:  # noqa: ANN001
+def record(state: msgspec.Struct, n: int) -> bytes:
     return msgspec.json.encode(Record(state, [Processed(f"seed-{n}", [])]))
 
 
@@ -88,7 +90,7 @@ def seller_records(index: int, rng: random.Random) -> list[tuple[str, bytes]]:
     return found
 
 
-async def seed(kv, sellers: int, seed_: int) -> int:  # noqa: ANN001
+async def seed(kv: KeyValue, sellers: int, seed_: int) -> int:
     rng = random.Random(seed_)
     entries = [e for i in range(sellers) for e in seller_records(i, rng)]
     for start in range(0, len(entries), 500):
@@ -96,7 +98,7 @@ async def seed(kv, sellers: int, seed_: int) -> int:  # noqa: ANN001
     return len(entries)
 
 
-async def raw_read(js, sellers: int) -> float:  # noqa: ANN001
+async def raw_read(js: JetStreamContext, sellers: int) -> float:
     began = time.perf_counter()
     sub = await js.pull_subscribe(f"$KV.{INDEX}.*.{HEALTH}.>", stream=f"KV_{INDEX}", config=ConsumerConfig(
         deliver_policy=DeliverPolicy.LAST_PER_SUBJECT, ack_policy=AckPolicy.NONE, inactive_threshold=30.0))
@@ -108,7 +110,7 @@ async def raw_read(js, sellers: int) -> float:  # noqa: ANN001
     return time.perf_counter() - began
 
 
-async def cold_first_page(kv, sellers: int) -> float:  # noqa: ANN001
+async def cold_first_page(kv: KeyValue, sellers: int) -> float:
     began = time.perf_counter()
     index = FleetIndex()
     follow = asyncio.create_task(index.follow(kv))

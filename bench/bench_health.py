@@ -54,6 +54,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
@@ -64,7 +65,9 @@ from pathlib import Path
 import msgspec
 import nats
 import structlog
+from nats.aio.msg import Msg
 from nats.js.errors import KeyNotFoundError
+from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.health import (
@@ -290,7 +293,7 @@ def day_key(seller: str, day: str) -> str:
     return DayStore.key(seller, f"{DEFAULT_MARKETPLACE}.{day}")
 
 
-async def write_days(kv, seller: str, days: dict[str, dict[str, int]], touched: Counter, *, ids: int | None = None,
+async def write_days(kv: KeyValue, seller: str, days: dict[str, dict[str, int]], touched: Counter, *, ids: int | None = None,
                      ) -> list[int]:
     """Add `days` to the seller's day records as the service leaves them: counts merged, change ids appended
     (the last KEEP kept), revision-checked. `ids` fixes the number of change ids per day. Returns value sizes."""
@@ -313,7 +316,7 @@ async def write_days(kv, seller: str, days: dict[str, dict[str, int]], touched: 
     return list(await asyncio.gather(*(one(day, counts) for day, counts in sorted(days.items()))))
 
 
-async def read_days(kv, seller: str) -> dict[str, tuple[dict[str, int], int]]:
+async def read_days(kv: KeyValue, seller: str) -> dict[str, tuple[dict[str, int], int]]:
     """ISO day -> (counts, number of change ids) as stored."""
     found = {}
     async for key, value in latest_values(kv, seller):
@@ -324,7 +327,7 @@ async def read_days(kv, seller: str) -> dict[str, tuple[dict[str, int], int]]:
 
 # ---- measuring ----
 
-async def median_ms(request, n: int) -> float:
+async def median_ms(request: Callable[[], Awaitable[object]], n: int) -> float:
     took = []
     for _ in range(n):
         started = time.perf_counter()
@@ -426,7 +429,7 @@ async def bench(server: EmbeddedNats, args: argparse.Namespace) -> None:
             thin_keys = [day_key(sellers["large 1id"], day) for day in window]
             canned = b"x" * answer_bytes
 
-            async def echo(msg) -> None:  # noqa: ANN001
+            async def echo(msg: Msg) -> None:
                 await msg.respond(canned)
 
             await raw.subscribe(ECHO_SUBJECT, cb=echo)
@@ -477,7 +480,7 @@ async def bench(server: EmbeddedNats, args: argparse.Namespace) -> None:
     log(t0, "done")
 
 
-def _row(label, values: list[float], first: str) -> str:  # noqa: ANN001
+def _row(label: int | str, values: list[float], first: str) -> str:
     ms, ratios = values[:len(SIDES)], values[len(SIDES):]
     return (f"{label:>3}  " + "  ".join(f"{v:>12.2f}" for v in ms) + "  " + "  ".join(f"{r:>9.2f}" for r in ratios)
             + f"  {first}")

@@ -31,6 +31,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
 
 from sellerops.cli.events import CHUNK
 from sellerops.cli.ingest import ingesters, publish, read_files
@@ -79,14 +81,14 @@ def returns_file(path: Path, n: int) -> Path:
     return path
 
 
-async def purge(js) -> None:  # noqa: ANN001
+async def purge(js: JetStreamContext) -> None:
     """A fresh MARKET stream: a purge keeps the stream's memory of message ids (its duplicate window), so the
     same facts published again would be dropped as duplicates; deleting and declaring it again forgets them."""
     await js.delete_stream(stream_name("market"))
     await declare_streams(js, NatsSettings())
 
 
-async def raw_side(nc, events: list) -> float:  # noqa: ANN001
+async def raw_side(nc: Client, events: list) -> float:
     js = nc.jetstream()
     prepared = [(e.subject, encode(e), {MSG_ID: str(e.event_id)}) for e in events]
     await purge(js)
@@ -98,7 +100,7 @@ async def raw_side(nc, events: list) -> float:  # noqa: ANN001
     return time.perf_counter() - started
 
 
-async def ingest_side(nc, file: Path, settings: RuntimeSettings, expected: int) -> tuple[float, float]:  # noqa: ANN001
+async def ingest_side(nc: Client, file: Path, settings: RuntimeSettings, expected: int) -> tuple[float, float]:
     await purge(nc.jetstream())
     registry = ingesters(settings)
     started = time.perf_counter()
@@ -110,7 +112,7 @@ async def ingest_side(nc, file: Path, settings: RuntimeSettings, expected: int) 
     return done - started, parsed - started
 
 
-async def client_side(market: MarketClient, nc, n: int) -> float:  # noqa: ANN001
+async def client_side(market: MarketClient, nc: Client, n: int) -> float:
     await purge(nc.jetstream())
     started = time.perf_counter()
     published = 0

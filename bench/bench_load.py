@@ -44,6 +44,9 @@ from pathlib import Path
 
 import msgspec
 import nats
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, KeyValueConfig, StorageType, StreamConfig
 
 from sellerops.contracts.catalog import encode
@@ -73,7 +76,7 @@ async def raw_hop(url: str, hop: int) -> None:
     kv = await js.key_value(bucket)
     sub = await js.pull_subscribe(f"rawbench.{'a' if hop == 1 else 'b'}.>", durable=f"rawhop{hop}", stream=source)
 
-    async def one(msg) -> None:  # noqa: ANN001
+    async def one(msg: Msg) -> None:
         key = msg.subject.split(".", 2)[2]
         await kv.put(key, msg.data)
         if hop == 1:
@@ -88,7 +91,7 @@ async def raw_hop(url: str, hop: int) -> None:
         await asyncio.gather(*(one(m) for m in batch))
 
 
-async def declare_raw(js) -> None:  # noqa: ANN001
+async def declare_raw(js: JetStreamContext) -> None:
     for name, subject in ((RAW_A, "rawbench.a.>"), (RAW_B, "rawbench.b.>")):
         await js.add_stream(StreamConfig(name=name, subjects=[subject], storage=StorageType.FILE))
     for bucket in (RAW_FIRST, RAW_LAST):
@@ -175,10 +178,10 @@ class Reflected:
     def __init__(self) -> None:
         self.first: dict[str, float] = {}
 
-    async def watch(self, nc, bucket: str) -> None:  # noqa: ANN001
+    async def watch(self, nc: Client, bucket: str) -> None:
         cut = len(f"$KV.{bucket}.")
 
-        async def seen(msg) -> None:  # noqa: ANN001
+        async def seen(msg: Msg) -> None:
             self.first.setdefault(msg.subject[cut:], time.monotonic())
 
         await nc.subscribe(f"$KV.{bucket}.>", cb=seen)
@@ -207,13 +210,13 @@ def order_ids(prefix: int, n: int) -> list[str]:
 class Sides:
     """Publishing one order to either end of the comparison, and where its arrival shows."""
 
-    def __init__(self, nc, seller: str) -> None:  # noqa: ANN001
+    def __init__(self, nc: Client, seller: str) -> None:
         self.js = nc.jetstream()
         self.seller = seller
         self.publish = JetStreamPublisher(self.js)
         self.health, self.raw = Reflected(), Reflected()
 
-    async def start(self, nc) -> None:  # noqa: ANN001
+    async def start(self, nc: Client) -> None:
         await self.health.watch(nc, "health_order")
         await self.raw.watch(nc, RAW_LAST)
 
@@ -252,7 +255,7 @@ async def steady(sides: Sides, side: str, ids: list[str], rate: float, timeout: 
 # ---- returns storm ----
 
 
-async def consumers_idle(js, *, settle_s: float = 1.0, timeout: float = 900.0) -> float:  # noqa: ANN001
+async def consumers_idle(js: JetStreamContext, *, settle_s: float = 1.0, timeout: float = 900.0) -> float:
     """Wait until every durable consumer of every stream has nothing pending, twice `settle_s` apart."""
     deadline = time.monotonic() + timeout
     quiet_since = None
@@ -277,7 +280,7 @@ def customer_return(seller: str, n: int, sku: str, center: str, at: datetime) ->
                                   quantity=1, disposition=Disposition.SELLABLE)
 
 
-async def storm(nc, seller: str, skus: list[str], count: int, first: int) -> tuple[float, int]:  # noqa: ANN001
+async def storm(nc: Client, seller: str, skus: list[str], count: int, first: int) -> tuple[float, int]:
     """Seconds to apply `count` returns spread over `skus`, and the ledger entries they made."""
     js = nc.jetstream()
     facts = [customer_return(seller, first + n, skus[n % len(skus)], "PHX7", T0) for n in range(count)]
@@ -311,7 +314,7 @@ def simulated_facts(sellers: list[str], count: int, seed: int) -> list:
     return facts
 
 
-async def sustained(nc, sellers: list[str], rate: float, seconds: float, storm_share: float,  # noqa: ANN001
+async def sustained(nc: Client, sellers: list[str], rate: float, seconds: float, storm_share: float,
                     seed: int) -> dict:
     js = nc.jetstream()
     total = int(rate * seconds)
@@ -342,7 +345,7 @@ async def sustained(nc, sellers: list[str], rate: float, seconds: float, storm_s
 # ---- audits ----
 
 
-async def audit_orders(js, sellers: list[str], placed: list) -> int:  # noqa: ANN001
+async def audit_orders(js: JetStreamContext, sellers: list[str], placed: list) -> int:
     """Orders whose key is missing from the orders bucket, or keys with no order behind them."""
     wrong = 0
     for seller in sellers:
@@ -353,7 +356,7 @@ async def audit_orders(js, sellers: list[str], placed: list) -> int:  # noqa: AN
     return wrong
 
 
-async def audit_health(js, sellers: list[str]) -> int:  # noqa: ANN001
+async def audit_health(js: JetStreamContext, sellers: list[str]) -> int:
     """Counters that differ from a fold of the streams' facts with health's own pure code."""
     from sellerops.health.adapters import DayCounts, history_reader
     from sellerops.health.bootstrap import load_metrics
@@ -379,7 +382,7 @@ async def audit_health(js, sellers: list[str]) -> int:  # noqa: ANN001
     return wrong
 
 
-async def audit_ledger(nc, sellers: list[str]) -> int:  # noqa: ANN001
+async def audit_ledger(nc: Client, sellers: list[str]) -> int:
     wrong = 0
     for seller in sellers:
         check = await call(nc, "fulfillment", seller, "check_ledger", CheckLedger(), LedgerCheck, timeout=60)
@@ -387,7 +390,7 @@ async def audit_ledger(nc, sellers: list[str]) -> int:  # noqa: ANN001
     return wrong
 
 
-async def list_every_order(nc, seller: str, limit: int) -> dict:  # noqa: ANN001
+async def list_every_order(nc: Client, seller: str, limit: int) -> dict:
     """`list_orders` with `limit`, following `next_cursor`: pages and orders seen, or the error answered."""
     pages, seen, cursor = 0, 0, None
     try:

@@ -38,8 +38,11 @@ from pathlib import Path
 import msgspec
 import nats
 import structlog
+from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
 from nats.js.errors import KeyNotFoundError
+from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.envelope import derived_id
@@ -97,7 +100,7 @@ def raw_outcome(placed: OrderPlaced) -> tuple[str, str, bytes, bytes]:
     return event_id, f"orders.{placed.seller}.order.recorded", event, state
 
 
-async def raw_handle(msg, js, kv) -> None:
+async def raw_handle(msg: Msg, js: JetStreamContext, kv: KeyValue) -> None:
     placed = _placed_decoder.decode(msg.data)
     key = f"{placed.seller}.{placed.order_id}"
     try:
@@ -111,7 +114,7 @@ async def raw_handle(msg, js, kv) -> None:
     await msg.ack()
 
 
-async def run_raw(url: str, admin_js, n: int, durable: str) -> float:
+async def run_raw(url: str, admin_js: JetStreamContext, n: int, durable: str) -> float:
     nc = await nats.connect(url)
     js = nc.jetstream(timeout=5.0)
     kv = await js.key_value(BUCKET)
@@ -141,7 +144,7 @@ async def run_raw(url: str, admin_js, n: int, durable: str) -> float:
 
 # ---- B. the real orders service ----
 
-async def run_service(url: str, admin_js, n: int) -> float:
+async def run_service(url: str, admin_js: JetStreamContext, n: int) -> float:
     host = create_host(OrdersSettings(runtime=RuntimeSettings(nats=NatsSettings(url=[url]))))
     await host.start()  # FastStream on_startup hook: connect, declare streams/bucket/consumer, wire
     started = time.perf_counter()
@@ -160,7 +163,7 @@ async def run_service(url: str, admin_js, n: int) -> float:
 
 # ---- shared steps ----
 
-async def wait_for_orders(admin_js, n: int, started: float, task: asyncio.Task | None = None,
+async def wait_for_orders(admin_js: JetStreamContext, n: int, started: float, task: asyncio.Task | None = None,
                           limit_s: float = 300.0) -> float:
     """Seconds from `started` until the ORDERS stream holds n messages (polled every POLL_S)."""
     while (await admin_js.stream_info("ORDERS")).state.messages < n:
@@ -172,7 +175,7 @@ async def wait_for_orders(admin_js, n: int, started: float, task: asyncio.Task |
     return time.perf_counter() - started
 
 
-async def prepare(admin_js, seller: str, n: int) -> None:
+async def prepare(admin_js: JetStreamContext, seller: str, n: int) -> None:
     """Empty the streams and the bucket, then load n OrderPlaced events for `seller` into MARKET."""
     for stream in STREAMS:
         await admin_js.purge_stream(stream)
@@ -185,7 +188,7 @@ async def prepare(admin_js, seller: str, n: int) -> None:
     assert loaded == n, f"MARKET holds {loaded}, expected {n}"
 
 
-async def check_state(admin_js, seller: str, n: int) -> None:
+async def check_state(admin_js: JetStreamContext, seller: str, n: int) -> None:
     """Both sides must leave n KV keys, n events in ORDERS and a Pending order behind."""
     kv = await admin_js.key_value(BUCKET)
     entry = await kv.get(f"{seller}.{order_placed(seller, n - 1, datetime.now(UTC)).order_id}")

@@ -52,12 +52,18 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import ModuleType
 
 import msgspec
 import nats
 import structlog
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.errors import KeyNotFoundError
+from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.health import DEFAULT_MARKETPLACE, AccountHealth, GetAccountHealth
@@ -77,6 +83,7 @@ from sellerops.orders.domain import queries
 from sellerops.orders.settings import OrdersSettings
 from sellerops.runtime.broker import open_bucket
 from sellerops.runtime.embedded import EmbeddedNats, nats_server_binary
+from sellerops.runtime.host import ServiceHost
 from sellerops.runtime.index import new_records
 from sellerops.runtime.requests import call
 from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
@@ -87,7 +94,7 @@ MFN, AFN = FulfillmentChannel.MFN, FulfillmentChannel.AFN
 RAW_SUBJECT = "bench.queries.raw_health"
 
 
-def _bench_health():  # noqa: ANN202
+def _bench_health() -> ModuleType:
     """bench_health.py's generator of realistic day records (a script beside this one, not a package)."""
     spec = importlib.util.spec_from_file_location("bench_health", Path(__file__).with_name("bench_health.py"))
     module = importlib.util.module_from_spec(spec)
@@ -148,7 +155,7 @@ def generate(seller: str, count: int, days: int, now: datetime,
     return orders, shapes
 
 
-async def seed_orders(nc, orders: list[domain.Order], shapes: dict[str, Record]) -> int:  # noqa: ANN001
+async def seed_orders(nc: Client, orders: list[domain.Order], shapes: dict[str, Record]) -> int:
     """Publish the records and index entries, in the order given; returns how many index writes were made."""
     processed = {r.state.status: r.processed for r in shapes.values()}  # unshipped: the AFN one, same size
     index_writes = 0
@@ -164,7 +171,7 @@ async def seed_orders(nc, orders: list[domain.Order], shapes: dict[str, Record])
     return index_writes
 
 
-async def wait_for(js, stream: str, messages: int, timeout: float = 1800) -> None:  # noqa: ANN001
+async def wait_for(js: JetStreamContext, stream: str, messages: int, timeout: float = 1800) -> None:
     """Until the stream holds `messages` (markers are rewritten, so count subjects, not publishes)."""
     deadline = time.monotonic() + timeout
     last = -1
@@ -185,7 +192,7 @@ def expected_first_pages(orders: list[domain.Order], now: datetime) -> tuple[lis
     return [o.order_id for o in newest], [r.order_id for r in risky]
 
 
-async def settled(host, t0: float) -> None:  # noqa: ANN001
+async def settled(host: ServiceHost, t0: float) -> None:
     """Until the service's deadline watch has read the bucket (its open deadlines stop growing) and fired
     what was due (the ship-by alerts of the seeded unshipped orders): both are its start-up, not a query."""
     scheduler = host.wiring.background[1].__self__
@@ -197,7 +204,7 @@ async def settled(host, t0: float) -> None:  # noqa: ANN001
     log(t0, f"service started: its deadline watch holds {last[0]:,} orders' deadlines and fired {last[1]:,}")
 
 
-async def median_ms(request, n: int) -> float:  # noqa: ANN001
+async def median_ms(request: Callable[[], Awaitable[object]], n: int) -> float:
     took = []
     for _ in range(n):
         started = time.perf_counter()
@@ -212,7 +219,7 @@ def log(started: float, text: str) -> None:
 
 # ---- health under concurrent clients ----
 
-async def answers_per_s(ask, clients: int, seconds: float) -> float:  # noqa: ANN001
+async def answers_per_s(ask: Callable[[], Awaitable[object]], clients: int, seconds: float) -> float:
     done = 0
     stop = time.perf_counter() + seconds
 
@@ -227,20 +234,20 @@ async def answers_per_s(ask, clients: int, seconds: float) -> float:  # noqa: AN
     return done / (time.perf_counter() - started)
 
 
-async def raw_health_responder(raw, seller: str, answer_bytes: int, span: int) -> None:  # noqa: ANN001
+async def raw_health_responder(raw: Client, seller: str, answer_bytes: int, span: int) -> None:
     js = raw.jetstream(timeout=10.0)
     days_kv, settings_kv, warnings_kv = (await js.key_value(DAYS), await js.key_value(SETTINGS),
                                          await js.key_value(WARNINGS))
     canned = b"x" * answer_bytes
     tasks: set[asyncio.Task] = set()
 
-    async def get(kv, key: str) -> None:  # noqa: ANN001
+    async def get(kv: KeyValue, key: str) -> None:
         try:
             await kv.get(key)
         except KeyNotFoundError:
             pass
 
-    async def answer(msg) -> None:  # noqa: ANN001
+    async def answer(msg: Msg) -> None:
         today = datetime.now(UTC).date()
         await get(settings_kv, f"{seller}.{DEFAULT_MARKETPLACE}")
         await asyncio.gather(*(get(days_kv, f"{seller}.{DEFAULT_MARKETPLACE}.{d.isoformat()}")
@@ -248,7 +255,7 @@ async def raw_health_responder(raw, seller: str, answer_bytes: int, span: int) -
         await get(warnings_kv, f"{seller}.{DEFAULT_MARKETPLACE}")
         await msg.respond(canned)
 
-    async def on_request(msg) -> None:  # noqa: ANN001
+    async def on_request(msg: Msg) -> None:
         task = asyncio.create_task(answer(msg))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
@@ -279,7 +286,8 @@ async def bench(server: EmbeddedNats, args: argparse.Namespace) -> None:
     log(t0, "done")
 
 
-async def orders_part(server, client, loader, args, t0, sellers, runtime, now, rng) -> None:  # noqa: ANN001
+async def orders_part(server: EmbeddedNats, client: Client, loader: Client, args: argparse.Namespace, t0: float,
+                      sellers: dict[str, str], runtime: RuntimeSettings, now: datetime, rng: random.Random) -> None:
     js = client.jetstream(timeout=30.0)
     for bucket in (BUCKET, INDEX_BUCKET):  # before the service starts, so it finds the index built
         await open_bucket(js, bucket, runtime.nats)
@@ -339,7 +347,8 @@ async def orders_part(server, client, loader, args, t0, sellers, runtime, now, r
 
 
 
-async def health_part(server: EmbeddedNats, client, raw, args, t0: float, run: str) -> None:  # noqa: ANN001
+async def health_part(server: EmbeddedNats, client: Client, raw: Client, args: argparse.Namespace, t0: float,
+                      run: str) -> None:
     bh = _bench_health()
     seller = f"bench-{run}-health"
     rng = random.Random(args.seed)
