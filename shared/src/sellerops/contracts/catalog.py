@@ -34,14 +34,15 @@ def event_type(tag: str) -> type[Event]:
 
 
 @cache
-def decoder(*types: type[Event]) -> msgspec.json.Decoder:
+def decoder(*types: type[Event]) -> msgspec.json.Decoder[Event]:
     """A JSON decoder for the tagged union of `types` (all known events when none are given)."""
     chosen = types or tuple(event_types().values())
-    return msgspec.json.Decoder(Union[chosen] if len(chosen) > 1 else chosen[0])  # type: ignore[valid-type]  # noqa: UP007  (built at run time)
+    return msgspec.json.Decoder(Union[chosen] if len(chosen) > 1 else chosen[0])  # noqa: UP007  (built at run time)
 
 
 def decode_event(data: bytes | str, *types: type[Event]) -> Event:
-    return decoder(*types).decode(data)
+    event: Event = decoder(*types).decode(data)
+    return event
 
 
 _encoder = msgspec.json.Encoder(decimal_format="string")

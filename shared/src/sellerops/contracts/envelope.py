@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 
@@ -46,7 +46,8 @@ class Event(SchemaStruct, frozen=True, kw_only=True, tag_field="type"):
 
     @property
     def aggregate_id(self) -> str:
-        return getattr(self, self.key_field)
+        key: str = getattr(self, self.key_field)
+        return key
 
     @property
     def correlation(self) -> uuid.UUID:
@@ -65,7 +66,7 @@ def derived_id(cause_id: uuid.UUID | str, tag: str, index: int = 0) -> uuid.UUID
 
 def envelope_from(
     cause_id: uuid.UUID | str, correlation_id: uuid.UUID | None, tag: str, index: int
-) -> dict:
+) -> dict[str, Any]:
     """Envelope fields for an event derived from a message (an event or a command)."""
     cause = cause_id if isinstance(cause_id, uuid.UUID) else derived_id(cause_id, "command", 0)
     return {

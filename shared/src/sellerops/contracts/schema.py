@@ -25,19 +25,22 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
             return [resolve(item) for item in node]
         return node
 
-    return resolve(schema)
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
 
 
-def _any_value(tp: Any) -> dict[str, Any] | None:
+def _any_value(tp: Any) -> dict[str, Any]:
     """`object` (a case file's free-form `dict[str, object]`) is any JSON value."""
-    return {"description": "any JSON value"} if tp is object else None
+    if tp is object:
+        return {"description": "any JSON value"}
+    raise NotImplementedError  # msgspec's answer for a type it cannot describe
 
 
 def json_schema(tp: Any) -> dict[str, Any]:
     return inline_refs(msgspec.json.schema(tp, schema_hook=_any_value))
 
 
-class SchemaStruct(msgspec.Struct):
+class SchemaStruct(msgspec.Struct, frozen=True):
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema

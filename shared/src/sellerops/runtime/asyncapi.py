@@ -145,7 +145,10 @@ class _Regrouped:
     """The document being rebuilt: channels by address, one message (and schema) per event type or struct."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        self.spec, self.channels, self.messages, self.schemas = spec, {}, {}, {}
+        self.spec = spec
+        self.channels: dict[str, Any] = {}
+        self.messages: dict[str, Any] = {}
+        self.schemas: dict[str, Any] = {}
 
     def message(self, old_channel: dict[str, Any], name: str) -> str:
         """The message of `old_channel` under `name` (its schema too), once; the name it got."""
@@ -163,7 +166,7 @@ class _Regrouped:
 
     def channel(self, old: dict[str, Any], address: str | None, key: str, message: str,
                 description: str | None = None) -> dict[str, Any]:
-        channel = self.channels.setdefault(key, {"address": address})
+        channel: dict[str, Any] = self.channels.setdefault(key, {"address": address})
         if address is not None:
             channel.setdefault("servers", old.get("servers"))
             channel.setdefault("bindings", old.get("bindings"))

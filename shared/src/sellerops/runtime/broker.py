@@ -1,6 +1,7 @@
 """The broker factory and the idempotent declaration of streams, buckets and durable consumers."""
 
 from collections.abc import Collection
+from typing import Any
 
 import structlog
 from faststream.nats import NatsBroker
@@ -31,7 +32,7 @@ def create_broker(settings: RuntimeSettings, service: str) -> NatsBroker:
     from sellerops.auth.connect import connect_options, tls_options
 
     # its own credentials and reply inbox, and TLS, when given
-    extra = {**connect_options(settings.nats.user_credentials), **tls_options(settings.nats)}
+    extra: dict[str, Any] = {**connect_options(settings.nats.user_credentials), **tls_options(settings.nats)}
     return NatsBroker(
         settings.nats.url,
         name=f"sellerops-{service}",
@@ -39,7 +40,7 @@ def create_broker(settings: RuntimeSettings, service: str) -> NatsBroker:
         js_options={"timeout": settings.nats.publish_timeout_s},
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,
-        **({} if settings.faststream_logs else {"logger": None}),
+        **({} if settings.faststream_logs else {"logger": None}),  # type: ignore[arg-type]  # None: no logger
         **extra,
     )
 

@@ -45,7 +45,7 @@ def typed_fetch_timeouts() -> None:
             raise nats.errors.TimeoutError from exc
 
     setattr(typed_fetch, _MARK, True)
-    pull.fetch = typed_fetch
+    pull.fetch = typed_fetch  # type: ignore[method-assign]
 
 
 # ---- batches as they arrive ----
@@ -107,4 +107,4 @@ def batches_as_they_arrive() -> None:
         return None
 
     setattr(consume_as_they_arrive, _MARK, True)
-    BatchPullStreamSubscriber._consume_pull = consume_as_they_arrive  # noqa: SLF001
+    BatchPullStreamSubscriber._consume_pull = consume_as_they_arrive  # type: ignore[method-assign]  # noqa: SLF001

@@ -127,7 +127,7 @@ class DeadlineScheduler:
             await self.run_due()
             self._changed.clear()
             top = self._next()
-            waits = [asyncio.create_task(self._changed.wait())]
+            waits: list[asyncio.Task[Any]] = [asyncio.create_task(self._changed.wait())]
             if top is not None:
                 waits.append(asyncio.create_task(self._clock.sleep_until(top[0])))
             try:
@@ -153,6 +153,7 @@ async def watch_states(kv: KeyValue, decode_state: Callable[[bytes], Any], sched
         if watching.done() and not watching.cancelled():
             watching.result()  # the watch ended or failed: say so (the host restarts the job)
             return
+        assert partitions is not None  # the watch still runs: a gained partition ended the wait
         partitions.gained.clear()
         log.info("deadline_watch_restarted", owned=len(partitions.owned))
 
@@ -176,7 +177,7 @@ async def _watch(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: 
 
 def deadline_jobs(scheduler: DeadlineScheduler, kv: KeyValue, decode_state: Callable[[bytes], Any], *,
                   settle_s: float, on_fired: Callable[[str], None] | None = None,
-                  partitions: Partitions | None = None) -> list:
+                  partitions: Partitions | None = None) -> list[Callable[[], Awaitable[None]]]:
     """The background jobs of a bucket's deadlines: the watch feeding the scheduler, and its timer. With
     `partitions` the scheduler keeps only the keys of the partitions its instance holds (the host runs the
     partitions' own beat)."""

@@ -44,11 +44,11 @@ def requested(seller: str, aggregate_id: str, verb: str, request_id: str | None 
     return Cause(f"request/{seller}/{aggregate_id}/{verb}/{request_id or ''}")
 
 
-def envelope(cause: Cause, tag: str, index: int = 0) -> dict:
+def envelope(cause: Cause, tag: str, index: int = 0) -> dict[str, Any]:
     return envelope_from(cause.id, cause.correlation_id, tag, index)
 
 
-def stamp(cause: Cause, event_type: type[Event], seller: str, at: datetime, index: int = 0) -> dict:
+def stamp(cause: Cause, event_type: type[Event], seller: str, at: datetime, index: int = 0) -> dict[str, Any]:
     """Envelope, seller and time for an event of `event_type` caused by `cause`."""
     return {**envelope(cause, event_type.type_tag(), index), "seller": seller, "occurred_at": at}
 
@@ -64,13 +64,13 @@ class Emitter:
     beside the events' own when `done` records them on the state."""
 
     def __init__(self, seller: str, cause: Cause, at: datetime, *, summary: Callable[[Event], str] = lambda e: "",
-                 **keys: object) -> None:
+                 **keys: Any) -> None:
         self.seller, self.cause, self.at, self.keys, self._summary = seller, cause, at, keys, summary
         self.events: list[Event] = []
         self.notes: list[str] = []
         self._n: dict[type, int] = {}
 
-    def __call__(self, event_type: type[Event], **fields: object) -> None:
+    def __call__(self, event_type: type[Event], **fields: Any) -> None:
         n = self._n[event_type] = self._n.get(event_type, -1) + 1
         self.events.append(event_type(**stamp(self.cause, event_type, self.seller, self.at, n), **self.keys, **fields))
 

@@ -164,7 +164,7 @@ class EventDispatcher:
         await asyncio.gather(*(self._run_in_order(items) for items in groups.values()))
         self._report_progress(messages, groups)
 
-    def _report_progress(self, messages: list[Msg], groups: dict) -> None:
+    def _report_progress(self, messages: list[Msg], groups: dict[tuple[str, str], list[tuple[Msg, Event, Handler]]]) -> None:
         """Tell the stream clock how far event time has got, and whether a backlog remains."""
         if self._stream_clock is None or not messages:
             return
@@ -182,13 +182,16 @@ class EventDispatcher:
         size = len(msg.data or b"")
         if size > self._delivery.max_event_bytes:
             reason = f"event of {size} bytes is over the {self._delivery.max_event_bytes} byte limit"
-            return await self._reject(msg, reason)
+            await self._reject(msg, reason)
+            return None
         try:
             event = decode_event(msg.data)
         except Exception as exc:  # noqa: BLE001  (RecursionError, MemoryError, ...: this message alone is bad)
-            return await self._reject(msg, f"undecodable event: {type(exc).__name__}: {_short(exc)}")
+            await self._reject(msg, f"undecodable event: {type(exc).__name__}: {_short(exc)}")
+            return None
         if msg.subject != (expected := _subject_of(event)):
-            return await self._reject(msg, _misplaced(msg.subject, event, expected))
+            await self._reject(msg, _misplaced(msg.subject, event, expected))
+            return None
         handler = self._handlers.get(type(event))
         if handler is None:  # a fact this service does not act on
             self.stats.ignored += 1

@@ -40,7 +40,7 @@ def nats_server_binary() -> Path:
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -53,7 +53,7 @@ def monitor_healthy(host: str, monitor_port: int) -> bool:
     """A nats-server's monitoring `/healthz` answers ok (JetStream included)."""
     try:
         with urllib.request.urlopen(f"http://{host}:{monitor_port}/healthz", timeout=1) as reply:
-            return reply.status == 200
+            return bool(reply.status == 200)
     except OSError:
         return False
 
@@ -71,7 +71,7 @@ class EmbeddedNats:
         self.port = port or free_port(host)
         self.monitor_port = free_port(host)
         self.log_file = log_file or self.data_dir / "nats-server.log"
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:

@@ -12,11 +12,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import nats.micro
+from nats.micro.service import Service
 import structlog
 from faststream import AckPolicy, FastStream
 from faststream.nats import JStream, NatsBroker
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.kv import KeyValue
 
@@ -168,10 +169,10 @@ class ServiceHost:
         self._wire = wire
         self.broker: NatsBroker = create_broker(settings, info.name)
         self.dispatchers: dict[str, EventDispatcher] = {}
-        self.micro: nats.micro.Service | None = None
+        self.micro: Service | None = None
         self.partitions: Partitions | None = None
         self.metrics = Metrics(info.name)
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
         for consumer in info.consumers:
             self._subscribe(consumer)
 
@@ -179,7 +180,7 @@ class ServiceHost:
         delivery = self.settings.delivery
         # FastStream pulls into `_INBOX.<id>` unless told: with credentials, into the user's own inbox
         inbox = connect_options(self.settings.nats.user_credentials).get("inbox_prefix")
-        subscriber = self.broker.subscriber(
+        subscriber = self.broker.subscriber(  # type: ignore[call-overload]  # none has pull_sub with a decoder
             consumer.filter_subject,
             stream=JStream(stream_name(consumer.source), declare=False),
             durable=consumer.durable,
@@ -192,7 +193,7 @@ class ServiceHost:
             **({"inbox_prefix": f"{inbox}.".encode()} if inbox else {}),
         )
 
-        async def on_batch(messages: list) -> None:
+        async def on_batch(messages: list[Msg]) -> None:
             try:
                 await self.dispatchers[consumer.durable](messages)
             except Exception as exc:

@@ -25,7 +25,7 @@ never removed from under an entry written meanwhile.
 import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -43,13 +43,13 @@ SPARSE, DENSE = 128, 768  # entries one read brings back below which the next re
 
 
 class Placement(NamedTuple):
-    index: str  # dotted name, e.g. "status.Unshipped"
+    index: str  # type: ignore[assignment]  # dotted name, e.g. "status.Unshipped" (shadows tuple.index)
     at: datetime  # what the index is ordered by: the entry's hour
     sort: str  # the order within the hour (compared as text)
 
 
 class Entry(NamedTuple):
-    index: str
+    index: str  # type: ignore[assignment]  # shadows tuple.index
     item: str
     sort: str
 
@@ -184,7 +184,7 @@ class HourIndex:
                       and (not last or start + timedelta(hours=h) <= last)]
             hours += [(day, h) for h in sorted(of_day, reverse=newest_first)]
             whole.update([day] if len(of_day) == 24 else [])
-        size, at, seen = 1, 0, {day: set() for day in by_day}
+        size, at, seen = 1, 0, {day: set[str]() for day in by_day}
         while at < len(hours):
             chunk = hours[at:at + size]
             slots = [(i, d, h) for d, h in chunk for i in by_day[d]]
@@ -226,10 +226,10 @@ async def last_values(kv: KeyValue, prefixes: Sequence[str]) -> list[tuple[str, 
     time (buckets are created without it). The server refuses more than about a thousand keys at once (413):
     then the prefixes are read in halves, and a single prefix that large by a consumer."""
     if not hasattr(kv, "_js"):  # the in-memory fake
-        return [(k, v, (await kv.get(k)).revision) for p in prefixes async for k, v in kv.latest_values(p)]
+        return [(k, v, (await kv.get(k)).revision) for p in prefixes async for k, v in kv.latest_values(p)]  # type: ignore[attr-defined, misc]
     js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)
-    request: dict = {"multi_last": [f"$KV.{bucket}.{p}.>" for p in prefixes], "batch": DIRECT_BATCH}
-    cut, found = len(f"$KV.{bucket}."), []
+    request: dict[str, Any] = {"multi_last": [f"$KV.{bucket}.{p}.>" for p in prefixes], "batch": DIRECT_BATCH}
+    cut, found = len(f"$KV.{bucket}."), list[tuple[str, bytes, int]]()
     while True:
         status, last = await _direct_batch(js._nc, stream, request, found, cut)  # noqa: SLF001
         code = status.get("Status")
@@ -269,7 +269,8 @@ async def count_values(kv: KeyValue, prefixes: Sequence[str]) -> int:
     return 0 if status else int(first.get("Nats-Num-Pending", "0")) + 1
 
 
-async def _direct_batch(nc: Client, stream: str, request: dict, found: list, cut: int) -> tuple[dict, int | None]:
+async def _direct_batch(nc: Client, stream: str, request: dict[str, Any], found: list[tuple[str, bytes, int]],
+                        cut: int) -> tuple[dict[str, str], int | None]:
     inbox = nc.new_inbox()
     sub = await nc.subscribe(inbox)
     last = None
@@ -296,7 +297,7 @@ async def _allow_direct(js: JetStreamContext, stream: str) -> None:
 async def every_key(kv: KeyValue) -> AsyncIterator[str]:
     """Every live key of a bucket, read as headers only (what an index rebuild walks)."""
     if not hasattr(kv, "_js"):  # the in-memory fake
-        for key in [k for k, v in kv._data.items() if v.value]:  # noqa: SLF001
+        for key in [k for k, v in kv._data.items() if v.value]:  # type: ignore[attr-defined]  # noqa: SLF001
             yield key
         return
     js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)

@@ -2,6 +2,8 @@
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import structlog
 
@@ -30,7 +32,8 @@ class Tally:
     says how many there were since (`<event>_summary`, count, by key). 50,000 old events replayed into
     notifications make one INFO line and a summary a minute instead of 50,000 INFO lines."""
 
-    def __init__(self, logger: object, event: str, *, every_s: float = 60.0, monotonic: object = None) -> None:
+    def __init__(self, logger: Any, event: str, *, every_s: float = 60.0,
+                 monotonic: Callable[[], float] | None = None) -> None:
         import time
 
         self._log, self._event, self._every = logger, event, every_s

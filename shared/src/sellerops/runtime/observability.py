@@ -45,7 +45,7 @@ class Metrics:
                                           lag, registry=self.registry)
         self.consumer_redelivered = Gauge("sellerops_consumer_redelivered", "Messages delivered more than once and "
                                           "not acked yet", lag, registry=self.registry)
-        self._children: dict[tuple[str, str], tuple] = {}
+        self._children: dict[tuple[str, str], tuple[Any, ...]] = {}
 
     def event(self, consumer: str, outcome: str, seconds: float | None = None) -> None:
         key = (consumer, outcome)
@@ -165,7 +165,7 @@ def request_route(handler: Callable[[str, Any], Awaitable[Any]], request_type: t
                                       unknown[0]))
         try:
             seller_token(seller)
-            request = msgspec.convert({params[k]: v for k, v in query.items()}, request_type, strict=False)
+            request: Any = msgspec.convert({params[k]: v for k, v in query.items()}, request_type, strict=False)
             return 200, encode(await handler(seller, request)), JSON
         except msgspec.ValidationError as exc:
             return error(validation_error(exc))

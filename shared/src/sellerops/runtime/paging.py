@@ -34,16 +34,17 @@ def set_reply_budget(max_payload: int) -> None:
     _budget.set(max(1024, max_payload - REPLY_MARGIN_BYTES))
 
 
-def _position(key: Any) -> list:
+def _position(key: Any) -> list[Any]:
     """A sort key as JSON sees it (datetimes as ISO text), so a cursor compares like the item it came from."""
-    return msgspec.json.decode(encode(list(key) if isinstance(key, tuple) else [key]))
+    position: list[Any] = msgspec.json.decode(encode(list(key) if isinstance(key, tuple) else [key]))
+    return position
 
 
 def encode_cursor(key: Any) -> str:
     return base64.urlsafe_b64encode(encode(_position(key))).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> list:
+def decode_cursor(cursor: str) -> list[Any]:
     try:
         position = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, msgspec.DecodeError):

@@ -20,6 +20,7 @@ from nats.errors import NoRespondersError
 import structlog
 from nats.aio.client import Client
 from nats.micro.request import Request
+from nats.micro.service import Service
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.requests import ERROR_STATUS, ErrorReply, RequestError, validation_error
@@ -56,7 +57,7 @@ class _Served:
         self._decoder = msgspec.json.Decoder(endpoint.request_type)
         self._metrics = metrics
         self._slots = asyncio.Semaphore(at_once)
-        self.in_flight: set[asyncio.Task] = set()
+        self.in_flight: set[asyncio.Task[None]] = set()
 
     async def __call__(self, req: Request) -> None:
         await self._slots.acquire()
@@ -64,7 +65,7 @@ class _Served:
         self.in_flight.add(task)
         task.add_done_callback(self._done)
 
-    def _done(self, task: asyncio.Task) -> None:
+    def _done(self, task: asyncio.Task[None]) -> None:
         self.in_flight.discard(task)
         self._slots.release()
 
@@ -120,7 +121,7 @@ async def _respond_error(req: Request, error: ErrorReply) -> str:
 async def serve(
     nc: Client, *, service: str, version: str, description: str, endpoints: list[Endpoint],
     metrics: Metrics | None = None, answers_at_once: int = ANSWERS_AT_ONCE,
-) -> nats.micro.Service:
+) -> Service:
     svc = await nats.micro.add_service(
         nc, name=f"sellerops-{service}", version=version, description=description,
         metadata={"sellerops.service": service},

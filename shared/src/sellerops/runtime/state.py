@@ -13,7 +13,7 @@ retried for up to 20 s. Up to `keep // 2` messages share one write, so each one'
 import time
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -110,7 +110,7 @@ class AggregateStore(Generic[S]):
         self._state_decoder = msgspec.json.Decoder(StateOnly[state_type])  # type: ignore[valid-type]
         self._keep = keep
         self._budget = conflict_budget_s
-        self._reads: dict[str, tuple[int, asyncio.Future]] = {}  # key -> (writes seen when it began, the read)
+        self._reads: dict[str, tuple[int, asyncio.Future[Any]]] = {}  # key -> (writes seen when it began, the read)
         self._written = 0
         self._recent: dict[str, tuple[float, S | None]] = {}  # key -> (when read, the state): see `load`
         self.writer: KeyWriter[Record[S]] = KeyWriter(self.get, self._write, max_fold=max(1, keep // 2),
@@ -149,7 +149,7 @@ class AggregateStore(Generic[S]):
                 if not shared[1].cancelled():
                     raise
             # the loader it joined was cancelled: read it here
-        read: asyncio.Future = asyncio.get_running_loop().create_future()
+        read: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         began = self._written
         self._reads[key] = (began, read)
         try:

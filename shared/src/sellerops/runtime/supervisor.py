@@ -45,8 +45,8 @@ class Child:
     failures_in_a_row: int = 0
     ready: bool = False
     history: list[str] = field(default_factory=list)
-    relays: list[asyncio.Task] = field(default_factory=list)  # copying its output, line by line
-    readiness: asyncio.Task | None = None  # waiting for it to answer after a restart
+    relays: list[asyncio.Task[None]] = field(default_factory=list)  # copying its output, line by line
+    readiness: asyncio.Task[None] | None = None  # waiting for it to answer after a restart
 
 
 LINE_LIMIT = 1024 * 1024  # a longer line is copied in pieces of this size
