@@ -8,7 +8,7 @@ Three shapes recur:
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 from itertools import groupby
@@ -215,7 +215,7 @@ async def get_inbound_plan(seller: str, query: PlanRef, *, plans_store: Store) -
 
 
 def _shipment_step(evt_or_id, seller: str, shipment_id: str, rule, at: datetime, *, shipments_store: Store,  # noqa: ANN001
-                   stock: Store, publish: Publisher):
+                   stock: Store, publish: Publisher) -> Awaitable[Any]:
     message_id = evt_or_id if isinstance(evt_or_id, str) else str(evt_or_id.event_id)
     return _apply_boxed(shipments_store, seller, shipment_id, message_id, rule, at, stock=stock, publish=publish,
                         moves_of=inbound_moves)

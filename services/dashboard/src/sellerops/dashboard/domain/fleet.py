@@ -42,7 +42,7 @@ class FleetRow:
     overdue: int  # work whose deadline passed unanswered
     as_of: datetime | None
 
-    def risk(self) -> tuple:
+    def risk(self) -> tuple[int, int, int, float, int, str]:
         """Riskiest first: the status, then open breaches, the rating, overdue work, the name."""
         return (STATUS_RANK.get(self.account_status, 3), -self.breached, -self.red_flags,
                 self.rating if self.rating is not None else 1001, -self.overdue, self.seller)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.inventory import (
     Bucket, BucketCounts, Cause, CenterStock, CountDifference, Drift, InventoryAdjustmentReported,
     InventoryAvailabilityReported, InventoryCountDiffered, InventoryCountReconciled, InventoryMoved, InventorySummary,
@@ -75,7 +76,7 @@ def move(stock: Stock | None, movements: list[Movement], *, seller: str, sku: st
     return new, [*entries, *reconciled]
 
 
-def _closed_by_the_ledger(stock: Stock, cause: common.Cause, at: datetime) -> tuple[Stock, list]:
+def _closed_by_the_ledger(stock: Stock, cause: common.Cause, at: datetime) -> tuple[Stock, list[Event]]:
     """A published difference that the ledger's own movements now close is reconciled at once: the ledger had
     not yet read a receipt or a shipment when the marketplace counted (it is a stream behind, sometimes)."""
     if not any(count.differences for count in stock.marketplace.values()):
@@ -90,7 +91,7 @@ def _closed_by_the_ledger(stock: Stock, cause: common.Cause, at: datetime) -> tu
     return msgspec.structs.replace(stock, marketplace=counts), events
 
 
-def backorder(stock: Stock | None, *, order_id: str, waits: bool, seller: str, sku: str) -> tuple[Stock, list]:
+def backorder(stock: Stock | None, *, order_id: str, waits: bool, seller: str, sku: str) -> tuple[Stock, list[Event]]:
     """Note (or forget) that a FillAll order waits for this SKU: stock arriving then goes to it first come,
     first served."""
     stock = stock or Stock(seller=seller, sku=sku)
@@ -163,7 +164,7 @@ COMPARED = ("fulfillable", "inbound_working", "inbound_shipped", "inbound_receiv
 
 
 def availability_reported(stock: Stock | None, fact: InventoryAvailabilityReported, *, compared: frozenset[str],
-                          ) -> tuple[Stock, list]:
+                          ) -> tuple[Stock, list[Event]]:
     """Keep the marketplace's own count of the SKU; for a marketplace the network serves (`compared`), set it
     against the ledger. A difference is published when it appears or changes, and its end once, so a
     marketplace repeating the same count does not repeat the news. An older report arriving late is kept out."""

@@ -9,9 +9,11 @@ change publish the same ids and JetStream keeps one.
 """
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import (
     AccountHealth, AccountStatus, AccountStatusChanged, Measure, MetricBreached, MetricBreachForecast,
     MetricRecovered, Status, TargetCondition,
@@ -53,16 +55,16 @@ def trends(now: list[Measure], then: list[Measure], days: int) -> dict[str, floa
             if m.rate is not None and before.get(m.key) is not None}
 
 
-def _fields(m: Measure, marketplace_id: str) -> dict:
+def _fields(m: Measure, marketplace_id: str) -> dict[str, Any]:
     return {"key": m.key, "marketplace_id": marketplace_id, "title": m.title, "rate": m.rate, "target": m.target,
             "numerator": m.numerator, "denominator": m.denominator, "window_days": m.window_days}
 
 
 def watch(previous: Watch | None, health: AccountHealth, trend: dict[str, float], *, rules: ForecastRules,
-          at: datetime) -> tuple[Watch, list]:
+          at: datetime) -> tuple[Watch, list[Event]]:
     w = previous or Watch()
     seller, mkt = health.seller, health.marketplace_id
-    events: list = []
+    events: list[Event] = []
     statuses, crossings, forecast, forecasts = dict(w.statuses), dict(w.crossings), list(w.forecast), dict(w.forecasts)
     for m in health.measures:
         was = w.statuses.get(m.key, Status.NONE)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sellerops.contracts.health import OrderFacts
 from sellerops.plugins.metrics import Metric
 
-Contribution = Counter  # (ISO day, "<metric>:<counter>") -> count (or sum: a metric may yield (day, counter, n))
+Contribution = Counter[tuple[str, str]]  # (ISO day, "<metric>:<counter>") -> count (or sum: a metric may yield (day, counter, n))
 
 
 def contribution(metrics: Iterable[Metric], facts: OrderFacts | None) -> Contribution:

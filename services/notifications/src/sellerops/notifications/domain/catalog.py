@@ -30,7 +30,7 @@ from sellerops.contracts.returns import (
 from sellerops.contracts.orders import McfStatus
 
 Note = tuple[Kind, Severity, str, str]  # kind, severity, title, body
-Rule = Callable[[Any, dict], Note | None]
+Rule = Callable[[Any, dict[str, Any]], Note | None]
 
 
 def notification_id(event: Event) -> str:
@@ -159,6 +159,6 @@ RULES: dict[type[Event], Rule] = {
 }
 
 
-def notify(event: Event, context: dict | None = None) -> Note | None:
+def notify(event: Event, context: dict[str, Any] | None = None) -> Note | None:
     rule = RULES.get(type(event))
     return rule(event, context or {}) if rule is not None else None

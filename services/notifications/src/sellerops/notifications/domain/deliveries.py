@@ -11,10 +11,12 @@ keeps it open for another cooldown. Opening and closing are published once each 
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 from enum import Enum
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.notifications import (
     Attempt, DeliveryFailed, DeliveryStatus, DeliverySucceeded, DeliveryView, EndpointCircuitClosed,
     EndpointCircuitOpened, Kind, Severity,
@@ -90,17 +92,17 @@ def deadlines(d: Delivery) -> list[tuple[str, datetime]]:
     return found
 
 
-def with_unpublished(d: Delivery, events: list) -> Delivery:
+def with_unpublished(d: Delivery, events: list[Event]) -> Delivery:
     return msgspec.structs.replace(d, unpublished=[*d.unpublished, *(msgspec.Raw(encode(e)) for e in events)])
 
 
-def _fields(d: Delivery) -> dict:
+def _fields(d: Delivery) -> dict[str, Any]:
     return {"delivery_id": d.delivery_id, "notification_id": d.notification_id, "endpoint_id": d.endpoint_id,
             "channel": d.channel}
 
 
 def attempted(d: Delivery, *, ok: bool, retry: bool, detail: str, retry_after_s: float | None, duration_ms: float,
-              at: datetime, policy: DeliveryPolicy, jitter: float) -> tuple[Delivery, list]:
+              at: datetime, policy: DeliveryPolicy, jitter: float) -> tuple[Delivery, list[Event]]:
     attempt = Attempt(at=at, ok=ok, detail=detail, duration_ms=duration_ms)
     tries = d.tries + 1
     logged = msgspec.structs.replace(d, attempts=[*d.attempts, attempt][-KEEP_ATTEMPTS:], tries=tries)
@@ -141,9 +143,9 @@ def blocked_until(c: Circuit | None, at: datetime) -> datetime | None:
 
 
 def circuit_after(c: Circuit, *, ok: bool, error: str, seller: str, at: datetime,
-                  policy: DeliveryPolicy) -> tuple[Circuit, list]:
+                  policy: DeliveryPolicy) -> tuple[Circuit, list[Event]]:
     cause = Cause(f"circuit/{seller}/{c.endpoint_id}/{c.openings}")
-    common = {"endpoint_id": c.endpoint_id, "channel": c.channel}
+    common: dict[str, Any] = {"endpoint_id": c.endpoint_id, "channel": c.channel}
     if ok:
         if c.state is CircuitState.OPEN:
             closed = msgspec.structs.replace(c, state=CircuitState.CLOSED, failures=0, probe_at=None)

@@ -7,9 +7,11 @@ keeps, NULL clears); any other row confirms a new package through `confirm_shipm
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.orders import (
     ConfirmationRow, ConfirmShipment, OrderPackageUpdated, OrderTrackingCorrected, PackageDetail, PackageItem,
     RowResult,
@@ -20,7 +22,7 @@ from sellerops.plugins.carriers import OTHER, normalize_tracking
 
 
 def apply_row(order: Order | None, row: ConfirmationRow, *, request_id: str, now: datetime,
-              check_carrier: CarrierCheck | None = None) -> tuple[Order, list]:
+              check_carrier: CarrierCheck | None = None) -> tuple[Order, list[Event]]:
     """Update the packages of the order with the row's tracking number, or confirm a new package.
     Refusals name the template column at fault."""
     order = found(order, row.order_id)
@@ -67,13 +69,13 @@ def _items(order: Order, row: ConfirmationRow) -> list[PackageItem]:
 
 
 def _update(order: Order, row: ConfirmationRow, targets: list[int], *, request_id: str, now: datetime,
-            check_carrier: CarrierCheck | None) -> tuple[Order, list]:
-    packages, events, cause = list(order.packages), [], requested(order, request_id)
+            check_carrier: CarrierCheck | None) -> tuple[Order, list[Event]]:
+    packages, events, cause = list(order.packages), list[Event](), requested(order, request_id)
     for index in targets:
         before = packages[index]
         after = _amended(before, row)
         _check_update(order, before, after, row, now, check_carrier)
-        common = {"seller": order.seller, "occurred_at": now, "order_id": order.order_id, "package_number": index + 1}
+        common: dict[str, Any] = {"seller": order.seller, "occurred_at": now, "order_id": order.order_id, "package_number": index + 1}
         if (after.carrier_code, after.carrier_name) != (before.carrier_code, before.carrier_name):
             events.append(OrderTrackingCorrected(
                 **envelope(cause, OrderTrackingCorrected.type_tag(), index), **common,

@@ -4,6 +4,7 @@ the seller's Pre-fulfillment Cancel Rate (buyer-requested cancellations do not).
 
 from datetime import datetime, timedelta
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import OrderBuyerCancelRequested
 from sellerops.contracts.orders import (
     AnswerCancelRequest, CanceledBy, CancelOrder, OrderCanceled, OrderCancelRequestDeclined,
@@ -13,7 +14,7 @@ from sellerops.orders.domain.model import OPEN, Cause, Order, Policy, Refused, e
 
 
 def canceled(order: Order, cause: Cause, now: datetime, *, by: CanceledBy, reason: str,
-             counts: bool) -> tuple[Order, list]:
+             counts: bool) -> tuple[Order, list[Event]]:
     event = OrderCanceled(
         **envelope(cause, OrderCanceled.type_tag()), seller=order.seller, occurred_at=now, order_id=order.order_id,
         reason=reason, canceled_by=by, counts_against_seller=counts, previous_status=order.status,
@@ -24,7 +25,7 @@ def canceled(order: Order, cause: Cause, now: datetime, *, by: CanceledBy, reaso
 
 
 def buyer_cancel_requested(order: Order | None, request: OrderBuyerCancelRequested, *,
-                           policy: Policy) -> tuple[Order | None, list]:
+                           policy: Policy) -> tuple[Order | None, list[Event]]:
     if order is None or order.status is None or order.status is OrderStatus.CANCELED:
         return order, []
     cause = Cause(request.event_id, request.correlation)
@@ -53,7 +54,7 @@ def _canceled_for_the_buyer_now(order: Order, request: OrderBuyerCancelRequested
     return timedelta(0) <= request.occurred_at - order.purchased_at <= policy.buyer_cancel_window
 
 
-def seller_cancel(order: Order | None, *, request: CancelOrder, request_id: str, now: datetime) -> tuple[Order, list]:
+def seller_cancel(order: Order | None, *, request: CancelOrder, request_id: str, now: datetime) -> tuple[Order, list[Event]]:
     order = found(order, request.order_id)
     _check_cancelable(order)
     answers_buyer = request.reason is SellerCancelReason.BUYER_CANCELED and order.cancel_request is not None
@@ -62,7 +63,7 @@ def seller_cancel(order: Order | None, *, request: CancelOrder, request_id: str,
 
 
 def answer_cancel_request(order: Order | None, *, request: AnswerCancelRequest, request_id: str,
-                          now: datetime) -> tuple[Order, list]:
+                          now: datetime) -> tuple[Order, list[Event]]:
     order = found(order, request.order_id)
     if order.cancel_request is None:
         raise Refused("no buyer cancellation request is waiting for this order", "$.order_id")

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import FulfillmentChannel
 from sellerops.contracts.orders import (
     CanceledBy, OrderBecameAvailable, OrderShipByAtRisk, OrderShipByMissed, OrderStatus,
@@ -42,7 +43,7 @@ def deadlines(order: Order, policy: Policy) -> list[tuple[str, datetime]]:
     return due
 
 
-def deadline_passed(order: Order | None, *, kind: str, due: datetime, policy: Policy) -> tuple[Order | None, list]:
+def deadline_passed(order: Order | None, *, kind: str, due: datetime, policy: Policy) -> tuple[Order | None, list[Event]]:
     """Act on a deadline event time passed, if the order still has it (otherwise nothing happens)."""
     if order is None or (kind, due) not in deadlines(order, policy):
         return order, []
@@ -51,7 +52,7 @@ def deadline_passed(order: Order | None, *, kind: str, due: datetime, policy: Po
         return canceled(order, cause, due, by=CanceledBy.MARKETPLACE, reason="PaymentNotAuthorized", counts=False)
     if kind == AVAILABLE:
         status = OrderStatus.UNSHIPPED if order.payment_authorized_at is not None else OrderStatus.PENDING
-        events: list = [OrderBecameAvailable(**envelope(cause, OrderBecameAvailable.type_tag()), seller=order.seller,
+        events: list[Event] = [OrderBecameAvailable(**envelope(cause, OrderBecameAvailable.type_tag()), seller=order.seller,
                                              occurred_at=due, order_id=order.order_id, status=status)]
         if status is OrderStatus.UNSHIPPED:
             events.append(released(msgspec.structs.replace(order, status=status), cause, due))

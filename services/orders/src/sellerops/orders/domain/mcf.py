@@ -61,7 +61,7 @@ def _noted(order: McfOrder, event: Event, **changes: object) -> McfOrder:
     return msgspec.structs.replace(order, history=[*order.history, entry], updated_at=event.occurred_at, **changes)
 
 
-def create(order: McfOrder | None, *, request: CreateMcfOrder, seller: str, now: datetime) -> tuple[McfOrder, list]:
+def create(order: McfOrder | None, *, request: CreateMcfOrder, seller: str, now: datetime) -> tuple[McfOrder, list[Event]]:
     """Validate and record a new MCF order; sending the same order again changes nothing."""
     if order is not None:
         if _same(order, request):
@@ -81,7 +81,7 @@ def create(order: McfOrder | None, *, request: CreateMcfOrder, seller: str, now:
     return _noted(new, event), [event]
 
 
-def cancel(order: McfOrder | None, *, request: CancelMcfOrder, request_id: str, now: datetime) -> tuple[McfOrder, list]:
+def cancel(order: McfOrder | None, *, request: CancelMcfOrder, request_id: str, now: datetime) -> tuple[McfOrder, list[Event]]:
     if order is None:
         raise NotFound(f"MCF order {request.mcf_order_id} not found")
     if order.cancel_requested:
@@ -97,7 +97,7 @@ def cancel(order: McfOrder | None, *, request: CancelMcfOrder, request_id: str, 
     return _noted(order, event, cancel_requested=True), [event]
 
 
-def release(order: McfOrder | None, *, now: datetime) -> tuple[McfOrder, list]:
+def release(order: McfOrder | None, *, now: datetime) -> tuple[McfOrder, list[Event]]:
     """Release a held order (Hold -> Ship); releasing twice is one release."""
     if order is None:
         raise NotFound("MCF order not found")
@@ -115,7 +115,7 @@ def release(order: McfOrder | None, *, now: datetime) -> tuple[McfOrder, list]:
     return _noted(order, event, released_at=now), [event]
 
 
-def status_reported(order: McfOrder | None, report: McfOrderStatusChanged) -> tuple[McfOrder | None, list]:
+def status_reported(order: McfOrder | None, report: McfOrderStatusChanged) -> tuple[McfOrder | None, list[Event]]:
     """Follow the fulfillment service: its status, and the packages it shipped (a fact, nothing to publish)."""
     if order is None:
         return None, []

@@ -1,7 +1,7 @@
 """The order as the orders service keeps it, the rules passed in as data, and shared decision helpers."""
 
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -14,7 +14,7 @@ from sellerops.contracts.orders import (
 
 OPEN = (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY, OrderStatus.UNSHIPPED)
 SHIPPABLE = (OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED)
-from sellerops.runtime.decisions import NotFound, Refused  # noqa: E402, F401  (the domain modules import them from here)
+from sellerops.runtime.decisions import NotFound as NotFound, Refused as Refused  # noqa: E402  (the domain modules import them from here)
 
 
 class Policy(NamedTuple):
@@ -67,7 +67,7 @@ def requested(order: Order, request_id: str) -> Cause:
     return Cause(f"request/{order.seller}/{order.order_id}/{request_id}")
 
 
-def envelope(cause: Cause, tag: str, index: int = 0) -> dict:
+def envelope(cause: Cause, tag: str, index: int = 0) -> dict[str, Any]:
     return envelope_from(cause.id, cause.correlation_id, tag, index)
 
 

@@ -4,20 +4,21 @@ from collections import Counter
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.fulfillment import AfnOrderShipped, AfnOrderUnfulfillable
 from sellerops.contracts.market import FulfillmentChannel
 from sellerops.contracts.orders import OrderShipped, OrderStatus, OrderUnfulfillable, PackageDetail
 from sellerops.orders.domain.model import SHIPPABLE, Cause, Order, envelope, recorded
 
 
-def network_shipped(order: Order | None, shipped: AfnOrderShipped) -> tuple[Order | None, list]:
+def network_shipped(order: Order | None, shipped: AfnOrderShipped) -> tuple[Order | None, list[Event]]:
     """Record a package the network shipped; quantities beyond what is unshipped are capped, never refused
     (the network's report is a fact, not a request)."""
     if order is None or order.status not in SHIPPABLE or order.fulfillment_channel is not FulfillmentChannel.AFN:
         return order, []
     report = shipped.package
     remaining = Counter({line.order_item_id: line.quantity_ordered - line.quantity_shipped for line in order.lines})
-    taken = Counter()
+    taken: Counter[str] = Counter()
     for item in report.items:
         taken[item.order_item_id] += min(item.quantity, remaining[item.order_item_id] - taken[item.order_item_id])
     lines = [msgspec.structs.replace(line, quantity_shipped=line.quantity_shipped + taken[line.order_item_id])
@@ -36,7 +37,7 @@ def network_shipped(order: Order | None, shipped: AfnOrderShipped) -> tuple[Orde
     return recorded(order, [event], status=status, lines=lines, packages=packages, cancel_request=None)
 
 
-def network_unfulfillable(order: Order | None, report: AfnOrderUnfulfillable) -> tuple[Order | None, list]:
+def network_unfulfillable(order: Order | None, report: AfnOrderUnfulfillable) -> tuple[Order | None, list[Event]]:
     if order is None or order.status not in (OrderStatus.UNSHIPPED, OrderStatus.PENDING):
         return order, []
     event = OrderUnfulfillable(

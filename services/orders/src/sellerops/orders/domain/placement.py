@@ -4,12 +4,13 @@ from datetime import datetime
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced, OrderType
 from sellerops.contracts.orders import OrderLine, OrderRecorded, OrderReleased, OrderStatus
 from sellerops.orders.domain.model import Cause, Order, envelope, recorded
 
 
-def record_placement(order: Order | None, placed: OrderPlaced) -> tuple[Order, list]:
+def record_placement(order: Order | None, placed: OrderPlaced) -> tuple[Order, list[Event]]:
     """A placed order is Pending (PendingAvailability for a pre-order) until its payment is authorized."""
     if order is not None and order.status is not None:
         return order, []  # the marketplace reported the same order again
@@ -30,7 +31,7 @@ def record_placement(order: Order | None, placed: OrderPlaced) -> tuple[Order, l
         payment_authorized_at=paid_at, updated_at=now,
     )
     cause = Cause(placed.event_id, placed.correlation)
-    events: list = [OrderRecorded(
+    events: list[Event] = [OrderRecorded(
         **envelope(cause, OrderRecorded.type_tag()), seller=new.seller, occurred_at=now,
         order_id=new.order_id, status=status, fulfillment_channel=placed.fulfillment_channel,
         order_type=placed.order_type, purchased_at=placed.purchased_at, lines=lines,
@@ -42,7 +43,7 @@ def record_placement(order: Order | None, placed: OrderPlaced) -> tuple[Order, l
     return recorded(new, events)
 
 
-def authorize_payment(order: Order | None, paid: OrderPaymentAuthorized) -> tuple[Order, list]:
+def authorize_payment(order: Order | None, paid: OrderPaymentAuthorized) -> tuple[Order, list[Event]]:
     """Payment releases a Pending order for shipping; a payment that comes first waits for its order."""
     at = paid.authorized_at or paid.occurred_at
     if order is None:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import OrderRefunded, OrderStatus, RefundLine, RefundOrder
 from sellerops.orders.domain.model import Order, Refused, envelope, found, recorded, requested
@@ -15,7 +16,7 @@ from sellerops.orders.domain.model import Order, Refused, envelope, found, recor
 UNPAID = (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY)
 
 
-def refund(order: Order | None, *, request: RefundOrder, request_id: str, now: datetime) -> tuple[Order, list]:
+def refund(order: Order | None, *, request: RefundOrder, request_id: str, now: datetime) -> tuple[Order, list[Event]]:
     order = found(order, request.order_id)
     if order.status in UNPAID:
         raise Refused(f"order is {order.status.value}: nothing has been paid yet", "$.order_id")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import FulfillmentChannel
 from sellerops.contracts.orders import (
     ConfirmShipment, CorrectTracking, OrderCancelRequestDeclined, OrderShipped, OrderStatus, OrderTrackingCorrected,
@@ -20,13 +21,13 @@ CarrierCheck = Callable[[str, str, str | None], tuple[str, str] | None]
 def confirm_shipment(
     order: Order | None, *, request: ConfirmShipment, request_id: str, now: datetime,
     check_carrier: CarrierCheck | None = None,
-) -> tuple[Order, list]:
+) -> tuple[Order, list[Event]]:
     """Record one shipped package of a seller-fulfilled order; refuse what Seller Central refuses."""
     order = found(order, request.order_id)
     _check_shippable(order, request.package, now)
     _check_tracking(check_carrier, request.package.carrier_code, request.package.tracking_number,
                     request.package.carrier_name, "$.package")
-    shipped = Counter()
+    shipped: Counter[str] = Counter()
     for item in request.package.items:
         shipped[item.order_item_id] += item.quantity
     lines = [
@@ -39,7 +40,7 @@ def confirm_shipment(
     late = latest is not None and now > latest
     packages = [*order.packages, request.package]
     cause = requested(order, request_id)
-    events: list = []
+    events: list[Event] = []
     if order.cancel_request is not None:  # shipping answers a waiting buyer request: it is closed, with a fact
         events.append(OrderCancelRequestDeclined(
             **envelope(cause, OrderCancelRequestDeclined.type_tag()), seller=order.seller, occurred_at=now,
@@ -56,7 +57,7 @@ def confirm_shipment(
 def correct_tracking(
     order: Order | None, *, request: CorrectTracking, request_id: str, now: datetime,
     check_carrier: CarrierCheck | None = None,
-) -> tuple[Order, list]:
+) -> tuple[Order, list[Event]]:
     """Fix the carrier or tracking number of a package already confirmed."""
     order = found(order, request.order_id)
     if not 1 <= request.package_number <= len(order.packages):
@@ -98,7 +99,7 @@ def _check_shippable(order: Order, package: PackageDetail, now: datetime) -> Non
     if ship_day > now.date():
         raise Refused(f"ship date {ship_day} is in the future", "$.package.ship_date")
     remaining = {line.order_item_id: line.quantity_ordered - line.quantity_shipped for line in order.lines}
-    asked = Counter()
+    asked: Counter[str] = Counter()
     for index, item in enumerate(package.items):
         if item.order_item_id not in remaining:
             raise Refused(f"order has no item {item.order_item_id}", f"$.package.items[{index}].order_item_id")

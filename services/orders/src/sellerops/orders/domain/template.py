@@ -59,7 +59,7 @@ def parse_confirmations(text: str) -> tuple[list[ConfirmationRow], list[RowResul
         at = _columns(header)
         rows: list[ConfirmationRow] = []
         errors: list[RowResult] = []
-        first_of: dict[tuple, int] = {}
+        first_of: dict[tuple[str, str | None, str | None, int | None], int] = {}
         end = reader.line_num
         for cells in reader:
             line, end = end + 1, reader.line_num
@@ -170,6 +170,6 @@ def _quantity(column: str, value: str) -> int | None:
     return int(value) if value else None
 
 
-def _identity(row: ConfirmationRow) -> tuple:
+def _identity(row: ConfirmationRow) -> tuple[str, str | None, str | None, int | None]:
     tracking = normalize_tracking(row.tracking_number) if row.tracking_number else None
     return row.order_id, row.order_item_id, tracking, row.quantity

@@ -300,7 +300,7 @@ def view(claim: Claim) -> ClaimView:
                      updated_at=claim.updated_at)
 
 
-def sort_key(view: ClaimView) -> tuple:
+def sort_key(view: ClaimView) -> tuple[bool, datetime, str]:
     """Soonest deadline first; claims without one last, oldest first."""
     return (view.next_due_at is None, view.next_due_at or view.filed_at, view.claim_id)
 

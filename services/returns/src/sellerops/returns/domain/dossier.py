@@ -127,8 +127,8 @@ class _Step(NamedTuple):
     dossier: Dossier
     kind: str
     summary: str
-    detail: dict = {}
-    events: list = []
+    detail: dict[str, object] = {}
+    events: list[Event] = []
 
 
 def _units(count: int) -> str:
@@ -141,10 +141,11 @@ def _money(m: Money) -> str:
 
 def _plain(**fields: object) -> dict[str, object]:
     """Detail as JSON values, so a case file reads the same before and after a round trip."""
-    return msgspec.to_builtins({k: v for k, v in fields.items() if v is not None})
+    plain: dict[str, object] = msgspec.to_builtins({k: v for k, v in fields.items() if v is not None})
+    return plain
 
 
-def apply(dossier: Dossier | None, event: Event, *, policy: ReturnPolicy | None = None) -> tuple[Dossier, list]:
+def apply(dossier: Dossier | None, event: Event, *, policy: ReturnPolicy | None = None) -> tuple[Dossier, list[Event]]:
     """Fold one event about the order in; an event id already seen changes nothing."""
     fold = _FOLDS.get(type(event))
     if fold is None:
@@ -195,7 +196,7 @@ def _shipped(d: Dossier, e: OrderShipped, policy: ReturnPolicy) -> _Step:
     return _Step(d, "shipment", summary, _plain(**_package(package)))
 
 
-def _package(p: Package) -> dict:
+def _package(p: Package) -> dict[str, object]:
     return {"package_number": p.number, "carrier_code": p.carrier_code, "carrier_name": p.carrier_name,
             "tracking_number": p.tracking_number, "ship_date": p.ship_date, "ship_method": p.ship_method,
             "items": p.items, "late": p.late, "confirmed_at": p.confirmed_at}
@@ -345,7 +346,7 @@ def deadlines(dossier: Dossier) -> list[tuple[str, datetime]]:
     return [(FBA_RETURN_MISSING, dossier.fba_watch_due)]
 
 
-def deadline_passed(dossier: Dossier | None, *, kind: str, due: datetime) -> tuple[Dossier | None, list]:
+def deadline_passed(dossier: Dossier | None, *, kind: str, due: datetime) -> tuple[Dossier | None, list[Event]]:
     """The wait is over: units still missing are flagged once; all back, the watch just ends."""
     if dossier is None or (kind, due) not in deadlines(dossier):
         return dossier, []

@@ -64,7 +64,7 @@ def _item_notes(items: list[ReturnItem], facts: OrderFacts) -> list[str]:
     known = set(facts.paid) | set(facts.skus) | set(facts.quantities)
     if not known:
         return []
-    notes, asked = [], {}
+    notes, asked = [], dict[str, int]()
     for item in items:
         asked[item.order_item_id] = asked.get(item.order_item_id, 0) + item.quantity
     for item_id, quantity in asked.items():

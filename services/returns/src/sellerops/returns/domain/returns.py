@@ -308,17 +308,17 @@ def _owed(ret: Return, facts: OrderFacts, left: dict[str, Money]) -> dict[str, M
     units: dict[str, int] = {}
     for item in ret.items:
         units[item.order_item_id] = units.get(item.order_item_id, 0) + item.quantity
-    asked, owed = _sum_lines(ret.refund_lines.values()), {}
-    for item, quantity in units.items():
-        if item not in facts.paid:
+    asked, owed = _sum_lines(ret.refund_lines.values()), dict[str, Money]()
+    for item_id, quantity in units.items():
+        if item_id not in facts.paid:
             continue
-        paid, ordered = facts.paid[item], facts.quantities.get(item)
+        paid, ordered = facts.paid[item_id], facts.quantities.get(item_id)
         share = paid.amount
         if ordered and quantity < ordered:
             share = (paid.amount * quantity / ordered).quantize(
                 Decimal(1) if paid.currency in ZERO_DECIMAL else Decimal("0.01"))
-        amount = min(share - asked.get(item, Decimal(0)), left[item].amount)
-        owed[item] = Money(max(amount, Decimal(0)), paid.currency)
+        amount = min(share - asked.get(item_id, Decimal(0)), left[item_id].amount)
+        owed[item_id] = Money(max(amount, Decimal(0)), paid.currency)
     return owed
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.inbound import SizeTier
 
 _ZIP = re.compile(r"^(\d{3})(?:\d{2}(?:-?\d{4})?)?$")  # ZIP, ZIP+4, or a ZIP3 already
@@ -70,7 +71,7 @@ class SkuDemand(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def record(state: SkuDemand | None, *, sku: str, postal_code: str, country_code: str, units: int, at: datetime,
-           window_days: float) -> tuple[SkuDemand | None, list]:
+           window_days: float) -> tuple[SkuDemand | None, list[Event]]:
     """Count an order's units to its ZIP3 under its day; days older than `window_days` before the newest day
     kept are dropped. A postal code that is not a US ZIP changes nothing."""
     region = zip3(postal_code, country_code)
