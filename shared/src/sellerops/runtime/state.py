@@ -53,6 +53,12 @@ class Applied(msgspec.Struct, Generic[S], frozen=True):
     state: S | None
     events: list[Event]
     duplicate: bool = False
+    # What the key holds after the write that took this message (later messages folded into the same write
+    # included), its revision (0 when unknown) and whether that write created the key: what an index of the
+    # aggregate must reflect (see runtime.index).
+    stored: S | None = None
+    revision: int = 0
+    created: bool = False
 
 
 Decide = Callable[[S | None], tuple[S, Sequence[Event]]]
@@ -79,13 +85,13 @@ RECENT_S = 0.05  # how long a load may reuse a value this store read (and has no
 WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
 
 
-async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> None:
-    """Create the key (revision 0) or update it at `revision`; ConcurrentUpdate when another writer moved it."""
+async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> int:
+    """Create the key (revision 0) or update it at `revision`, and return the new revision; ConcurrentUpdate
+    when another writer moved it."""
     try:
         if revision:
-            await kv.update(key, value, last=revision)
-        else:
-            await kv.create(key, value)
+            return await kv.update(key, value, last=revision)
+        return await kv.create(key, value)
     except KeyWrongLastSequenceError as exc:
         raise ConcurrentUpdate(key) from exc
 
@@ -181,7 +187,9 @@ class AggregateStore(Generic[S]):
     async def apply(self, key: str, message_id: str, decide: Decide[S]) -> Applied[S]:
         """Apply one message at most once: decide on the current state, write state and the message id
         together with a revision check (folded with the other applies of the key waiting in this process)."""
-        return await self.writer.update(key, lambda record: self._step(record, message_id, decide))
+        applied, stored = await self.writer.update_stored(key, lambda record: self._step(record, message_id, decide))
+        return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
+                                       created=stored.created)
 
     def _step(self, record: Record[S], message_id: str, decide: Decide[S]) -> tuple[Record[S], Applied[S]]:
         if (seen := record.find(message_id)) is not None:
@@ -192,9 +200,10 @@ class AggregateStore(Generic[S]):
         done = Processed(message_id, [msgspec.Raw(encode(e)) for e in events])
         return Record(state, [*record.processed, done][-self._keep :]), Applied(state, list(events))
 
-    async def _write(self, key: str, record: Record[S], revision: int) -> None:
-        await write_checked(self._kv, key, encode(record), revision)
+    async def _write(self, key: str, record: Record[S], revision: int) -> int:
+        written = await write_checked(self._kv, key, encode(record), revision)
         self._forgot(key)
+        return written
 
     def _forgot(self, key: str) -> None:
         """The key was written: a load starting now must not reuse a read that began before."""

@@ -22,13 +22,22 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 V = TypeVar("V")
 R = TypeVar("R")
 
 Step = Callable[[V], tuple[V, R]]
 CONFLICT_BUDGET_S = 20.0
+
+
+class Stored(NamedTuple, Generic[V]):
+    """What a key holds once an update is through: the value, its revision, and whether that write created the
+    key (it had no value before), so what is derived from the value can skip reading its own previous state."""
+
+    value: V
+    revision: int
+    created: bool
 
 
 class ConcurrentUpdate(Exception):
@@ -44,10 +53,11 @@ class KeyWriter(Generic[V]):
     """Folds concurrent updates of one key into revision-checked writes (see the module docstring).
 
     `read(key) -> (value, revision)` (revision 0: no value yet); `write(key, value, revision)` raises
-    ConcurrentUpdate when the revision moved; `changed(before, after)` says whether a write is needed."""
+    ConcurrentUpdate when the revision moved, and may return the new revision (None: unknown, then 0 is
+    reported); `changed(before, after)` says whether a write is needed."""
 
     def __init__(self, read: Callable[[str], Awaitable[tuple[V, int]]],
-                 write: Callable[[str, V, int], Awaitable[None]], *, max_fold: int = 32,
+                 write: Callable[[str, V, int], Awaitable[int | None]], *, max_fold: int = 32,
                  conflict_budget_s: float = CONFLICT_BUDGET_S,
                  changed: Callable[[V, V], bool] = lambda before, after: before is not after) -> None:
         self._read = read
@@ -61,7 +71,12 @@ class KeyWriter(Generic[V]):
 
     async def update(self, key: str, step: Step[V, R]) -> R:
         """Apply `step` to the key's current value and write the result; the step's result."""
-        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        return (await self.update_stored(key, step))[0]
+
+    async def update_stored(self, key: str, step: Step[V, R]) -> tuple[R, Stored[V]]:
+        """As `update`, with what the key holds after the write that took the step (later steps of the same
+        fold included): what an index or a cache derived from the value must reflect."""
+        future: asyncio.Future[tuple[R, Stored[V]]] = asyncio.get_running_loop().create_future()
         queue = self._queues.get(key)
         if queue is not None:  # a writer of this key is running: it takes this step in its next write
             queue.append((step, future))
@@ -92,8 +107,10 @@ class KeyWriter(Generic[V]):
                         outcomes.append((True, result))
                     except Exception as exc:  # noqa: BLE001  (the step's own caller gets it)
                         outcomes.append((False, exc))
+                stored = Stored(value, revision, False)
                 if self._changed(value, new):
-                    await self._write(key, new, revision)
+                    written = await self._write(key, new, revision)
+                    stored = Stored(new, written or 0, revision == 0)
                     self.writes += 1
             except ConcurrentUpdate as exc:
                 self.conflicts += 1
@@ -104,7 +121,7 @@ class KeyWriter(Generic[V]):
                 continue
             except Exception as exc:  # noqa: BLE001  (the read or write failed: every caller hears of it)
                 return _settle(taken, [(False, exc)] * len(taken))
-            return _settle(taken, outcomes)
+            return _settle(taken, [(ok, (result, stored) if ok else result) for ok, result in outcomes])
 
 
 def _settle(taken: list[tuple[Step[Any, Any], asyncio.Future[Any]]], outcomes: list[tuple[bool, object]]) -> None:
