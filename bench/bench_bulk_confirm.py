@@ -141,7 +141,8 @@ def check(results: list, n: int, *, changed: bool) -> None:
     assert not failed, failed[:3]
 
 
-async def rep(server: EmbeddedNats, admin: Client, client: Client, run_id: str, number: int, n: int, tmp: Path) -> tuple:
+async def rep(server: EmbeddedNats, admin: Client, client: Client, run_id: str, number: int, n: int,
+              tmp: Path) -> tuple:
     js = admin.jetstream(timeout=30.0)
     for stream in STREAMS:
         await js.purge_stream(stream)

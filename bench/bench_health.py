@@ -293,8 +293,8 @@ def day_key(seller: str, day: str) -> str:
     return DayStore.key(seller, f"{DEFAULT_MARKETPLACE}.{day}")
 
 
-async def write_days(kv: KeyValue, seller: str, days: dict[str, dict[str, int]], touched: Counter, *, ids: int | None = None,
-                     ) -> list[int]:
+async def write_days(kv: KeyValue, seller: str, days: dict[str, dict[str, int]], touched: Counter, *,
+                     ids: int | None = None) -> list[int]:
     """Add `days` to the seller's day records as the service leaves them: counts merged, change ids appended
     (the last KEEP kept), revision-checked. `ids` fixes the number of change ids per day. Returns value sizes."""
     async def one(day: str, counts: dict[str, int]) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from sellerops.runtime.embedded import free_port
+from sellerops.testing.helpers import poll  # noqa: F401  (the other e2e modules import it from here)
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 EXAMPLES = Path(__file__).parents[2] / "examples" / "orders.jsonl"

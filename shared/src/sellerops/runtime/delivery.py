@@ -164,7 +164,8 @@ class EventDispatcher:
         await asyncio.gather(*(self._run_in_order(items) for items in groups.values()))
         self._report_progress(messages, groups)
 
-    def _report_progress(self, messages: list[Msg], groups: dict[tuple[str, str], list[tuple[Msg, Event, Handler]]]) -> None:
+    def _report_progress(self, messages: list[Msg],
+                         groups: dict[tuple[str, str], list[tuple[Msg, Event, Handler]]]) -> None:
         """Tell the stream clock how far event time has got, and whether a backlog remains."""
         if self._stream_clock is None or not messages:
             return

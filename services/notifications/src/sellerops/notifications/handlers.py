@@ -111,7 +111,7 @@ async def send_digest(key: str, kind: str, due: datetime, *, digests: Store, del
                                  lambda existing: (existing or delivery, []))
     sent = {i.notification_id for i in box.items}
 
-    def emptied(current: DigestBox | None) -> tuple[DigestBox, list[Event]]:  # keeps what arrived while this one was made
+    def emptied(current: DigestBox | None) -> tuple[DigestBox, list[Event]]:  # keeps what arrived meanwhile
         rest = [i for i in (current.items if current else []) if i.notification_id not in sent]
         return DigestBox(seller=seller, endpoint_id=endpoint_id, sent=number, items=rest,
                          due_at=due if rest else None), []
@@ -281,8 +281,8 @@ async def on_buyer_message(evt: BuyerMessageReceived, *, messages: Store, publis
     await publish(applied.events)
 
 
-async def _message_request(seller: str, message_id: str, verb: str, rule: Callable[..., tuple[messaging.Message, list[Event]]],
-                           at: datetime, *,
+async def _message_request(seller: str, message_id: str, verb: str,
+                           rule: Callable[..., tuple[messaging.Message, list[Event]]], at: datetime, *,
                            messages: Store, publish: Publisher, clock: Clock) -> MessageView:
     cause = requested(seller, message_id, verb, at.isoformat())
     with refusals("message_id"):

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from sellerops.contracts.health import OrderFacts
 from sellerops.plugins.metrics import Metric
 
-Contribution = Counter[tuple[str, str]]  # (ISO day, "<metric>:<counter>") -> count (or sum: a metric may yield (day, counter, n))
+# (ISO day, "<metric>:<counter>") -> count (or sum: a metric may yield (day, counter, n))
+Contribution = Counter[tuple[str, str]]
 
 
 def contribution(metrics: Iterable[Metric], facts: OrderFacts | None) -> Contribution:

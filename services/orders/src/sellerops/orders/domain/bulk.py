@@ -75,7 +75,8 @@ def _update(order: Order, row: ConfirmationRow, targets: list[int], *, request_i
         before = packages[index]
         after = _amended(before, row)
         _check_update(order, before, after, row, now, check_carrier)
-        common: dict[str, Any] = {"seller": order.seller, "occurred_at": now, "order_id": order.order_id, "package_number": index + 1}
+        common: dict[str, Any] = {"seller": order.seller, "occurred_at": now, "order_id": order.order_id,
+                                  "package_number": index + 1}
         if (after.carrier_code, after.carrier_name) != (before.carrier_code, before.carrier_name):
             events.append(OrderTrackingCorrected(
                 **envelope(cause, OrderTrackingCorrected.type_tag(), index), **common,

@@ -54,7 +54,8 @@ def _canceled_for_the_buyer_now(order: Order, request: OrderBuyerCancelRequested
     return timedelta(0) <= request.occurred_at - order.purchased_at <= policy.buyer_cancel_window
 
 
-def seller_cancel(order: Order | None, *, request: CancelOrder, request_id: str, now: datetime) -> tuple[Order, list[Event]]:
+def seller_cancel(order: Order | None, *, request: CancelOrder, request_id: str,
+                  now: datetime) -> tuple[Order, list[Event]]:
     order = found(order, request.order_id)
     _check_cancelable(order)
     answers_buyer = request.reason is SellerCancelReason.BUYER_CANCELED and order.cancel_request is not None

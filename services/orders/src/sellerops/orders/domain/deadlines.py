@@ -43,7 +43,8 @@ def deadlines(order: Order, policy: Policy) -> list[tuple[str, datetime]]:
     return due
 
 
-def deadline_passed(order: Order | None, *, kind: str, due: datetime, policy: Policy) -> tuple[Order | None, list[Event]]:
+def deadline_passed(order: Order | None, *, kind: str, due: datetime,
+                    policy: Policy) -> tuple[Order | None, list[Event]]:
     """Act on a deadline event time passed, if the order still has it (otherwise nothing happens)."""
     if order is None or (kind, due) not in deadlines(order, policy):
         return order, []

@@ -61,7 +61,8 @@ def _noted(order: McfOrder, event: Event, **changes: object) -> McfOrder:
     return msgspec.structs.replace(order, history=[*order.history, entry], updated_at=event.occurred_at, **changes)
 
 
-def create(order: McfOrder | None, *, request: CreateMcfOrder, seller: str, now: datetime) -> tuple[McfOrder, list[Event]]:
+def create(order: McfOrder | None, *, request: CreateMcfOrder, seller: str,
+           now: datetime) -> tuple[McfOrder, list[Event]]:
     """Validate and record a new MCF order; sending the same order again changes nothing."""
     if order is not None:
         if _same(order, request):
@@ -81,7 +82,8 @@ def create(order: McfOrder | None, *, request: CreateMcfOrder, seller: str, now:
     return _noted(new, event), [event]
 
 
-def cancel(order: McfOrder | None, *, request: CancelMcfOrder, request_id: str, now: datetime) -> tuple[McfOrder, list[Event]]:
+def cancel(order: McfOrder | None, *, request: CancelMcfOrder, request_id: str,
+           now: datetime) -> tuple[McfOrder, list[Event]]:
     if order is None:
         raise NotFound(f"MCF order {request.mcf_order_id} not found")
     if order.cancel_requested:
