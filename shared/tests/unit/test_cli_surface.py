@@ -117,6 +117,21 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(capsys, m
         main(["--debug", "events", "publish", str(example), "--dry-run"])
 
 
+def test_a_refusal_with_a_hint_is_one_line_ending_in_the_hint(capsys, monkeypatch):
+    from sellerops.contracts.requests import ErrorReply
+    from sellerops.runtime.requests import RequestFailed
+
+    async def refused(settings, work):
+        raise RequestFailed(ErrorReply(code="refused", message="batch b1 is already applied"))
+
+    monkeypatch.setattr(common, "with_nats", refused)
+    monkeypatch.setitem(common.MODE, "json", False)
+    with pytest.raises(typer.Exit) as exit_:
+        common.with_service("orders", "nats://127.0.0.1:4222", lambda nc: None, " (see `sellerops orders --help`)")
+    assert exit_.value.exit_code == 1
+    assert capsys.readouterr().err.strip() == "error: batch b1 is already applied (see `sellerops orders --help`)"
+
+
 def test_a_table_at_80_columns_wraps_its_text_and_keeps_its_ids_whole():
     grid = common.table("order", "status", "details", ids=("order",))
     long_id = "113-0000001-0000001-ABCDEFGHIJ"

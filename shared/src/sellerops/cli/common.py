@@ -13,6 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn, TypeVar
 
+import msgspec
 import nats
 import typer
 from rich.console import Console
@@ -152,9 +153,10 @@ def with_service(service: str, nats_url: str | None, work: Callable[[Any], Await
     try:
         return run_async(with_nats(settings_with(nats_url), work))
     except RequestFailed as exc:
+        error = exc.error  # frozen: the hint goes on a copy
         if hint and not MODE["json"]:
-            exc.error.message += hint
-        fail_with(exc.error)
+            error = msgspec.structs.replace(error, message=error.message + hint)
+        fail_with(error)
     except InvalidToken as exc:
         fail(str(exc), code=2, field=exc.field)
     except (TimeoutError, NoRespondersError):
