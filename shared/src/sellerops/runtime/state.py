@@ -184,10 +184,12 @@ class AggregateStore(Generic[S]):
             return None
         return self._state_decoder.decode(entry.value).state if entry.value else None
 
-    async def apply(self, key: str, message_id: str, decide: Decide[S]) -> Applied[S]:
+    async def apply(self, key: str, message_id: str, decide: Decide[S], *, new: bool = False) -> Applied[S]:
         """Apply one message at most once: decide on the current state, write state and the message id
-        together with a revision check (folded with the other applies of the key waiting in this process)."""
-        applied, stored = await self.writer.update_stored(key, lambda record: self._step(record, message_id, decide))
+        together with a revision check (folded with the other applies of the key waiting in this process).
+        `new`: the message is expected to start the aggregate (its key is created without a read first)."""
+        applied, stored = await self.writer.update_stored(key, lambda record: self._step(record, message_id, decide),
+                                                          absent=Record() if new else None)
         return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
                                        created=stored.created)
 
@@ -281,8 +283,9 @@ class SellerKeyedStore(Generic[S]):
     def decode_state(self, value: bytes) -> S | None:
         return self._store.decode_state(value)
 
-    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]:
-        return await self._store.apply(self.key(seller, aggregate_id), message_id, decide)
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
+                    new: bool = False) -> Applied[S]:
+        return await self._store.apply(self.key(seller, aggregate_id), message_id, decide, new=new)
 
     async def load(self, seller: str, aggregate_id: str) -> S | None:
         return await self._store.load(self.key(seller, aggregate_id))
@@ -302,7 +305,8 @@ class KeyedStore(Protocol[S]):
     """What handlers need of a SellerKeyedStore (fakes need not inherit): aggregates of one kind keyed by
     seller and id, each message applied at most once."""
 
-    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]: ...
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
+                    new: bool = False) -> Applied[S]: ...
 
     async def load(self, seller: str, aggregate_id: str) -> S | None: ...
 

@@ -19,6 +19,7 @@ import msgspec
 import structlog
 
 from sellerops.contracts.envelope import Event
+from sellerops.contracts.orders import OrderRecorded
 from sellerops.contracts.health import (
     AccountHealth, AccountStatus, AccountStatusReported, GetAccountHealth, ListMetrics, MetricCatalog, MetricInfo, MetricSettings, OrderHealthRef,
     OrderHealthView, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings, Target,
@@ -65,7 +66,7 @@ async def on_order_fact(evt: Event, *, orders: Store, days: DayStore, metrics: l
             new = msgspec.structs.replace(new, outbox=[*new.outbox, change])
         return new, []
 
-    applied = await orders.apply(evt.seller, evt.order_id, message_id, decide)
+    applied = await orders.apply(evt.seller, evt.order_id, message_id, decide, new=isinstance(evt, OrderRecorded))
     await flush(evt.seller, evt.order_id, applied.state, orders=orders, days=days)
     if applied.state is not None:
         touch(evt.seller, applied.state.facts.marketplace_id)
