@@ -22,7 +22,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
 R = TypeVar("R")
@@ -55,13 +55,13 @@ class KeyWriter(Generic[V]):
         self._changed = changed
         self._max_fold = max(1, max_fold)
         self._budget = conflict_budget_s
-        self._queues: dict[str, list[tuple[Step, asyncio.Future]]] = {}
+        self._queues: dict[str, list[tuple[Step[V, Any], asyncio.Future[Any]]]] = {}
         self.writes = 0  # revision-checked writes made (what folding saves is visible here)
         self.conflicts = 0
 
-    async def update(self, key: str, step: Step) -> R:
+    async def update(self, key: str, step: Callable[[V], tuple[V, R]]) -> R:
         """Apply `step` to the key's current value and write the result; the step's result."""
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         queue = self._queues.get(key)
         if queue is not None:  # a writer of this key is running: it takes this step in its next write
             queue.append((step, future))
@@ -79,7 +79,7 @@ class KeyWriter(Generic[V]):
                     waiting.set_exception(ConcurrentUpdate(key))
         return await future
 
-    async def _fold(self, key: str, taken: list[tuple[Step, asyncio.Future]]) -> None:
+    async def _fold(self, key: str, taken: list[tuple[Step[V, Any], asyncio.Future[Any]]]) -> None:
         deadline = time.monotonic() + self._budget
         attempt = 0
         while True:
@@ -107,7 +107,7 @@ class KeyWriter(Generic[V]):
             return _settle(taken, outcomes)
 
 
-def _settle(taken: list[tuple[Step, asyncio.Future]], outcomes: list[tuple[bool, object]]) -> None:
+def _settle(taken: list[tuple[Step[V, Any], asyncio.Future[Any]]], outcomes: list[tuple[bool, object]]) -> None:
     for (_, future), (ok, result) in zip(taken, outcomes, strict=True):
         if future.done():
             continue
