@@ -19,6 +19,8 @@ from sellerops.contracts.envelope import Event
 M = TypeVar("M")
 Q = TypeVar("Q")
 R = TypeVar("R")
+O = TypeVar("O")
+X = TypeVar("X")
 
 EventHandler = Callable[Concatenate[Any, ...], Awaitable[None]]
 Fire = Callable[[str, str, datetime], Awaitable[None]]
@@ -67,6 +69,10 @@ class Dependencies(Mapping[str, object]):
     def bind_request(self, handler: Callable[Concatenate[str, Q, ...], Awaitable[R]]
                      ) -> Callable[[str, Q], Awaitable[R]]:
         """A request handler `(seller, request, **deps)` as `(seller, request)`."""
+        return partial(handler, **self.pick(handler, 2))
+
+    def bind_effect(self, handler: Callable[Concatenate[O, X, ...], Awaitable[R]]) -> Callable[[O, X], Awaitable[R]]:
+        """A pending effect's `carry_out(origin, effect, **deps)` as `(origin, effect)` (runtime.effects)."""
         return partial(handler, **self.pick(handler, 2))
 
     def bind_deadline(self, handler: Callable[Concatenate[str, str, datetime, ...], Awaitable[None]]) -> Fire:
