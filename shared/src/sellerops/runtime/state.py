@@ -301,6 +301,7 @@ class SellerKeyedStore(Generic[S]):
 
     def __init__(self, kv: KeyValue, state_type: type[S], id_field: str, *, keep_processed: int = 64) -> None:
         self.aggregates = AggregateStore(kv, state_type, keep=keep_processed)
+        self._store = self.aggregates  # its older name, which some tests still reach for
         self._id_field = id_field
         self.kv = kv
 

@@ -12,11 +12,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from functools import partial
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import msgspec
 import structlog
 
-from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import FeedbackReceived
 from sellerops.contracts.notifications import (
@@ -26,7 +26,7 @@ from sellerops.contracts.notifications import (
 )
 from sellerops.contracts.returns import BuyerMessageReceived
 from sellerops.contracts.requests import RequestError
-from sellerops.notifications.adapters import PREFS_KEY, DigestBox, DigestItem, PrefsRecord
+from sellerops.notifications.domain.records import PREFS_KEY, DigestBox, DigestItem, PrefsRecord
 from sellerops.notifications.domain import catalog, deliveries, messaging, preferences, reviews
 from sellerops.notifications.domain.deliveries import Circuit, Delivery, DeliveryPolicy
 from sellerops.notifications.ports import Channel, Clock, Publisher, Store
@@ -123,13 +123,11 @@ def digest_deadlines(box: DigestBox) -> list[tuple[str, datetime]]:
 
 
 async def attempt(key: str, kind: str, due: datetime, *, deliveries_store: Store, circuits: Store, prefs: Store,
-                  channels: Mapping[str, Channel], publish: Publisher, clock: Clock, policy: DeliveryPolicy,
+                  channels: Mapping[str, Channel], clock: Clock, policy: DeliveryPolicy,
                   jitter: Callable[[], float] = random.random) -> None:
-    """One attempt of a delivery that is due (fired by the deliveries' deadline watch)."""
+    """One attempt of a delivery that is due (fired by the deliveries' deadline watch): its events, and the
+    circuit's, are saved with the delivery and published from there (runtime.effects)."""
     seller, delivery_id = key.split(".", 1)
-    if kind == deliveries.PUBLISH:
-        await publish_pending(seller, delivery_id, deliveries_store=deliveries_store, publish=publish)
-        return
     if kind == deliveries.FORGET:  # deleted only while it is still finished with this very retention
         await deliveries_store.forget(seller, delivery_id, lambda cur: (kind, due) in deliveries.deadlines(cur))
         return
@@ -142,45 +140,47 @@ async def attempt(key: str, kind: str, due: datetime, *, deliveries_store: Store
         await deliveries_store.apply(seller, delivery_id, f"held/{due.isoformat()}",
                                      lambda cur: (deliveries.held(cur, until=until, at=now, why="circuit open"), []))
         return
-    found = await prefs_of(seller, prefs=prefs)
+    outcome = await _send(d, prefs=prefs, channels=channels)
+    await deliveries_store.apply(seller, delivery_id, f"attempt/{d.round}/{d.tries}", partial(
+        deliveries.attempted, ok=outcome.ok, retry=outcome.retry, detail=outcome.detail,
+        retry_after_s=outcome.retry_after_s, duration_ms=outcome.duration_ms, at=now, policy=policy, jitter=jitter()))
+    if outcome.sent:
+        await _circuit_after(d, outcome.ok, outcome.detail, now, circuit, circuits=circuits,
+                             deliveries_store=deliveries_store, policy=policy)
+    log.info("delivery_attempted", seller=seller, delivery_id=delivery_id, endpoint=d.endpoint_id, ok=outcome.ok,
+             detail=outcome.detail)
+
+
+class _Outcome(NamedTuple):
+    sent: bool  # reached a channel (else: no endpoint or channel to send by)
+    ok: bool
+    retry: bool
+    detail: str
+    retry_after_s: float | None = None
+    duration_ms: float = 0.0
+
+
+async def _send(d: Delivery, *, prefs: Store, channels: Mapping[str, Channel]) -> _Outcome:
+    found = await prefs_of(d.seller, prefs=prefs)
     endpoint = next((e for e in found.endpoints if e.id == d.endpoint_id and e.enabled), None)
     channel = channels.get(d.channel)
     if endpoint is None or channel is None:
         why = "endpoint removed or disabled" if endpoint is None else f"channel {d.channel!r} not installed"
-        ok, retry, detail, after, ms = False, False, why, None, 0.0
-    else:
-        outcome = await channel.send(endpoint, _message(d))
-        ok, retry, detail, after, ms = (outcome.ok, outcome.retry, outcome.detail, outcome.retry_after_s,
-                                        outcome.duration_ms)
-    tried = d.tries
-
-    def logged(cur: Delivery):  # noqa: ANN202  (the attempt and its events in one write)
-        new, events = deliveries.attempted(cur, ok=ok, retry=retry, detail=detail, retry_after_s=after,
-                                           duration_ms=ms, at=now, policy=policy, jitter=jitter())
-        return deliveries.with_unpublished(new, events), events
-
-    await deliveries_store.apply(seller, delivery_id, f"attempt/{d.round}/{tried}", logged)
-    if endpoint is not None and channel is not None:
-        base = circuit or Circuit(endpoint_id=d.endpoint_id, channel=d.channel)
-        changed = await circuits.apply(seller, d.endpoint_id, f"{delivery_id}/{d.round}/{tried}", lambda cur: (
-            deliveries.circuit_after(cur or base, ok=ok, error=detail, seller=seller, at=now, policy=policy)))
-        if changed.events:
-            await deliveries_store.apply(seller, delivery_id, f"circuit/{d.round}/{tried}", lambda cur: (
-                deliveries.with_unpublished(cur, changed.events), []))
-    log.info("delivery_attempted", seller=seller, delivery_id=delivery_id, endpoint=d.endpoint_id, ok=ok,
-             detail=detail)
-    await publish_pending(seller, delivery_id, deliveries_store=deliveries_store, publish=publish)
+        return _Outcome(False, False, False, why)
+    sent = await channel.send(endpoint, _message(d))
+    return _Outcome(True, sent.ok, sent.retry, sent.detail, sent.retry_after_s, sent.duration_ms)
 
 
-async def publish_pending(seller: str, delivery_id: str, *, deliveries_store: Store, publish: Publisher) -> None:
-    """Publish the events a delivery saved, then clear them (a crash in between: published again, same ids)."""
-    d = await deliveries_store.load(seller, delivery_id)
-    if d is None or not d.unpublished:
-        return
-    await publish([decode_event(raw) for raw in d.unpublished])
-    sent = len(d.unpublished)
-    await deliveries_store.apply(seller, delivery_id, f"published/{d.round}/{d.tries}/{len(d.attempts)}/{sent}",
-                                 lambda cur: (msgspec.structs.replace(cur, unpublished=cur.unpublished[sent:]), []))
+async def _circuit_after(d: Delivery, ok: bool, detail: str, now: datetime, circuit: Circuit | None, *,
+                         circuits: Store, deliveries_store: Store, policy: DeliveryPolicy) -> None:
+    """The endpoint's breaker after the attempt; its opening or closing is published from the delivery."""
+    base = circuit or Circuit(endpoint_id=d.endpoint_id, channel=d.channel)
+    attempt_id = f"{d.delivery_id}/{d.round}/{d.tries}"
+    changed = await circuits.apply(d.seller, d.endpoint_id, attempt_id, lambda cur: (
+        deliveries.circuit_after(cur or base, ok=ok, error=detail, seller=d.seller, at=now, policy=policy)))
+    if changed.events:
+        await deliveries_store.apply(d.seller, d.delivery_id, f"circuit/{d.round}/{d.tries}",
+                                     lambda cur: (cur, changed.events))
 
 
 def _message(d: Delivery) -> Message:
@@ -273,34 +273,31 @@ def _describe(state: reviews.ReviewRequest) -> str:
 # ---- buyer messages: the 24-hour reply clock ----
 
 
-async def on_buyer_message(evt: BuyerMessageReceived, *, messages: Store, publish: Publisher,
-                           policy: messaging.MessagingPolicy) -> None:
-    applied = await messages.apply(evt.seller, evt.message_id, str(evt.event_id),
-                                   partial(messaging.received, fact=evt, policy=policy))
-    await publish(applied.events)
+async def on_buyer_message(evt: BuyerMessageReceived, *, messages: Store,
+                           messaging_policy: messaging.MessagingPolicy) -> None:
+    await messages.apply(evt.seller, evt.message_id, str(evt.event_id),
+                         partial(messaging.received, fact=evt, policy=messaging_policy))
 
 
 async def _message_request(seller: str, message_id: str, verb: str, rule, at: datetime, *,  # noqa: ANN001
-                           messages: Store, publish: Publisher, clock: Clock) -> MessageView:
+                           messages: Store, clock: Clock) -> MessageView:
     cause = requested(seller, message_id, verb, at.isoformat())
     with refusals("message_id"):
         applied = await messages.apply(seller, message_id, str(cause.id), partial(rule, at=at, cause=cause))
-    await publish(applied.events)
     return messaging.view(applied.state, clock.now())
 
 
-async def reply_to_message(seller: str, request: ReplyToMessage, *, messages: Store, publish: Publisher,
-                           clock: Clock) -> MessageView:
+async def reply_to_message(seller: str, request: ReplyToMessage, *, messages: Store, clock: Clock) -> MessageView:
     if request.replied_at is not None and request.replied_at > clock.now():
         raise RequestError("invalid", "replied_at is in the future", "$.replied_at")
     return await _message_request(seller, request.message_id, "reply", messaging.replied,
-                                  request.replied_at or clock.now(), messages=messages, publish=publish, clock=clock)
+                                  request.replied_at or clock.now(), messages=messages, clock=clock)
 
 
 async def mark_no_response_needed(seller: str, request: MarkNoResponseNeeded, *, messages: Store,
-                                  publish: Publisher, clock: Clock) -> MessageView:
+                                  clock: Clock) -> MessageView:
     return await _message_request(seller, request.message_id, "no_response", messaging.no_response_needed,
-                                  clock.now(), messages=messages, publish=publish, clock=clock)
+                                  clock.now(), messages=messages, clock=clock)
 
 
 async def list_messages(seller: str, query: ListMessages, *, messages: Store, clock: Clock) -> MessageList:
@@ -313,11 +310,10 @@ async def list_messages(seller: str, query: ListMessages, *, messages: Store, cl
     return MessageList(messages=taken, next_cursor=after)
 
 
-async def on_message_deadline(key: str, kind: str, due: datetime, *, messages: Store, publish: Publisher) -> None:
+async def on_message_deadline(key: str, kind: str, due: datetime, *, messages: Store) -> None:
     seller, message_id = key.split(".", 1)
-    applied = await messages.apply(seller, message_id, f"deadline/{kind}/{due.isoformat()}",
-                                   partial(messaging.deadline_passed, kind=kind, due=due))
-    await publish(applied.events)
+    await messages.apply(seller, message_id, f"deadline/{kind}/{due.isoformat()}",
+                         partial(messaging.deadline_passed, kind=kind, due=due))
 
 
 # ---- review requests ----
@@ -333,11 +329,11 @@ async def on_order_fact(evt: Event, *, reviews_store: Store, review_policy: revi
 
 
 async def on_review_deadline(key: str, kind: str, due: datetime, *, reviews_store: Store,
-                             publish: Publisher, clock: Clock | None = None) -> None:
-    """`clock.base_now()` is the real time under any replayed backlog: a request it finds past the window is skipped."""
+                             deadline_clock: Clock | None = None) -> None:
+    """`deadline_clock.base_now()` is the real time under any replayed backlog: a request it finds past the window
+    is skipped."""
     seller, order_id = key.split(".", 1)
-    now = clock.base_now() if clock is not None else None
-    applied = await reviews_store.apply(seller, order_id, f"deadline/{kind}/{due.isoformat()}",
-                                        partial(reviews.deadline_passed, kind=kind, due=due, now=now))
-    await publish(applied.events)
+    now = deadline_clock.base_now() if deadline_clock is not None else None
+    await reviews_store.apply(seller, order_id, f"deadline/{kind}/{due.isoformat()}",
+                              partial(reviews.deadline_passed, kind=kind, due=due, now=now))
 

@@ -15,7 +15,7 @@ from sellerops.contracts.returns import (
     OpenWork, RefundReturn, RespondToClaim, ReturnClosedByBuyer, ReturnItemDelivered, ReturnList, ReturnPolicy,
     ReturnPolicyView, ReturnRef, ReturnRequested, ReturnView, SetReturnPolicy, WorkList,
 )
-from sellerops.returns.adapters import POLICY_KEY, PolicyRecord
+from sellerops.returns.domain.policy import POLICY_KEY, PolicyRecord
 from sellerops.returns.domain import claims, dossier, refunds, returns
 from sellerops.returns.domain.facts import OrderFacts
 from sellerops.returns.ports import Clock, Publisher, Store
@@ -100,14 +100,16 @@ async def on_return_requested(evt: ReturnRequested, *, returns_store: Store, dos
 
 
 async def on_return_delivered(evt: ReturnItemDelivered, *, policies: Store, default_policy: ReturnPolicy,
-                              **deps: Any) -> None:
+                              returns_store: Store, publish: Publisher) -> None:
     policy = await policy_of(evt.seller, policies=policies, default=default_policy)
     await _fact(evt, evt.return_id, "return",
-                partial(returns.item_received, cause=Cause.of(evt), at=evt.occurred_at, policy=policy), **deps)
+                partial(returns.item_received, cause=Cause.of(evt), at=evt.occurred_at, policy=policy),
+                store=returns_store, publish=publish)
 
 
-async def on_return_closed_by_buyer(evt: ReturnClosedByBuyer, **deps: Any) -> None:
-    await _fact(evt, evt.return_id, "return", partial(returns.closed_by_buyer, fact=evt), **deps)
+async def on_return_closed_by_buyer(evt: ReturnClosedByBuyer, *, returns_store: Store, publish: Publisher) -> None:
+    await _fact(evt, evt.return_id, "return", partial(returns.closed_by_buyer, fact=evt), store=returns_store,
+                publish=publish)
 
 
 async def _return_request(seller: str, return_id: str, verb: str, rule: Callable, *, returns_store: Store,
@@ -116,30 +118,34 @@ async def _return_request(seller: str, return_id: str, verb: str, rule: Callable
 
 
 async def authorize_return(seller: str, request: AuthorizeReturn, *, clock: Clock, policies: Store,
-                           default_policy: ReturnPolicy, **deps: Any) -> ReturnView:
+                           default_policy: ReturnPolicy, returns_store: Store, publish: Publisher) -> ReturnView:
     policy = await policy_of(seller, policies=policies, default=default_policy)
     rule = partial(returns.authorize, request=request, policy=policy,
                    cause=requested(seller, request.return_id, "authorize"), now=clock.now())
-    return await _return_request(seller, request.return_id, "authorize", rule, **deps)
+    return await _return_request(seller, request.return_id, "authorize", rule, returns_store=returns_store,
+                                 publish=publish)
 
 
-async def close_return(seller: str, request: CloseReturn, *, clock: Clock, **deps: Any) -> ReturnView:
+async def close_return(seller: str, request: CloseReturn, *, clock: Clock, returns_store: Store,
+                       publish: Publisher) -> ReturnView:
     rule = partial(returns.close, request=request, cause=requested(seller, request.return_id, "close"),
                    now=clock.now())
-    return await _return_request(seller, request.return_id, "close", rule, **deps)
+    return await _return_request(seller, request.return_id, "close", rule, returns_store=returns_store,
+                                 publish=publish)
 
 
 async def mark_return_received(seller: str, request: MarkReturnReceived, *, clock: Clock, policies: Store,
-                               default_policy: ReturnPolicy, **deps: Any) -> ReturnView:
+                               default_policy: ReturnPolicy, returns_store: Store, publish: Publisher) -> ReturnView:
     policy = await policy_of(seller, policies=policies, default=default_policy)
     now = clock.now()
     rule = partial(returns.item_received, cause=requested(seller, request.return_id, "received"), at=now,
                    policy=policy)
-    return await _return_request(seller, request.return_id, "received", rule, **deps)
+    return await _return_request(seller, request.return_id, "received", rule, returns_store=returns_store,
+                                 publish=publish)
 
 
 async def refund_return(seller: str, request: RefundReturn, *, clock: Clock, dossiers: Store,
-                        returns_store: Store, **deps: Any) -> ReturnView:
+                        returns_store: Store, publish: Publisher) -> ReturnView:
     """Ask the orders service to refund (by event); the return completes when its OrderRefunded comes back."""
     current = await returns_store.load(seller, request.return_id)
     facts = await facts_of(seller, current.order_id, dossiers=dossiers) if current is not None else None
@@ -147,13 +153,15 @@ async def refund_return(seller: str, request: RefundReturn, *, clock: Clock, dos
     verb = f"refund/{refund_id}"
     rule = partial(returns.refund, request=request, facts=facts, refund_id=refund_id,
                    cause=requested(seller, request.return_id, verb), now=clock.now())
-    return await _return_request(seller, request.return_id, verb, rule, returns_store=returns_store, **deps)
+    return await _return_request(seller, request.return_id, verb, rule, returns_store=returns_store, publish=publish)
 
 
-async def complete_return(seller: str, request: CompleteReturn, *, clock: Clock, **deps: Any) -> ReturnView:
+async def complete_return(seller: str, request: CompleteReturn, *, clock: Clock, returns_store: Store,
+                          publish: Publisher) -> ReturnView:
     rule = partial(returns.complete, request=request, cause=requested(seller, request.return_id, "complete"),
                    now=clock.now())
-    return await _return_request(seller, request.return_id, "complete", rule, **deps)
+    return await _return_request(seller, request.return_id, "complete", rule, returns_store=returns_store,
+                                 publish=publish)
 
 
 async def get_return(seller: str, query: ReturnRef, *, returns_store: Store) -> ReturnView:
@@ -192,12 +200,13 @@ async def on_claim_filed(evt: ClaimFiled, *, claims_store: Store, dossiers: Stor
                  partial(claims.filed, fact=evt, order_known=known, policy=policy), publish=publish)
 
 
-async def on_claim_decided(evt: ClaimDecisionReported, **deps: Any) -> None:
-    await _fact(evt, evt.claim_id, "claim", partial(claims.decided, fact=evt), **deps)
+async def on_claim_decided(evt: ClaimDecisionReported, *, claims_store: Store, publish: Publisher) -> None:
+    await _fact(evt, evt.claim_id, "claim", partial(claims.decided, fact=evt), store=claims_store, publish=publish)
 
 
-async def on_claim_appeal_decided(evt: ClaimAppealDecided, **deps: Any) -> None:
-    await _fact(evt, evt.claim_id, "claim", partial(claims.appeal_decided, fact=evt), **deps)
+async def on_claim_appeal_decided(evt: ClaimAppealDecided, *, claims_store: Store, publish: Publisher) -> None:
+    await _fact(evt, evt.claim_id, "claim", partial(claims.appeal_decided, fact=evt), store=claims_store,
+                publish=publish)
 
 
 async def _claim_request(seller: str, claim_id: str, verb: str, rule: Callable, *, claims_store: Store,
@@ -207,7 +216,7 @@ async def _claim_request(seller: str, claim_id: str, verb: str, rule: Callable, 
 
 
 async def respond_to_claim(seller: str, request: RespondToClaim, *, clock: Clock, claims_store: Store,
-                           dossiers: Store, **deps: Any) -> ClaimView:
+                           dossiers: Store, publish: Publisher) -> ClaimView:
     """Respond with a message and evidence; a refund in the response goes to the orders service by event."""
     now = clock.now()
     claim = await claims_store.load(seller, request.claim_id)
@@ -222,13 +231,15 @@ async def respond_to_claim(seller: str, request: RespondToClaim, *, clock: Clock
                                            now=now)]
     rule = partial(claims.respond, request=request, refund_id=refund_id,
                    cause=requested(seller, request.claim_id, verb), now=now)
-    return await _claim_request(seller, request.claim_id, verb, rule, claims_store=claims_store, also=refund, **deps)
+    return await _claim_request(seller, request.claim_id, verb, rule, claims_store=claims_store, also=refund, 
+                                 publish=publish)
 
 
-async def appeal_claim(seller: str, request: AppealClaim, *, clock: Clock, **deps: Any) -> ClaimView:
+async def appeal_claim(seller: str, request: AppealClaim, *, clock: Clock, claims_store: Store,
+                       publish: Publisher) -> ClaimView:
     rule = partial(claims.appeal, request=request, cause=requested(seller, request.claim_id, "appeal"),
                    now=clock.now())
-    return await _claim_request(seller, request.claim_id, "appeal", rule, **deps)
+    return await _claim_request(seller, request.claim_id, "appeal", rule, claims_store=claims_store, publish=publish)
 
 
 async def get_claim(seller: str, query: ClaimRef, *, claims_store: Store) -> ClaimView:
