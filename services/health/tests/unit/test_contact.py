@@ -113,7 +113,8 @@ def test_the_health_service_listens_to_the_reply_clock_but_not_to_its_reminders(
     assert subscribers.MESSAGES in subscribers.CONSUMERS
     assert table == {BuyerMessageAwaitingReply: handlers.on_order_fact,
                      BuyerMessageReplied: handlers.on_order_fact,
-                     BuyerMessageNoResponseNeeded: handlers.on_order_fact, BuyerMessageReplyMissed: handlers.on_order_fact}
+                     BuyerMessageNoResponseNeeded: handlers.on_order_fact,
+                     BuyerMessageReplyMissed: handlers.on_order_fact}
     assert BuyerMessageReplyDueSoon not in order_facts.EVENTS
     assert set(table) <= set(order_facts.EVENTS)
 

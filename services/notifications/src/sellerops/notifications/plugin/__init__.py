@@ -8,4 +8,5 @@ from sellerops.plugins.spec import Registry, ServicePlugin
 def register(registry: Registry[ServicePlugin]) -> None:
     from sellerops.notifications.app import SERVICE
 
-    registry.add("notifications", SERVICE.plugin("Preferences, webhooks and email, the reply clock, review requests.", cli))
+    registry.add("notifications", SERVICE.plugin(
+        "Preferences, webhooks and email, the reply clock, review requests.", cli))

@@ -8,4 +8,5 @@ from sellerops.returns.plugin.commands import cli
 def register(registry: Registry[ServicePlugin]) -> None:
     from sellerops.returns.app import SERVICE
 
-    registry.add("returns", SERVICE.plugin("Return requests, FBA customer returns, A-to-z claims and chargebacks.", cli))
+    registry.add("returns", SERVICE.plugin(
+        "Return requests, FBA customer returns, A-to-z claims and chargebacks.", cli))
