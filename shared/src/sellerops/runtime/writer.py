@@ -27,7 +27,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 V = TypeVar("V")
 R = TypeVar("R")
@@ -71,7 +71,7 @@ class KeyWriter(Generic[V]):
         self._changed = changed
         self._max_fold = max(1, max_fold)
         self._budget = conflict_budget_s
-        self._queues: dict[str, list[tuple[Step, asyncio.Future]]] = {}
+        self._queues: dict[str, list[tuple[Step[V, Any], asyncio.Future[Any]]]] = {}
         # What this writer last wrote to a key and at which revision, for WRITTEN_FRESH_S: the next update of
         # the key starts from it instead of reading it back (an order's second write in a row, say). Safe
         # because the write is revision-checked: if anyone wrote since, it fails and the key is read afresh.
@@ -79,18 +79,20 @@ class KeyWriter(Generic[V]):
         self.writes = 0  # revision-checked writes made (what folding saves is visible here)
         self.conflicts = 0
 
-    async def update(self, key: str, step: Step) -> R:
-        """Apply `step` to the key's current value and write the result; the step's result."""
-        return (await self.update_stored(key, step))[0]
+    async def update(self, key: str, step: Callable[[V], tuple[V, R]], *, absent: V | None = None) -> R:
+        """Apply `step` to the key's current value and write the result; the step's result (`absent`: see
+        `update_stored`)."""
+        return (await self.update_stored(key, step, absent=absent))[0]
 
-    async def update_stored(self, key: str, step: Step, *, absent: V | None = None) -> tuple[R, Stored[V]]:
+    async def update_stored(self, key: str, step: Callable[[V], tuple[V, R]], *,
+                            absent: V | None = None) -> tuple[R, "Stored[V]"]:
         """As `update`, with what the key holds after the write that took the step (later steps of the same
         fold included): what an index or a cache derived from the value must reflect.
 
         `absent`: the caller expects the key to have no value yet (the first fact of an aggregate), and this
         is the value it stands for: the first attempt creates the key from it without reading (a key that
         exists after all fails the create and is read, as after a conflict)."""
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         queue = self._queues.get(key)
         if queue is not None:  # a writer of this key is running: it takes this step in its next write
             queue.append((step, future))
@@ -110,7 +112,7 @@ class KeyWriter(Generic[V]):
                     waiting.set_exception(ConcurrentUpdate(key))
         return await future
 
-    async def _fold(self, key: str, taken: list[tuple[Step, asyncio.Future]]) -> None:
+    async def _fold(self, key: str, taken: list[tuple[Step[V, Any], asyncio.Future[Any]]]) -> None:
         deadline = time.monotonic() + self._budget
         attempt = 0
         while True:
@@ -152,7 +154,7 @@ class KeyWriter(Generic[V]):
             return _settle(taken, [(ok, (result, stored) if ok else result) for ok, result in outcomes])
 
 
-def _settle(taken: list[tuple[Step, asyncio.Future]], outcomes: list[tuple[bool, object]]) -> None:
+def _settle(taken: list[tuple[Step[V, Any], asyncio.Future[Any]]], outcomes: list[tuple[bool, object]]) -> None:
     for (_, future), (ok, result) in zip(taken, outcomes, strict=True):
         if future.done():
             continue

@@ -51,7 +51,7 @@ class KvOrderStore(SellerKeyedStore[Order]):
         return applied
 
     async def reindex(self, seller: str, order_id: str) -> None:
-        record, revision = await self._store.get(self.key(seller, order_id))
+        record, revision = await self.aggregates.get(self.key(seller, order_id))
         wanted = queries.placements(record.state) if record.state is not None else []
         await self.index.sync(seller_token(seller), id_token("order_id", order_id), revision, wanted)
 
