@@ -116,7 +116,9 @@ class FleetIndex:
         try:
             batch: list = []
             while True:
-                entry = await watcher._updates.get()  # noqa: SLF001  (the iterator hides the end-of-snapshot marker)
+                # updates(), not the iterator: the iterator hides the end-of-snapshot marker (None). Without a
+                # timeout it takes what is queued without yielding, so a burst is applied before any reader runs.
+                entry = await watcher.updates(timeout=None)
                 if entry is None:
                     self.load(batch)
                     batch = []
@@ -128,8 +130,7 @@ class FleetIndex:
                 value = None if entry.operation in ("DEL", "PURGE") else entry.value
                 if self.loaded.is_set():
                     self.put(entry.key, value)
-                    if watcher._updates.empty():  # noqa: SLF001  (one wake-up per burst, not per write)
-                        self.changed()
+                    self.changed()  # readers wake once per burst: they run when the queue is empty
                 else:
                     batch.append((entry.key, value))
         finally:
