@@ -34,7 +34,7 @@ from nats.js.api import KeyValueConfig, StorageType
 from nats.js.errors import BucketNotFoundError, KeyWrongLastSequenceError, NotFoundError
 from nats.js.kv import KeyValue
 
-from sellerops.runtime.index import last_values
+from sellerops.runtime.direct import last_values
 
 log = structlog.get_logger("sellerops.partitions")
 
