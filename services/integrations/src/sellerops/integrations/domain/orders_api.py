@@ -22,6 +22,7 @@ from typing import Any
 import msgspec
 
 from sellerops.contracts.catalog import encode
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.integrations.domain.spapi_json import Bad, build, opt, req, timestamp
 from sellerops.plugins.ingest import Parsed, Pending, Problem, fact_id
@@ -32,7 +33,7 @@ PAID_STATUSES = {"Unshipped", "PartiallyShipped", "Shipped", "InvoiceUnconfirmed
 ORDER = "order"
 
 
-def pieces(doc: dict, where: str) -> tuple[list[Pending], list[Bad]] | None:
+def pieces(doc: dict[str, Any], where: str) -> tuple[list[Pending], list[Bad]] | None:
     """The pieces of an Orders API document and the problems of the ones that cannot be read (each order and
     item stands alone: one bad order does not lose the others), or None when it is not such a document.
     `where` prefixes each piece's path."""
@@ -127,7 +128,7 @@ def _waiting_for(oid: str, parts: dict[str, Pending]) -> str | None:
     return None
 
 
-def _window(order: dict, earliest: str, latest: str, path: str) -> dict | None:
+def _window(order: dict[str, Any], earliest: str, latest: str, path: str) -> dict[str, Any] | None:
     start, end = opt(order, earliest), opt(order, latest)
     if start is None or end is None:
         return None
@@ -135,7 +136,7 @@ def _window(order: dict, earliest: str, latest: str, path: str) -> dict | None:
             "latest": timestamp(end, f"{path}.{latest}").isoformat()}
 
 
-def _line(item: dict, item_path: str) -> dict | None:
+def _line(item: dict[str, Any], item_path: str) -> dict[str, Any] | None:
     quantity = req(item, "QuantityOrdered", item_path, int)
     if quantity == 0:
         return None  # a cancelled line of a partly cancelled order
@@ -153,7 +154,8 @@ def _line(item: dict, item_path: str) -> dict | None:
     return line
 
 
-def _placed_fields(seller: str, oid: str, path: str, order: dict, purchased_at: datetime, lines: list) -> dict:
+def _placed_fields(seller: str, oid: str, path: str, order: dict[str, Any], purchased_at: datetime,
+                  lines: list[dict[str, Any]]) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "event_id": str(fact_id("orders-api", oid, "placed", seller=seller)), "seller": seller,
         "occurred_at": purchased_at.isoformat(), "order_id": oid,
@@ -179,7 +181,8 @@ def _placed_fields(seller: str, oid: str, path: str, order: dict, purchased_at: 
     return fields
 
 
-def _facts(seller: str, oid: str, path: str, order: dict, items: list[tuple[str, dict]]) -> list:
+def _facts(seller: str, oid: str, path: str, order: dict[str, Any],
+           items: list[tuple[str, dict[str, Any]]]) -> list[Event]:
     status = req(order, "OrderStatus", path, str)
     if status == "Canceled":
         return []
@@ -208,7 +211,7 @@ def _facts(seller: str, oid: str, path: str, order: dict, items: list[tuple[str,
     return facts
 
 
-def _buyer_requested_cancel(item: dict) -> bool:
+def _buyer_requested_cancel(item: dict[str, Any]) -> bool:
     """`BuyerRequestedCancel.IsBuyerRequestedCancel`: a string ("true"/"false") in the model, a boolean in places."""
     flag = opt(opt(item, "BuyerRequestedCancel", {}), "IsBuyerRequestedCancel")
     return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")

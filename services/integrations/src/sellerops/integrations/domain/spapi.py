@@ -83,7 +83,7 @@ class _State:
         self.ignored = 0
         self.notes: Counter[str] = Counter()
         self.notification_ids: set[str] = set()
-        self.event_ids: set = set()
+        self.event_ids: set[str] = set()
         self.pieces: list[Pending] = []  # Orders API pieces, joined later (orders_api.join)
         self.piece_ids: set[tuple[str, str]] = set()
         self.current = 0  # the document being read
@@ -155,7 +155,7 @@ def _document(state: _State, doc: Any) -> None:
 # ---- notifications ----
 
 
-def _notification(state: _State, doc: dict) -> None:
+def _notification(state: _State, doc: dict[str, Any]) -> None:
     ntype = req(doc, "NotificationType", "$", str)
     if ntype not in MAPPED and ntype not in KNOWN_IGNORED:
         raise Bad("$.NotificationType", f"unknown notification type {ntype!r}")
@@ -187,7 +187,7 @@ def _notification(state: _State, doc: dict) -> None:
     state.notification_ids.add(nid)
 
 
-def _order_change(state: _State, nid: str, event_time: datetime, payload: dict) -> None:
+def _order_change(state: _State, nid: str, event_time: datetime, payload: dict[str, Any]) -> None:
     base = "$.Payload.OrderChangeNotification"
     change = req(payload, "OrderChangeNotification", "$.Payload", dict)
     oid = req(change, "AmazonOrderId", base, str)
@@ -239,7 +239,7 @@ def _flag(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def _buyer_asked_at(summary: dict, trigger: Any, event_time: datetime, base: str) -> datetime:
+def _buyer_asked_at(summary: dict[str, Any], trigger: Any, event_time: datetime, base: str) -> datetime:
     """When the buyer asked: the trigger's TimeOfOrderChange (EventTime only when there is none), never before
     the purchase: a request dated before the order was placed is a problem, not a cancel."""
     where = f"{base}.OrderChangeTrigger.TimeOfOrderChange"
@@ -255,7 +255,7 @@ def _buyer_asked_at(summary: dict, trigger: Any, event_time: datetime, base: str
     return asked_at
 
 
-def _fulfillment_order_status(state: _State, payload: dict) -> None:
+def _fulfillment_order_status(state: _State, payload: dict[str, Any]) -> None:
     base = "$.Payload.FulfillmentOrderStatusNotification"
     note = req(payload, "FulfillmentOrderStatusNotification", "$.Payload", dict)
     req(note, "SellerFulfillmentOrderId", base, str)
@@ -283,7 +283,7 @@ _AVAILABILITY = {
 }
 
 
-def _fba_inventory(state: _State, nid: str, event_time: datetime, payload: dict) -> None:
+def _fba_inventory(state: _State, nid: str, event_time: datetime, payload: dict[str, Any]) -> None:
     """One InventoryAvailabilityReported per marketplace: the network's count of the SKU there."""
     sku = req(payload, "SKU", "$.Payload", str)
     for i, entry in enumerate(req(payload, "FulfillmentInventoryByMarketplace", "$.Payload", list)):
@@ -305,7 +305,7 @@ def _fba_inventory(state: _State, nid: str, event_time: datetime, payload: dict)
                         occurred_at=event_time.isoformat(), sku=sku, marketplace_id=marketplace, **counts))
 
 
-def _account_status(state: _State, nid: str, event_time: datetime, payload: dict) -> None:
+def _account_status(state: _State, nid: str, event_time: datetime, payload: dict[str, Any]) -> None:
     """ACCOUNT_STATUS_CHANGED (camelCase in the published example): the marketplace's own account status."""
     base = "$.Payload.AccountStatusChangeNotification"
     change = req(payload, "AccountStatusChangeNotification", "$.Payload", dict)

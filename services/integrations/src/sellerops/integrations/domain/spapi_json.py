@@ -24,7 +24,7 @@ class Bad(Exception):
 # ---- case-insensitive access ----
 
 
-def key(obj: dict, name: str) -> str | None:
+def key(obj: dict[str, Any], name: str) -> str | None:
     if name in obj:
         return name
     lowered = name.lower()
@@ -38,7 +38,7 @@ def opt(obj: Any, name: str, default: Any = None) -> Any:
     return default if found is None or obj[found] is None else obj[found]
 
 
-def req(obj: dict, name: str, path: str, kind: type | tuple[type, ...] | None = None) -> Any:
+def req(obj: dict[str, Any], name: str, path: str, kind: type | tuple[type, ...] | None = None) -> Any:
     value = opt(obj, name)
     if value is None:
         raise Bad(f"{path}.{name}", "missing field")

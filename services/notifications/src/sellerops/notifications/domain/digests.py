@@ -4,6 +4,7 @@ from datetime import datetime
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.notifications import Severity
 from sellerops.notifications.domain.deliveries import Delivery
 from sellerops.notifications.domain.records import DigestBox, DigestItem
@@ -12,7 +13,7 @@ DIGEST = "digest"  # the deadline kind of a box with items waiting
 
 
 def boxed(box: DigestBox | None, *, seller: str, endpoint_id: str, item: DigestItem,
-          due: datetime) -> tuple[DigestBox, list]:
+          due: datetime) -> tuple[DigestBox, list[Event]]:
     """`item` added to the box (once), which goes out at `due` unless an earlier item set its time."""
     box = box or DigestBox(seller=seller, endpoint_id=endpoint_id)
     if any(i.notification_id == item.notification_id for i in box.items):
@@ -31,7 +32,7 @@ def delivery(box: DigestBox, *, channel: str, due: datetime) -> Delivery:
                     about="notifications.digest", created_at=due, next_attempt_at=due)
 
 
-def emptied(current: DigestBox | None, *, sent: DigestBox, due: datetime) -> tuple[DigestBox, list]:
+def emptied(current: DigestBox | None, *, sent: DigestBox, due: datetime) -> tuple[DigestBox, list[Event]]:
     """The box once `sent` went out: it keeps what arrived while that digest was made."""
     ids = {i.notification_id for i in sent.items}
     rest = [i for i in (current.items if current else []) if i.notification_id not in ids]

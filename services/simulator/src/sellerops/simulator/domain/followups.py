@@ -86,7 +86,7 @@ def _decoded(answer: bytes | None, kind: type) -> Any:
 # ---- inbound plans: confirm the cheapest placement, ship, receive, reconcile ----
 
 
-def _confirm_cheapest(config: SimConfig, step: Step, context: dict, answer: bytes | None) -> list[Step]:
+def _confirm_cheapest(config: SimConfig, step: Step, context: dict[str, Any], answer: bytes | None) -> list[Step]:
     view: InboundPlanView | None = _decoded(answer, InboundPlanView)
     if view is None or not view.options:
         return []
@@ -98,7 +98,7 @@ def _confirm_cheapest(config: SimConfig, step: Step, context: dict, answer: byte
     return later.steps
 
 
-def _ship_and_receive(config: SimConfig, step: Step, context: dict, answer: bytes | None) -> list[Step]:
+def _ship_and_receive(config: SimConfig, step: Step, context: dict[str, Any], answer: bytes | None) -> list[Step]:
     view: InboundPlanView | None = _decoded(answer, InboundPlanView)
     if view is None or view.confirmed_option_id is None:
         return []
@@ -169,7 +169,7 @@ def _part(total: int, n: int, parts: int) -> int:
 # ---- AFN orders: the network ships from where the units were allocated ----
 
 
-def _ship_afn_order(config: SimConfig, step: Step, context: dict, answer: bytes | None) -> list[Step]:
+def _ship_afn_order(config: SimConfig, step: Step, context: dict[str, Any], answer: bytes | None) -> list[Step]:
     view: OutboundOrderView | None = _decoded(answer, OutboundOrderView)
     order_id, attempt = context["order_id"], context["attempt"]
     later = _Later(config, step, f"{order_id}/afn/{attempt}")
@@ -197,7 +197,7 @@ def _ship_afn_order(config: SimConfig, step: Step, context: dict, answer: bytes 
     return later.steps
 
 
-_FOLLOW_UPS: dict[str, Callable[[SimConfig, Step, dict, bytes | None], list[Step]]] = {
+_FOLLOW_UPS: dict[str, Callable[[SimConfig, Step, dict[str, Any], bytes | None], list[Step]]] = {
     "inbound.confirm": _confirm_cheapest,
     "inbound.ship": _ship_and_receive,
     "afn.ship": _ship_afn_order,

@@ -3,6 +3,7 @@ InboundReceiptReported."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.inbound import InboundReceiptReported
@@ -54,7 +55,7 @@ def _build_receipts(seller: str, records: list[_Receipt]) -> list[Event]:
     return events
 
 
-def _receipt_identity(record: _Receipt) -> tuple:
+def _receipt_identity(record: _Receipt) -> tuple[Any, ...]:
     return (record.shipment_id, record.received_at, record.sku, record.fnsku, record.center_id, record.quantity)
 
 
@@ -80,5 +81,5 @@ inbound_receipts = Report(
     aliases={"fulfilment-centre-id": "fulfillment-center-id"},
     read=_read_receipt_checked,
     identity=_receipt_identity,
-    build=_build_receipts,  # type: ignore[arg-type]
+    build=_build_receipts,
 )

@@ -43,7 +43,7 @@ class Report:
     required: tuple[str, ...]  # columns the header must have
     aliases: dict[str, str]  # another name a column goes by -> the name used below
     read: Callable[[str, Row], Any]  # (seller, line) -> a record, or raises Bad / Ignore
-    identity: Callable[[Any], tuple]  # a record's identifying fields (a second line with them is a duplicate)
+    identity: Callable[[Any], tuple[Any, ...]]  # a record's identifying fields (a second line with them is a duplicate)
     build: Callable[[str, list[Any]], list[Event]]  # (seller, records in file order) -> facts
 
     def detect(self, file_name: str, head: str) -> bool:
@@ -64,7 +64,7 @@ class Report:
                 notes=[f"{self.name}: {count} line(s) not read: the header lacks {', '.join(missing)}"])
         problems: list[Problem] = []
         records: list[Any] = []
-        seen: set[tuple] = set()
+        seen: set[tuple[Any, ...]] = set()
         duplicates = ignored = 0
         reasons: dict[str, int] = {}
         for number, cells in rows:
@@ -97,7 +97,7 @@ class Report:
         return Ingester(name=self.name, description=self.description, detect=self.detect, parse=self.parse)
 
 
-def event_identity(event: Event) -> tuple:
+def event_identity(event: Event) -> tuple[Any, ...]:
     return (event.event_id,)
 
 
