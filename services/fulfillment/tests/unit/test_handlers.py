@@ -12,6 +12,7 @@ from sellerops.contracts.inbound import (
 from sellerops.contracts.inventory import Bucket, GetInventory, GetOutboundOrder, InventoryMoved, OutboundOrderAllocated
 from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderRequested, McfStatus, ShippingSpeed
 from sellerops.fulfillment import bootstrap
+from sellerops.fulfillment.domain.boxed import OUTBOX
 from sellerops.fulfillment.adapters import SHIPMENTS
 
 from .conftest import known_sku
@@ -51,7 +52,7 @@ async def test_movements_decided_before_a_crash_are_applied_later_from_the_outbo
     scheduler = svc.h.schedulers[SHIPMENTS]
     key = svc.stores["shipments"].key(SELLER, shipment_id)
     scheduler.observe(key, box)
-    assert [(k, kind) for _, k, kind in scheduler.pending()] == [(key, bootstrap.OUTBOX)]
+    assert [(k, kind) for _, k, kind in scheduler.pending()] == [(key, OUTBOX)]
 
     await scheduler.run_due()  # what the deadline watch does after a restart
 

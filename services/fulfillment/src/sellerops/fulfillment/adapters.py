@@ -1,9 +1,7 @@
 """The real stores (one KV key per aggregate, `<seller>.<id>`) and the ledger read back from the stream.
 
-Stock-moving aggregates (shipments, outbound and removal orders) are stored `Boxed`: the domain
-state plus an outbox of ledger movements decided in the same revision-checked write. The handlers
-apply the outbox to the SKU ledgers and then clear it; if the process dies in between, the
-deadline watch sees the non-empty outbox and applies it again (each SKU dedupes by batch id).
+Stock-moving aggregates (shipments, outbound and removal orders) are stored `Boxed` (domain.boxed): the
+domain state plus the ledger movements decided in the same revision-checked write and not yet applied.
 """
 
 import base64
@@ -11,19 +9,17 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Generic, TypeVar
 
-import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.inventory import InventoryMoved, Movement
+from sellerops.contracts.inventory import InventoryMoved
 from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import InvalidToken, event_filter
+from sellerops.fulfillment.domain.boxed import Boxed
 from sellerops.fulfillment.domain.ledger import Stock
 from sellerops.fulfillment.domain.costs import CostModel, PlacementFees, costs_from_bytes
 from sellerops.fulfillment.domain.network import BuyerRegions, Network, buyer_regions_from_bytes, network_from_bytes
@@ -41,21 +37,6 @@ OUTBOUND = "fulfillment_outbound"
 REMOVALS = "fulfillment_removal"
 DEMAND = "fulfillment_demand"  # units per SKU by day and ship-to ZIP3, for placement's landed cost
 BUCKETS = (PLANS, SHIPMENTS, STOCK, OUTBOUND, REMOVALS, DEMAND)
-
-S = TypeVar("S")
-
-
-class Batch(msgspec.Struct, frozen=True):
-    """Ledger movements one message decided, waiting to be applied to the SKU ledgers."""
-
-    id: str
-    at: datetime
-    moves: list[Movement]
-
-
-class Boxed(msgspec.Struct, Generic[S], frozen=True):
-    state: S
-    outbox: list[Batch] = []
 
 
 class StockStore(SellerKeyedStore):

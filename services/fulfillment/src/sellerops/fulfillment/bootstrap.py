@@ -3,40 +3,26 @@
 import dataclasses
 from functools import partial
 
-import structlog
-
 from sellerops.contracts.market import DEFAULT_MARKETPLACE
 from sellerops.contracts.orders import FillPolicy
-from sellerops.fulfillment import handlers
 from sellerops.fulfillment.adapters import (
     OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, buyer_regions_from_file, costs_from_file, default_buyer_regions,
     default_costs, default_network, network_from_file, stores,
 )
-from sellerops.fulfillment.domain import offers, outbound, shipments
-from sellerops.fulfillment.handlers import OUTBOX
-from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
+from sellerops.fulfillment.domain import boxed, offers, outbound, shipments
+from sellerops.fulfillment import handlers as h
+from sellerops.fulfillment.ports import CheckCarrier, Choose, Clock, LedgerReader, Locate, Place, Publisher, Store
 from sellerops.fulfillment.settings import FulfillmentSettings
 from sellerops.plugins import loader
 from sellerops.plugins.spec import PLACEMENT, SOURCING, Registry
 from sellerops.runtime.deadlines import DeadlineScheduler, deadline_jobs
 from sellerops.runtime.host import BoundHandlers, Resources
 
-log = structlog.get_logger("sellerops.fulfillment")
 
-
-
-
-def with_outbox(due_of):  # noqa: ANN001, ANN201
-    """The deadlines of a boxed aggregate: its domain's, plus flushing an outbox left behind by a crash."""
-    def due(box) -> list:  # noqa: ANN001
-        found = list(due_of(box.state)) if due_of is not None else []
-        return found + ([(OUTBOX, box.outbox[0].at)] if box.outbox else [])
-    return due
-
-
-def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, choose, locate,  # noqa: ANN001
-          read_ledger: LedgerReader | None = None, shipment_policy: shipments.Policy = shipments.Policy(),
-          outbound_policy: outbound.Policy = outbound.Policy(), check_carrier=None,  # noqa: ANN001
+def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place: Place, choose: Choose,
+          locate: Locate, read_ledger: LedgerReader | None = None,
+          shipment_policy: shipments.Policy = shipments.Policy(), outbound_policy: outbound.Policy = outbound.Policy(),
+          check_carrier: CheckCarrier | None = None,
           afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL,
           compared: frozenset[str] = frozenset({DEFAULT_MARKETPLACE}), deadline_clock: Clock | None = None,
           demand_window_days: float = 90.0) -> BoundHandlers:
@@ -50,56 +36,55 @@ def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, 
     rem = {**common, "removals_store": removals_store}
     plan = {"plans_store": plans_store, "publish": publish, "clock": clock}
     sourcing = {**out, "choose": choose, "locate": locate}
-    h = handlers
     bound = {
-        "create_inbound_plan": partial(h.create_inbound_plan, **plan, place=place, demand_store=demand_store),
-        "regenerate_options": partial(h.regenerate_options, **plan, place=place, demand_store=demand_store),
-        "on_order_placed": partial(h.on_order_placed, demand_store=demand_store, window_days=demand_window_days),
-        "confirm_placement": partial(h.confirm_placement, **plan),
-        "cancel_inbound_plan": partial(h.cancel_inbound_plan, **plan),
-        "get_inbound_plan": partial(h.get_inbound_plan, plans_store=plans_store),
-        "on_plan_confirmed": partial(h.on_plan_confirmed, **ship),
-        "on_plan_canceled": partial(h.on_plan_canceled, **ship),
-        "on_shipment_status": partial(h.on_shipment_status, **ship, policy=shipment_policy),
-        "on_receipt": partial(h.on_receipt, **ship, policy=shipment_policy),
-        "on_reimbursement": partial(h.on_reimbursement, **ship),
-        "update_shipment": partial(h.update_shipment, **ship, clock=clock, check_carrier=check_carrier),
-        "resolve_case": partial(h.resolve_case, **ship, clock=clock),
-        "get_shipment": partial(h.get_shipment, shipments_store=shipments_store),
-        "list_shipments": partial(h.list_shipments, shipments_store=shipments_store),
-        "list_cases": partial(h.list_cases, shipments_store=shipments_store),
-        "on_adjustment": partial(h.on_adjustment, **common),
-        "on_transfer": partial(h.on_transfer, **common),
-        "on_availability": partial(h.on_availability, **common, compared=compared),
-        "on_customer_return": partial(h.on_customer_return, **common),
-        "get_inventory": partial(h.get_inventory, stock=stock),
-        "list_inventory": partial(h.list_inventory, stock=stock),
-        "check_ledger": partial(h.check_ledger, stock=stock, read_ledger=read_ledger),
-        "on_order_released": partial(h.on_order_released, **sourcing, afn_fill_policy=afn_fill_policy),
-        "on_mcf_requested": partial(h.on_mcf_requested, **sourcing),
-        "on_order_canceled": partial(h.on_order_canceled, **out),
-        "on_mcf_cancel_requested": partial(h.on_mcf_cancel_requested, **out),
-        "on_mcf_released": partial(h.on_mcf_released, **out),
-        "on_outbound_shipped": partial(h.on_outbound_shipped, **out),
-        "on_outbound_allocated": partial(h.on_outbound_allocated, **out, choose=choose),
-        "on_stock_moved": partial(h.on_stock_moved, **out, choose=choose),
-        "get_outbound_order": partial(h.get_outbound_order, outbound_store=outbound_store),
-        "create_removal_order": partial(h.create_removal_order, **rem, clock=clock),
-        "cancel_removal_order": partial(h.cancel_removal_order, **rem, clock=clock),
-        "get_removal_order": partial(h.get_removal_order, removals_store=removals_store),
-        "on_removal_processed": partial(h.on_removal_processed, **rem),
+        "create_inbound_plan": partial(h.plans.create_inbound_plan, **plan, place=place, demand_store=demand_store),
+        "regenerate_options": partial(h.plans.regenerate_options, **plan, place=place, demand_store=demand_store),
+        "on_order_placed": partial(h.plans.on_order_placed, demand_store=demand_store, window_days=demand_window_days),
+        "confirm_placement": partial(h.plans.confirm_placement, **plan),
+        "cancel_inbound_plan": partial(h.plans.cancel_inbound_plan, **plan),
+        "get_inbound_plan": partial(h.plans.get_inbound_plan, plans_store=plans_store),
+        "on_plan_confirmed": partial(h.shipments.on_plan_confirmed, **ship),
+        "on_plan_canceled": partial(h.shipments.on_plan_canceled, **ship),
+        "on_shipment_status": partial(h.shipments.on_shipment_status, **ship, policy=shipment_policy),
+        "on_receipt": partial(h.shipments.on_receipt, **ship, policy=shipment_policy),
+        "on_reimbursement": partial(h.shipments.on_reimbursement, **ship),
+        "update_shipment": partial(h.shipments.update_shipment, **ship, clock=clock, check_carrier=check_carrier),
+        "resolve_case": partial(h.shipments.resolve_case, **ship, clock=clock),
+        "get_shipment": partial(h.shipments.get_shipment, shipments_store=shipments_store),
+        "list_shipments": partial(h.shipments.list_shipments, shipments_store=shipments_store),
+        "list_cases": partial(h.shipments.list_cases, shipments_store=shipments_store),
+        "on_adjustment": partial(h.inventory.on_adjustment, **common),
+        "on_transfer": partial(h.inventory.on_transfer, **common),
+        "on_availability": partial(h.inventory.on_availability, **common, compared=compared),
+        "on_customer_return": partial(h.inventory.on_customer_return, **common),
+        "get_inventory": partial(h.inventory.get_inventory, stock=stock),
+        "list_inventory": partial(h.inventory.list_inventory, stock=stock),
+        "check_ledger": partial(h.inventory.check_ledger, stock=stock, read_ledger=read_ledger),
+        "on_order_released": partial(h.outbound.on_order_released, **sourcing, afn_fill_policy=afn_fill_policy),
+        "on_mcf_requested": partial(h.outbound.on_mcf_requested, **sourcing),
+        "on_order_canceled": partial(h.outbound.on_order_canceled, **out),
+        "on_mcf_cancel_requested": partial(h.outbound.on_mcf_cancel_requested, **out),
+        "on_mcf_released": partial(h.outbound.on_mcf_released, **out),
+        "on_outbound_shipped": partial(h.outbound.on_outbound_shipped, **out),
+        "on_outbound_allocated": partial(h.outbound.on_outbound_allocated, **out, choose=choose),
+        "on_stock_moved": partial(h.outbound.on_stock_moved, **out, choose=choose),
+        "get_outbound_order": partial(h.outbound.get_outbound_order, outbound_store=outbound_store),
+        "create_removal_order": partial(h.removals.create_removal_order, **rem, clock=clock),
+        "cancel_removal_order": partial(h.removals.cancel_removal_order, **rem, clock=clock),
+        "get_removal_order": partial(h.removals.get_removal_order, removals_store=removals_store),
+        "on_removal_processed": partial(h.removals.on_removal_processed, **rem),
     }
     # Bound under their names too: tests fire deadlines directly.
-    bound["on_shipment_deadline"] = partial(h.on_shipment_deadline, **ship, policy=shipment_policy)
-    bound["on_outbound_deadline"] = partial(h.on_outbound_deadline, **out, policy=outbound_policy)
+    bound["on_shipment_deadline"] = partial(h.shipments.on_shipment_deadline, **ship, policy=shipment_policy)
+    bound["on_outbound_deadline"] = partial(h.outbound.on_outbound_deadline, **out, policy=outbound_policy)
     timing = deadline_clock or clock
     schedulers = {
-        SHIPMENTS: DeadlineScheduler(due_of=with_outbox(partial(shipments.deadlines, policy=shipment_policy)),
+        SHIPMENTS: DeadlineScheduler(due_of=boxed.due(partial(shipments.deadlines, policy=shipment_policy)),
                                      clock=timing, fire=bound["on_shipment_deadline"]),
-        OUTBOUND: DeadlineScheduler(due_of=with_outbox(partial(outbound.deadlines, policy=outbound_policy)),
+        OUTBOUND: DeadlineScheduler(due_of=boxed.due(partial(outbound.deadlines, policy=outbound_policy)),
                                     clock=timing, fire=bound["on_outbound_deadline"]),
-        REMOVALS: DeadlineScheduler(due_of=with_outbox(None), clock=timing,
-                                    fire=partial(h.on_removal_deadline, **rem)),
+        REMOVALS: DeadlineScheduler(due_of=boxed.due(None), clock=timing,
+                                    fire=partial(h.removals.on_removal_deadline, **rem)),
     }
     return BoundHandlers(bound, schedulers)
 
