@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 
 from sellerops.fulfillment import bootstrap
-from sellerops.fulfillment.adapters import BUCKETS, default_costs, default_network, stores
+from sellerops.fulfillment.adapters import BUCKETS, default_costs, default_network, locate, locate_destination, stores
 from sellerops.fulfillment.domain import offers, placement, sourcing
 from sellerops.plugins.spec import PLACEMENT, Registry
 from sellerops.runtime.clock import DrivenClock
@@ -36,12 +36,12 @@ def svc():
     net = default_network()
     strategies = Registry(PLACEMENT)
     strategies.add("minimal", placement.Minimal())
-    placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies)
+    placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies, locate=locate)
     found = stores({name: FakeKeyValue() for name in BUCKETS}, keep=64, keep_stock=256)
     found["stock"] = FlakyStore(found["stock"])
     published, clock = RecordingPublisher(), DrivenClock(NOW)
     handlers = bootstrap.build(stores=found, publish=published, clock=clock, place=placer.place,
-                               choose=offers.chooser(sourcing.Nearest(), "nearest", net), locate=offers.locator(net))
+                               choose=offers.chooser(sourcing.Nearest(), "nearest", net), locate=locate_destination)
     return SimpleNamespace(h=handlers, stores=found, published=published, clock=clock)
 
 

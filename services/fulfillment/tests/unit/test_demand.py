@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sellerops.contracts.inbound import CreateInboundPlan, PlanItem, ShipFrom, SizeTier
 from sellerops.contracts.market import Destination, FulfillmentChannel, Money, OrderItem, OrderPlaced
-from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network
+from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network, locate
 from sellerops.fulfillment.domain import offers, placement
 from sellerops.fulfillment.domain.placement.demand import SkuDemand, record, ship_tos
 from sellerops.plugins.spec import PLACEMENT, Registry
@@ -55,7 +55,8 @@ def test_orders_going_east_change_the_landed_price_and_speed_of_a_west_coast_pla
     strategies = Registry(PLACEMENT)
     strategies.add("minimal", placement.Minimal())
     costs = dataclasses.replace(default_costs(), buyers=default_buyer_regions())
-    placer = offers.Placer(network=default_network(), costs=costs, strategies=strategies, pseudo_units=10)
+    placer = offers.Placer(network=default_network(), costs=costs, strategies=strategies, locate=locate,
+                           pseudo_units=10)
     plan = CreateInboundPlan(plan_id="P1", ship_from=ONTARIO, items=[
         PlanItem(sku="MUG-BLUE", quantity=100, unit_weight_kg=0.4, size_tier=SizeTier.SMALL_STANDARD)])
     by_population = placer.place(plan, NOW)[0][0]

@@ -11,7 +11,6 @@ from sellerops.contracts.inbound import (
 )
 from sellerops.contracts.inventory import Bucket, GetInventory, GetOutboundOrder, InventoryMoved, OutboundOrderAllocated
 from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderRequested, McfStatus, ShippingSpeed
-from sellerops.fulfillment import bootstrap
 from sellerops.fulfillment.domain.boxed import OUTBOX
 from sellerops.fulfillment.adapters import SHIPMENTS
 

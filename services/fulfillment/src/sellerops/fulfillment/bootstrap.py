@@ -7,7 +7,7 @@ from sellerops.contracts.market import DEFAULT_MARKETPLACE
 from sellerops.contracts.orders import FillPolicy
 from sellerops.fulfillment.adapters import (
     OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, buyer_regions_from_file, costs_from_file, default_buyer_regions,
-    default_costs, default_network, network_from_file, stores,
+    default_costs, default_network, locate, locate_destination, network_from_file, stores,
 )
 from sellerops.fulfillment.domain import boxed, offers, outbound, shipments
 from sellerops.fulfillment import handlers as h
@@ -101,14 +101,14 @@ def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[Bou
     costs = dataclasses.replace(costs, buyers=buyers)  # placement options are priced at their landed cost
     strategies = load_placement(settings)
     sourcing = loader.load(SOURCING, Registry(SOURCING), allow=settings.runtime.plugins_allow).get(settings.sourcing)
-    placer = offers.Placer(network=network, costs=costs, strategies=strategies,
+    placer = offers.Placer(network=network, costs=costs, strategies=strategies, locate=locate,
                            ttl_hours=settings.option_ttl_hours, time_limit_s=settings.optimal_time_limit_s,
                            gap=settings.optimal_gap, window_days=settings.demand_window_days,
                            pseudo_units=settings.demand_pseudo_units)
     found = stores(resources.buckets, keep=settings.keep_processed, keep_stock=settings.keep_processed_stock)
     built = build(
         stores=found, publish=resources.publisher, clock=resources.clock, place=placer.place,
-        choose=offers.chooser(sourcing, settings.sourcing, network), locate=offers.locator(network),
+        choose=offers.chooser(sourcing, settings.sourcing, network), locate=locate_destination,
         read_ledger=StreamLedger(resources.js), shipment_policy=settings.shipment_policy(),
         outbound_policy=settings.outbound_policy(), deadline_clock=resources.stream_clock,
         compared=frozenset(settings.marketplaces), demand_window_days=settings.demand_window_days,

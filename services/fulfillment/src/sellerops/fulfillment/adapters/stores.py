@@ -5,9 +5,6 @@ domain state plus the ledger movements decided in the same revision-checked writ
 """
 
 import base64
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 from collections.abc import AsyncIterator
 
 from nats.js import JetStreamContext
@@ -21,8 +18,6 @@ from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import InvalidToken, event_filter
 from sellerops.fulfillment.domain.boxed import Boxed
 from sellerops.fulfillment.domain.ledger import Stock
-from sellerops.fulfillment.domain.costs import CostModel, PlacementFees, costs_from_bytes
-from sellerops.fulfillment.domain.network import BuyerRegions, Network, buyer_regions_from_bytes, network_from_bytes
 from sellerops.fulfillment.domain.outbound import Outbound
 from sellerops.fulfillment.domain.placement.demand import SkuDemand
 from sellerops.fulfillment.domain.plans import Plan
@@ -94,49 +89,3 @@ class StreamLedger:
                     yield event
         finally:
             await sub.unsubscribe()
-
-
-# ---- packaged data and operators' files: the network, fees and rates, where the buyers are ----
-
-def network_from_file(path: str | Path) -> Network:
-    """A seller's or operator's network file (the JSON shape of the packaged `us_network.json`)."""
-    return network_from_bytes(Path(path).read_bytes(), str(path))
-
-
-@cache
-def default_network() -> Network:
-    return network_from_bytes(_packaged("us_network.json"), "us_network.json")
-
-
-def costs_from_file(path: str | Path) -> CostModel:
-    """An operator's fee table, transport and outbound rates (the JSON shape of the packaged `placement_fees.json`)."""
-    return costs_from_bytes(Path(path).read_bytes(), str(path))
-
-
-def fees_from_file(path: str | Path) -> PlacementFees:
-    """The fee table of an operator's file; its transport and outbound sections are ignored (see costs_from_file)."""
-    return costs_from_file(path).fees
-
-
-@cache
-def default_costs() -> CostModel:
-    return costs_from_bytes(_packaged("placement_fees.json"), "placement_fees.json")
-
-
-def default_fees() -> PlacementFees:
-    return default_costs().fees
-
-
-def buyer_regions_from_file(path: str | Path) -> BuyerRegions:
-    """An operator's ZIP3 table (the JSON shape of the packaged `us_zip3_population.json`)."""
-    return buyer_regions_from_bytes(Path(path).read_bytes(), str(path))
-
-
-@cache
-def default_buyer_regions() -> BuyerRegions:
-    """US population by ZIP3 (2010 Census, see the file's `about`): the demand of a SKU with no orders yet."""
-    return buyer_regions_from_bytes(_packaged("us_zip3_population.json"), "us_zip3_population.json")
-
-
-def _packaged(name: str) -> bytes:
-    return (files("sellerops.fulfillment") / "data" / name).read_bytes()
