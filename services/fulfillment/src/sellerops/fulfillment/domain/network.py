@@ -81,7 +81,6 @@ def distance_km(a: LatLon, b: LatLon) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-
 @dataclass(frozen=True)
 class BuyerRegions:
     """Destination regions (3-digit ZIP prefixes) with their centroid and default demand weight (population).

@@ -9,8 +9,7 @@ import msgspec
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.fulfillment import AfnOrderUnfulfillable, McfOrderStatusChanged, NetworkPackage
 from sellerops.contracts.inventory import (
-    Allocation, Movement, OrderKind, OutboundOrderAllocated,
-    OutboundOrderStatusChanged, OutboundOrderView, Shortfall,
+    Allocation, Movement, OrderKind, OutboundOrderAllocated, OutboundOrderStatusChanged, OutboundOrderView, Shortfall,
 )
 from sellerops.contracts.orders import FillPolicy, HistoryEntry, McfStatus
 from sellerops.fulfillment.domain.common import Cause
