@@ -16,7 +16,7 @@ from sellerops.contracts.health import (
 from sellerops.contracts.market import FulfillmentChannel, Money
 from sellerops.contracts.orders import CanceledBy, OrderCanceled, OrderShipByMissed, OrderStatus
 from sellerops.contracts.returns import ClaimDecided, ClaimKind, ClaimOutcome, ClaimReason, ClaimRecorded, OrderDelivered
-from sellerops.health import bootstrap
+from sellerops.health import bootstrap, handlers
 from sellerops.health.domain.history import health_as_of
 from sellerops.health.domain.report import RatingRules
 
@@ -82,10 +82,10 @@ def test_live_counters_in_any_arrival_order_equal_the_history_folded_at_once(fac
         built, _, _ = service()
         for event in arrivals + warnings:
             if isinstance(event, (PolicyWarningReported, PolicyWarningResolved)):
-                await built.on_warning(event)
+                await built(handlers.on_warning, event)
             else:
-                await built.on_order_fact(event)
-        return await built.get_account_health(SELLER, GetAccountHealth(as_of=NOW))
+                await built(handlers.on_order_fact, event)
+        return await built(handlers.get_account_health, SELLER, GetAccountHealth(as_of=NOW))
 
     now = asyncio.run(live())
     then = health_as_of(events + warnings, seller=SELLER, marketplace_id="ATVPDKIKX0DER", as_of=NOW,
@@ -106,10 +106,10 @@ async def test_a_batch_of_orders_of_one_seller_day_handled_concurrently_counts_e
     day = NOW - timedelta(days=3)
     orders = [recorded(SELLER, f"O-{n}", day) for n in range(128)]
 
-    await asyncio.gather(*(built.on_order_fact(e) for e in orders))
-    await asyncio.gather(*(built.on_order_fact(e) for e in orders[:40]))  # redelivered: counted once still
+    await asyncio.gather(*(built(handlers.on_order_fact, e) for e in orders))
+    await asyncio.gather(*(built(handlers.on_order_fact, e) for e in orders[:40]))  # redelivered: counted once still
 
-    health = await built.get_account_health(SELLER, GetAccountHealth(as_of=NOW))
+    health = await built(handlers.get_account_health, SELLER, GetAccountHealth(as_of=NOW))
     then = health_as_of(orders, seller=SELLER, marketplace_id="ATVPDKIKX0DER", as_of=NOW,
                         metrics=bootstrap.load_metrics(), overrides={}, rules=RatingRules())
     assert [(m.key, m.denominator) for m in health.measures] == [(m.key, m.denominator) for m in then.measures]

@@ -16,7 +16,7 @@ from sellerops.contracts.health import (
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
 from sellerops.contracts.orders import OrderLine, OrderRecorded, OrderShipped, OrderStatus, PackageDetail, PackageItem
 from sellerops.contracts.requests import RequestError
-from sellerops.health import bootstrap
+from sellerops.health import bootstrap, handlers
 from sellerops.health.adapters import BUCKETS, stores
 from sellerops.health.domain.alerts import ForecastRules
 from sellerops.health.domain.report import RatingRules
@@ -75,7 +75,7 @@ async def _no_history(seller: str) -> list:
 
 
 async def _health(built, seller: str):  # noqa: ANN001, ANN202
-    return await built.get_account_health(seller, GetAccountHealth())
+    return await built(handlers.get_account_health, seller, GetAccountHealth())
 
 
 def _measure(health, key: str):  # noqa: ANN001, ANN202
@@ -100,8 +100,8 @@ async def test_a_metric_from_an_installed_distribution_is_counted_reported_and_o
     built, _, _ = service(metrics)
     for n, ship_after in enumerate((timedelta(hours=5), timedelta(days=2), timedelta(hours=20))):
         at = NOW - timedelta(days=3)
-        await built.on_order_fact(recorded("acme", f"O-{n}", at))
-        await built.on_order_fact(shipped("acme", f"O-{n}", at + ship_after))
+        await built(handlers.on_order_fact, recorded("acme", f"O-{n}", at))
+        await built(handlers.on_order_fact, shipped("acme", f"O-{n}", at + ship_after))
 
     health = await _health(built, "acme")
     slow = _measure(health, "slowHandlingRate")
@@ -109,7 +109,7 @@ async def test_a_metric_from_an_installed_distribution_is_counted_reported_and_o
     section = health.report["performanceMetrics"][0]["slowHandlingRate"]
     assert (section["slowCount"], section["shippedCount"], section["targetValue"]) == (1, 3, 0.1)
 
-    await built.set_metric_settings("acme", SetMetricSettings(metrics={
+    await built(handlers.set_metric_settings, "acme", SetMetricSettings(metrics={
         "slowHandlingRate": MetricSettings(target_value=0.5)}))
     assert _measure(await _health(built, "acme"), "slowHandlingRate").status is Status.GOOD
 
@@ -117,17 +117,17 @@ async def test_a_metric_from_an_installed_distribution_is_counted_reported_and_o
 async def test_a_crash_between_the_order_and_its_day_counters_loses_nothing_and_counts_nothing_twice():
     built, kvs, _ = service()
     order = recorded("acme", "O-1", NOW - timedelta(days=1))
-    await built.on_order_fact(recorded("acme", "O-0", NOW - timedelta(days=1)))  # the day's key exists
+    await built(handlers.on_order_fact, recorded("acme", "O-0", NOW - timedelta(days=1)))  # the day's key exists
     kvs["health_day"].fail_writes = 1  # the order's facts and outbox are saved; adding to its day fails
 
     with pytest.raises(ConnectionError):
-        await built.on_order_fact(order)
-    await built.on_order_fact(order)  # redelivered: already applied, so it only finishes the outbox
-    await built.on_order_fact(order)  # and once more for good measure
+        await built(handlers.on_order_fact, order)
+    await built(handlers.on_order_fact, order)  # redelivered: already applied, so it only finishes the outbox
+    await built(handlers.on_order_fact, order)  # and once more for good measure
 
     odr = _measure(await _health(built, "acme"), "orderDefectRate.mfn")
     assert odr.denominator == 2
-    state = await built.get_order_health("acme", _ref("O-1"))
+    state = await built(handlers.get_order_health, "acme", _ref("O-1"))
     assert state.facts.purchased_at is not None
 
 
@@ -140,7 +140,7 @@ async def test_an_answer_reads_one_key_per_day_of_the_longest_window_whatever_th
     for orders in (10, 200):
         built, kvs, _ = service()
         for n in range(orders):
-            await built.on_order_fact(recorded("acme", f"O-{n}", NOW - timedelta(days=n % 50, hours=1)))
+            await built(handlers.on_order_fact, recorded("acme", f"O-{n}", NOW - timedelta(days=n % 50, hours=1)))
         kvs["health_day"].gets = 0
         health = await _health(built, "acme")
         assert _measure(health, "orderDefectRate.mfn").denominator == orders
@@ -151,23 +151,23 @@ async def test_an_answer_reads_one_key_per_day_of_the_longest_window_whatever_th
 async def test_overriding_a_metric_that_is_not_installed_is_refused_naming_it():
     built, _, _ = service()
     with pytest.raises(RequestError) as refused:
-        await built.set_metric_settings("acme", SetMetricSettings(metrics={"nope": MetricSettings(window_days=3)}))
+        await built(handlers.set_metric_settings, "acme", SetMetricSettings(metrics={"nope": MetricSettings(window_days=3)}))
     assert refused.value.reply.field == "$.metrics.nope"
 
 
 async def test_an_as_of_in_the_future_is_refused():
     built, _, _ = service()
     with pytest.raises(RequestError) as refused:
-        await built.get_account_health("acme", GetAccountHealth(as_of=NOW + timedelta(days=1)))
+        await built(handlers.get_account_health, "acme", GetAccountHealth(as_of=NOW + timedelta(days=1)))
     assert refused.value.reply.field == "$.as_of"
 
 
 async def test_a_red_flag_check_reads_each_day_once_for_both_the_window_and_its_trend():
-    built, kvs, _ = service()
-    await built.on_order_fact(recorded("acme", "O-1", NOW - timedelta(days=1)))
+    built, kvs, checker = service()
+    await built(handlers.on_order_fact, recorded("acme", "O-1", NOW - timedelta(days=1)))
     kvs["health_day"].gets = 0
 
-    await built.check("acme", "ATVPDKIKX0DER")
+    await checker.check("acme", "ATVPDKIKX0DER")
 
     assert kvs["health_day"].gets == 90 + 7  # the longest window, plus the 7-day trend, in one pass
 
@@ -179,7 +179,7 @@ def status_reported(seller: str, status: str, at: datetime, previous: str | None
 
 async def test_the_status_the_marketplace_reports_is_shown_beside_the_computed_one():
     built, _, _ = service()
-    await built.on_account_status(status_reported("acme", "AT_RISK", NOW - timedelta(hours=3), "NORMAL"))
+    await built(handlers.on_account_status, status_reported("acme", "AT_RISK", NOW - timedelta(hours=3), "NORMAL"))
 
     health = await _health(built, "acme")
     assert health.account_status is AccountStatus.NORMAL, "computed from the metrics: nothing is BAD"
@@ -192,9 +192,9 @@ async def test_the_status_the_marketplace_reports_is_shown_beside_the_computed_o
 async def test_a_late_older_status_report_does_not_replace_a_newer_one():
     built, _, _ = service()
     newer = status_reported("acme", "NORMAL", NOW - timedelta(hours=1), "AT_RISK")
-    await built.on_account_status(newer)
-    await built.on_account_status(status_reported("acme", "AT_RISK", NOW - timedelta(days=2), "NORMAL"))
-    await built.on_account_status(newer)  # a redelivery
+    await built(handlers.on_account_status, newer)
+    await built(handlers.on_account_status, status_reported("acme", "AT_RISK", NOW - timedelta(days=2), "NORMAL"))
+    await built(handlers.on_account_status, newer)  # a redelivery
 
     health = await _health(built, "acme")
     assert (health.marketplace_status, health.marketplace_status_at) == (AccountStatus.NORMAL, newer.occurred_at)
@@ -208,7 +208,6 @@ async def test_without_a_report_from_the_marketplace_the_computed_status_is_the_
 
 
 async def test_a_check_before_event_time_is_known_waits_instead_of_failing():
-    from sellerops.health import handlers
     from sellerops.runtime.clock import StreamClock
 
     kvs = {name: CountingKV() for name in BUCKETS}
@@ -219,7 +218,7 @@ async def test_a_check_before_event_time_is_known_waits_instead_of_failing():
                                      metrics=bootstrap.load_metrics(), rules=RatingRules(), forecast=ForecastRules(),
                                      history=_no_history, every_s=0.01)
     with pytest.raises(handlers.EventTimeUnknown):  # not an OverflowError from a window ending at datetime.min
-        await built.check("acme", "ATVPDKIKX0DER")
+        await checker.check("acme", "ATVPDKIKX0DER")
     checker.touch("acme", "ATVPDKIKX0DER")
     running = asyncio.create_task(checker.run())
     await asyncio.sleep(0.05)
@@ -234,10 +233,10 @@ async def test_a_policy_warning_keeps_the_status_the_marketplace_reported():
     from sellerops.contracts.health import PolicyWarningReported, PolicyWarningResolved
 
     built, _, _ = service()
-    await built.on_account_status(status_reported("acme", "AT_RISK", NOW - timedelta(hours=3), "NORMAL"))
-    await built.on_warning(PolicyWarningReported(event_id=uuid.uuid4(), seller="acme", occurred_at=NOW,
+    await built(handlers.on_account_status, status_reported("acme", "AT_RISK", NOW - timedelta(hours=3), "NORMAL"))
+    await built(handlers.on_warning, PolicyWarningReported(event_id=uuid.uuid4(), seller="acme", occurred_at=NOW,
                                                  warning_id="W-1", warning_type="listingPolicyViolations"))
-    await built.on_warning(PolicyWarningResolved(event_id=uuid.uuid4(), seller="acme", occurred_at=NOW,
+    await built(handlers.on_warning, PolicyWarningResolved(event_id=uuid.uuid4(), seller="acme", occurred_at=NOW,
                                                  warning_id="W-1"))
     health = await _health(built, "acme")
     assert (health.marketplace_status, health.marketplace_status_at) == (AccountStatus.AT_RISK, NOW - timedelta(hours=3))

@@ -9,7 +9,7 @@ from sellerops.contracts.notifications import (
     BuyerMessageAwaitingReply, BuyerMessageNoResponseNeeded, BuyerMessageReplied, BuyerMessageReplyDueSoon,
     BuyerMessageReplyMissed,
 )
-from sellerops.health import subscribers
+from sellerops.health import handlers, subscribers
 from sellerops.health.contact import CONTACT, average_response_hours, contact_counts
 from sellerops.health.domain import facts as order_facts
 from sellerops.health.domain.counting import contribution, delta, sums
@@ -111,8 +111,10 @@ def test_the_health_service_listens_to_the_reply_clock_but_not_to_its_reminders(
 
     assert (subscribers.MESSAGES.source, subscribers.MESSAGES.entity) == ("notifications", "buyer_message")
     assert subscribers.MESSAGES in subscribers.CONSUMERS
-    assert table == {BuyerMessageAwaitingReply: "on_order_fact", BuyerMessageReplied: "on_order_fact",
-                     BuyerMessageNoResponseNeeded: "on_order_fact", BuyerMessageReplyMissed: "on_order_fact"}
+    assert table == {BuyerMessageAwaitingReply: handlers.on_order_fact,
+                     BuyerMessageReplied: handlers.on_order_fact,
+                     BuyerMessageNoResponseNeeded: handlers.on_order_fact,
+                     BuyerMessageReplyMissed: handlers.on_order_fact}
     assert BuyerMessageReplyDueSoon not in order_facts.EVENTS
     assert set(table) <= set(order_facts.EVENTS)
 

@@ -12,7 +12,7 @@ import pytest
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.health import DEFAULT_MARKETPLACE, AccountHealth, GetAccountHealth, Status
-from sellerops.health import bootstrap, subscribers
+from sellerops.health import bootstrap, handlers, subscribers
 from sellerops.health.adapters import BUCKETS, stores
 from sellerops.health.app import create_host
 from sellerops.health.settings import HealthSettings
@@ -35,11 +35,11 @@ class Service:
         self.metrics = Metrics("health")
         self.stores = stores({name: FakeKeyValue() for name in BUCKETS}, keep=64, keep_day=512)
         rules, forecast = bootstrap.rules_of(HealthSettings())
-        self.handlers, _ = bootstrap.build(
+        self.deps, self.checker = bootstrap.build(
             stores=self.stores, publish=RecordingPublisher(), clock=DrivenClock(NOW),
             metrics=bootstrap.load_metrics(), rules=rules, forecast=forecast, history=self.history,
             gauges=bootstrap.prometheus_gauges(self.metrics.registry))
-        self.app = asgi_app(self.metrics, self.ready, subscribers.wiring(self.handlers).http)
+        self.app = asgi_app(self.metrics, self.ready, bootstrap.http_routes(self.deps))
 
     @staticmethod
     async def history(seller: str) -> list:
@@ -74,7 +74,7 @@ async def service() -> Service:
 async def test_get_health_answers_the_same_json_as_the_request(service) -> None:
     status, kind, body = await service.get(f"/health/{SELLER}", f"marketplace={DEFAULT_MARKETPLACE}")
     assert (status, kind) == (200, "application/json")
-    assert body == encode(await service.handlers.get_account_health(SELLER, GetAccountHealth()))
+    assert body == encode(await service.deps(handlers.get_account_health, SELLER, GetAccountHealth()))
     odr = json.loads(body)["measures"][0]
     assert (odr["key"], odr["numerator"], odr["denominator"], odr["status"]) == ("orderDefectRate.mfn", 1, 10, "BAD")
 
@@ -123,7 +123,7 @@ async def test_a_failing_route_answers_500_with_the_reason() -> None:
 
 
 async def test_a_check_sets_the_rate_status_and_rating_gauges(service) -> None:
-    await service.handlers.check(SELLER, DEFAULT_MARKETPLACE)
+    await service.checker.check(SELLER, DEFAULT_MARKETPLACE)
     status, kind, body = await service.get("/metrics")
     text = body.decode()
     assert status == 200 and kind.startswith("text/plain")

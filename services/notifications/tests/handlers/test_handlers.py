@@ -25,6 +25,7 @@ from sellerops.notifications.domain import catalog, reviews
 from sellerops.notifications.domain.deliveries import Circuit, CircuitState, DeliveryPolicy
 from sellerops.plugins.channels import Message, Outcome
 from sellerops.runtime.clock import DrivenClock
+from sellerops.runtime.routes import Dependencies
 from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
 
 GOLDEN = Path(__file__).resolve().parents[4] / "shared" / "tests" / "golden"
@@ -61,7 +62,8 @@ class FakeChannel:
 
 @dataclass
 class Service:
-    built: object
+    built: Dependencies
+    schedulers: dict
     stores: dict
     kvs: dict[str, FakeKeyValue]
     clock: DrivenClock
@@ -77,17 +79,17 @@ def service(start: datetime = NOW) -> Service:
     found = stores(kvs, keep=64)
     clock, publish = DrivenClock(start), RecordingPublisher()
     channels = {name: FakeChannel(name) for name in PLUGINS}
-    built = bootstrap.build(stores=found, publish=publish, clock=clock, channels=channels, plugins=PLUGINS,
-                            policy=POLICY, jitter=lambda: 0.0)
-    return Service(built, found, kvs, clock, publish, channels)
+    built, schedulers = bootstrap.build(stores=found, publish=publish, clock=clock, channels=channels,
+                                        plugins=PLUGINS, policy=POLICY, jitter=lambda: 0.0)
+    return Service(built, schedulers, found, kvs, clock, publish, channels)
 
 
 async def tick(svc: Service) -> None:
     """What the deadline watches do: feed every digest and delivery state to its scheduler, fire what is due."""
-    for bucket, store in ((DIGESTS, "digests"), (DELIVERIES, "deliveries")):
-        scheduler = svc.built.schedulers[bucket]
+    for bucket in (DIGESTS, DELIVERIES):
+        scheduler, decode = svc.schedulers[bucket]
         async for key, value in svc.kvs[bucket].latest_values(SELLER):
-            scheduler.observe(key, svc.stores[store].decode_state(value))
+            scheduler.observe(key, decode(value))
         await scheduler.run_due()
 
 
@@ -111,7 +113,7 @@ def prefs(**changes) -> SetPreferences:  # noqa: ANN003
 
 
 async def deliveries_of(svc: Service, status: DeliveryStatus | None = None, limit: int = 100) -> list:
-    return (await svc.built.list_deliveries(SELLER, ListDeliveries(status=status, limit=limit))).deliveries
+    return (await svc.built(handlers.list_deliveries, SELLER, ListDeliveries(status=status, limit=limit))).deliveries
 
 
 async def delivery(svc: Service, delivery_id: str):  # noqa: ANN201
@@ -124,7 +126,7 @@ async def delivery(svc: Service, delivery_id: str):  # noqa: ANN201
 async def test_an_event_for_a_seller_without_preferences_is_raised_to_no_endpoint_and_delivered_nowhere():
     svc = service()
     evt = fact(BREACHED, NOW - H)
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
 
     [raised] = svc.publish.of_type(NotificationRaised)
     assert (raised.seller, raised.occurred_at, raised.notification_id, raised.kind, raised.severity, raised.title,
@@ -138,10 +140,10 @@ async def test_an_event_for_a_seller_without_preferences_is_raised_to_no_endpoin
 
 async def test_an_event_makes_one_delivery_per_routed_endpoint_named_after_its_notification_and_endpoint():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs())
+    await svc.built(handlers.set_preferences, SELLER, prefs())
     evt = fact(BREACHED, NOW - H)
     nid = catalog.notification_id(evt)
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
 
     [raised] = svc.publish.of_type(NotificationRaised)
     assert raised.endpoints == ["hook", "mail"] and raised.digest is False
@@ -165,17 +167,17 @@ async def test_an_event_makes_one_delivery_per_routed_endpoint_named_after_its_n
 
 async def test_the_same_event_twice_creates_nothing_new_and_sends_nothing_again():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs())
+    await svc.built(handlers.set_preferences, SELLER, prefs())
     evt = fact(BREACHED, NOW - H)
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
     writes = svc.kvs[DELIVERIES].writes
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
     assert svc.kvs[DELIVERIES].writes == writes
     assert len(await deliveries_of(svc)) == 2
     assert len({e.event_id for e in svc.publish.of_type(NotificationRaised)}) == 1  # the copy has the same id
 
     await tick(svc)
-    await svc.built.on_event(evt)  # redelivered after its deliveries went out
+    await svc.built(handlers.on_event, evt)  # redelivered after its deliveries went out
     await tick(svc)
     assert len(svc.channels["webhook"].sent) == len(svc.channels["email"].sent) == 1
     assert {d.status for d in await deliveries_of(svc)} == {St.DELIVERED}
@@ -183,21 +185,21 @@ async def test_the_same_event_twice_creates_nothing_new_and_sends_nothing_again(
 
 async def test_an_event_older_than_the_maximum_age_tells_no_one():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs())
-    await svc.built.on_event(fact(BREACHED, NOW - timedelta(days=7, minutes=1)))
+    await svc.built(handlers.set_preferences, SELLER, prefs())
+    await svc.built(handlers.on_event, fact(BREACHED, NOW - timedelta(days=7, minutes=1)))
     assert svc.publish.events == [] and await deliveries_of(svc) == []
 
-    await svc.built.on_event(fact(BREACHED, NOW - timedelta(days=6, hours=23)))
+    await svc.built(handlers.on_event, fact(BREACHED, NOW - timedelta(days=6, hours=23)))
     assert len(svc.publish.of_type(NotificationRaised)) == 1 and len(await deliveries_of(svc)) == 2
 
 
 async def test_a_digest_kind_waits_in_the_digest_box_and_goes_out_as_one_combined_delivery():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(digest=Digest(at="08:00", kinds=[Kind.HEALTH])))
+    await svc.built(handlers.set_preferences, SELLER, prefs(digest=Digest(at="08:00", kinds=[Kind.HEALTH])))
     recovered, forecast = fact(RECOVERED, NOW - 2 * H), fact(FORECAST, NOW - H)
     breached = fact(BREACHED, NOW - H / 2)  # critical: not digested
     for evt in (recovered, forecast, breached):
-        await svc.built.on_event(evt)
+        await svc.built(handlers.on_event, evt)
 
     assert [r.digest for r in svc.publish.of_type(NotificationRaised)] == [True, True, False]
     tomorrow = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
@@ -234,11 +236,11 @@ async def test_a_digest_kind_waits_in_the_digest_box_and_goes_out_as_one_combine
 async def test_quiet_hours_hold_a_delivery_until_they_end_but_not_a_critical_one():
     night = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 22:00 in New York
     svc = service(start=night)
-    await svc.built.set_preferences(SELLER, prefs(quiet_hours=QuietHours(start="22:00", end="07:00",
+    await svc.built(handlers.set_preferences, SELLER, prefs(quiet_hours=QuietHours(start="22:00", end="07:00",
                                                                          timezone="America/New_York")))
     forecast, breached = fact(FORECAST, night), fact(BREACHED, night)
-    await svc.built.on_event(forecast)
-    await svc.built.on_event(breached)
+    await svc.built(handlers.on_event, forecast)
+    await svc.built(handlers.on_event, breached)
     morning = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # 07:00 in New York
     wait, now = catalog.notification_id(forecast), catalog.notification_id(breached)
     assert (await delivery(svc, f"{wait}.hook")).next_attempt_at == morning
@@ -256,11 +258,11 @@ async def test_quiet_hours_hold_a_delivery_until_they_end_but_not_a_critical_one
 
 async def test_a_failed_attempt_is_retried_after_the_backoff_and_both_attempts_are_logged():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
+    await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
     svc.channels["webhook"].script = [Outcome(ok=False, detail="503 Service Unavailable", duration_ms=30.0)]
     evt = fact(BREACHED, NOW)
     delivery_id = f"{catalog.notification_id(evt)}.hook"
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
 
     await tick(svc)
     d = await delivery(svc, delivery_id)
@@ -286,14 +288,14 @@ async def test_a_failed_attempt_is_retried_after_the_backoff_and_both_attempts_a
 
 async def test_an_open_circuit_holds_a_delivery_without_calling_the_channel_until_its_probe():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
+    await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
     probe = NOW + 300 * S
     await svc.stores["circuits"].apply(SELLER, "hook", "seed", lambda _: (Circuit(
         endpoint_id="hook", channel="webhook", state=CircuitState.OPEN, failures=2, probe_at=probe, openings=1,
         last_error="503 Service Unavailable"), []))
     evt = fact(BREACHED, NOW)
     delivery_id = f"{catalog.notification_id(evt)}.hook"
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
 
     await tick(svc)
     assert svc.channels["webhook"].sent == []
@@ -312,11 +314,11 @@ async def test_an_open_circuit_holds_a_delivery_without_calling_the_channel_unti
 
 async def test_an_endpoint_failing_in_a_row_opens_its_circuit_once_and_the_seller_is_told_elsewhere():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"], Kind.SYSTEM: ["ops"]}))
+    await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["hook"], Kind.SYSTEM: ["ops"]}))
     svc.channels["webhook"].script = [Outcome(ok=False, detail="502 Bad Gateway") for _ in range(10)]
     first, second = fact(FORECAST, NOW - 2 * S), fact(RECOVERED, NOW - S)
-    await svc.built.on_event(first)
-    await svc.built.on_event(second)
+    await svc.built(handlers.on_event, first)
+    await svc.built(handlers.on_event, second)
 
     await tick(svc)
     [opened] = svc.publish.of_type(EndpointCircuitOpened)
@@ -332,7 +334,7 @@ async def test_an_endpoint_failing_in_a_row_opens_its_circuit_once_and_the_selle
         assert (d.attempts[-1].detail, d.next_attempt_at) == ("circuit open", NOW + 300 * S)
     assert len(svc.publish.of_type(EndpointCircuitOpened)) == 1
 
-    await svc.built.on_event(opened)  # the service hears its own event: the seller's system route
+    await svc.built(handlers.on_event, opened)  # the service hears its own event: the seller's system route
     await tick(svc)
     [(endpoint, message)] = svc.channels["log"].sent
     assert (endpoint.id, message.kind, message.severity, message.title) == (
@@ -346,12 +348,12 @@ async def test_an_endpoint_failing_in_a_row_opens_its_circuit_once_and_the_selle
 ], ids=["removed", "disabled"])
 async def test_a_delivery_to_an_endpoint_removed_or_disabled_since_fails_without_calling_the_channel(remaining):
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
+    await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
     evt = fact(BREACHED, NOW)
     delivery_id = f"{catalog.notification_id(evt)}.hook"
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
     svc.clock.advance(S)
-    await svc.built.set_preferences(SELLER, prefs(endpoints=remaining, routes={Kind.HEALTH: ["mail"]}))
+    await svc.built(handlers.set_preferences, SELLER, prefs(endpoints=remaining, routes={Kind.HEALTH: ["mail"]}))
 
     await tick(svc)
     assert svc.channels["webhook"].sent == []
@@ -366,14 +368,14 @@ async def test_a_delivery_to_an_endpoint_removed_or_disabled_since_fails_without
 
 async def test_a_negative_feedback_on_an_order_with_a_review_state_mentions_the_order():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs())
+    await svc.built(handlers.set_preferences, SELLER, prefs())
     order = "113-4567890-1234567"
-    await svc.built.on_order_fact(fact("orders.order_recorded.v1", NOW - timedelta(days=10), order_id=order))
-    await svc.built.on_order_fact(fact("market.order_delivered.v1", datetime(2026, 11, 18, 19, 3, tzinfo=UTC),
+    await svc.built(handlers.on_order_fact, fact("orders.order_recorded.v1", NOW - timedelta(days=10), order_id=order))
+    await svc.built(handlers.on_order_fact, fact("market.order_delivered.v1", datetime(2026, 11, 18, 19, 3, tzinfo=UTC),
                                        order_id=order))
     assert svc.publish.events == []  # order facts the catalog does not know tell no one
     feedback = fact("market.feedback_received.v1", NOW - H, order_id=order, rating=1)
-    await svc.built.on_event(feedback)
+    await svc.built(handlers.on_event, feedback)
 
     body = ('"Mugs arrived cracked and the seller took four days to answer." Order: 113-4567890-1234567, '
             'delivered 2026-11-18. Reply to the buyer or ask for removal if it is a product review.')
@@ -384,7 +386,7 @@ async def test_a_negative_feedback_on_an_order_with_a_review_state_mentions_the_
     assert svc.channels["webhook"].sent[0][1].body == body
 
     other = fact("market.feedback_received.v1", NOW - H, order_id="113-0000000-0000001", rating=2)
-    await svc.built.on_event(other)
+    await svc.built(handlers.on_event, other)
     assert "Order:" not in svc.publish.of_type(NotificationRaised)[-1].body
 
 
@@ -400,46 +402,46 @@ def masked_prefs() -> Preferences:
 
 async def test_preferences_are_saved_and_read_back_with_secrets_masked():
     svc = service()
-    view = await svc.built.set_preferences(SELLER, prefs())
+    view = await svc.built(handlers.set_preferences, SELLER, prefs())
     assert (view.seller, view.updated_at, view.preferences) == (SELLER, NOW, masked_prefs())
-    read = await svc.built.get_preferences(SELLER, GetPreferences())
+    read = await svc.built(handlers.get_preferences, SELLER, GetPreferences())
     assert (read.preferences, read.updated_at) == (masked_prefs(), NOW)
     assert SECRET not in msgspec.json.encode(read).decode()
-    nobody = await svc.built.get_preferences("other", GetPreferences())
+    nobody = await svc.built(handlers.get_preferences, "other", GetPreferences())
     assert (nobody.preferences, nobody.updated_at) == (Preferences(), None)
 
 
 async def test_the_secret_itself_is_answered_only_by_its_own_verb():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs())
-    found = await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="hook"))
+    await svc.built(handlers.set_preferences, SELLER, prefs())
+    found = await svc.built(handlers.get_endpoint_secret, SELLER, EndpointRef(endpoint_id="hook"))
     assert (found.endpoint_id, found.secret) == ("hook", SECRET)
-    assert (await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="mail"))).secret is None
+    assert (await svc.built(handlers.get_endpoint_secret, SELLER, EndpointRef(endpoint_id="mail"))).secret is None
     with pytest.raises(RequestError) as refused:
-        await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="nope"))
+        await svc.built(handlers.get_endpoint_secret, SELLER, EndpointRef(endpoint_id="nope"))
     assert (refused.value.reply.code, refused.value.reply.field) == ("not_found", "$.endpoint_id")
 
 
 async def test_preferences_read_edited_and_sent_back_keep_the_masked_secret():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs())
-    read = (await svc.built.get_preferences(SELLER, GetPreferences())).preferences
+    await svc.built(handlers.set_preferences, SELLER, prefs())
+    read = (await svc.built(handlers.get_preferences, SELLER, GetPreferences())).preferences
     edited = msgspec.structs.replace(read, routes={**read.routes, Kind.CLAIMS: ["hook"]})
-    await svc.built.set_preferences(SELLER, SetPreferences(preferences=edited))
-    assert (await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="hook"))).secret == SECRET
-    assert (await svc.built.get_preferences(SELLER, GetPreferences())).preferences.routes[Kind.CLAIMS] == ["hook"]
+    await svc.built(handlers.set_preferences, SELLER, SetPreferences(preferences=edited))
+    assert (await svc.built(handlers.get_endpoint_secret, SELLER, EndpointRef(endpoint_id="hook"))).secret == SECRET
+    assert (await svc.built(handlers.get_preferences, SELLER, GetPreferences())).preferences.routes[Kind.CLAIMS] == ["hook"]
 
 
 @pytest.mark.parametrize("secret", ["****beef", "****"], ids=["another secret's mask", "a bare mask"])
 async def test_a_masked_secret_that_is_not_the_stored_ones_mask_is_refused_naming_it(secret):
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs())
+    await svc.built(handlers.set_preferences, SELLER, prefs())
     hook, *rest = prefs().preferences.endpoints
     bad = prefs(endpoints=[msgspec.structs.replace(hook, secret=secret), *rest])
     with pytest.raises(RequestError) as refused:
-        await svc.built.set_preferences(SELLER, bad)
+        await svc.built(handlers.set_preferences, SELLER, bad)
     assert refused.value.reply.field == "$.preferences.endpoints[0].secret" and "masked" in refused.value.reply.message
-    assert (await svc.built.get_endpoint_secret(SELLER, EndpointRef(endpoint_id="hook"))).secret == SECRET
+    assert (await svc.built(handlers.get_endpoint_secret, SELLER, EndpointRef(endpoint_id="hook"))).secret == SECRET
 
 
 @pytest.mark.parametrize(("bad", "field"), [
@@ -454,19 +456,19 @@ async def test_a_masked_secret_that_is_not_the_stored_ones_mask_is_refused_namin
 async def test_bad_preferences_are_refused_naming_the_field_and_nothing_is_saved(bad, field):
     svc = service()
     with pytest.raises(RequestError) as refused:
-        await svc.built.set_preferences(SELLER, bad)
+        await svc.built(handlers.set_preferences, SELLER, bad)
     assert (refused.value.reply.code, refused.value.reply.field) == ("refused", field)
-    assert (await svc.built.get_preferences(SELLER, GetPreferences())).updated_at is None
+    assert (await svc.built(handlers.get_preferences, SELLER, GetPreferences())).updated_at is None
 
 
 async def test_deliveries_are_listed_newest_first_and_filtered_by_status():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
+    await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
     ids = []
     for hours_ago, outcome in ((3, None), (2, Outcome(ok=False, detail="410 Gone", retry=False)), (1, "leave")):
         evt = fact(BREACHED, NOW - hours_ago * H)
         ids.append(f"{catalog.notification_id(evt)}.hook")
-        await svc.built.on_event(evt)
+        await svc.built(handlers.on_event, evt)
         if outcome == "leave":
             break
         if outcome is not None:
@@ -480,23 +482,23 @@ async def test_deliveries_are_listed_newest_first_and_filtered_by_status():
     assert [d.delivery_id for d in await deliveries_of(svc, St.FAILED)] == [failed]
     assert [d.delivery_id for d in await deliveries_of(svc, St.PENDING)] == [pending]
     assert [d.delivery_id for d in await deliveries_of(svc, limit=2)] == [pending, failed]
-    assert (await svc.built.list_deliveries("other", ListDeliveries())).deliveries == []
+    assert (await svc.built(handlers.list_deliveries, "other", ListDeliveries())).deliveries == []
 
 
 async def test_a_failed_delivery_asked_for_again_goes_out_under_the_same_id():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
+    await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
     svc.channels["webhook"].script = [Outcome(ok=False, detail="400 Bad Request", retry=False)]
     evt = fact(BREACHED, NOW)
     delivery_id = f"{catalog.notification_id(evt)}.hook"
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
     await tick(svc)
     assert (await delivery(svc, delivery_id)).status is St.FAILED
 
     svc.clock.advance(H)
-    view = await svc.built.redeliver(SELLER, Redeliver(delivery_id=delivery_id))
+    view = await svc.built(handlers.redeliver, SELLER, Redeliver(delivery_id=delivery_id))
     assert (view.delivery_id, view.status, view.next_attempt_at) == (delivery_id, St.PENDING, NOW + H)
-    again = await svc.built.redeliver(SELLER, Redeliver(delivery_id=delivery_id))  # already pending: unchanged
+    again = await svc.built(handlers.redeliver, SELLER, Redeliver(delivery_id=delivery_id))  # already pending: unchanged
     assert again == view
     await tick(svc)
     d = await delivery(svc, delivery_id)
@@ -509,7 +511,7 @@ async def test_a_failed_delivery_asked_for_again_goes_out_under_the_same_id():
 async def test_asking_again_for_an_unknown_delivery_is_not_found_naming_the_delivery_id():
     svc = service()
     with pytest.raises(RequestError) as refused:
-        await svc.built.redeliver(SELLER, Redeliver(delivery_id="N-0000000000000000.hook"))
+        await svc.built(handlers.redeliver, SELLER, Redeliver(delivery_id="N-0000000000000000.hook"))
     assert (refused.value.reply.code, refused.value.reply.field) == ("not_found", "$.delivery_id")
 
 
@@ -518,9 +520,9 @@ async def test_asking_again_for_an_unknown_delivery_is_not_found_naming_the_deli
 
 async def test_preferences_set_twice_at_the_same_instant_keep_the_second():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs())
-    view = await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["mail"]}))
-    read = await svc.built.get_preferences(SELLER, GetPreferences())
+    await svc.built(handlers.set_preferences, SELLER, prefs())
+    view = await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["mail"]}))
+    read = await svc.built(handlers.get_preferences, SELLER, GetPreferences())
     assert read.preferences == view.preferences
 
 
@@ -543,12 +545,12 @@ class _ReadThenInterleave:
 
 async def test_a_notification_boxed_while_the_digest_is_being_sent_is_not_lost():
     svc = service()
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}, digest=Digest(kinds=[Kind.HEALTH])))
-    await svc.built.on_event(fact(RECOVERED, NOW - H))
+    await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["hook"]}, digest=Digest(kinds=[Kind.HEALTH])))
+    await svc.built(handlers.on_event, fact(RECOVERED, NOW - H))
     due = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
     svc.clock.set(due)
     late = fact(FORECAST, due - S)
-    digests = _ReadThenInterleave(svc.stores["digests"], lambda: svc.built.on_event(late))
+    digests = _ReadThenInterleave(svc.stores["digests"], lambda: svc.built(handlers.on_event, late))
     await handlers.send_digest(f"{SELLER}.hook", "digest", due, digests=digests,
                                deliveries_store=svc.stores["deliveries"], prefs=svc.stores["prefs"])
     assert (await delivery(svc, "digest-1.hook")).title == "Daily digest: 1 notification(s)"
@@ -576,15 +578,17 @@ class FailOnce(RecordingPublisher):
 async def test_the_events_of_an_attempt_survive_a_crash_before_they_are_published():
     svc = service()
     svc.publish = FailOnce("notifications.delivery_succeeded.v1")
-    svc.built = bootstrap.build(stores=svc.stores, publish=svc.publish, clock=svc.clock, channels=svc.channels,
-                                plugins=PLUGINS, policy=POLICY, jitter=lambda: 0.0)
-    await svc.built.set_preferences(SELLER, prefs())
-    await svc.built.on_event(fact(BREACHED, NOW))
+    svc.built, svc.schedulers = bootstrap.build(stores=svc.stores, publish=svc.publish, clock=svc.clock,
+                                                channels=svc.channels, plugins=PLUGINS, policy=POLICY,
+                                                jitter=lambda: 0.0)
+    await svc.built(handlers.set_preferences, SELLER, prefs())
+    await svc.built(handlers.on_event, fact(BREACHED, NOW))
 
     await tick(svc)  # delivered and saved, then the process dies before publishing (the watch logs it)
     saved = await svc.stores["deliveries"].load(SELLER, next(
         d.delivery_id for d in await deliveries_of(svc) if d.endpoint_id == "hook"))
-    assert saved.status is DeliveryStatus.DELIVERED and saved.unpublished, "the event waits in the delivery"
+    pending = (await svc.stores["deliveries"].load_record(SELLER, saved.delivery_id)).pending
+    assert saved.status is DeliveryStatus.DELIVERED and pending, "the event waits in the delivery"
     assert not [e for e in svc.publish.events if e.type_tag() == "notifications.delivery_succeeded.v1" and
                 e.delivery_id == saved.delivery_id]
 
@@ -592,14 +596,14 @@ async def test_the_events_of_an_attempt_survive_a_crash_before_they_are_publishe
         await tick(svc)
     published = [e for e in svc.publish.events if e.type_tag() == "notifications.delivery_succeeded.v1"]
     assert sorted(e.endpoint_id for e in published) == ["hook", "mail"], "each published once"
-    assert not (await svc.stores["deliveries"].load(SELLER, saved.delivery_id)).unpublished
+    assert not (await svc.stores["deliveries"].load_record(SELLER, saved.delivery_id)).pending
 
 
 async def delivered_to_the_hook(svc: Service) -> str:
     """A health breach delivered to the webhook and its events published; its delivery id."""
-    await svc.built.set_preferences(SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
+    await svc.built(handlers.set_preferences, SELLER, prefs(routes={Kind.HEALTH: ["hook"]}))
     evt = fact(BREACHED, NOW)
-    await svc.built.on_event(evt)
+    await svc.built(handlers.on_event, evt)
     svc.clock.advance(S)
     await tick(svc)  # delivered
     await tick(svc)  # its events published
@@ -616,7 +620,7 @@ async def test_a_finished_delivery_is_deleted_when_its_retention_runs_out_and_it
     svc.clock.advance(2 * S)
     await tick(svc)
     assert await svc.stores["deliveries"].load(SELLER, delivery_id) is None
-    assert (await svc.built.list_deliveries(SELLER, ListDeliveries())).deliveries == []
+    assert (await svc.built(handlers.list_deliveries, SELLER, ListDeliveries())).deliveries == []
     assert [e.delivery_id for e in svc.publish.of_type(DeliverySucceeded)] == [delivery_id], "history stays"
 
 
@@ -624,9 +628,9 @@ async def test_a_delivery_sent_again_before_its_retention_ran_out_is_not_deleted
     svc = service()
     delivery_id = await delivered_to_the_hook(svc)
     finished = await svc.stores["deliveries"].load(SELLER, delivery_id)
-    await svc.built.redeliver(SELLER, Redeliver(delivery_id=delivery_id))
+    await svc.built(handlers.redeliver, SELLER, Redeliver(delivery_id=delivery_id))
     # the old retention deadline, fired late (a scheduler that had not yet seen the redelivery)
-    await svc.built.schedulers[DELIVERIES]._fire(f"{SELLER}.{delivery_id}", "forget", finished.forget_at)
+    await svc.schedulers[DELIVERIES][0]._fire(f"{SELLER}.{delivery_id}", "forget", finished.forget_at)
     assert (await svc.stores["deliveries"].load(SELLER, delivery_id)).status is St.PENDING
 
 
@@ -637,13 +641,13 @@ async def test_a_delivery_sent_again_before_its_retention_ran_out_is_not_deleted
 async def test_a_review_request_for_facts_that_arrive_after_the_window_closed_is_skipped(now, outcome):
     svc = service(now)
     order = "113-4567890-1234567"
-    await svc.built.on_order_fact(fact("orders.order_recorded.v1", datetime(2026, 11, 1, tzinfo=UTC), order_id=order))
-    await svc.built.on_order_fact(fact("market.order_delivered.v1", datetime(2026, 11, 18, 19, 3, tzinfo=UTC),
+    await svc.built(handlers.on_order_fact, fact("orders.order_recorded.v1", datetime(2026, 11, 1, tzinfo=UTC), order_id=order))
+    await svc.built(handlers.on_order_fact, fact("market.order_delivered.v1", datetime(2026, 11, 18, 19, 3, tzinfo=UTC),
                                        order_id=order))
     state = await svc.stores["reviews"].load(SELLER, order)
     [(kind, due)] = reviews.deadlines(state)
 
-    await svc.built.schedulers[REVIEWS]._fire(f"{SELLER}.{order}", kind, due)
+    await svc.schedulers[REVIEWS][0]._fire(f"{SELLER}.{order}", kind, due)
 
     [event] = [e for e in svc.publish.events if type(e).__name__.startswith("ReviewRequest")]
     assert type(event).__name__ == outcome

@@ -7,6 +7,7 @@ import pytest
 
 from sellerops.contracts.orders import ConfirmShipment, GetOrder, OrderView, PackageDetail, PackageItem
 from sellerops.orders import bootstrap, subscribers
+from sellerops.orders.app import SERVICE
 from sellerops.orders.adapters import BUCKET, order_key
 from sellerops.orders.app import create_host
 from sellerops.runtime.publisher import JetStreamPublisher
@@ -151,7 +152,7 @@ async def test_the_service_describes_itself_on_the_nats_service_api(nats_url, nc
 
 
 def test_bootstrap_binds_every_routed_handler():
-    handlers = bootstrap.build(orders=None, publish=None, clock=None)
-    wiring = subscribers.wiring(handlers)
+    deps = bootstrap.build(orders=None, publish=None, clock=None)
+    wiring = SERVICE.wiring(deps)
     assert set(wiring.events[subscribers.MARKET_ORDERS.durable]) == set(subscribers.ROUTES[subscribers.MARKET_ORDERS])
     assert [e.verb for e in wiring.endpoints] == [e.verb for e in subscribers.ENDPOINTS]

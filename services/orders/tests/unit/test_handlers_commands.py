@@ -15,6 +15,7 @@ from sellerops.contracts.orders import (
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.orders import bootstrap
+from sellerops.orders import handlers
 from sellerops.orders.adapters import KvOrderStore
 from sellerops.orders.domain import AUTO_CANCEL, PAYMENT_EXPIRY, SHIP_BY_AT_RISK, SHIP_BY_MISSED, Policy, carriers
 from sellerops.plugins.carriers import CarrierRegistry
@@ -29,8 +30,8 @@ def svc(make):
     registry = CarrierRegistry("sellerops.carriers")
     carriers.register(registry)
     kv, published, clock = FakeKeyValue(), RecordingPublisher(), DrivenClock(make.NOW)
-    handlers = bootstrap.build(orders=KvOrderStore(kv), publish=published, clock=clock, check_carrier=registry.check)
-    return SimpleNamespace(h=handlers, kv=kv, published=published, clock=clock)
+    deps = bootstrap.build(orders=KvOrderStore(kv), publish=published, clock=clock, check_carrier=registry.check)
+    return SimpleNamespace(h=deps, kv=kv, published=published, clock=clock)
 
 
 def ids(events) -> list:
@@ -43,22 +44,22 @@ def buyer_asks(make, seller, order_id, *, after=timedelta(hours=3), reason="NoLo
 
 
 async def released(svc, make, seller, order_id):
-    await svc.h.on_order_placed(make.placed(seller, order_id))
-    await svc.h.on_payment_authorized(make.paid(seller, order_id))
+    await svc.h(handlers.on_order_placed, make.placed(seller, order_id))
+    await svc.h(handlers.on_payment_authorized, make.paid(seller, order_id))
 
 
 async def requested(svc, make, seller, order_id):
     await released(svc, make, seller, order_id)
-    await svc.h.on_buyer_cancel_requested(buyer_asks(make, seller, order_id))
+    await svc.h(handlers.on_buyer_cancel_requested, buyer_asks(make, seller, order_id))
 
 
 async def shipped(svc, make, seller, order_id):
     await released(svc, make, seller, order_id)
-    await svc.h.confirm_shipment(seller, make.confirm(order_id, request_id=f"ship-{order_id}"))
+    await svc.h(handlers.confirm_shipment, seller, make.confirm(order_id, request_id=f"ship-{order_id}"))
 
 
 async def view_of(svc, seller, order_id):
-    return await svc.h.get_order(seller, GetOrder(order_id=order_id))
+    return await svc.h(handlers.get_order, seller, GetOrder(order_id=order_id))
 
 
 def published_since(svc, mark) -> list:
@@ -70,7 +71,7 @@ async def test_a_seller_cancellation_publishes_a_counted_cancel_and_answers_with
     await released(svc, make, seller, order_id)
     mark = len(svc.published.events)
 
-    view = await svc.h.cancel_order(seller, CancelOrder(order_id=order_id, reason=SellerCancelReason.NO_INVENTORY))
+    view = await svc.h(handlers.cancel_order, seller, CancelOrder(order_id=order_id, reason=SellerCancelReason.NO_INVENTORY))
 
     [event] = published_since(svc, mark)
     assert isinstance(event, OrderCanceled)
@@ -84,7 +85,7 @@ async def test_a_late_buyer_request_is_published_and_waits_on_the_order(svc, mak
     await released(svc, make, seller, order_id)
     mark = len(svc.published.events)
 
-    await svc.h.on_buyer_cancel_requested(buyer_asks(make, seller, order_id))
+    await svc.h(handlers.on_buyer_cancel_requested, buyer_asks(make, seller, order_id))
 
     [event] = published_since(svc, mark)
     assert (type(event), event.reason) == (OrderCancelRequested, "NoLongerNeeded")
@@ -101,7 +102,7 @@ async def test_answering_a_buyer_request_publishes_the_answer_and_clears_the_req
     await requested(svc, make, seller, order_id)
     mark = len(svc.published.events)
 
-    view = await svc.h.answer_cancel_request(seller, AnswerCancelRequest(order_id=order_id, approve=approve))
+    view = await svc.h(handlers.answer_cancel_request, seller, AnswerCancelRequest(order_id=order_id, approve=approve))
 
     [event] = published_since(svc, mark)
     assert isinstance(event, event_type)
@@ -115,7 +116,7 @@ async def test_answering_a_buyer_request_publishes_the_answer_and_clears_the_req
 async def test_a_tracking_correction_is_published_and_shown_on_the_package(svc, make, seller, order_id):
     await shipped(svc, make, seller, order_id)
 
-    view = await svc.h.correct_tracking(seller, CorrectTracking(
+    view = await svc.h(handlers.correct_tracking, seller, CorrectTracking(
         order_id=order_id, package_number=1, carrier_code="FedEx", tracking_number=FEDEX_OK))
 
     [event] = svc.published.of_type(OrderTrackingCorrected)
@@ -125,13 +126,13 @@ async def test_a_tracking_correction_is_published_and_shown_on_the_package(svc, 
 
 
 COMMANDS = {
-    "cancel": (released, lambda svc, s, o: svc.h.cancel_order(
+    "cancel": (released, lambda svc, s, o: svc.h(handlers.cancel_order, 
         s, CancelOrder(order_id=o, reason=SellerCancelReason.NO_INVENTORY, request_id="req-twice"))),
-    "approve": (requested, lambda svc, s, o: svc.h.answer_cancel_request(
+    "approve": (requested, lambda svc, s, o: svc.h(handlers.answer_cancel_request, 
         s, AnswerCancelRequest(order_id=o, approve=True, request_id="req-twice"))),
-    "decline": (requested, lambda svc, s, o: svc.h.answer_cancel_request(
+    "decline": (requested, lambda svc, s, o: svc.h(handlers.answer_cancel_request, 
         s, AnswerCancelRequest(order_id=o, approve=False, request_id="req-twice"))),
-    "correct": (shipped, lambda svc, s, o: svc.h.correct_tracking(s, CorrectTracking(
+    "correct": (shipped, lambda svc, s, o: svc.h(handlers.correct_tracking, s, CorrectTracking(
         order_id=o, package_number=1, carrier_code="FedEx", tracking_number=FEDEX_OK, request_id="req-twice"))),
 }
 
@@ -170,10 +171,10 @@ async def test_two_sellers_using_the_same_request_id_publish_distinct_events(svc
 async def test_a_redelivered_buyer_request_republishes_the_same_event_and_changes_nothing(svc, make, seller, order_id):
     await released(svc, make, seller, order_id)
     evt = buyer_asks(make, seller, order_id)
-    await svc.h.on_buyer_cancel_requested(evt)
+    await svc.h(handlers.on_buyer_cancel_requested, evt)
     before, writes = await view_of(svc, seller, order_id), svc.kv.writes
 
-    await svc.h.on_buyer_cancel_requested(evt)
+    await svc.h(handlers.on_buyer_cancel_requested, evt)
 
     [one, again] = svc.published.of_type(OrderCancelRequested)
     assert (one.event_id, svc.kv.writes) == (again.event_id, writes)
@@ -181,20 +182,20 @@ async def test_a_redelivered_buyer_request_republishes_the_same_event_and_change
 
 
 REFUSALS = [
-    ("cancel_unknown", None, lambda svc, s, o: svc.h.cancel_order(
+    ("cancel_unknown", None, lambda svc, s, o: svc.h(handlers.cancel_order, 
         s, CancelOrder(order_id=o, reason=SellerCancelReason.NO_INVENTORY)), "not_found", "$.order_id"),
-    ("cancel_shipped", shipped, lambda svc, s, o: svc.h.cancel_order(
+    ("cancel_shipped", shipped, lambda svc, s, o: svc.h(handlers.cancel_order, 
         s, CancelOrder(order_id=o, reason=SellerCancelReason.NO_INVENTORY)), "refused", "$.order_id"),
-    ("answer_unknown", None, lambda svc, s, o: svc.h.answer_cancel_request(
+    ("answer_unknown", None, lambda svc, s, o: svc.h(handlers.answer_cancel_request, 
         s, AnswerCancelRequest(order_id=o, approve=True)), "not_found", "$.order_id"),
-    ("answer_nothing_pending", released, lambda svc, s, o: svc.h.answer_cancel_request(
+    ("answer_nothing_pending", released, lambda svc, s, o: svc.h(handlers.answer_cancel_request, 
         s, AnswerCancelRequest(order_id=o, approve=False)), "refused", "$.order_id"),
-    ("correct_unknown_package", shipped, lambda svc, s, o: svc.h.correct_tracking(s, CorrectTracking(
+    ("correct_unknown_package", shipped, lambda svc, s, o: svc.h(handlers.correct_tracking, s, CorrectTracking(
         order_id=o, package_number=2, carrier_code="UPS", tracking_number=UPS_OK)), "refused", "$.package_number"),
-    ("correct_bad_check_digit", shipped, lambda svc, s, o: svc.h.correct_tracking(s, CorrectTracking(
+    ("correct_bad_check_digit", shipped, lambda svc, s, o: svc.h(handlers.correct_tracking, s, CorrectTracking(
         order_id=o, package_number=1, carrier_code="UPS", tracking_number=UPS_BAD_DIGIT)),
      "refused", "$.tracking_number"),
-    ("correct_unknown_carrier", shipped, lambda svc, s, o: svc.h.correct_tracking(s, CorrectTracking(
+    ("correct_unknown_carrier", shipped, lambda svc, s, o: svc.h(handlers.correct_tracking, s, CorrectTracking(
         order_id=o, package_number=1, carrier_code="Pigeon Post", tracking_number="1234")),
      "refused", "$.carrier_code"),
 ]
@@ -220,9 +221,9 @@ async def test_a_listed_deadline_acts_once_and_a_redelivery_republishes_the_same
     due = make.SHIP_WINDOW.latest - Policy().ship_by_at_risk_before
     mark = len(svc.published.events)
 
-    await svc.h.on_deadline(f"{seller}.{order_id}", SHIP_BY_AT_RISK, due)
+    await svc.h(handlers.on_deadline, f"{seller}.{order_id}", SHIP_BY_AT_RISK, due)
     after, writes = await view_of(svc, seller, order_id), svc.kv.writes
-    await svc.h.on_deadline(f"{seller}.{order_id}", SHIP_BY_AT_RISK, due)
+    await svc.h(handlers.on_deadline, f"{seller}.{order_id}", SHIP_BY_AT_RISK, due)
 
     first, again = published_since(svc, mark)
     assert (type(first), first.occurred_at, first.units_unshipped) == (OrderShipByAtRisk, due, 1)
@@ -234,7 +235,7 @@ async def test_a_listed_deadline_acts_once_and_a_redelivery_republishes_the_same
 async def test_an_auto_cancel_deadline_cancels_for_the_marketplace_and_counts(svc, make, seller, order_id):
     await released(svc, make, seller, order_id)
 
-    await svc.h.on_deadline(f"{seller}.{order_id}", AUTO_CANCEL, make.SHIP_WINDOW.latest + Policy().auto_cancel_after)
+    await svc.h(handlers.on_deadline, f"{seller}.{order_id}", AUTO_CANCEL, make.SHIP_WINDOW.latest + Policy().auto_cancel_after)
 
     [event] = svc.published.of_type(OrderCanceled)
     assert (event.canceled_by, event.reason, event.counts_against_seller) == (
@@ -254,6 +255,6 @@ async def test_a_deadline_the_order_does_not_list_does_nothing(svc, make, seller
         await setup(svc, make, seller, order_id)
     published, writes = list(svc.published.events), svc.kv.writes
 
-    await svc.h.on_deadline(f"{seller}.{order_id}", kind, due_of(make))
+    await svc.h(handlers.on_deadline, f"{seller}.{order_id}", kind, due_of(make))
 
     assert (svc.published.events, svc.kv.writes) == (published, writes)

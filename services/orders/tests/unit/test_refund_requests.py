@@ -13,6 +13,7 @@ from sellerops.contracts.orders import (
 )
 from sellerops.contracts.returns import RefundRequested
 from sellerops.orders import bootstrap
+from sellerops.orders import handlers
 from sellerops.orders.adapters import KvOrderStore
 from sellerops.runtime.clock import DrivenClock
 from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
@@ -21,8 +22,8 @@ from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
 @pytest.fixture
 def svc(make):
     kv, published = FakeKeyValue(), RecordingPublisher()
-    handlers = bootstrap.build(orders=KvOrderStore(kv), publish=published, clock=DrivenClock(make.NOW))
-    return SimpleNamespace(h=handlers, kv=kv, published=published)
+    deps = bootstrap.build(orders=KvOrderStore(kv), publish=published, clock=DrivenClock(make.NOW))
+    return SimpleNamespace(h=deps, kv=kv, published=published)
 
 
 def asked(make, seller, order_id, *lines: tuple[str, str], refund_id: str = "rf-1", currency: str = "USD"):
@@ -34,20 +35,20 @@ def asked(make, seller, order_id, *lines: tuple[str, str], refund_id: str = "rf-
 
 
 async def paid_order(svc, make, seller, order_id):
-    await svc.h.on_order_placed(make.placed(seller, order_id, make.item(quantity=2, price="39.98")))
-    await svc.h.on_payment_authorized(make.paid(seller, order_id))
+    await svc.h(handlers.on_order_placed, make.placed(seller, order_id, make.item(quantity=2, price="39.98")))
+    await svc.h(handlers.on_payment_authorized, make.paid(seller, order_id))
     svc.published.events.clear()
 
 
 async def refunded(svc, seller, order_id):
-    return (await svc.h.get_order(seller, GetOrder(order_id=order_id))).refunded
+    return (await svc.h(handlers.get_order, seller, GetOrder(order_id=order_id))).refunded
 
 
 async def test_a_requested_refund_is_applied_and_announced_with_its_refund_id(svc, make, seller, order_id):
     await paid_order(svc, make, seller, order_id)
     evt = asked(make, seller, order_id, (make.MUG, "19.99"), refund_id="rf-7c2a")
 
-    await svc.h.on_refund_requested(evt)
+    await svc.h(handlers.on_refund_requested, evt)
 
     [event] = svc.published.events
     assert isinstance(event, OrderRefunded)
@@ -60,12 +61,12 @@ async def test_a_requested_refund_is_applied_and_announced_with_its_refund_id(sv
 async def test_a_refund_above_what_is_left_is_refused_naming_the_field_and_changes_nothing(
         svc, make, seller, order_id):
     await paid_order(svc, make, seller, order_id)
-    await svc.h.on_refund_requested(asked(make, seller, order_id, (make.MUG, "30.00"), refund_id="rf-1"))
+    await svc.h(handlers.on_refund_requested, asked(make, seller, order_id, (make.MUG, "30.00"), refund_id="rf-1"))
     svc.published.events.clear()
     writes = svc.kv.writes
     evt = asked(make, seller, order_id, (make.MUG, "10.00"), refund_id="rf-2")
 
-    await svc.h.on_refund_requested(evt)
+    await svc.h(handlers.on_refund_requested, evt)
 
     [refused] = svc.published.events
     assert isinstance(refused, OrderRefundRefused)
@@ -83,7 +84,7 @@ async def test_a_refund_above_what_is_left_is_refused_naming_the_field_and_chang
 async def test_a_bad_refund_line_is_refused_naming_its_field(svc, make, seller, order_id, line, field):
     await paid_order(svc, make, seller, order_id)
 
-    await svc.h.on_refund_requested(asked(make, seller, order_id, line))
+    await svc.h(handlers.on_refund_requested, asked(make, seller, order_id, line))
 
     assert [(type(e), e.field) for e in svc.published.events] == [(OrderRefundRefused, field)]
 
@@ -91,13 +92,13 @@ async def test_a_bad_refund_line_is_refused_naming_its_field(svc, make, seller, 
 async def test_a_refund_in_another_currency_is_refused(svc, make, seller, order_id):
     await paid_order(svc, make, seller, order_id)
 
-    await svc.h.on_refund_requested(asked(make, seller, order_id, (make.MUG, "1.00"), currency="EUR"))
+    await svc.h(handlers.on_refund_requested, asked(make, seller, order_id, (make.MUG, "1.00"), currency="EUR"))
 
     assert [e.field for e in svc.published.of_type(OrderRefundRefused)] == ["$.lines[0].amount.currency"]
 
 
 async def test_a_refund_of_an_unknown_order_is_refused_and_stores_nothing(svc, make, seller, order_id):
-    await svc.h.on_refund_requested(asked(make, seller, order_id, refund_id="rf-9"))
+    await svc.h(handlers.on_refund_requested, asked(make, seller, order_id, refund_id="rf-9"))
 
     [refused] = svc.published.events
     assert isinstance(refused, OrderRefundRefused)
@@ -107,10 +108,10 @@ async def test_a_refund_of_an_unknown_order_is_refused_and_stores_nothing(svc, m
 
 
 async def test_a_refund_of_an_unpaid_order_is_refused(svc, make, seller, order_id):
-    await svc.h.on_order_placed(make.placed(seller, order_id))
+    await svc.h(handlers.on_order_placed, make.placed(seller, order_id))
     svc.published.events.clear()
 
-    await svc.h.on_refund_requested(asked(make, seller, order_id))
+    await svc.h(handlers.on_refund_requested, asked(make, seller, order_id))
 
     assert [(type(e), e.field) for e in svc.published.events] == [(OrderRefundRefused, "$.order_id")]
 
@@ -118,23 +119,23 @@ async def test_a_refund_of_an_unpaid_order_is_refused(svc, make, seller, order_i
 async def test_a_redelivered_request_republishes_the_same_refund_and_changes_nothing(svc, make, seller, order_id):
     await paid_order(svc, make, seller, order_id)
     evt = asked(make, seller, order_id, (make.MUG, "5.00"))
-    await svc.h.on_refund_requested(evt)
+    await svc.h(handlers.on_refund_requested, evt)
     [first], writes = svc.published.events, svc.kv.writes
-    before = await svc.h.get_order(seller, GetOrder(order_id=order_id))
+    before = await svc.h(handlers.get_order, seller, GetOrder(order_id=order_id))
 
-    await svc.h.on_refund_requested(evt)
-    await svc.h.on_refund_requested(asked(make, seller, order_id, (make.MUG, "5.00")))  # asked again: same refund id
+    await svc.h(handlers.on_refund_requested, evt)
+    await svc.h(handlers.on_refund_requested, asked(make, seller, order_id, (make.MUG, "5.00")))  # asked again: same refund id
 
     assert [e.event_id for e in svc.published.events] == [first.event_id] * 3  # JetStream drops the copies
     assert svc.kv.writes == writes
-    assert await svc.h.get_order(seller, GetOrder(order_id=order_id)) == before
+    assert await svc.h(handlers.get_order, seller, GetOrder(order_id=order_id)) == before
 
 
 async def test_a_redelivered_refusal_is_the_same_event(svc, make, seller, order_id):
     evt = asked(make, seller, order_id)
 
-    await svc.h.on_refund_requested(evt)
-    await svc.h.on_refund_requested(evt)
+    await svc.h(handlers.on_refund_requested, evt)
+    await svc.h(handlers.on_refund_requested, evt)
 
     first, second = svc.published.events
     assert first == second
@@ -144,10 +145,10 @@ async def test_a_redelivered_refusal_is_the_same_event(svc, make, seller, order_
 async def test_a_refund_the_seller_already_made_with_that_id_is_not_made_twice(svc, make, seller, order_id):
     await paid_order(svc, make, seller, order_id)
     line = RefundLine(make.MUG, Money(Decimal("5.00"), "USD"))
-    await svc.h.refund_order(seller, RefundOrder(order_id=order_id, lines=[line], reason=RefundReason.OTHER,
+    await svc.h(handlers.refund_order, seller, RefundOrder(order_id=order_id, lines=[line], reason=RefundReason.OTHER,
                                                  request_id="rf-1"))
 
-    await svc.h.on_refund_requested(asked(make, seller, order_id, (make.MUG, "5.00"), refund_id="rf-1"))
+    await svc.h(handlers.on_refund_requested, asked(make, seller, order_id, (make.MUG, "5.00"), refund_id="rf-1"))
 
     first, second = svc.published.of_type(OrderRefunded)
     assert first == second

@@ -12,9 +12,9 @@ from sellerops.contracts.catalog import encode
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import OrderRefunded, OrderRefundRefused, RefundLine, RefundReason
 from sellerops.contracts.returns import RefundRequested
-from sellerops.orders import bootstrap, subscribers
+from sellerops.orders import bootstrap, handlers, subscribers
 from sellerops.orders.adapters import KvOrderStore
-from sellerops.orders.app import create_host
+from sellerops.orders.app import SERVICE, create_host
 from sellerops.orders.settings import OrdersSettings
 from sellerops.runtime.clock import DrivenClock
 from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
@@ -23,9 +23,9 @@ from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
 @pytest.fixture
 def service(make):
     store, published = KvOrderStore(FakeKeyValue()), RecordingPublisher()
-    handlers = bootstrap.build(orders=store, publish=published, clock=DrivenClock(make.NOW))
+    deps = bootstrap.build(orders=store, publish=published, clock=DrivenClock(make.NOW))
     host = create_host(OrdersSettings())
-    host.install(subscribers.wiring(handlers), js=None)
+    host.install(SERVICE.wiring(deps), js=None)
     dispatcher = host.dispatchers[subscribers.RETURNS_REFUNDS.durable]
     return SimpleNamespace(host=host, store=store, published=published, stats=dispatcher.stats)
 
@@ -38,7 +38,7 @@ def asked(make, seller, order_id, amount: str = "5.00") -> RefundRequested:
 
 def test_the_refund_consumer_takes_every_returns_refund_fact():
     assert subscribers.RETURNS_REFUNDS.filter_subject == "returns.*.refund.*"
-    assert subscribers.ROUTES[subscribers.RETURNS_REFUNDS] == {RefundRequested: "on_refund_requested"}
+    assert subscribers.ROUTES[subscribers.RETURNS_REFUNDS] == {RefundRequested: handlers.on_refund_requested}
     assert {OrderRefunded, OrderRefundRefused} <= set(subscribers.PUBLISHES)
 
 

@@ -12,9 +12,9 @@ from faststream.nats import TestNatsBroker
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.orders import OrderRecorded, OrderReleased, OrderStatus
-from sellerops.orders import bootstrap, subscribers
+from sellerops.orders import bootstrap, handlers, subscribers
 from sellerops.orders.adapters import KvOrderStore
-from sellerops.orders.app import create_host
+from sellerops.orders.app import SERVICE, create_host
 from sellerops.orders.settings import OrdersSettings
 from sellerops.runtime.clock import DrivenClock
 from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
@@ -23,9 +23,9 @@ from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
 @pytest.fixture
 def service(make):
     store, published = KvOrderStore(FakeKeyValue()), RecordingPublisher()
-    handlers = bootstrap.build(orders=store, publish=published, clock=DrivenClock(make.NOW))
+    deps = bootstrap.build(orders=store, publish=published, clock=DrivenClock(make.NOW))
     host = create_host(OrdersSettings())  # builds the broker and its subscribers; connects nothing
-    host.install(subscribers.wiring(handlers), js=None)  # dead letters are not reached unless something fails
+    host.install(SERVICE.wiring(deps), js=None)  # dead letters are not reached unless something fails
     dispatcher = host.dispatchers[subscribers.MARKET_ORDERS.durable]
     return SimpleNamespace(host=host, store=store, published=published, stats=dispatcher.stats)
 
@@ -91,14 +91,14 @@ async def test_a_handler_failure_in_memory_is_counted_as_a_retry_not_lost(servic
 
 
 def test_the_wiring_serves_every_order_endpoint_with_its_handler(make):
-    handlers = bootstrap.build(orders=KvOrderStore(FakeKeyValue()), publish=RecordingPublisher(),
-                               clock=DrivenClock(make.NOW))
+    deps = bootstrap.build(orders=KvOrderStore(FakeKeyValue()), publish=RecordingPublisher(),
+                           clock=DrivenClock(make.NOW))
 
-    wiring = subscribers.wiring(handlers)
+    wiring = SERVICE.wiring(deps)
 
     verbs = ["confirm_shipment", "confirm_shipments", "correct_tracking", "cancel_order", "answer_cancel_request",
              "refund_order", "get_order", "list_orders", "list_at_risk", "create_mcf_order", "cancel_mcf_order",
              "release_mcf_order", "get_mcf_order"]
     assert [e.verb for e in wiring.endpoints] == verbs
-    assert [e.handler for e in wiring.endpoints] == [getattr(handlers, verb) for verb in verbs]
+    assert [e.handler.func for e in wiring.endpoints] == [getattr(handlers, verb) for verb in verbs]
     assert set(wiring.events) == {c.durable for c in subscribers.CONSUMERS}

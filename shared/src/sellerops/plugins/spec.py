@@ -56,3 +56,6 @@ class ServicePlugin:
     cli: Any | None = None  # a typer.Typer mounted as `sellerops <name> ...`
     spec: Callable[[], Any] | None = None  # consumed/published events and endpoints, for AsyncAPI
     info: Callable[[], Any] | None = None  # its ServiceInfo (consumers, buckets): what its credentials allow
+    # create_host(settings=None, *, clock=None): the service on a host, not started (the demo drives every
+    # service on one clock); runtime.service.Service.plugin fills all of these in
+    create_host: Callable[..., Any] | None = None

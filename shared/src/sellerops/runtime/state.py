@@ -12,6 +12,7 @@ retried for up to 20 s. Up to `keep // 2` messages share one write, so each one'
 
 import time
 import asyncio
+from datetime import datetime
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Generic, Protocol, TypeVar
 
@@ -35,9 +36,20 @@ class Processed(msgspec.Struct, frozen=True):
     events: list[msgspec.Raw] = []
 
 
+class Pending(msgspec.Struct, frozen=True):
+    """What one message decided beyond its state and has not carried out yet (see runtime.effects): the
+    events to publish and the changes to make to other records, saved in the write that saved the state."""
+
+    id: str  # the message's id
+    at: datetime  # when it was decided (the time underneath): the deadline watch settles it after a crash
+    events: list[msgspec.Raw] = []
+    effects: list[msgspec.Raw] = []
+
+
 class Record(msgspec.Struct, Generic[S], frozen=True):
     state: S | None = None
     processed: list[Processed] = []
+    pending: list[Pending] = []  # oldest first; only the stores of runtime.effects write it
 
     def find(self, message_id: str) -> Processed | None:
         return next((p for p in reversed(self.processed) if p.id == message_id), None)
@@ -49,10 +61,23 @@ class StateOnly(msgspec.Struct, Generic[S], frozen=True):
     state: S | None = None
 
 
+class StatePending(msgspec.Struct, Generic[S], frozen=True):
+    """A record read for its state and what it still has to carry out (what a deadline watch needs)."""
+
+    state: S | None = None
+    pending: list[Pending] = []
+
+
 class Applied(msgspec.Struct, Generic[S], frozen=True):
     state: S | None
     events: list[Event]
     duplicate: bool = False
+    # What the key holds after the write that took this message (later messages folded into the same write
+    # included), its revision (0 when unknown) and whether that write created the key: what an index of the
+    # aggregate must reflect (see runtime.index).
+    stored: S | None = None
+    revision: int = 0
+    created: bool = False
 
 
 Decide = Callable[[S | None], tuple[S, Sequence[Event]]]
@@ -79,13 +104,13 @@ RECENT_S = 0.05  # how long a load may reuse a value this store read (and has no
 WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
 
 
-async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> None:
-    """Create the key (revision 0) or update it at `revision`; ConcurrentUpdate when another writer moved it."""
+async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> int:
+    """Create the key (revision 0) or update it at `revision`, and return the new revision; ConcurrentUpdate
+    when another writer moved it."""
     try:
         if revision:
-            await kv.update(key, value, last=revision)
-        else:
-            await kv.create(key, value)
+            return await kv.update(key, value, last=revision)
+        return await kv.create(key, value)
     except KeyWrongLastSequenceError as exc:
         raise ConcurrentUpdate(key) from exc
 
@@ -108,9 +133,10 @@ class AggregateStore(Generic[S]):
         self._kv = kv
         self._decoder = msgspec.json.Decoder(Record[state_type])  # type: ignore[valid-type]
         self._state_decoder = msgspec.json.Decoder(StateOnly[state_type])  # type: ignore[valid-type]
+        self._pending_decoder = msgspec.json.Decoder(StatePending[state_type])  # type: ignore[valid-type]
         self._keep = keep
         self._budget = conflict_budget_s
-        self._reads: dict[str, tuple[int, asyncio.Future]] = {}  # key -> (writes seen when it began, the read)
+        self._reads: dict[str, tuple[int, "asyncio.Future[S | None]"]] = {}  # key -> (writes seen when it began, the read)
         self._written = 0
         self._recent: dict[str, tuple[float, S | None]] = {}  # key -> (when read, the state): see `load`
         self.writer: KeyWriter[Record[S]] = KeyWriter(self.get, self._write, max_fold=max(1, keep // 2),
@@ -121,6 +147,9 @@ class AggregateStore(Generic[S]):
 
     def decode_state(self, value: bytes) -> S | None:
         return self._state_decoder.decode(value).state
+
+    def decode_pending(self, value: bytes) -> StatePending[S]:
+        return self._pending_decoder.decode(value)
 
     async def get(self, key: str) -> tuple[Record[S], int]:
         """The record at `key` and its revision (0 when the key has no value)."""
@@ -149,7 +178,7 @@ class AggregateStore(Generic[S]):
                 if not shared[1].cancelled():
                     raise
             # the loader it joined was cancelled: read it here
-        read: asyncio.Future = asyncio.get_running_loop().create_future()
+        read: asyncio.Future[S | None] = asyncio.get_running_loop().create_future()
         began = self._written
         self._reads[key] = (began, read)
         try:
@@ -178,10 +207,20 @@ class AggregateStore(Generic[S]):
             return None
         return self._state_decoder.decode(entry.value).state if entry.value else None
 
-    async def apply(self, key: str, message_id: str, decide: Decide[S]) -> Applied[S]:
+    async def apply(self, key: str, message_id: str, decide: Decide[S], *, new: bool = False) -> Applied[S]:
         """Apply one message at most once: decide on the current state, write state and the message id
-        together with a revision check (folded with the other applies of the key waiting in this process)."""
-        return await self.writer.update(key, lambda record: self._step(record, message_id, decide))
+        together with a revision check (folded with the other applies of the key waiting in this process).
+        `new`: the message is expected to start the aggregate (its key is created without a read first)."""
+        applied, stored = await self.writer.update_stored(key, lambda record: self._step(record, message_id, decide),
+                                                          absent=Record() if new else None)
+        return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
+                                       created=stored.created)
+
+    async def update(self, key: str, step: Callable[[Record[S]], tuple[Record[S], T]], *, new: bool = False) -> T:
+        """A step of the whole record (state, processed ids, pending effects) through the key's writer: for
+        runtime.effects, which keeps what a message decided beside its state. Return the record itself when
+        nothing changes (no write is made). `new` as in `apply`."""
+        return await self.writer.update(key, step, absent=Record() if new else None)
 
     def _step(self, record: Record[S], message_id: str, decide: Decide[S]) -> tuple[Record[S], Applied[S]]:
         if (seen := record.find(message_id)) is not None:
@@ -190,11 +229,17 @@ class AggregateStore(Generic[S]):
         if state == record.state and not events:
             return record, Applied(state, [])
         done = Processed(message_id, [msgspec.Raw(encode(e)) for e in events])
-        return Record(state, [*record.processed, done][-self._keep :]), Applied(state, list(events))
+        return self.remember(record, state, done), Applied(state, list(events))
 
-    async def _write(self, key: str, record: Record[S], revision: int) -> None:
-        await write_checked(self._kv, key, encode(record), revision)
+    def remember(self, record: Record[S], state: S | None, done: Processed,
+                 pending: Sequence[Pending] = ()) -> Record[S]:
+        """`record` with its new state, the message remembered (the last `keep`), and what it left pending."""
+        return Record(state, [*record.processed, done][-self._keep :], [*record.pending, *pending])
+
+    async def _write(self, key: str, record: Record[S], revision: int) -> int:
+        written = await write_checked(self._kv, key, encode(record), revision)
         self._forgot(key)
+        return written
 
     def _forgot(self, key: str) -> None:
         """The key was written: a load starting now must not reuse a read that began before."""
@@ -205,9 +250,13 @@ class AggregateStore(Generic[S]):
         """Delete the aggregate if its current state says so (`when(state)`), with a revision check: a write
         that came in between is re-read and asked again. The processed message ids go with it, so forget only
         what no message can still arrive for."""
+        return await self.forget_record(key, lambda record: record.state is not None and when(record.state))
+
+    async def forget_record(self, key: str, when: Callable[[Record[S]], bool]) -> bool:
+        """`forget`, asking the whole record (runtime.effects keeps a record that still holds pending effects)."""
         async def once() -> bool:
             record, revision = await self.get(key)
-            if record.state is None or not when(record.state):
+            if not when(record):
                 return False
             await delete_checked(self._kv, key, revision)
             self._forgot(key)
@@ -262,7 +311,8 @@ class SellerKeyedStore(Generic[S]):
     """Aggregates of one kind, keyed `<seller>.<id>`, with dedupe and revision checks (AggregateStore)."""
 
     def __init__(self, kv: KeyValue, state_type: type[S], id_field: str, *, keep_processed: int = 64) -> None:
-        self._store = AggregateStore(kv, state_type, keep=keep_processed)
+        self.aggregates = AggregateStore(kv, state_type, keep=keep_processed)
+        self._store = self.aggregates  # its older name, which some tests still reach for
         self._id_field = id_field
         self.kv = kv
 
@@ -270,22 +320,23 @@ class SellerKeyedStore(Generic[S]):
         return f"{seller_token(seller)}.{id_token(self._id_field, aggregate_id)}"
 
     def decode_state(self, value: bytes) -> S | None:
-        return self._store.decode_state(value)
+        return self.aggregates.decode_state(value)
 
-    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]:
-        return await self._store.apply(self.key(seller, aggregate_id), message_id, decide)
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
+                    new: bool = False) -> Applied[S]:
+        return await self.aggregates.apply(self.key(seller, aggregate_id), message_id, decide, new=new)
 
     async def load(self, seller: str, aggregate_id: str) -> S | None:
-        return await self._store.load(self.key(seller, aggregate_id))
+        return await self.aggregates.load(self.key(seller, aggregate_id))
 
     async def load_record(self, seller: str, aggregate_id: str) -> Record[S]:
-        return (await self._store.get(self.key(seller, aggregate_id)))[0]
+        return (await self.aggregates.get(self.key(seller, aggregate_id)))[0]
 
     async def forget(self, seller: str, aggregate_id: str, when: Callable[[S], bool]) -> bool:
-        return await self._store.forget(self.key(seller, aggregate_id), when)
+        return await self.aggregates.forget(self.key(seller, aggregate_id), when)
 
     async def scan(self, seller: str) -> AsyncIterator[S]:
-        async for _, state in self._store.scan(seller_token(seller)):
+        async for _, state in self.aggregates.scan(seller_token(seller)):
             yield state
 
 
@@ -293,7 +344,8 @@ class KeyedStore(Protocol[S]):
     """What handlers need of a SellerKeyedStore (fakes need not inherit): aggregates of one kind keyed by
     seller and id, each message applied at most once."""
 
-    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]: ...
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
+                    new: bool = False) -> Applied[S]: ...
 
     async def load(self, seller: str, aggregate_id: str) -> S | None: ...
 

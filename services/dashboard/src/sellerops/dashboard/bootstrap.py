@@ -9,20 +9,22 @@ import uvicorn
 from sellerops.contracts.health import OrderHealthRef, OrderHealthView
 from sellerops.dashboard import handlers
 from sellerops.dashboard.adapters import INDEX, FleetIndex, PartStore, health_asker, latest_health
-from sellerops.dashboard.domain.parts import CLAIM, MESSAGE, ORDER, RETURN
 from sellerops.dashboard.ports import AskHealth, Parts
 from sellerops.dashboard.settings import DashboardSettings
 from sellerops.dashboard.web.pages import Deps, create_web
 from sellerops.dashboard.web.probe import ServicesProbe
 from sellerops.runtime import dead_letters
-from sellerops.runtime.host import BoundHandlers, Resources
+from sellerops.runtime.host import Resources
 from sellerops.runtime.requests import call
+from sellerops.runtime.routes import Dependencies
+from sellerops.runtime.service import Built
 
 log = structlog.get_logger("sellerops.dashboard")
 
 
 def build(*, parts: Parts, ask: AskHealth, index: FleetIndex, settings: DashboardSettings) \
-        -> tuple[BoundHandlers, handlers.Refresher]:
+        -> tuple[Dependencies, handlers.Refresher]:
+    """What the handlers take, by parameter name, and the refresher of the sellers' health they touch."""
     def marketplace_of(seller: str) -> str | None:
         found = latest_health(index.parts.get(seller))
         return found.marketplace_id if found else None
@@ -31,17 +33,7 @@ def build(*, parts: Parts, ask: AskHealth, index: FleetIndex, settings: Dashboar
         partial(handlers.refresh, ask=ask, parts=parts), every_s=settings.refresh_every_s,
         rounds=settings.refresh_rounds, all_every_s=settings.refresh_all_every_s,
         sellers=lambda: list(index.parts), marketplace_of=marketplace_of)
-    h, touch = handlers, refresher.touch
-    bound = {
-        "on_order_work": partial(h.on_work_fact, part=ORDER, parts=parts, touch=touch),
-        "on_claim_work": partial(h.on_work_fact, part=CLAIM, parts=parts, touch=touch),
-        "on_return_work": partial(h.on_work_fact, part=RETURN, parts=parts, touch=touch),
-        "on_message_work": partial(h.on_work_fact, part=MESSAGE, parts=parts, touch=touch),
-        "on_red_flag": partial(h.on_red_flag, parts=parts, touch=touch),
-        "on_account_status": partial(h.on_account_status, parts=parts, touch=touch),
-        "on_health_input": partial(h.on_health_input, touch=touch),
-    }
-    return BoundHandlers(bound, {}), refresher
+    return Dependencies(parts=parts, touch=refresher.touch), refresher
 
 
 async def serve_web(app, host: str, port: int, *, retry_s: float = 10.0) -> None:  # noqa: ANN001
@@ -63,12 +55,12 @@ async def serve_web(app, host: str, port: int, *, retry_s: float = 10.0) -> None
             await asyncio.sleep(retry_s)
 
 
-def build_from(resources: Resources, settings: DashboardSettings) -> tuple[BoundHandlers, list]:
-    """Real adapters; returns the handlers and the background jobs (the index, the refresher, the probe, the pages)."""
+def build_from(resources: Resources, settings: DashboardSettings) -> Built:
+    """Real adapters; the dependencies and the background jobs (the index, the refresher, the probe, the pages)."""
     kv = resources.buckets[INDEX]
     index = FleetIndex()
     ask = health_asker(resources.nc, timeout=settings.ask_timeout_s)
-    bound, refresher = build(parts=PartStore(kv, keep=settings.keep_processed), ask=ask, index=index,
+    deps, refresher = build(parts=PartStore(kv, keep=settings.keep_processed), ask=ask, index=index,
                              settings=settings)
     scraped = resources.metrics is not None and settings.runtime.http_port is not None
     probe = ServicesProbe(resources.nc, every_s=settings.probe_every_s,
@@ -87,4 +79,4 @@ def build_from(resources: Resources, settings: DashboardSettings) -> tuple[Bound
     jobs = [partial(index.follow, kv), refresher.run, partial(serve_web, web, settings.host, settings.port)]
     if scraped:  # Prometheus reads the lag and dead-letter gauges: keep them current
         jobs.append(probe.run)
-    return bound, jobs
+    return Built(deps, jobs)

@@ -4,6 +4,8 @@ These tables drive both the running service and its AsyncAPI document. The dashb
 web pages, not requests, and publishes nothing.
 """
 
+from functools import partial
+
 from sellerops.contracts.health import (
     AccountStatusChanged, FeedbackReceived, FeedbackRemoved, MetricBreached, MetricBreachForecast, MetricRecovered,
     OrderPackageScanned,
@@ -16,7 +18,9 @@ from sellerops.contracts.returns import (
     ClaimAppealed, ClaimAppealResolved, ClaimDeadlineMissed, ClaimDecided, ClaimRecorded, ClaimResponded,
     OrderDelivered, ReturnDeadlineApproaching, ReturnDeadlineMissed, ReturnRecorded, ReturnStatusChanged,
 )
-from sellerops.runtime.host import ConsumerSpec, Wiring, wire_routes
+from sellerops.dashboard import handlers as h
+from sellerops.dashboard.domain.parts import CLAIM, MESSAGE, ORDER, RETURN
+from sellerops.runtime.host import ConsumerSpec
 
 METRICS = ConsumerSpec(durable="dashboard-health-metric", source="health", entity="metric")
 ACCOUNTS = ConsumerSpec(durable="dashboard-health-account", source="health", entity="account")
@@ -29,25 +33,23 @@ MARKET_FEEDBACK = ConsumerSpec(durable="dashboard-market-feedback", source="mark
 MARKET_ORDERS = ConsumerSpec(durable="dashboard-market-order", source="market", entity="order")
 CONSUMERS = (METRICS, ACCOUNTS, ORDERS, CLAIMS, RETURNS, MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS)
 
+# One handler for the work facts of each kind, told which part of a seller's row it updates.
+ON_ORDER_WORK, ON_CLAIM_WORK, ON_RETURN_WORK, ON_MESSAGE_WORK = (partial(h.on_work_fact, part=part)
+                                                                for part in (ORDER, CLAIM, RETURN, MESSAGE))
 ROUTES = {
-    METRICS: {MetricBreached: "on_red_flag", MetricRecovered: "on_red_flag", MetricBreachForecast: "on_red_flag"},
-    ACCOUNTS: {AccountStatusChanged: "on_account_status"},
+    METRICS: {MetricBreached: h.on_red_flag, MetricRecovered: h.on_red_flag, MetricBreachForecast: h.on_red_flag},
+    ACCOUNTS: {AccountStatusChanged: h.on_account_status},
     ORDERS: dict.fromkeys((OrderRecorded, OrderReleased, OrderShipped, OrderCanceled, OrderShipByMissed),
-                          "on_order_work"),
+                          ON_ORDER_WORK),
     CLAIMS: dict.fromkeys((ClaimRecorded, ClaimResponded, ClaimDecided, ClaimAppealed, ClaimAppealResolved,
-                           ClaimDeadlineMissed), "on_claim_work"),
+                           ClaimDeadlineMissed), ON_CLAIM_WORK),
     RETURNS: dict.fromkeys((ReturnRecorded, ReturnStatusChanged, ReturnDeadlineApproaching, ReturnDeadlineMissed),
-                           "on_return_work"),
+                           ON_RETURN_WORK),
     MESSAGES: dict.fromkeys((BuyerMessageAwaitingReply, BuyerMessageReplied, BuyerMessageNoResponseNeeded,
-                             BuyerMessageReplyMissed), "on_message_work"),
-    MARKET_FEEDBACK: {FeedbackReceived: "on_health_input", FeedbackRemoved: "on_health_input"},
-    MARKET_ORDERS: {OrderDelivered: "on_health_input", OrderPackageScanned: "on_health_input"},
+                             BuyerMessageReplyMissed), ON_MESSAGE_WORK),
+    MARKET_FEEDBACK: {FeedbackReceived: h.on_health_input, FeedbackRemoved: h.on_health_input},
+    MARKET_ORDERS: {OrderDelivered: h.on_health_input, OrderPackageScanned: h.on_health_input},
 }
 ENDPOINTS = ()
 PUBLISHES = ()
 
-
-def wiring(h, background: list | None = None) -> Wiring:  # noqa: ANN001
-    wired = wire_routes(ROUTES, ENDPOINTS, h)
-    wired.background = list(background or [])
-    return wired

@@ -1,43 +1,24 @@
-"""create_app(settings=None): the fulfillment service as a FastStream application (`sellerops run fulfillment`)."""
-
-from importlib.metadata import version
-
-from faststream import FastStream
+"""The fulfillment service, declared once: `sellerops run fulfillment` runs it (runtime.service.Service builds
+the host)."""
 
 from sellerops.fulfillment import bootstrap, subscribers
 from sellerops.fulfillment.adapters import BUCKETS
 from sellerops.fulfillment.settings import FulfillmentSettings
-from sellerops.runtime.asyncapi import ServiceDoc
-from sellerops.runtime.clock import Clock
-from sellerops.runtime.host import Resources, ServiceHost, ServiceInfo, Wiring
-from sellerops.runtime.settings import RuntimeSettings
+from sellerops.runtime.host import Resources, Wiring
+from sellerops.runtime.service import Service
 
 
-def service_info() -> ServiceInfo:
-    return ServiceInfo(
-        name="fulfillment", version=version("sellerops-fulfillment"),
-        description="inbound plans and placement, receiving reconciliation, inventory ledger, outbound, removals",
-        consumers=subscribers.CONSUMERS, buckets=BUCKETS,
-    )
+def wire(resources: Resources, settings: FulfillmentSettings) -> Wiring:
+    """Its handlers still bound by name (runtime.host.wire_routes), until it moves to runtime.routes."""
+    handlers, background = bootstrap.build_from(resources, settings)
+    return subscribers.wiring(handlers, background)
 
 
-def create_host(settings: FulfillmentSettings | None = None, *, clock: Clock | None = None) -> ServiceHost:
-    settings = settings or FulfillmentSettings()
-
-    def wire(resources: Resources) -> Wiring:
-        handlers, background = bootstrap.build_from(resources, settings)
-        return subscribers.wiring(handlers, background)
-
-    return ServiceHost(service_info(), settings.runtime, wire, clock=clock)
-
-
-def create_app(settings: FulfillmentSettings | None = None, *, runtime: RuntimeSettings | None = None) -> FastStream:
-    """The factory for `sellerops run fulfillment`."""
-    if settings is None and runtime is not None:
-        settings = FulfillmentSettings(runtime=runtime)
-    return create_host(settings).app()
-
-
-def service_doc() -> ServiceDoc:
-    info = service_info()
-    return ServiceDoc(info.name, info.description, subscribers.ROUTES, subscribers.PUBLISHES, subscribers.ENDPOINTS)
+SERVICE = Service(
+    name="fulfillment", distribution="sellerops-fulfillment",
+    description="inbound plans and placement, receiving reconciliation, inventory ledger, outbound, removals",
+    settings=FulfillmentSettings, consumers=subscribers.CONSUMERS, routes=subscribers.ROUTES,
+    endpoints=subscribers.ENDPOINTS, publishes=subscribers.PUBLISHES, buckets=BUCKETS, wire=wire,
+)
+service_info, create_host, create_app, service_doc = (SERVICE.service_info, SERVICE.create_host, SERVICE.create_app,
+                                                      SERVICE.service_doc)

@@ -1,6 +1,7 @@
 """The real stores and the history reader.
 
-Buckets: `health_order` (one key per order: its facts and an outbox of counter changes), `health_day` (one
+Buckets: `health_order` (one key per order: its facts, and the counter changes
+it has still to add to its days, as pending effects), `health_day` (one
 key per seller, marketplace and day: the counters, with the ids of the order changes applied), `health_watch`
 (per seller and marketplace: the last statuses, for alerts once per crossing), `health_settings` (a
 seller's overrides per marketplace), `health_warning` (a seller's open policy warnings per marketplace).
@@ -9,7 +10,7 @@ seller's overrides per marketplace), `health_warning` (a seller's open policy wa
 import asyncio
 import base64
 import hashlib
-from datetime import date, datetime
+from datetime import date
 
 import msgspec
 from nats.js import JetStreamContext
@@ -19,12 +20,12 @@ from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.health import AccountStatus, MetricSettings
 from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import seller_token
 from sellerops.health.domain.alerts import Watch
 from sellerops.health.domain.counting import add
 from sellerops.health.domain.facts import OrderState
+from sellerops.health.domain.records import DayCounts, SettingsRecord, Warnings
 from sellerops.runtime.state import KeyWriter, SellerKeyedStore, write_checked
 
 ORDERS = "health_order"
@@ -35,14 +36,6 @@ WARNINGS = "health_warning"
 BUCKETS = (ORDERS, DAYS, WATCHES, SETTINGS, WARNINGS)
 
 
-class DayCounts(msgspec.Struct, frozen=True):
-    """A seller-day's counters, and the short ids of the last order changes added to them (so a change
-    added again after a crash is recognised). An answer decodes the counters only."""
-
-    counts: dict[str, int] = {}
-    applied: list[str] = []
-
-
 class _CountsOnly(msgspec.Struct, frozen=True):
     counts: dict[str, int] = {}
 
@@ -50,21 +43,6 @@ class _CountsOnly(msgspec.Struct, frozen=True):
 def short_id(change_id: str) -> str:
     """12 characters for a change id (72 bits of BLAKE2b): 4x less to store and read than the id itself."""
     return base64.urlsafe_b64encode(hashlib.blake2b(change_id.encode(), digest_size=9).digest()).decode()
-
-
-class SettingsRecord(msgspec.Struct, frozen=True):
-    metrics: dict[str, MetricSettings]
-    updated_at: datetime
-
-
-class Warnings(msgspec.Struct, frozen=True):
-    """What the marketplace itself says of the account in one marketplace: open policy warnings, and the
-    account status it last reported (kept by event time: an older report arriving late changes nothing)."""
-
-    open: dict[str, str] = {}  # warning id -> type
-    resolved: list[str] = []  # ids resolved (a resolution may come before its report)
-    status: AccountStatus | None = None
-    status_at: datetime | None = None
 
 
 class DayStore:

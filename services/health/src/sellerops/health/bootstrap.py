@@ -6,16 +6,21 @@ from functools import partial
 from nats.js.errors import NoKeysError
 from prometheus_client import Gauge
 
-from sellerops.contracts.health import AccountHealth, Status
+from sellerops.contracts.health import AccountHealth, GetAccountHealth, Status
 from sellerops.health import handlers
 from sellerops.health.adapters import WATCHES, history_reader, stores
 from sellerops.health.domain.alerts import ForecastRules
+from sellerops.health.domain.facts import Delta
 from sellerops.health.domain.report import RatingRules
 from sellerops.health.ports import Clock, History, Publisher
 from sellerops.health.settings import HealthSettings
 from sellerops.plugins.loader import load
 from sellerops.plugins.metrics import Metric, registry
-from sellerops.runtime.host import BoundHandlers, Resources
+from sellerops.runtime.effects import PendingEffects
+from sellerops.runtime.host import Resources
+from sellerops.runtime.observability import HttpRoute, request_route
+from sellerops.runtime.routes import Dependencies
+from sellerops.runtime.service import Built
 
 STATUS_VALUE = {Status.GOOD: 0.0, Status.BAD: 1.0, Status.NONE: -1.0}
 
@@ -35,28 +40,21 @@ def rules_of(settings: HealthSettings) -> tuple[RatingRules, ForecastRules]:
 def build(*, stores: dict, publish: Publisher, clock: Clock, metrics: list[Metric], rules: RatingRules,
           forecast: ForecastRules, history: History, history_after: timedelta = timedelta(minutes=5),
           deadline_clock: Clock | None = None, gauges=None, every_s: float = 2.0, all_every_s: float = 3600.0,  # noqa: ANN001
-          known=None) -> tuple[BoundHandlers, handlers.Checker]:  # noqa: ANN001
-    """`clock` answers questions; red flags are checked by `deadline_clock` (event time)."""
-    orders, days, watches = stores["orders"], stores["days"], stores["watches"]
-    settings, warnings = stores["settings"], stores["warnings"]
-    h = handlers
-    check = partial(h.check, days=days, settings=settings, warnings=warnings, watches=watches, metrics=metrics,
-                    rules=rules, forecast=forecast, clock=deadline_clock or clock, publish=publish, gauges=gauges)
-    checker = h.Checker(check, every_s=every_s, all_every_s=all_every_s, known=known)
-    bound = {
-        "on_order_fact": partial(h.on_order_fact, orders=orders, days=days, metrics=metrics, touch=checker.touch),
-        "on_warning": partial(h.on_warning, warnings=warnings, touch=checker.touch),
-        "on_account_status": partial(h.on_account_status, warnings=warnings),
-        "get_account_health": partial(h.get_account_health, days=days, settings=settings, warnings=warnings,
-                                      metrics=metrics, rules=rules, clock=clock, history=history,
-                                      history_after=history_after),
-        "list_metrics": partial(h.list_metrics, settings=settings, metrics=metrics),
-        "set_metric_settings": partial(h.set_metric_settings, settings=settings, metrics=metrics, clock=clock,
-                                       touch=checker.touch),
-        "get_order_health": partial(h.get_order_health, orders=orders, metrics=metrics),
-        "check": check,
-    }
-    return BoundHandlers(bound, {}), checker
+          known=None) -> tuple[Dependencies, handlers.Checker]:  # noqa: ANN001
+    """What the handlers take, by parameter name, and the checker of red flags. `clock` answers questions; red
+    flags are checked by `deadline_clock` (event time). The orders' day changes and the watches' red flags are
+    pending effects of their records (runtime.effects)."""
+    days = stores["days"]
+    deps = Dependencies(days=days, settings=stores["settings"], warnings=stores["warnings"], metrics=metrics,
+                        rules=rules, forecast=forecast, clock=clock, history=history, history_after=history_after,
+                        gauges=gauges)
+    orders = PendingEffects(stores["orders"], publish, clock, effect_type=Delta,
+                            carry_out=deps.bind_effect(handlers.add_to_days))
+    watches = PendingEffects(stores["watches"], publish, clock)
+    deps = deps.but(orders=orders, watches=watches)
+    check = partial(handlers.check, **deps.but(clock=deadline_clock or clock).pick(handlers.check, 2))
+    checker = handlers.Checker(check, every_s=every_s, all_every_s=all_every_s, known=known)
+    return deps.but(touch=checker.touch), checker
 
 
 def prometheus_gauges(registry_):  # noqa: ANN001, ANN201
@@ -78,8 +76,9 @@ def prometheus_gauges(registry_):  # noqa: ANN001, ANN201
     return update
 
 
-def build_from(resources: Resources, settings: HealthSettings) -> tuple[BoundHandlers, list]:
-    """Real adapters; returns the handlers and the background job that checks for red flags."""
+def build_from(resources: Resources, settings: HealthSettings) -> Built:
+    """Real adapters; the dependencies, the background job that checks for red flags, and
+    `GET /health/<seller>?marketplace=&as_of=` (the get_account_health answer over HTTP)."""
     found = stores(resources.buckets, keep=settings.keep_processed, keep_day=settings.keep_day_deltas)
     rules, forecast = rules_of(settings)
     watch_kv = resources.buckets[WATCHES]
@@ -92,9 +91,14 @@ def build_from(resources: Resources, settings: HealthSettings) -> tuple[BoundHan
         return [tuple(k.split(".", 1)) for k in keys if "." in k]
 
     gauges = prometheus_gauges(resources.metrics.registry) if resources.metrics else None
-    built, checker = build(
+    deps, checker = build(
         stores=found, publish=resources.publisher, clock=resources.clock, metrics=load_metrics(settings.metrics),
         rules=rules, forecast=forecast, history=history_reader(resources.js),
         history_after=timedelta(seconds=settings.history_after_s), deadline_clock=resources.stream_clock,
         gauges=gauges, every_s=settings.evaluate_every_s, all_every_s=settings.evaluate_all_every_s, known=known)
-    return built, [checker.run]
+    return Built(deps, [checker.run], http=http_routes(deps))
+
+
+def http_routes(deps: Dependencies) -> dict[str, HttpRoute]:
+    return {"/health/": request_route(deps.bind_request(handlers.get_account_health), GetAccountHealth,
+                                      {"marketplace": "marketplace_id", "as_of": "as_of"})}

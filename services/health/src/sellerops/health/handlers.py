@@ -1,9 +1,9 @@
 """Use cases as short recipes.
 
 A fact about an order: fold it into the order's facts, and in the same revision-checked write keep the
-change it made to the day counters in the order's outbox; then add the change to each day (at most once
-per change id) and clear it from the outbox. The message is acknowledged only after that, so a process
-dying in between gets the message again, finds it applied, and finishes the outbox.
+change it made to the day counters as a pending effect (runtime.effects); then add the change to each day
+(at most once per change id) and clear it. The message is acknowledged only after that, so a process
+dying in between gets the message again, finds it applied, and finishes the change.
 
 A question: load the counters of the window's days (one read per day, whatever the number of orders),
 evaluate the metrics, rate. An as-of in the past is answered from history (the streams) instead.
@@ -13,25 +13,28 @@ import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any, NamedTuple
 
 import msgspec
 import structlog
 
 from sellerops.contracts.envelope import Event
+from sellerops.contracts.orders import OrderRecorded
 from sellerops.contracts.health import (
     AccountHealth, AccountStatus, AccountStatusReported, GetAccountHealth, ListMetrics, MetricCatalog, MetricInfo, MetricSettings, OrderHealthRef,
     OrderHealthView, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings, Target,
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.runtime.clock import MIN_TIME
-from sellerops.health.adapters import DayStore, SettingsRecord, Warnings
+from sellerops.runtime.effects import Origin
+from sellerops.health.domain.records import SettingsRecord, Warnings
 from sellerops.health.domain import facts as order_facts
-from sellerops.health.domain.alerts import ForecastRules, Watch, trends, watch
+from sellerops.health.domain.alerts import ForecastRules, trends, watch
 from sellerops.health.domain.counting import contribution, days_back, delta
 from sellerops.health.domain.history import health_as_of
 from sellerops.health.domain.report import RatingRules, account_health, evaluate, lag_of, longest_window
-from sellerops.health.ports import Clock, History, Publisher, Store, Touch
+from sellerops.health.ports import Clock, Days, History, Store, Touch
 from sellerops.plugins.metrics import Metric
 
 log = structlog.get_logger("sellerops.health")
@@ -54,36 +57,23 @@ def _changes(before: order_facts.OrderState | None, after: order_facts.OrderStat
     return delta(placed(before), placed(after))
 
 
-async def on_order_fact(evt: Event, *, orders: Store, days: DayStore, metrics: list[Metric], touch: Touch) -> None:
-    message_id = str(evt.event_id)
+async def on_order_fact(evt: Event, *, orders: Store, metrics: list[Metric], touch: Touch) -> None:
+    """Fold the fact into the order's; the change to its day counters is a pending effect of the same write."""
 
     def decide(state: order_facts.OrderState | None):  # noqa: ANN202
         new = order_facts.apply(state, evt)
         changed = _changes(state, new, metrics)
-        if changed:
-            change = order_facts.Delta(id=f"{evt.seller}/{evt.order_id}/{message_id}", days=changed)
-            new = msgspec.structs.replace(new, outbox=[*new.outbox, change])
-        return new, []
+        return new, [], [order_facts.Delta(days=changed)] if changed else []
 
-    applied = await orders.apply(evt.seller, evt.order_id, message_id, decide)
-    await flush(evt.seller, evt.order_id, applied.state, orders=orders, days=days)
+    applied = await orders.apply(evt.seller, evt.order_id, str(evt.event_id), decide, new=isinstance(evt, OrderRecorded))
     if applied.state is not None:
         touch(evt.seller, applied.state.facts.marketplace_id)
 
 
-async def flush(seller: str, order_id: str, state: order_facts.OrderState | None, *, orders: Store,
-                days: DayStore) -> None:
-    """Add each pending change to its days, then drop it from the order's outbox."""
-    for change in (state.outbox if state is not None else []):
-        for marketplace_day, counts in change.days.items():
-            await days.add(seller, marketplace_day, change.id, counts)
-
-        def done(current: order_facts.OrderState | None, change_id: str = change.id):  # noqa: ANN202
-            if current is None:
-                return current, []
-            return msgspec.structs.replace(current, outbox=[c for c in current.outbox if c.id != change_id]), []
-
-        await orders.apply(seller, order_id, f"flushed/{change.id}", done)
+async def add_to_days(origin: Origin, change: order_facts.Delta, *, days: Days) -> None:
+    """Carry out an order's pending change: add it to each day it moved, at most once per origin."""
+    for marketplace_day, counts in change.days.items():
+        await days.add(origin.seller, marketplace_day, origin.id, counts)
 
 
 async def on_warning(evt: PolicyWarningReported | PolicyWarningResolved, *, warnings: Store, touch: Touch) -> None:
@@ -130,7 +120,7 @@ class _Inputs(NamedTuple):
     reported: tuple[AccountStatus, datetime] | None  # the marketplace's own status and when it said so
 
 
-async def _inputs(seller: str, marketplace_id: str, as_of: datetime, *, days: DayStore, settings: Store,
+async def _inputs(seller: str, marketplace_id: str, as_of: datetime, *, days: Days, settings: Store,
                   warnings: Store, metrics: list[Metric], extra_days: int = 0) -> _Inputs:
     """What an answer reads: one key per day of the longest window (and `extra_days` before it)."""
     overrides = await overrides_of(seller, marketplace_id, settings=settings)
@@ -148,7 +138,7 @@ def _health(seller: str, marketplace_id: str, as_of: datetime, read: _Inputs, *,
                           evaluated=evaluated, warnings=read.warnings, rules=rules, reported=read.reported)
 
 
-async def live_health(seller: str, marketplace_id: str, as_of: datetime, *, days: DayStore, settings: Store,
+async def live_health(seller: str, marketplace_id: str, as_of: datetime, *, days: Days, settings: Store,
                       warnings: Store, metrics: list[Metric], rules: RatingRules) -> AccountHealth:
     """Health from the day counters."""
     read = await _inputs(seller, marketplace_id, as_of, days=days, settings=settings, warnings=warnings,
@@ -156,7 +146,7 @@ async def live_health(seller: str, marketplace_id: str, as_of: datetime, *, days
     return _health(seller, marketplace_id, as_of, read, metrics=metrics, rules=rules)
 
 
-async def get_account_health(seller: str, query: GetAccountHealth, *, days: DayStore, settings: Store,
+async def get_account_health(seller: str, query: GetAccountHealth, *, days: Days, settings: Store,
                              warnings: Store, metrics: list[Metric], rules: RatingRules, clock: Clock,
                              history: History, history_after: timedelta) -> AccountHealth:
     now = clock.now()
@@ -211,10 +201,11 @@ async def get_order_health(seller: str, query: OrderHealthRef, *, orders: Store,
 # ---- red flags ----
 
 
-async def check(seller: str, marketplace_id: str, *, days: DayStore, settings: Store, warnings: Store,
+async def check(seller: str, marketplace_id: str, *, days: Days, settings: Store, warnings: Store,
                 watches: Store, metrics: list[Metric], rules: RatingRules, forecast: ForecastRules, clock: Clock,
-                publish: Publisher, gauges: Any = None) -> AccountHealth:
-    """Evaluate now and a trend ago; publish a crossing, a recovery, a forecast or a status change once."""
+                gauges: Any = None) -> AccountHealth:
+    """Evaluate now and a trend ago; publish a crossing, a recovery, a forecast or a status change once (the
+    watch store keeps them with the watch until published: a crash in between publishes them next check)."""
     now = clock.now()
     if now == MIN_TIME:  # a consumer is replaying a backlog and has processed nothing yet: no event time to judge by
         raise EventTimeUnknown
@@ -226,11 +217,8 @@ async def check(seller: str, marketplace_id: str, *, days: DayStore, settings: S
                      rules=rules)
     trend = trends(health.measures, before.measures, forecast.trend_days)
 
-    def decide(previous: Watch | None):  # noqa: ANN202
-        return watch(previous, health, trend, rules=forecast, at=now)
-
+    decide = partial(watch, health=health, trend=trend, rules=forecast, at=now)
     applied = await watches.apply(seller, marketplace_id, f"check/{now.isoformat()}", decide)
-    await publish(applied.events)
     if gauges is not None:
         gauges(health)
     for event in applied.events:
@@ -248,7 +236,7 @@ class Checker:
     (windows move on as days pass, with no event to say so)."""
 
     def __init__(self, check_one, *, every_s: float, all_every_s: float, known=None) -> None:  # noqa: ANN001
-        self._check = check_one
+        self.check = check_one  # one seller and marketplace, now
         self._every_s = every_s
         self._all_every_s = all_every_s
         self._known_source = known
@@ -274,7 +262,7 @@ class Checker:
             for seller, marketplace_id in sorted(due):
                 self.known.add((seller, marketplace_id))
                 try:
-                    await self._check(seller, marketplace_id)
+                    await self.check(seller, marketplace_id)
                 except EventTimeUnknown:
                     self.touched.add((seller, marketplace_id))
                 except Exception as exc:  # noqa: BLE001  (checked again next round: keep it touched)

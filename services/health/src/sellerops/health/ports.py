@@ -1,6 +1,8 @@
 """What the health handlers need from the world, as Protocols (fakes need not inherit)."""
 
 from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Protocol
 
 from sellerops.contracts.envelope import Event
 from sellerops.runtime.clock import Clock
@@ -10,4 +12,14 @@ from sellerops.runtime.state import KeyedStore as Store
 History = Callable[[str], Awaitable[list[Event]]]  # a seller's events from the streams, for time travel
 Touch = Callable[[str, str], None]  # (seller, marketplace) changed: check it for red flags soon
 
-__all__ = ["Clock", "History", "Publisher", "Store", "Touch"]
+
+class Days(Protocol):
+    """Counters per seller, marketplace and day."""
+
+    async def add(self, seller: str, marketplace_day: str, change_id: str, change: dict[str, int]) -> None:
+        """Add `change` to the day's counters, at most once per `change_id`."""
+
+    async def load(self, seller: str, marketplace_id: str, days: list[date]) -> dict[date, dict[str, int]]: ...
+
+
+__all__ = ["Clock", "Days", "History", "Publisher", "Store", "Touch"]

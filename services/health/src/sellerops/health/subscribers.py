@@ -15,7 +15,8 @@ from sellerops.contracts.orders import (
     OrderCanceled, OrderRecorded, OrderShipByMissed, OrderShipped, OrderTrackingCorrected,
 )
 from sellerops.contracts.returns import ClaimAppealResolved, ClaimDecided, ClaimRecorded, OrderDelivered
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
+from sellerops.health import handlers as h
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec
 
 ORDERS = ConsumerSpec(durable="health-orders-order", source="orders", entity="order")
 CLAIMS = ConsumerSpec(durable="health-returns-claim", source="returns", entity="claim")
@@ -26,38 +27,27 @@ MARKET_ACCOUNT = ConsumerSpec(durable="health-market-account", source="market", 
 MESSAGES = ConsumerSpec(durable="health-notifications-buyer-message", source="notifications", entity="buyer_message")
 CONSUMERS = (ORDERS, CLAIMS, MARKET_ORDERS, MARKET_FEEDBACK, MARKET_WARNINGS, MARKET_ACCOUNT, MESSAGES)
 
-FACT = "on_order_fact"
+FACT = h.on_order_fact
 ROUTES = {
     ORDERS: {OrderRecorded: FACT, OrderShipped: FACT, OrderShipByMissed: FACT, OrderCanceled: FACT,
              OrderTrackingCorrected: FACT},
     CLAIMS: {ClaimRecorded: FACT, ClaimDecided: FACT, ClaimAppealResolved: FACT},
     MARKET_ORDERS: {OrderDelivered: FACT, OrderPackageScanned: FACT},
     MARKET_FEEDBACK: {FeedbackReceived: FACT, FeedbackRemoved: FACT},
-    MARKET_WARNINGS: {PolicyWarningReported: "on_warning", PolicyWarningResolved: "on_warning"},
-    MARKET_ACCOUNT: {AccountStatusReported: "on_account_status"},
+    MARKET_WARNINGS: {PolicyWarningReported: h.on_warning, PolicyWarningResolved: h.on_warning},
+    MARKET_ACCOUNT: {AccountStatusReported: h.on_account_status},
     MESSAGES: {BuyerMessageAwaitingReply: FACT, BuyerMessageReplied: FACT, BuyerMessageNoResponseNeeded: FACT,
                BuyerMessageReplyMissed: FACT},  # reply-due-soon reminders are not facts the metric needs
 }
 ENDPOINTS = (
-    EndpointSpec("get_account_health", GetAccountHealth, AccountHealth, "get_account_health",
+    EndpointSpec("get_account_health", GetAccountHealth, AccountHealth, h.get_account_health,
                  "the seller's account health in a marketplace, now or as of a past time (from history)"),
-    EndpointSpec("list_metrics", ListMetrics, MetricCatalog, "list_metrics",
+    EndpointSpec("list_metrics", ListMetrics, MetricCatalog, h.list_metrics,
                  "the installed metrics with the windows and targets in force for the seller"),
-    EndpointSpec("set_metric_settings", SetMetricSettings, MetricCatalog, "set_metric_settings",
+    EndpointSpec("set_metric_settings", SetMetricSettings, MetricCatalog, h.set_metric_settings,
                  "override metric windows and targets for the seller in a marketplace"),
-    EndpointSpec("get_order_health", OrderHealthRef, OrderHealthView, "get_order_health",
+    EndpointSpec("get_order_health", OrderHealthRef, OrderHealthView, h.get_order_health,
                  "what the service knows of one order and the counters it adds to"),
 )
 PUBLISHES = (MetricBreached, MetricRecovered, MetricBreachForecast, AccountStatusChanged)
 
-
-def wiring(h, background: list | None = None) -> Wiring:  # noqa: ANN001
-    """The route tables bound to `h`, the background jobs, and `GET /health/<seller>?marketplace=&as_of=`
-    (the get_account_health answer over HTTP, on the service's HTTP port)."""
-    from sellerops.runtime.observability import request_route
-
-    wired = wire_routes(ROUTES, ENDPOINTS, h)
-    wired.background = list(background or [])
-    wired.http = {"/health/": request_route(h.get_account_health, GetAccountHealth,
-                                            {"marketplace": "marketplace_id", "as_of": "as_of"})}
-    return wired

@@ -6,13 +6,10 @@ waits for a seller's daily digest), `notifications_message` (a buyer message and
 `notifications_review` (an order's review request).
 """
 
-from datetime import datetime
-
-import msgspec
 from nats.js.kv import KeyValue
 
-from sellerops.contracts.notifications import Kind, Preferences
 from sellerops.notifications.domain import messaging, reviews
+from sellerops.notifications.domain.records import DigestBox, PrefsRecord
 from sellerops.notifications.domain.deliveries import Circuit, Delivery
 from sellerops.runtime.state import SellerKeyedStore
 
@@ -23,32 +20,6 @@ DIGESTS = "notifications_digest"
 MESSAGES = "notifications_message"
 REVIEWS = "notifications_review"
 BUCKETS = (PREFS, DELIVERIES, CIRCUITS, DIGESTS, MESSAGES, REVIEWS)
-PREFS_KEY = "prefs"
-
-
-class PrefsRecord(msgspec.Struct, frozen=True):
-    preferences: Preferences
-    updated_at: datetime
-
-
-class DigestItem(msgspec.Struct, frozen=True):
-    notification_id: str
-    kind: Kind
-    title: str
-    body: str
-    at: datetime
-
-
-class DigestBox(msgspec.Struct, frozen=True, kw_only=True):
-    """Notifications waiting for one endpoint's digest, sent together at `due_at`."""
-
-    seller: str
-    endpoint_id: str
-    due_at: datetime | None = None
-    items: list[DigestItem] = []
-    sent: int = 0
-
-
 def stores(buckets: dict[str, KeyValue], *, keep: int) -> dict[str, SellerKeyedStore]:
     return {
         "prefs": SellerKeyedStore(buckets[PREFS], PrefsRecord, "prefs", keep_processed=16),

@@ -3,7 +3,6 @@
 import random
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from functools import partial
 
 from sellerops.notifications import handlers
 from sellerops.notifications.adapters import DELIVERIES, DIGESTS, MESSAGES, REVIEWS, stores
@@ -14,7 +13,10 @@ from sellerops.notifications.settings import NotificationsSettings
 from sellerops.plugins.channels import ChannelPlugin, registry
 from sellerops.plugins.loader import load
 from sellerops.runtime.deadlines import DeadlineScheduler, deadline_jobs
-from sellerops.runtime.host import BoundHandlers, Resources
+from sellerops.runtime.effects import PendingEffects
+from sellerops.runtime.host import Resources
+from sellerops.runtime.routes import Dependencies
+from sellerops.runtime.service import Built
 
 
 def load_channels(allow: list[str] | None = None) -> dict[str, ChannelPlugin]:
@@ -31,63 +33,56 @@ def policies(settings: NotificationsSettings) -> tuple[DeliveryPolicy, messaging
             reviews.ReviewPolicy(enabled=r.enabled, delay_days=r.delay_days))
 
 
+Watch = tuple[DeadlineScheduler, Callable[[bytes], object]]  # a bucket's scheduler, and how its watch decodes
+
+
 def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[str, Channel],
           plugins: Mapping[str, ChannelPlugin], policy: DeliveryPolicy = DeliveryPolicy(),
           messaging_policy: messaging.MessagingPolicy = messaging.MessagingPolicy(),
           review_policy: reviews.ReviewPolicy = reviews.ReviewPolicy(), deadline_clock: Clock | None = None,
-          max_age: timedelta = timedelta(days=7), jitter: Callable[[], float] = random.random) -> BoundHandlers:
-    """`clock` times deliveries (wall time); messages and review requests go by `deadline_clock` (event time)."""
-    prefs, dels, digests = stores["prefs"], stores["deliveries"], stores["digests"]
-    msgs, revs, circuits = stores["messages"], stores["reviews"], stores["circuits"]
-    h = handlers
-    notify = partial(h.on_event, prefs=prefs, deliveries_store=dels, digests=digests, publish=publish, clock=clock,
-                     max_age=max_age, context=h.order_context(revs))
-    bound = {
-        "on_event": notify,
-        "on_order_fact": partial(h.on_order_fact, reviews_store=revs, review_policy=review_policy, notify=notify),
-        "on_buyer_message": partial(h.on_buyer_message, messages=msgs, publish=publish, policy=messaging_policy),
-        "set_preferences": partial(h.set_preferences, prefs=prefs, plugins=plugins, channels=channels, clock=clock),
-        "get_preferences": partial(h.get_preferences, prefs=prefs),
-        "get_endpoint_secret": partial(h.get_endpoint_secret, prefs=prefs),
-        "list_deliveries": partial(h.list_deliveries, deliveries_store=dels),
-        "redeliver": partial(h.redeliver, deliveries_store=dels, clock=clock),
-        # A seller's reply happens now (wall time), even while a consumer replays a backlog in event time.
-        "reply_to_message": partial(h.reply_to_message, messages=msgs, publish=publish, clock=clock),
-        "mark_no_response_needed": partial(h.mark_no_response_needed, messages=msgs, publish=publish, clock=clock),
-        "list_messages": partial(h.list_messages, messages=msgs, clock=clock),
-    }
+          max_age: timedelta = timedelta(days=7), jitter: Callable[[], float] = random.random
+          ) -> tuple[Dependencies, dict[str, Watch]]:
+    """What the handlers take, by parameter name, and each deadline bucket's scheduler. `clock` times deliveries
+    (wall time); messages and review requests go by `deadline_clock` (event time). Deliveries, messages and
+    review requests keep the events they decide until published (runtime.effects)."""
     timing = deadline_clock or clock
-    schedulers = {
-        DELIVERIES: DeadlineScheduler(due_of=deliveries.deadlines, clock=clock, fire=partial(
-            h.attempt, deliveries_store=dels, circuits=circuits, prefs=prefs, channels=channels, publish=publish,
-            clock=clock, policy=policy, jitter=jitter)),
-        DIGESTS: DeadlineScheduler(due_of=h.digest_deadlines, clock=clock, fire=partial(
-            h.send_digest, digests=digests, deliveries_store=dels, prefs=prefs)),
-        MESSAGES: DeadlineScheduler(due_of=messaging.deadlines, clock=timing,
-                                    fire=partial(h.on_message_deadline, messages=msgs, publish=publish)),
-        REVIEWS: DeadlineScheduler(due_of=reviews.deadlines, clock=timing,
-                                   fire=partial(h.on_review_deadline, reviews_store=revs, publish=publish,
-                                                clock=timing)),
+    dels = PendingEffects(stores["deliveries"], publish, clock)
+    msgs = PendingEffects(stores["messages"], publish, timing)
+    revs = PendingEffects(stores["reviews"], publish, timing)
+    deps = Dependencies(prefs=stores["prefs"], deliveries_store=dels, digests=stores["digests"], messages=msgs,
+                        reviews_store=revs, circuits=stores["circuits"], publish=publish, clock=clock,
+                        deadline_clock=timing, max_age=max_age, context=handlers.order_context(revs),
+                        review_policy=review_policy, policy=policy, channels=channels, plugins=plugins,
+                        jitter=jitter, messaging_policy=messaging_policy)
+    deps = deps.but(notify=deps.bind(handlers.on_event))
+    schedulers: dict[str, Watch] = {
+        DELIVERIES: (DeadlineScheduler(due_of=dels.due_of(deliveries.deadlines), clock=clock,
+                                       fire=dels.fire(deps.bind_deadline(handlers.attempt))), dels.decode_watched),
+        DIGESTS: (DeadlineScheduler(due_of=handlers.digest_deadlines, clock=clock,
+                                    fire=deps.bind_deadline(handlers.send_digest)), stores["digests"].decode_state),
+        MESSAGES: (DeadlineScheduler(due_of=msgs.due_of(messaging.deadlines), clock=timing, fire=msgs.fire(
+            deps.bind_deadline(handlers.on_message_deadline))), msgs.decode_watched),
+        REVIEWS: (DeadlineScheduler(due_of=revs.due_of(reviews.deadlines), clock=timing, fire=revs.fire(
+            deps.bind_deadline(handlers.on_review_deadline))), revs.decode_watched),
     }
-    return BoundHandlers(bound, schedulers)
+    return deps, schedulers
 
 
-def build_from(resources: Resources, settings: NotificationsSettings) -> tuple[BoundHandlers, list]:
+def build_from(resources: Resources, settings: NotificationsSettings) -> Built:
     found = stores(resources.buckets, keep=settings.keep_processed)
     plugins = load_channels(settings.channel_plugins)
     channels = {name: plugin.create(settings.channels.get(name, {})) for name, plugin in plugins.items()}
     policy, messaging_policy, review_policy = policies(settings)
-    built = build(stores=found, publish=resources.publisher, clock=resources.clock, channels=channels,
-                  plugins=plugins, policy=policy,
-                  messaging_policy=messaging_policy, review_policy=review_policy,
-                  deadline_clock=resources.stream_clock, max_age=timedelta(hours=settings.max_event_age_h))
+    deps, schedulers = build(stores=found, publish=resources.publisher, clock=resources.clock, channels=channels,
+                             plugins=plugins, policy=policy, messaging_policy=messaging_policy,
+                             review_policy=review_policy, deadline_clock=resources.stream_clock,
+                             max_age=timedelta(hours=settings.max_event_age_h))
     settle = settings.runtime.delivery.deadline_settle_s
     background = []
-    for bucket, scheduler in built.schedulers.items():
-        store = found[{DELIVERIES: "deliveries", DIGESTS: "digests", MESSAGES: "messages", REVIEWS: "reviews"}[bucket]]
+    for bucket, (scheduler, decode) in schedulers.items():
         # A delivery or digest already due goes at once; event-time deadlines wait out the settle (a backlog).
-        background += deadline_jobs(scheduler, resources.buckets[bucket], store.decode_state,
+        background += deadline_jobs(scheduler, resources.buckets[bucket], decode,
                                     settle_s=0.0 if bucket in (DELIVERIES, DIGESTS) else settle,
                                     on_fired=resources.metrics.deadline if resources.metrics else None,
                                     partitions=resources.partitions)
-    return built, background
+    return Built(deps, background)

@@ -26,7 +26,8 @@ from sellerops.contracts.returns import (
     CustomerReturnMissing, CustomerReturnReceived, OrderDelivered, ReturnDeadlineApproaching, ReturnDeadlineMissed, ReturnRecorded,
 )
 from sellerops.contracts.inventory import InventoryCountDiffered
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
+from sellerops.notifications import handlers as h
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec
 
 ORDERS = ConsumerSpec(durable="notifications-orders-order", source="orders", entity="order")
 RETURNS = ConsumerSpec(durable="notifications-returns-return", source="returns", entity="return")
@@ -55,8 +56,8 @@ CONSUMERS = (ORDERS, RETURNS, CLAIMS, CUSTOMER_RETURNS, HEALTH_METRICS, HEALTH_A
              FULFILLMENT_ORDERS, FULFILLMENT_MCF, INVENTORY_COUNTS, MARKET_MESSAGES, MARKET_FEEDBACK, MARKET_ORDERS, MARKET_ACCOUNT, OWN_MESSAGES,
              OWN_REVIEWS, OWN_ENDPOINTS)
 
-N = "on_event"  # a notification, when the catalog says so
-R = "on_order_fact"  # the order's review-request state, and a notification when the catalog says so
+N = h.on_event  # a notification, when the catalog says so
+R = h.on_order_fact  # the order's review-request state, and a notification when the catalog says so
 ROUTES = {
     ORDERS: {OrderShipByAtRisk: N, OrderShipByMissed: N, OrderCancelRequested: N, OrderRefundRefused: N,
              OrderCanceled: R, OrderRecorded: R, OrderRefunded: R},
@@ -70,7 +71,7 @@ ROUTES = {
     FULFILLMENT_ORDERS: {AfnOrderUnfulfillable: N},
     FULFILLMENT_MCF: {McfOrderStatusChanged: N},
     INVENTORY_COUNTS: {InventoryCountDiffered: N},
-    MARKET_MESSAGES: {BuyerMessageReceived: "on_buyer_message"},
+    MARKET_MESSAGES: {BuyerMessageReceived: h.on_buyer_message},
     MARKET_FEEDBACK: {FeedbackReceived: N},
     MARKET_ORDERS: {OrderDelivered: R, BuyerOptedOut: R},
     MARKET_ACCOUNT: {AccountStatusReported: N},
@@ -79,28 +80,23 @@ ROUTES = {
     OWN_ENDPOINTS: {EndpointCircuitOpened: N},
 }
 ENDPOINTS = (
-    EndpointSpec("set_preferences", SetPreferences, PreferencesView, "set_preferences",
+    EndpointSpec("set_preferences", SetPreferences, PreferencesView, h.set_preferences,
                  "the seller's endpoints, routes per kind, quiet hours and digest (replaces the earlier ones)"),
-    EndpointSpec("get_preferences", GetPreferences, PreferencesView, "get_preferences",
+    EndpointSpec("get_preferences", GetPreferences, PreferencesView, h.get_preferences,
                  "the seller's preferences, endpoint secrets masked"),
-    EndpointSpec("get_endpoint_secret", EndpointRef, EndpointSecret, "get_endpoint_secret",
+    EndpointSpec("get_endpoint_secret", EndpointRef, EndpointSecret, h.get_endpoint_secret,
                  "one endpoint's signing secret, unmasked (operators only)", operator_only=True),
-    EndpointSpec("list_deliveries", ListDeliveries, DeliveryList, "list_deliveries",
+    EndpointSpec("list_deliveries", ListDeliveries, DeliveryList, h.list_deliveries,
                  "deliveries with every attempt, newest first"),
-    EndpointSpec("redeliver", Redeliver, DeliveryView, "redeliver", "send a delivery again (same delivery id)"),
-    EndpointSpec("reply_to_message", ReplyToMessage, MessageView, "reply_to_message",
+    EndpointSpec("redeliver", Redeliver, DeliveryView, h.redeliver, "send a delivery again (same delivery id)"),
+    EndpointSpec("reply_to_message", ReplyToMessage, MessageView, h.reply_to_message,
                  "the seller replied to a buyer message: its reply clock stops"),
-    EndpointSpec("mark_no_response_needed", MarkNoResponseNeeded, MessageView, "mark_no_response_needed",
+    EndpointSpec("mark_no_response_needed", MarkNoResponseNeeded, MessageView, h.mark_no_response_needed,
                  "a buyer message needs no response: its clock stops and it leaves the response metric"),
-    EndpointSpec("list_messages", ListMessages, MessageList, "list_messages",
+    EndpointSpec("list_messages", ListMessages, MessageList, h.list_messages,
                  "buyer messages and their reply deadlines, soonest first"),
 )
 PUBLISHES = (NotificationRaised, DeliverySucceeded, DeliveryFailed, EndpointCircuitOpened, EndpointCircuitClosed,
              BuyerMessageAwaitingReply, BuyerMessageReplied, BuyerMessageNoResponseNeeded, BuyerMessageReplyDueSoon,
              BuyerMessageReplyMissed, ReviewRequested, ReviewRequestSkipped)
 
-
-def wiring(h, background: list | None = None) -> Wiring:  # noqa: ANN001
-    wired = wire_routes(ROUTES, ENDPOINTS, h)
-    wired.background = list(background or [])
-    return wired

@@ -13,6 +13,10 @@ from sellerops.contracts.envelope import Event
 from sellerops.contracts.fulfillment import AfnOrderShipped, AfnOrderUnfulfillable, McfOrderStatusChanged
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
 from sellerops.contracts.orders import (
+    AnswerCancelRequest,
+    CancelOrder,
+    ConfirmShipment,
+    CorrectTracking,
     ReleaseMcfOrder,
     AtRiskList,
     CancelMcfOrder,
@@ -42,13 +46,13 @@ from sellerops.runtime.decisions import refusals
 from sellerops.runtime.paging import TooLarge
 
 
-async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher) -> None:
-    applied = await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide)
+async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher, new: bool = False) -> None:
+    applied = await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide, new=new)
     await publish(applied.events)
 
 
 async def on_order_placed(evt: OrderPlaced, *, orders: OrderStore, publish: Publisher) -> None:
-    await _on_fact(evt, partial(domain.record_placement, placed=evt), orders=orders, publish=publish)
+    await _on_fact(evt, partial(domain.record_placement, placed=evt), orders=orders, publish=publish, new=True)
 
 
 async def on_payment_authorized(evt: OrderPaymentAuthorized, *, orders: OrderStore, publish: Publisher) -> None:
@@ -151,6 +155,34 @@ async def order_request(rule, seller: str, request, *, orders: OrderStore, publi
         applied = await orders.apply(seller, request.order_id, request_id, decide)
     await publish(applied.events)
     return domain.view(applied.state)
+
+
+async def confirm_shipment(seller: str, request: ConfirmShipment, *, orders: OrderStore, publish: Publisher,
+                           clock: Clock, check_carrier: domain.CarrierCheck | None = None) -> OrderView:
+    return await order_request(domain.confirm_shipment, seller, request, orders=orders, publish=publish, clock=clock,
+                               check_carrier=check_carrier)
+
+
+async def correct_tracking(seller: str, request: CorrectTracking, *, orders: OrderStore, publish: Publisher,
+                           clock: Clock, check_carrier: domain.CarrierCheck | None = None) -> OrderView:
+    return await order_request(domain.correct_tracking, seller, request, orders=orders, publish=publish, clock=clock,
+                               check_carrier=check_carrier)
+
+
+async def cancel_order(seller: str, request: CancelOrder, *, orders: OrderStore, publish: Publisher,
+                       clock: Clock) -> OrderView:
+    return await order_request(domain.seller_cancel, seller, request, orders=orders, publish=publish, clock=clock)
+
+
+async def answer_cancel_request(seller: str, request: AnswerCancelRequest, *, orders: OrderStore,
+                                publish: Publisher, clock: Clock) -> OrderView:
+    return await order_request(domain.answer_cancel_request, seller, request, orders=orders, publish=publish,
+                               clock=clock)
+
+
+async def refund_order(seller: str, request: RefundOrder, *, orders: OrderStore, publish: Publisher,
+                       clock: Clock) -> OrderView:
+    return await order_request(domain.refund, seller, request, orders=orders, publish=publish, clock=clock)
 
 
 BULK_ORDERS_AT_ONCE = 64  # orders of one request decided concurrently; the rows of one order go one by one

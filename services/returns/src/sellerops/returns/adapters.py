@@ -1,13 +1,10 @@
 """The real stores: one KV key per aggregate (`<seller>.<id>`), with the ids of the messages applied to it."""
 
-from datetime import datetime
-
-import msgspec
 from nats.js.kv import KeyValue
 
-from sellerops.contracts.returns import ReturnPolicy
 from sellerops.returns.domain.claims import Claim
 from sellerops.returns.domain.dossier import Dossier
+from sellerops.returns.domain.policy import PolicyRecord
 from sellerops.returns.domain.returns import Return
 from sellerops.runtime.state import SellerKeyedStore
 
@@ -16,12 +13,6 @@ CLAIMS = "returns_claim"
 DOSSIERS = "returns_dossier"
 POLICIES = "returns_policy"
 BUCKETS = (RETURNS, CLAIMS, DOSSIERS, POLICIES)
-POLICY_KEY = "policy"  # one policy record per seller
-
-
-class PolicyRecord(msgspec.Struct, frozen=True):
-    policy: ReturnPolicy
-    updated_at: datetime
 
 
 def stores(buckets: dict[str, KeyValue], *, keep: int, keep_dossier: int) -> dict[str, SellerKeyedStore]:

@@ -16,7 +16,8 @@ from sellerops.contracts.returns import (
     ReturnDeadlineApproaching, ReturnDeadlineMissed, ReturnItemDelivered, ReturnList, ReturnPolicyView, ReturnRecorded,
     ReturnRef, ReturnRequested, ReturnStatusChanged, ReturnView, SetReturnPolicy, WorkList,
 )
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
+from sellerops.returns import handlers as h
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec
 
 MARKET_RETURNS = ConsumerSpec(durable="returns-market-return", source="market", entity="return")
 MARKET_CLAIMS = ConsumerSpec(durable="returns-market-claim", source="market", entity="claim")
@@ -31,45 +32,45 @@ OWN_CLAIMS = ConsumerSpec(durable="returns-own-claim", source="returns", entity=
 CONSUMERS = (MARKET_RETURNS, MARKET_CLAIMS, MARKET_ORDERS, MARKET_MESSAGES, MARKET_CUSTOMER_RETURNS, ORDERS,
              OWN_RETURNS, OWN_CLAIMS)
 
-EVIDENCE = "on_evidence"
+EVIDENCE = h.on_evidence
 ROUTES = {
-    MARKET_RETURNS: {ReturnRequested: "on_return_requested", ReturnItemDelivered: "on_return_delivered",
-                     ReturnClosedByBuyer: "on_return_closed_by_buyer"},
-    MARKET_CLAIMS: {ClaimFiled: "on_claim_filed", ClaimDecisionReported: "on_claim_decided",
-                    ClaimAppealDecided: "on_claim_appeal_decided"},
+    MARKET_RETURNS: {ReturnRequested: h.on_return_requested, ReturnItemDelivered: h.on_return_delivered,
+                     ReturnClosedByBuyer: h.on_return_closed_by_buyer},
+    MARKET_CLAIMS: {ClaimFiled: h.on_claim_filed, ClaimDecisionReported: h.on_claim_decided,
+                    ClaimAppealDecided: h.on_claim_appeal_decided},
     MARKET_ORDERS: {OrderDelivered: EVIDENCE},
     MARKET_MESSAGES: {BuyerMessageReceived: EVIDENCE},
     MARKET_CUSTOMER_RETURNS: {CustomerReturnReported: EVIDENCE},
     ORDERS: {OrderRecorded: EVIDENCE, OrderReleased: EVIDENCE, OrderShipped: EVIDENCE,
              OrderTrackingCorrected: EVIDENCE, OrderPackageUpdated: EVIDENCE, OrderCanceled: EVIDENCE,
-             OrderRefunded: "on_order_refunded", OrderRefundRefused: "on_refund_refused"},
+             OrderRefunded: h.on_order_refunded, OrderRefundRefused: h.on_refund_refused},
     OWN_RETURNS: {ReturnRecorded: EVIDENCE},
     OWN_CLAIMS: {ClaimRecorded: EVIDENCE},
 }
 ENDPOINTS = (
-    EndpointSpec("authorize_return", AuthorizeReturn, ReturnView, "authorize_return",
+    EndpointSpec("authorize_return", AuthorizeReturn, ReturnView, h.authorize_return,
                  "authorize a return: RMA, prepaid label or the seller's address"),
-    EndpointSpec("close_return", CloseReturn, ReturnView, "close_return",
+    EndpointSpec("close_return", CloseReturn, ReturnView, h.close_return,
                  "close a return, with the reason sent to the buyer"),
-    EndpointSpec("mark_return_received", MarkReturnReceived, ReturnView, "mark_return_received",
+    EndpointSpec("mark_return_received", MarkReturnReceived, ReturnView, h.mark_return_received,
                  "the item came back: the refund is due within the policy's business days"),
-    EndpointSpec("refund_return", RefundReturn, ReturnView, "refund_return",
+    EndpointSpec("refund_return", RefundReturn, ReturnView, h.refund_return,
                  "refund in full or in part, or without a return (keep the item), through the orders service"),
-    EndpointSpec("complete_return", CompleteReturn, ReturnView, "complete_return",
+    EndpointSpec("complete_return", CompleteReturn, ReturnView, h.complete_return,
                  "complete a return after a partial refund"),
-    EndpointSpec("get_return", ReturnRef, ReturnView, "get_return", "a return with its deadlines and history"),
-    EndpointSpec("list_returns", ListReturns, ReturnList, "list_returns", "returns by status or order, newest first"),
-    EndpointSpec("respond_to_claim", RespondToClaim, ClaimView, "respond_to_claim",
+    EndpointSpec("get_return", ReturnRef, ReturnView, h.get_return, "a return with its deadlines and history"),
+    EndpointSpec("list_returns", ListReturns, ReturnList, h.list_returns, "returns by status or order, newest first"),
+    EndpointSpec("respond_to_claim", RespondToClaim, ClaimView, h.respond_to_claim,
                  "respond to a claim with a message, evidence and optionally a refund"),
-    EndpointSpec("appeal_claim", AppealClaim, ClaimView, "appeal_claim", "appeal a seller-funded grant"),
-    EndpointSpec("get_claim", ClaimRef, ClaimView, "get_claim", "a claim with its deadlines"),
-    EndpointSpec("list_claims", ListClaims, ClaimList, "list_claims", "claims, soonest deadline first"),
-    EndpointSpec("claim_case_file", ClaimRef, CaseFile, "claim_case_file",
+    EndpointSpec("appeal_claim", AppealClaim, ClaimView, h.appeal_claim, "appeal a seller-funded grant"),
+    EndpointSpec("get_claim", ClaimRef, ClaimView, h.get_claim, "a claim with its deadlines"),
+    EndpointSpec("list_claims", ListClaims, ClaimList, h.list_claims, "claims, soonest deadline first"),
+    EndpointSpec("claim_case_file", ClaimRef, CaseFile, h.claim_case_file,
                  "everything seen about a claim's order, as one document"),
-    EndpointSpec("open_work", OpenWork, WorkList, "open_work", "what needs the seller's action, soonest first"),
-    EndpointSpec("set_return_policy", SetReturnPolicy, ReturnPolicyView, "set_return_policy",
+    EndpointSpec("open_work", OpenWork, WorkList, h.open_work, "what needs the seller's action, soonest first"),
+    EndpointSpec("set_return_policy", SetReturnPolicy, ReturnPolicyView, h.set_return_policy,
                  "the seller's own return and claim rules"),
-    EndpointSpec("get_return_policy", GetReturnPolicy, ReturnPolicyView, "get_return_policy",
+    EndpointSpec("get_return_policy", GetReturnPolicy, ReturnPolicyView, h.get_return_policy,
                  "the rules in force for the seller"),
 )
 PUBLISHES = (
@@ -78,8 +79,3 @@ PUBLISHES = (
     ClaimAppealResolved, ClaimDeadlineApproaching, ClaimDeadlineMissed,
 )
 
-
-def wiring(h, background: list | None = None) -> Wiring:  # noqa: ANN001
-    wired = wire_routes(ROUTES, ENDPOINTS, h)
-    wired.background = list(background or [])
-    return wired

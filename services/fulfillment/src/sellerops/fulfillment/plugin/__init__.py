@@ -6,10 +6,7 @@ from sellerops.plugins.spec import Registry, ServicePlugin
 
 
 def register(registry: Registry[ServicePlugin]) -> None:
-    from sellerops.fulfillment.app import create_app, service_doc, service_info
+    from sellerops.fulfillment.app import SERVICE
 
-    registry.add("fulfillment", ServicePlugin(
-        name="fulfillment",
-        description="Inbound plans and placement, receiving reconciliation, inventory, outbound, removals.",
-        create_app=create_app, cli=cli, spec=service_doc, info=service_info,
-    ))
+    registry.add("fulfillment", SERVICE.plugin(
+        "Inbound plans and placement, receiving reconciliation, inventory, outbound, removals.", cli))

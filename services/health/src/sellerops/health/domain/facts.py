@@ -35,9 +35,8 @@ EVENTS = ORDER_EVENTS + CLAIM_EVENTS + MARKET_EVENTS + MESSAGE_EVENTS
 
 
 class Delta(msgspec.Struct, frozen=True, kw_only=True):
-    """Counter changes one message made, waiting to be added to the day counters."""
+    """Counter changes one message made, waiting (a pending effect of the order) to be added to the days."""
 
-    id: str
     days: dict[str, dict[str, int]]  # "<marketplace>.<ISO day>" -> counter -> change
 
 
@@ -46,7 +45,6 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
     scans: dict[str, datetime] = {}  # tracking number -> first scan
     deliveries: dict[str, datetime] = {}  # tracking number ("" when the scan named none) -> delivered at
     claim_at: dict[str, datetime] = {}  # claim id -> time of the claim event applied
-    outbox: list[Delta] = []
 
 
 def new_state(event: Event) -> OrderState:

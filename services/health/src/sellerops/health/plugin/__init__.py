@@ -6,9 +6,6 @@ from sellerops.plugins.spec import Registry, ServicePlugin
 
 
 def register(registry: Registry[ServicePlugin]) -> None:
-    from sellerops.health.app import create_app, service_doc, service_info
+    from sellerops.health.app import SERVICE
 
-    registry.add("health", ServicePlugin(
-        name="health", description="Account health: metrics, rating, red-flag alerts, time travel.",
-        create_app=create_app, cli=cli, spec=service_doc, info=service_info,
-    ))
+    registry.add("health", SERVICE.plugin("Account health: metrics, rating, red-flag alerts, time travel.", cli))

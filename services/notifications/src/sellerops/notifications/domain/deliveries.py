@@ -19,11 +19,9 @@ from sellerops.contracts.notifications import (
     Attempt, DeliveryFailed, DeliveryStatus, DeliverySucceeded, DeliveryView, EndpointCircuitClosed,
     EndpointCircuitOpened, Kind, Severity,
 )
-from sellerops.contracts.catalog import encode
 from sellerops.runtime.decisions import Cause, stamp
 
 ATTEMPT = "attempt"
-PUBLISH = "publish"  # events saved with an attempt and not yet published
 FORGET = "forget"  # a finished delivery's retention ran out: it is deleted
 KEEP_ATTEMPTS = 50
 
@@ -54,9 +52,6 @@ class Delivery(msgspec.Struct, frozen=True, kw_only=True):
     attempts: list[Attempt] = []
     tries: int = 0  # attempts made since created or last redelivered (what max_attempts counts)
     round: int = 0  # redeliveries asked for (event ids)
-    # Events decided with the last attempt, saved in the same write and cleared once published: a process
-    # that dies in between leaves them here, and the deadline watch publishes them (same ids) on restart.
-    unpublished: list[msgspec.Raw] = []
     forget_at: datetime | None = None  # finished: deleted then (its events stay in the stream)
 
 
@@ -82,16 +77,12 @@ def backoff(tries: int, policy: DeliveryPolicy, jitter: float) -> timedelta:
 
 
 def deadlines(d: Delivery) -> list[tuple[str, datetime]]:
+    """Its next attempt, or its deletion once finished (the store keeps it while its events wait to be
+    published: runtime.effects)."""
     found = [(ATTEMPT, d.next_attempt_at)] if d.status is DeliveryStatus.PENDING and d.next_attempt_at else []
-    if d.unpublished:
-        found.append((PUBLISH, d.attempts[-1].at if d.attempts else d.created_at))
-    elif d.status is not DeliveryStatus.PENDING and d.forget_at is not None:
+    if d.status is not DeliveryStatus.PENDING and d.forget_at is not None:
         found.append((FORGET, d.forget_at))
     return found
-
-
-def with_unpublished(d: Delivery, events: list) -> Delivery:
-    return msgspec.structs.replace(d, unpublished=[*d.unpublished, *(msgspec.Raw(encode(e)) for e in events)])
 
 
 def _fields(d: Delivery) -> dict:

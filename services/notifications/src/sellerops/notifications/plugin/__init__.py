@@ -6,9 +6,7 @@ from sellerops.plugins.spec import Registry, ServicePlugin
 
 
 def register(registry: Registry[ServicePlugin]) -> None:
-    from sellerops.notifications.app import create_app, service_doc, service_info
+    from sellerops.notifications.app import SERVICE
 
-    registry.add("notifications", ServicePlugin(
-        name="notifications", description="Preferences, webhooks and email, the reply clock, review requests.",
-        create_app=create_app, cli=cli, spec=service_doc, info=service_info,
-    ))
+    registry.add("notifications", SERVICE.plugin(
+        "Preferences, webhooks and email, the reply clock, review requests.", cli))

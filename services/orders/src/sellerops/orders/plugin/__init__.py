@@ -6,9 +6,6 @@ from sellerops.plugins.spec import Registry, ServicePlugin
 
 
 def register(registry: Registry[ServicePlugin]) -> None:
-    from sellerops.orders.app import create_app, service_doc, service_info
+    from sellerops.orders.app import SERVICE
 
-    registry.add("orders", ServicePlugin(
-        name="orders", description="A seller's orders: states, shipment confirmation.",
-        create_app=create_app, cli=cli, spec=service_doc, info=service_info,
-    ))
+    registry.add("orders", SERVICE.plugin("A seller's orders: states, shipment confirmation.", cli))

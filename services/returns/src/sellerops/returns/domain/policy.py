@@ -4,9 +4,19 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 import holidays
+import msgspec
 
 from sellerops.contracts.returns import ReturnItem, ReturnPolicy
 from sellerops.returns.domain.facts import OrderFacts
+
+POLICY_KEY = "policy"  # one policy record per seller
+
+
+class PolicyRecord(msgspec.Struct, frozen=True):
+    """A seller's own return rules (the service's default applies to a seller without one)."""
+
+    policy: ReturnPolicy
+    updated_at: datetime
 
 
 @cache

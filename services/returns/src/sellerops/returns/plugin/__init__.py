@@ -6,9 +6,7 @@ from sellerops.returns.plugin.commands import cli
 
 
 def register(registry: Registry[ServicePlugin]) -> None:
-    from sellerops.returns.app import create_app, service_doc, service_info
+    from sellerops.returns.app import SERVICE
 
-    registry.add("returns", ServicePlugin(
-        name="returns", description="Return requests, FBA customer returns, A-to-z claims and chargebacks.",
-        create_app=create_app, cli=cli, spec=service_doc, info=service_info,
-    ))
+    registry.add("returns", SERVICE.plugin(
+        "Return requests, FBA customer returns, A-to-z claims and chargebacks.", cli))
