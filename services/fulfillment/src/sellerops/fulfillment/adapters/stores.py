@@ -1,7 +1,8 @@
 """The real stores (one KV key per aggregate, `<seller>.<id>`) and the ledger read back from the stream.
 
-Stock-moving aggregates (shipments, outbound and removal orders) are stored `Boxed` (domain.boxed): the
-domain state plus the ledger movements decided in the same revision-checked write and not yet applied.
+Each record holds the aggregate's state, the ids of the messages applied to it and, for the stock-moving ones
+(shipments, outbound and removal orders), the ledger movements decided and not yet applied (runtime.effects,
+wrapped around these stores in bootstrap).
 """
 
 import base64
@@ -16,7 +17,6 @@ from sellerops.contracts.envelope import Event
 from sellerops.contracts.inventory import InventoryMoved
 from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import InvalidToken, event_filter
-from sellerops.fulfillment.domain.boxed import Boxed
 from sellerops.fulfillment.domain.ledger import Stock
 from sellerops.fulfillment.domain.outbound import Outbound
 from sellerops.fulfillment.domain.placement.demand import SkuDemand
@@ -47,17 +47,17 @@ class StockStore(SellerKeyedStore):
             return super().key(seller, f"x={encoded}")
 
 
-def store(kv: KeyValue, state_type: type, id_field: str, *, keep: int, boxed: bool = False) -> SellerKeyedStore:
-    return SellerKeyedStore(kv, Boxed[state_type] if boxed else state_type, id_field, keep_processed=keep)
+def store(kv: KeyValue, state_type: type, id_field: str, *, keep: int) -> SellerKeyedStore:
+    return SellerKeyedStore(kv, state_type, id_field, keep_processed=keep)
 
 
 def stores(buckets: dict[str, KeyValue], *, keep: int, keep_stock: int) -> dict[str, SellerKeyedStore]:
     return {
         "plans": store(buckets[PLANS], Plan, "plan_id", keep=keep),
-        "shipments": store(buckets[SHIPMENTS], Shipment, "shipment_id", keep=keep, boxed=True),
+        "shipments": store(buckets[SHIPMENTS], Shipment, "shipment_id", keep=keep),
         "stock": StockStore(buckets[STOCK], Stock, "sku", keep_processed=keep_stock),
-        "outbound": store(buckets[OUTBOUND], Outbound, "fulfillment_order_id", keep=keep, boxed=True),
-        "removals": store(buckets[REMOVALS], Removal, "removal_order_id", keep=keep, boxed=True),
+        "outbound": store(buckets[OUTBOUND], Outbound, "fulfillment_order_id", keep=keep),
+        "removals": store(buckets[REMOVALS], Removal, "removal_order_id", keep=keep),
         "demand": StockStore(buckets[DEMAND], SkuDemand, "sku", keep_processed=keep_stock),
     }
 

@@ -1,5 +1,5 @@
 """Use cases as short recipes, one module per aggregate: load what the decision needs, decide and save in one
-store call, publish.
+store call (which publishes what it decided).
 
 - `plans`: inbound plans and their placement options (and the demand placement prices against);
 - `shipments`: inbound shipments, receiving, discrepancy cases and reimbursements;
@@ -7,8 +7,8 @@ store call, publish.
 - `outbound`: AFN and MCF orders, their reservations and backorders;
 - `removals`: removal orders.
 
-Shipments, outbound and removal orders move stock in the SKU ledgers: `effects` saves the movements with
-the decision (domain.boxed) and applies them to the ledgers afterwards, so a crash in between loses nothing.
+Shipments, outbound and removal orders move stock in the SKU ledgers: their stores keep each decision's
+movements as a pending effect of the record (runtime.effects), and `effects.carry_out` applies them.
 """
 
 from sellerops.fulfillment.handlers import effects, inventory, outbound, plans, removals, shipments

@@ -1,6 +1,7 @@
 """Outbound orders the network fulfils (AFN customer orders and MCF orders): sourced and reserved when they
 arrive, served when stock they wait for arrives (backorders), held, released, cancelled, shipped."""
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -19,55 +20,62 @@ from sellerops.contracts.orders import (
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.fulfillment.domain import ledger, outbound
-from sellerops.fulfillment.domain.boxed import OUTBOX
 from sellerops.fulfillment.domain.common import Cause, NotFound, Refused
-from sellerops.fulfillment.handlers.effects import apply_boxed, flush
+from sellerops.fulfillment.domain.ledger_moves import LedgerMoves, reacting, with_moves
+from sellerops.fulfillment.handlers.effects import move_stock
 from sellerops.fulfillment.ports import Choose, Locate, Publisher, Store
+from sellerops.runtime.effects import Origin
 
 log = structlog.get_logger("sellerops.fulfillment")
 
 
-async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, **deps: Any) -> None:
+async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, outbound_store: Store, stock: Store,
+                            choose: Choose, locate: Locate) -> None:
     if evt.fulfillment_channel is not FulfillmentChannel.AFN:
         return  # the seller ships MFN orders
     lines = [(line.order_item_id, line.sku, line.quantity_ordered - line.quantity_shipped) for line in evt.lines
              if line.quantity_ordered > line.quantity_shipped]
     await _requested(kind=OrderKind.AFN, evt=evt, order_id=evt.order_id, lines=lines, destination=evt.destination,
-                     fill_policy=afn_fill_policy, **deps)
+                     fill_policy=afn_fill_policy, outbound_store=outbound_store, stock=stock, choose=choose,
+                     locate=locate)
 
 
-async def on_mcf_requested(evt: McfOrderRequested, **deps: Any) -> None:
+async def on_mcf_requested(evt: McfOrderRequested, *, outbound_store: Store, stock: Store, choose: Choose,
+                           locate: Locate) -> None:
     lines = [(item.item_id, item.seller_sku, item.quantity) for item in evt.items]
     await _requested(kind=OrderKind.MCF, evt=evt, order_id=evt.mcf_order_id, lines=lines, destination=evt.destination,
-                     fill_policy=evt.fill_policy, held=evt.fulfillment_action is FulfillmentAction.HOLD, **deps)
+                     fill_policy=evt.fill_policy, held=evt.fulfillment_action is FulfillmentAction.HOLD,
+                     outbound_store=outbound_store, stock=stock, choose=choose, locate=locate)
 
 
-async def on_mcf_released(evt: McfOrderReleased, **deps: Any) -> None:
-    await _fact(evt, evt.mcf_order_id, partial(outbound.release, cause=Cause.of(evt), at=evt.occurred_at), **deps)
+async def on_mcf_released(evt: McfOrderReleased, *, outbound_store: Store) -> None:
+    await _fact(evt, evt.mcf_order_id, partial(outbound.release, cause=Cause.of(evt), at=evt.occurred_at),
+                outbound_store)
 
 
-async def on_order_canceled(evt: OrderCanceled, **deps: Any) -> None:
+async def on_order_canceled(evt: OrderCanceled, *, outbound_store: Store) -> None:
     if evt.fulfillment_channel is FulfillmentChannel.MFN:
         return
-    await _fact(evt, evt.order_id, partial(outbound.afn_canceled, canceled=evt), **deps)
+    await _fact(evt, evt.order_id, partial(outbound.afn_canceled, canceled=evt), outbound_store)
 
 
-async def on_mcf_cancel_requested(evt: McfOrderCancelRequested, **deps: Any) -> None:
+async def on_mcf_cancel_requested(evt: McfOrderCancelRequested, *, outbound_store: Store) -> None:
     def rule(state: outbound.Outbound | None) -> outbound.Decision:
         try:
             return outbound.cancel(state, cause=Cause.of(evt), at=evt.occurred_at)
         except (Refused, NotFound) as exc:  # too late to cancel (Processing): the order goes on, and says so
             log.warning("mcf_cancel_refused", mcf_order_id=evt.mcf_order_id, reason=str(exc))
             return state, [], []
-    await _fact(evt, evt.mcf_order_id, rule, **deps)
+    await _fact(evt, evt.mcf_order_id, rule, outbound_store)
 
 
-async def on_outbound_shipped(evt: OutboundShipmentReported, **deps: Any) -> None:
-    if await _fact(evt, evt.fulfillment_order_id, partial(outbound.shipped, fact=evt), **deps) is None:
+async def on_outbound_shipped(evt: OutboundShipmentReported, *, outbound_store: Store) -> None:
+    if await _fact(evt, evt.fulfillment_order_id, partial(outbound.shipped, fact=evt), outbound_store) is None:
         raise LookupError(f"no outbound order {evt.fulfillment_order_id} for seller {evt.seller}")
 
 
-async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, **deps: Any) -> None:
+async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, outbound_store: Store,
+                                choose: Choose) -> None:
     """Keep each SKU's backorder list: a FillAll order short of a SKU waits for it, until it is not short.
 
     Units may have become fulfillable between the order's reservation and this registration, and their
@@ -79,45 +87,49 @@ async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, **
                          sku=sku)
         await stock.apply(evt.seller, sku, str(evt.event_id), decide)
     if any([ledger.fulfillable_by_center(await stock.load(evt.seller, sku)) for sku in sorted(short)]):
-        await _serve(evt, evt.fulfillment_order_id, stock=stock, **deps)
+        await _serve(evt, evt.fulfillment_order_id, stock=stock, outbound_store=outbound_store, choose=choose)
 
 
-async def on_stock_moved(evt: InventoryMoved, *, stock: Store, **deps: Any) -> None:
+async def on_stock_moved(evt: InventoryMoved, *, stock: Store, outbound_store: Store, choose: Choose) -> None:
     """Units became fulfillable (a receipt, a found adjustment, a released reservation): the SKU's waiting FillAll
     orders reserve what sourcing finds for them, oldest first; an order no longer waiting leaves the list."""
     if evt.to_bucket is not Bucket.FULFILLABLE or evt.quantity == 0:
         return
     found = await stock.load(evt.seller, evt.sku)
     for order_id in list(found.waiting if found is not None else []):
-        lines = await _serve(evt, order_id, stock=stock, **deps)
+        lines = await _serve(evt, order_id, stock=stock, outbound_store=outbound_store, choose=choose)
         if not any(sku == evt.sku for _, sku, _ in lines):
             await stock.apply(evt.seller, evt.sku, f"served/{evt.event_id}/{order_id}",
                               partial(ledger.backorder, order_id=order_id, waits=False, seller=evt.seller,
                                       sku=evt.sku))
 
 
-async def on_outbound_deadline(key: str, kind: str, due: datetime, *, policy: outbound.Policy,
-                               outbound_store: Store, stock: Store, publish: Publisher) -> None:
+async def on_outbound_deadline(key: str, kind: str, due: datetime, *, outbound_policy: outbound.Policy,
+                               outbound_store: Store) -> None:
     seller, order_id = key.split(".", 1)
-    if kind == OUTBOX:
-        await flush(outbound_store, seller, order_id, stock=stock, publish=publish, after=outbound.reservation_result)
-        return
-    rule = partial(outbound.deadline_passed, kind=kind, due=due, policy=policy)
-    await _step(seller, order_id, f"deadline/{kind}/{due.isoformat()}", rule, due, outbound_store=outbound_store,
-                stock=stock, publish=publish)
+    rule = partial(outbound.deadline_passed, kind=kind, due=due, policy=outbound_policy)
+    await _step(seller, order_id, f"deadline/{kind}/{due.isoformat()}", rule, due, outbound_store)
+
+
+async def carry_out(origin: Origin, effect: LedgerMoves, *, stock: Store,
+                    publish: Publisher) -> Callable[[Any], Any]:
+    """Apply an order's movements to the SKU ledgers; the order then answers what the ledger did (a reservation
+    that came up short becomes a shortfall), in the write that clears them."""
+    moved = await move_stock(origin, effect, stock=stock, publish=publish)
+    return reacting(outbound.reservation_result, moved, effect.at)
 
 
 async def get_outbound_order(seller: str, query: GetOutboundOrder, *, outbound_store: Store) -> OutboundOrderView:
-    box = await outbound_store.load(seller, query.fulfillment_order_id)
-    if box is None:
+    order = await outbound_store.load(seller, query.fulfillment_order_id)
+    if order is None:
         raise RequestError("not_found", f"outbound order {query.fulfillment_order_id} not found",
                            "$.fulfillment_order_id")
-    return outbound.view(box.state)
+    return outbound.view(order)
 
 
 async def _requested(*, kind: OrderKind, evt: Event, order_id: str, lines: list[tuple[str, str, int]],
-                     destination: Any, fill_policy: FillPolicy, stock: Store, choose: Choose, locate: Locate,
-                     held: bool = False, **deps: Any) -> None:
+                     destination: Any, fill_policy: FillPolicy, outbound_store: Store, stock: Store, choose: Choose,
+                     locate: Locate, held: bool = False) -> None:
     """A new order: sourcing picks centers from the stock on hand now; the decision reserves what it found."""
     skus = sorted({sku for _, sku, _ in lines})
     found = {sku: await stock.load(evt.seller, sku) for sku in skus}
@@ -128,32 +140,32 @@ async def _requested(*, kind: OrderKind, evt: Event, order_id: str, lines: list[
     rule = partial(outbound.requested, kind=kind, order_id=order_id, seller=evt.seller, lines=lines,
                    destination=where, fill_policy=fill_policy, cause=Cause.of(evt), at=evt.occurred_at,
                    allocations=allocations, shortfalls=shortfalls, strategy=strategy, held=held, unknown_skus=unknown)
-    await _step(evt.seller, order_id, str(evt.event_id), rule, evt.occurred_at, stock=stock, **deps)
+    await _step(evt.seller, order_id, str(evt.event_id), rule, evt.occurred_at, outbound_store)
 
 
-async def _serve(evt: Event, order_id: str, *, stock: Store, outbound_store: Store, publish: Publisher,
+async def _serve(evt: Event, order_id: str, *, stock: Store, outbound_store: Store,
                  choose: Choose) -> list[tuple[str, str, int]]:
-    """A waiting order reserves what sourcing finds on hand now (once per triggering event); what it still wants."""
-    box = await outbound_store.load(evt.seller, order_id)
-    lines = outbound.wanted(box.state) if box is not None else []
+    """A waiting order reserves what sourcing finds on hand now (once per triggering event); what it still wants
+    once the ledger answered."""
+    order = await outbound_store.load(evt.seller, order_id)
+    lines = outbound.wanted(order) if order is not None else []
     if not lines:
         return []
     on_hand = {sku: ledger.fulfillable_by_center(await stock.load(evt.seller, sku))
                for sku in sorted({sku for _, sku, _ in lines})}
-    allocations, _, _ = choose(lines, on_hand, box.state.destination)
+    allocations, _, _ = choose(lines, on_hand, order.destination)
     cause = Cause(f"{evt.event_id}/{order_id}", evt.correlation)
     rule = partial(outbound.restock, allocations=allocations, cause=cause, at=evt.occurred_at)
-    state = await _step(evt.seller, order_id, f"restock/{evt.event_id}", rule, evt.occurred_at,
-                        outbound_store=outbound_store, stock=stock, publish=publish)
-    return outbound.wanted(state)
+    await _step(evt.seller, order_id, f"restock/{evt.event_id}", rule, evt.occurred_at, outbound_store)
+    return outbound.wanted(await outbound_store.load(evt.seller, order_id))
 
 
-async def _fact(evt: Event, order_id: str, rule: Any, **deps: Any) -> Any:
-    return await _step(evt.seller, order_id, str(evt.event_id), rule, evt.occurred_at, **deps)
+async def _fact(evt: Event, order_id: str, rule: Any, outbound_store: Store) -> outbound.Outbound | None:
+    return await _step(evt.seller, order_id, str(evt.event_id), rule, evt.occurred_at, outbound_store)
 
 
-def _step(seller: str, order_id: str, message_id: str, rule: Any, at: datetime, *, outbound_store: Store,
-          stock: Store, publish: Publisher) -> Any:
-    """One decision about one order; the ledger's answer (a reservation that came up short) comes back to it."""
-    return apply_boxed(outbound_store, seller, order_id, message_id, rule, at, stock=stock, publish=publish,
-                       after=outbound.reservation_result)
+async def _step(seller: str, order_id: str, message_id: str, rule: Any, at: datetime,
+                outbound_store: Store) -> outbound.Outbound | None:
+    """One decision about one order; its ledger movements are its pending effect (see carry_out)."""
+    applied = await outbound_store.apply(seller, order_id, message_id, with_moves(rule, at))
+    return applied.state

@@ -68,7 +68,7 @@ async def get_inbound_plan(seller: str, query: PlanRef, *, plans_store: Store) -
     return plans.view(await _found(seller, query.plan_id, plans_store))
 
 
-async def on_order_placed(evt: OrderPlaced, *, demand_store: Store, window_days: float) -> None:
+async def on_order_placed(evt: OrderPlaced, *, demand_store: Store, demand_window_days: float) -> None:
     """Learn where the seller's buyers are: each line's units to the order's ship-to ZIP3, once per order."""
     if evt.destination is None:
         return
@@ -76,7 +76,7 @@ async def on_order_placed(evt: OrderPlaced, *, demand_store: Store, window_days:
         await demand_store.apply(evt.seller, line.sku, str(evt.event_id), partial(
             demand.record, sku=line.sku, postal_code=evt.destination.postal_code,
             country_code=evt.destination.country_code, units=line.quantity, at=evt.purchased_at,
-            window_days=window_days))
+            window_days=demand_window_days))
 
 
 async def _plan_request(seller: str, plan_id: str, verb: str, rule: Any, *, plans_store: Store,
