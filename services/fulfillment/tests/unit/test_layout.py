@@ -33,3 +33,15 @@ def test_handlers_import_only_ports_domain_contracts_and_the_runtime():
         strays = {m for m in ours if not m.startswith(("sellerops.fulfillment.domain", "sellerops.fulfillment.ports",
                                                         "sellerops.fulfillment.handlers"))}
         assert not strays, f"{path.name} imports {sorted(strays)}"
+
+
+def test_every_handler_is_a_short_recipe():
+    long = []
+    for path in sorted((ROOT / "handlers").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                lines = node.end_lineno - body[0].lineno + 1 if body else 0
+                if lines > 20:
+                    long.append(f"{path.name}:{node.name} ({lines} lines)")
+    assert not long, long
