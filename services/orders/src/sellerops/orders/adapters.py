@@ -14,7 +14,7 @@ from sellerops.contracts.orders import AtRiskOrder, ListAtRisk, ListOrders, Orde
 from sellerops.contracts.subjects import id_token, seller_token
 from sellerops.orders.domain import Order, queries, view
 from sellerops.orders.domain.mcf import McfOrder
-from sellerops.runtime.index import Entry, HourIndex, every_key
+from sellerops.runtime.index import Entry, HourIndex, every_key, values_of
 from sellerops.runtime.paging import SizedPage
 from sellerops.runtime.state import Applied, Decide, SellerKeyedStore
 
@@ -22,7 +22,7 @@ BUCKET = "orders_order"
 MCF_BUCKET = "orders_mcf"
 INDEX_BUCKET = "orders_index"
 BUILT = "=built"  # in the index bucket once every order was indexed (no seller token can be "=built")
-LOAD_AT_ONCE = 64  # orders of a listing read concurrently
+LOAD_AT_ONCE = 64  # orders of a listing read in one request
 
 log = structlog.get_logger("sellerops.orders")
 
@@ -83,6 +83,12 @@ class KvOrderStore(SellerKeyedStore[Order]):
             return None
         return self.decode_state(entry.value) if entry.value else None
 
+    async def load_states(self, seller: str, order_ids: list[str]) -> list[Order | None]:
+        """Several orders alone, in one batched read (a listing's page: one request, not one per order)."""
+        keys = [self.key(seller, order_id) for order_id in order_ids]
+        values = await values_of(self.kv, keys)
+        return [self.decode_state(values[key]) if key in values else None for key in keys]
+
     async def index_built(self) -> bool:
         if self.index is None:
             return False
@@ -139,7 +145,7 @@ class OrderListings:
             entries = [e for e in entries if wanted(e)]
             for at in range(0, len(entries), LOAD_AT_ONCE):
                 chunk = entries[at:at + LOAD_AT_ONCE]
-                loaded = await asyncio.gather(*(self._orders.load_state(seller, e.item) for e in chunk))
+                loaded = await self._orders.load_states(seller, [e.item for e in chunk])
                 for entry, order in zip(chunk, loaded):
                     if queries.listed_as(order, entry.index, entry.sort):
                         yield order
