@@ -1,23 +1,35 @@
 """What the fulfillment handlers need from the world, as Protocols (fakes need not inherit)."""
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.inbound import PlacementOption
-from sellerops.contracts.inventory import Allocation, Shortfall
+from sellerops.contracts.inventory import Allocation, InventoryMoved, Shortfall
+from sellerops.fulfillment.domain.shipments import CarrierCheck
 from sellerops.runtime.clock import Clock
 from sellerops.runtime.publisher import Publisher
-from sellerops.runtime.state import KeyedStore as Store
+from sellerops.runtime.state import Applied, KeyedStore as Store
 
-__all__ = ["CheckCarrier", "Choose", "Clock", "LedgerReader", "Locate", "Place", "Publisher", "Store"]
+__all__ = ["CheckCarrier", "Choose", "Clock", "EffectStore", "LedgerReader", "Locate", "Place", "Publisher", "Store"]
 
 LatLon = tuple[float, float]
 
 
+class EffectStore(Protocol):
+    """A Store whose decisions may leave effects to carry out: (state, events, effects) (runtime.effects)."""
+
+    async def apply(self, seller: str, aggregate_id: str, message_id: str,
+                    decide: Callable[[Any], tuple[Any, Sequence[Event], Sequence[Any]]]) -> Applied[Any]: ...
+
+    async def load(self, seller: str, aggregate_id: str) -> Any: ...
+
+    def scan(self, seller: str) -> AsyncIterator[Any]: ...
+
+
 class LedgerReader(Protocol):
-    def __call__(self, seller: str) -> AsyncIterator[Event]:
+    def __call__(self, seller: str) -> AsyncIterator[InventoryMoved]:
         """Every InventoryMoved of a seller kept in the stream, in order (for the drift check)."""
 
 
@@ -39,5 +51,4 @@ class Locate(Protocol):
         """A destination (an Address or a Destination) on the map, or None when it cannot be placed."""
 
 
-# Checks a carrier code and tracking number (and a ship date, unused here): (field, reason) when refused.
-CheckCarrier = Callable[[str, str, Any], tuple[str, str] | None]
+CheckCarrier = CarrierCheck  # a carrier and tracking number check: (the field refused, why), or None

@@ -7,7 +7,8 @@ an operator's file (adapters.costs_from_file, or fees_from_file for the fee tabl
 transport is a base charge per shipment plus a rate per kg per 1000 km (`TransportRates`). The expected
 outbound cost to buyers is a per-unit rate by great-circle distance band, each band with its delivery
 days (`OutboundRates`, also in the same file); with `CostModel.buyers` (network.BuyerRegions) a placement
-is priced at its landed cost (placement/landed.py). Amounts are Decimal dollars rounded to cents; solvers may work in float cents.
+is priced at its landed cost (placement/landed.py). Amounts are Decimal dollars rounded to cents; solvers
+may work in float cents.
 """
 
 from collections.abc import Mapping

@@ -29,7 +29,7 @@ class LedgerMoves(msgspec.Struct, frozen=True):
     moves: list[Movement]
 
 
-def with_moves(rule: Callable[[Any], tuple], at: datetime,
+def with_moves(rule: Callable[[Any], tuple[Any, ...]], at: datetime,
                moves_of: Callable[[list[Event]], list[Movement]] | None = None) -> Callable[[Any], Effects]:
     """Adapt a domain rule returning (state, events[, movements]) to (state, events, effects): its movements (or
     those `moves_of` derives from its events) become one LedgerMoves effect."""

@@ -23,13 +23,13 @@ from sellerops.fulfillment.domain import ledger, outbound
 from sellerops.fulfillment.domain.common import Cause, NotFound, Refused
 from sellerops.fulfillment.domain.ledger_moves import LedgerMoves, reacting, with_moves
 from sellerops.fulfillment.handlers.effects import move_stock
-from sellerops.fulfillment.ports import Choose, Locate, Publisher, Store
+from sellerops.fulfillment.ports import Choose, EffectStore, Locate, Publisher, Store
 from sellerops.runtime.effects import Origin
 
 log = structlog.get_logger("sellerops.fulfillment")
 
 
-async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, outbound_store: Store, stock: Store,
+async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, outbound_store: EffectStore, stock: Store,
                             choose: Choose, locate: Locate) -> None:
     if evt.fulfillment_channel is not FulfillmentChannel.AFN:
         return  # the seller ships MFN orders
@@ -40,7 +40,7 @@ async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, 
                      locate=locate)
 
 
-async def on_mcf_requested(evt: McfOrderRequested, *, outbound_store: Store, stock: Store, choose: Choose,
+async def on_mcf_requested(evt: McfOrderRequested, *, outbound_store: EffectStore, stock: Store, choose: Choose,
                            locate: Locate) -> None:
     lines = [(item.item_id, item.seller_sku, item.quantity) for item in evt.items]
     await _requested(kind=OrderKind.MCF, evt=evt, order_id=evt.mcf_order_id, lines=lines, destination=evt.destination,
@@ -48,18 +48,18 @@ async def on_mcf_requested(evt: McfOrderRequested, *, outbound_store: Store, sto
                      outbound_store=outbound_store, stock=stock, choose=choose, locate=locate)
 
 
-async def on_mcf_released(evt: McfOrderReleased, *, outbound_store: Store) -> None:
+async def on_mcf_released(evt: McfOrderReleased, *, outbound_store: EffectStore) -> None:
     await _fact(evt, evt.mcf_order_id, partial(outbound.release, cause=Cause.of(evt), at=evt.occurred_at),
                 outbound_store)
 
 
-async def on_order_canceled(evt: OrderCanceled, *, outbound_store: Store) -> None:
+async def on_order_canceled(evt: OrderCanceled, *, outbound_store: EffectStore) -> None:
     if evt.fulfillment_channel is FulfillmentChannel.MFN:
         return
     await _fact(evt, evt.order_id, partial(outbound.afn_canceled, canceled=evt), outbound_store)
 
 
-async def on_mcf_cancel_requested(evt: McfOrderCancelRequested, *, outbound_store: Store) -> None:
+async def on_mcf_cancel_requested(evt: McfOrderCancelRequested, *, outbound_store: EffectStore) -> None:
     def rule(state: outbound.Outbound | None) -> outbound.Decision:
         try:
             return outbound.cancel(state, cause=Cause.of(evt), at=evt.occurred_at)
@@ -69,12 +69,12 @@ async def on_mcf_cancel_requested(evt: McfOrderCancelRequested, *, outbound_stor
     await _fact(evt, evt.mcf_order_id, rule, outbound_store)
 
 
-async def on_outbound_shipped(evt: OutboundShipmentReported, *, outbound_store: Store) -> None:
+async def on_outbound_shipped(evt: OutboundShipmentReported, *, outbound_store: EffectStore) -> None:
     if await _fact(evt, evt.fulfillment_order_id, partial(outbound.shipped, fact=evt), outbound_store) is None:
         raise LookupError(f"no outbound order {evt.fulfillment_order_id} for seller {evt.seller}")
 
 
-async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, outbound_store: Store,
+async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, outbound_store: EffectStore,
                                 choose: Choose) -> None:
     """Keep each SKU's backorder list: a FillAll order short of a SKU waits for it, until it is not short.
 
@@ -90,7 +90,7 @@ async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, ou
         await _serve(evt, evt.fulfillment_order_id, stock=stock, outbound_store=outbound_store, choose=choose)
 
 
-async def on_stock_moved(evt: InventoryMoved, *, stock: Store, outbound_store: Store, choose: Choose) -> None:
+async def on_stock_moved(evt: InventoryMoved, *, stock: Store, outbound_store: EffectStore, choose: Choose) -> None:
     """Units became fulfillable (a receipt, a found adjustment, a released reservation): the SKU's waiting FillAll
     orders reserve what sourcing finds for them, oldest first; an order no longer waiting leaves the list."""
     if evt.to_bucket is not Bucket.FULFILLABLE or evt.quantity == 0:
@@ -105,7 +105,7 @@ async def on_stock_moved(evt: InventoryMoved, *, stock: Store, outbound_store: S
 
 
 async def on_outbound_deadline(key: str, kind: str, due: datetime, *, outbound_policy: outbound.Policy,
-                               outbound_store: Store) -> None:
+                               outbound_store: EffectStore) -> None:
     seller, order_id = key.split(".", 1)
     rule = partial(outbound.deadline_passed, kind=kind, due=due, policy=outbound_policy)
     await _step(seller, order_id, f"deadline/{kind}/{due.isoformat()}", rule, due, outbound_store)
@@ -119,7 +119,7 @@ async def carry_out(origin: Origin, effect: LedgerMoves, *, stock: Store,
     return reacting(outbound.reservation_result, moved, effect.at)
 
 
-async def get_outbound_order(seller: str, query: GetOutboundOrder, *, outbound_store: Store) -> OutboundOrderView:
+async def get_outbound_order(seller: str, query: GetOutboundOrder, *, outbound_store: EffectStore) -> OutboundOrderView:
     order = await outbound_store.load(seller, query.fulfillment_order_id)
     if order is None:
         raise RequestError("not_found", f"outbound order {query.fulfillment_order_id} not found",
@@ -128,7 +128,7 @@ async def get_outbound_order(seller: str, query: GetOutboundOrder, *, outbound_s
 
 
 async def _requested(*, kind: OrderKind, evt: Event, order_id: str, lines: list[tuple[str, str, int]],
-                     destination: Any, fill_policy: FillPolicy, outbound_store: Store, stock: Store, choose: Choose,
+                     destination: Any, fill_policy: FillPolicy, outbound_store: EffectStore, stock: Store, choose: Choose,
                      locate: Locate, held: bool = False) -> None:
     """A new order: sourcing picks centers from the stock on hand now; the decision reserves what it found."""
     skus = sorted({sku for _, sku, _ in lines})
@@ -143,13 +143,12 @@ async def _requested(*, kind: OrderKind, evt: Event, order_id: str, lines: list[
     await _step(evt.seller, order_id, str(evt.event_id), rule, evt.occurred_at, outbound_store)
 
 
-async def _serve(evt: Event, order_id: str, *, stock: Store, outbound_store: Store,
+async def _serve(evt: Event, order_id: str, *, stock: Store, outbound_store: EffectStore,
                  choose: Choose) -> list[tuple[str, str, int]]:
     """A waiting order reserves what sourcing finds on hand now (once per triggering event); what it still wants
     once the ledger answered."""
     order = await outbound_store.load(evt.seller, order_id)
-    lines = outbound.wanted(order) if order is not None else []
-    if not lines:
+    if order is None or not (lines := outbound.wanted(order)):
         return []
     on_hand = {sku: ledger.fulfillable_by_center(await stock.load(evt.seller, sku))
                for sku in sorted({sku for _, sku, _ in lines})}
@@ -157,15 +156,16 @@ async def _serve(evt: Event, order_id: str, *, stock: Store, outbound_store: Sto
     cause = Cause(f"{evt.event_id}/{order_id}", evt.correlation)
     rule = partial(outbound.restock, allocations=allocations, cause=cause, at=evt.occurred_at)
     await _step(evt.seller, order_id, f"restock/{evt.event_id}", rule, evt.occurred_at, outbound_store)
-    return outbound.wanted(await outbound_store.load(evt.seller, order_id))
+    answered = await outbound_store.load(evt.seller, order_id)  # after the ledger's answer
+    return outbound.wanted(answered) if answered is not None else []
 
 
-async def _fact(evt: Event, order_id: str, rule: Any, outbound_store: Store) -> outbound.Outbound | None:
+async def _fact(evt: Event, order_id: str, rule: Any, outbound_store: EffectStore) -> outbound.Outbound | None:
     return await _step(evt.seller, order_id, str(evt.event_id), rule, evt.occurred_at, outbound_store)
 
 
 async def _step(seller: str, order_id: str, message_id: str, rule: Any, at: datetime,
-                outbound_store: Store) -> outbound.Outbound | None:
+                outbound_store: EffectStore) -> outbound.Outbound | None:
     """One decision about one order; its ledger movements are its pending effect (see carry_out)."""
     applied = await outbound_store.apply(seller, order_id, message_id, with_moves(rule, at))
     return applied.state

@@ -32,7 +32,7 @@ async def create_inbound_plan(seller: str, request: CreateInboundPlan, *, plans_
                          cause=requested(seller, request.plan_id, "create"), now=now)
         applied = await plans_store.apply(seller, request.plan_id, "create", decide)
     await publish(applied.events)
-    return plans.view(applied.state)
+    return _view(applied.state)
 
 
 async def regenerate_options(seller: str, request: PlanRef, *, plans_store: Store, publish: Publisher, clock: Clock,
@@ -47,7 +47,7 @@ async def regenerate_options(seller: str, request: PlanRef, *, plans_store: Stor
                          cause=requested(seller, request.plan_id, message_id), now=now)
         applied = await plans_store.apply(seller, request.plan_id, message_id, decide)
     await publish(applied.events)
-    return plans.view(applied.state)
+    return _view(applied.state)
 
 
 async def confirm_placement(seller: str, request: ConfirmPlacement, *, plans_store: Store, publish: Publisher,
@@ -85,7 +85,7 @@ async def _plan_request(seller: str, plan_id: str, verb: str, rule: Any, *, plan
     with refusals("plan_id"):
         applied = await plans_store.apply(seller, plan_id, verb, decide)
     await publish(applied.events)
-    return plans.view(applied.state)
+    return _view(applied.state)
 
 
 async def _found(seller: str, plan_id: str, plans_store: Store) -> plans.Plan:
@@ -105,3 +105,8 @@ async def _seen(seller: str, items: list[PlanItem], demand_store: Store | None) 
     else:
         found = [s async for s in demand_store.scan(seller) if s.sku in skus]
     return demand.ship_tos(s for s in found if s is not None)
+
+
+def _view(plan: plans.Plan | None) -> InboundPlanView:
+    assert plan is not None  # every plan decision refuses or leaves a plan
+    return plans.view(plan)

@@ -9,11 +9,11 @@ from sellerops.contracts.requests import RequestError
 from sellerops.fulfillment.domain import removals
 from sellerops.fulfillment.domain.common import NotFound, requested
 from sellerops.fulfillment.domain.ledger_moves import with_moves
-from sellerops.fulfillment.ports import Clock, Store
+from sellerops.fulfillment.ports import Clock, EffectStore, Store
 from sellerops.runtime.decisions import refusals
 
 
-async def create_removal_order(seller: str, request: CreateRemovalOrder, *, clock: Clock, removals_store: Store,
+async def create_removal_order(seller: str, request: CreateRemovalOrder, *, clock: Clock, removals_store: EffectStore,
                                stock: Store) -> RemovalOrderView:
     now = clock.now()
     on_hand = {line.sku: await stock.load(seller, line.sku) for line in request.lines}
@@ -21,28 +21,30 @@ async def create_removal_order(seller: str, request: CreateRemovalOrder, *, cloc
                    cause=requested(seller, request.removal_order_id, "create"), now=now)
     with refusals("removal_order_id"):
         state = await _step(seller, request.removal_order_id, "create", rule, now, removals_store)
+    assert state is not None  # removals.create refuses or creates
     return removals.view(state)
 
 
 async def cancel_removal_order(seller: str, request: RemovalRef, *, clock: Clock,
-                               removals_store: Store) -> RemovalOrderView:
+                               removals_store: EffectStore) -> RemovalOrderView:
     now = clock.now()
     rule = partial(removals.cancel, cause=requested(seller, request.removal_order_id, "cancel"), now=now)
     with refusals("removal_order_id"):
         if await removals_store.load(seller, request.removal_order_id) is None:
             raise NotFound(f"removal order {request.removal_order_id} not found")
         state = await _step(seller, request.removal_order_id, "cancel", rule, now, removals_store)
+    assert state is not None  # it was there a moment ago
     return removals.view(state)
 
 
-async def on_removal_processed(evt: RemovalShipmentReported, *, removals_store: Store) -> None:
+async def on_removal_processed(evt: RemovalShipmentReported, *, removals_store: EffectStore) -> None:
     state = await _step(evt.seller, evt.removal_order_id, str(evt.event_id), partial(removals.processed, fact=evt),
                         evt.occurred_at, removals_store)
     if state is None:
         raise LookupError(f"no removal order {evt.removal_order_id} for seller {evt.seller}")
 
 
-async def get_removal_order(seller: str, query: RemovalRef, *, removals_store: Store) -> RemovalOrderView:
+async def get_removal_order(seller: str, query: RemovalRef, *, removals_store: EffectStore) -> RemovalOrderView:
     removal = await removals_store.load(seller, query.removal_order_id)
     if removal is None:
         raise RequestError("not_found", f"removal order {query.removal_order_id} not found", "$.removal_order_id")
@@ -50,7 +52,7 @@ async def get_removal_order(seller: str, query: RemovalRef, *, removals_store: S
 
 
 async def _step(seller: str, removal_id: str, message_id: str, rule: Any, at: datetime,
-                removals_store: Store) -> removals.Removal | None:
+                removals_store: EffectStore) -> removals.Removal | None:
     """One decision about one removal order; its ledger movements are its pending effect."""
     applied = await removals_store.apply(seller, removal_id, message_id, with_moves(rule, at))
     return applied.state

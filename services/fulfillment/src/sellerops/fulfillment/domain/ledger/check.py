@@ -1,7 +1,7 @@
 """The ledger replayed from the stream, checked against the stored summaries (drift, gaps, negative buckets)."""
 
 from collections.abc import Iterable
-
+from uuid import UUID
 
 from sellerops.contracts.inventory import Drift, InventoryMoved, LedgerCheck
 from sellerops.fulfillment.domain.ledger.stock import Stock
@@ -13,7 +13,7 @@ def _fold(entries: Iterable[InventoryMoved]) -> tuple[dict[tuple[str, str, str],
     totals: dict[tuple[str, str, str], int] = {}
     sequences: dict[str, list[int]] = {}
     negative: list[str] = []
-    seen: set = set()
+    seen: set[UUID] = set()
     for e in entries:
         if e.event_id in seen:
             continue

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.inventory import Bucket, InventoryCountReconciled, InventoryMoved, Movement
 from sellerops.fulfillment.domain import common
 from sellerops.fulfillment.domain.common import stamp
@@ -19,8 +20,9 @@ from sellerops.fulfillment.domain.ledger.stock import BOUND, COMPARED, HELD, Sto
 
 
 def move(stock: Stock | None, movements: list[Movement], *, seller: str, sku: str, cause: common.Cause,
-         at: datetime) -> tuple[Stock, list[InventoryMoved]]:
-    """Apply `movements` in order: one entry each, numbered on from the SKU's last entry."""
+         at: datetime) -> tuple[Stock, list[Event]]:
+    """Apply `movements` in order: one entry each, numbered on from the SKU's last entry (then an
+    InventoryCountReconciled for each marketplace difference the entries closed)."""
     stock = stock or Stock(seller=seller, sku=sku)
     centers = {c: dict(b) for c, b in stock.centers.items()}
     held = {r: dict(c) for r, c in stock.reservations.items()}
@@ -54,7 +56,7 @@ def move(stock: Stock | None, movements: list[Movement], *, seller: str, sku: st
     return new, [*entries, *reconciled]
 
 
-def backorder(stock: Stock | None, *, order_id: str, waits: bool, seller: str, sku: str) -> tuple[Stock, list]:
+def backorder(stock: Stock | None, *, order_id: str, waits: bool, seller: str, sku: str) -> tuple[Stock, list[Event]]:
     """Note (or forget) that a FillAll order waits for this SKU: stock arriving then goes to it first come,
     first served."""
     stock = stock or Stock(seller=seller, sku=sku)
@@ -89,12 +91,13 @@ def held(stock: Stock | None, reference: str) -> dict[str, int]:
     return dict(stock.reservations.get(reference, {})) if stock else {}
 
 
-def _closed_by_the_ledger(stock: Stock, cause: common.Cause, at: datetime) -> tuple[Stock, list]:
+def _closed_by_the_ledger(stock: Stock, cause: common.Cause, at: datetime) -> tuple[Stock, list[Event]]:
     """A published difference that the ledger's own movements now close is reconciled at once: the ledger had
     not yet read a receipt or a shipment when the marketplace counted (it is a stream behind, sometimes)."""
     if not any(count.differences for count in stock.marketplace.values()):
         return stock, []
-    ours, events, counts = ledger_counts(stock), [], dict(stock.marketplace)
+    ours, counts = ledger_counts(stock), dict(stock.marketplace)
+    events: list[Event] = []
     for marketplace_id, count in sorted(stock.marketplace.items()):
         if count.differences and all(ours[b] == count.counts.get(b, 0) for b in COMPARED):
             counts[marketplace_id] = msgspec.structs.replace(count, differences=[])

@@ -1,11 +1,14 @@
 """What the market reports about a SKU's stock: adjustments, transfers between centers, and its own count
 (set against the ledger for the marketplaces the network serves)."""
 
+from typing import Any
+
 import msgspec
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.inventory import (
     Bucket, Cause, CountDifference, InventoryAdjustmentReported, InventoryAvailabilityReported, InventoryCountDiffered,
-    InventoryCountReconciled, InventoryMoved, InventoryTransferReported, MarketplaceCount, Movement, TransferStage,
+    InventoryCountReconciled, InventoryTransferReported, MarketplaceCount, Movement, TransferStage,
 )
 from sellerops.fulfillment.domain import common
 from sellerops.fulfillment.domain.common import stamp
@@ -13,14 +16,14 @@ from sellerops.fulfillment.domain.ledger.movements import held, move
 from sellerops.fulfillment.domain.ledger.stock import COMPARED, Stock, ledger_counts
 
 
-def adjustment(stock: Stock | None, fact: InventoryAdjustmentReported) -> tuple[Stock, list[InventoryMoved]]:
+def adjustment(stock: Stock | None, fact: InventoryAdjustmentReported) -> tuple[Stock, list[Event]]:
     movement = Movement(sku=fact.sku, center_id=fact.center_id, quantity=fact.quantity, from_bucket=fact.from_bucket,
                         to_bucket=fact.to_bucket, cause=Cause.ADJUSTMENT, reference=fact.adjustment_id)
     return move(stock, [movement], seller=fact.seller, sku=fact.sku, cause=common.Cause.of(fact),
                 at=fact.occurred_at)
 
 
-def transfer(stock: Stock | None, fact: InventoryTransferReported) -> tuple[Stock, list[InventoryMoved]]:
+def transfer(stock: Stock | None, fact: InventoryTransferReported) -> tuple[Stock, list[Event]]:
     """STARTED reserves the units at the source (pendingTransshipment); RECEIVED takes them from there (or from
     fulfillable when the start was never reported) and adds what arrived, as fulfillable, at the destination."""
     def at(center: str, quantity: int, source: Bucket | None, target: Bucket | None, cause: Cause) -> Movement:
@@ -43,7 +46,7 @@ def transfer(stock: Stock | None, fact: InventoryTransferReported) -> tuple[Stoc
 
 
 def availability_reported(stock: Stock | None, fact: InventoryAvailabilityReported, *, compared: frozenset[str],
-                          ) -> tuple[Stock, list]:
+                          ) -> tuple[Stock, list[Event]]:
     """Keep the marketplace's own count of the SKU; for a marketplace the network serves (`compared`), set it
     against the ledger. A difference is published when it appears or changes, and its end once, so a
     marketplace repeating the same count does not repeat the news. An older report arriving late is kept out."""
@@ -62,7 +65,7 @@ def availability_reported(stock: Stock | None, fact: InventoryAvailabilityReport
     stock = msgspec.structs.replace(stock, marketplace={**stock.marketplace, fact.marketplace_id: now})
     had = before.differences if before is not None else []
     cause = common.Cause.of(fact)
-    common_fields = {"sku": fact.sku, "marketplace_id": fact.marketplace_id, "reported_at": fact.occurred_at}
+    common_fields: dict[str, Any] = {"sku": fact.sku, "marketplace_id": fact.marketplace_id, "reported_at": fact.occurred_at}
     if differences and differences != had:
         return stock, [InventoryCountDiffered(**stamp(cause, InventoryCountDiffered, fact.seller, fact.occurred_at),
                                               differences=differences, **common_fields)]

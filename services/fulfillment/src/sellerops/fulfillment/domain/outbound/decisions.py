@@ -15,7 +15,7 @@ from sellerops.fulfillment.domain.outbound.allocations import (
     capped, held_in, lacking, movements, outstanding, reason_of, release_reserved, rows_of, settle, tallied, waiting,
 )
 from sellerops.fulfillment.domain.outbound.model import (
-    CANCELLABLE, FILL_ALL_GIVE_UP, FINAL, HOLD_EXPIRED, PLANNING_HOLD, Decision, Emit, Line, Outbound, Policy, S,
+    CANCELLABLE, FILL_ALL_GIVE_UP, FINAL, HOLD_EXPIRED, PLANNING_HOLD, Decision, Emit, Key, Line, Outbound, Policy, S,
 )
 
 
@@ -39,7 +39,7 @@ def requested(existing: Outbound | None, *, kind: OrderKind, order_id: str, sell
     if not order.lines or unknown:
         order = emit.status(order, S.INVALID, "; ".join(unknown) or "no units to ship")
         emit.allocated(order)
-        return emit.done(order, [])
+        return emit.decided(order, [])
     allocations = capped(order, allocations)
     order = msgspec.structs.replace(order, allocations=allocations, shortfalls=lacking(order, allocations))
     kill = order.shortfalls and order.fill_policy is FillPolicy.FILL_OR_KILL
@@ -47,13 +47,13 @@ def requested(existing: Outbound | None, *, kind: OrderKind, order_id: str, sell
         order = msgspec.structs.replace(order, allocations=[])
         order = emit.status(order, S.UNFULFILLABLE, reason_of(order.shortfalls))
         emit.allocated(order)
-        return emit.done(order, [])
+        return emit.decided(order, [])
     order = msgspec.structs.replace(order, leftovers_cancelled=order.fill_policy is FillPolicy.FILL_ALL_AVAILABLE)
     order = emit.status(order, S.PLANNING)
     emit.allocated(order)
     moves = movements(order, tallied(allocations), Bucket.FULFILLABLE, Bucket.RESERVED_CUSTOMER_ORDER,
                    Why.CUSTOMER_ORDER_RESERVED)
-    return emit.done(order, moves)
+    return emit.decided(order, moves)
 
 
 def reservation_result(order: Outbound | None, moved: list[InventoryMoved], at: datetime | None = None) -> Decision:
@@ -80,7 +80,7 @@ def reservation_result(order: Outbound | None, moved: list[InventoryMoved], at: 
         order = emit.status(order, S.UNFULFILLABLE, reason_of(order.shortfalls))
     order = settle(order, emit)
     emit.allocated(order)
-    return emit.done(order, moves)
+    return emit.decided(order, moves)
 
 
 def wanted(order: Outbound) -> list[tuple[str, str, int]]:
@@ -102,7 +102,7 @@ def restock(order: Outbound | None, *, allocations: list[Allocation], cause: Cau
                                     shortfalls=lacking(order, everything))
     emit.allocated(order)
     moves = movements(order, tallied(found), Bucket.FULFILLABLE, held_in(order), Why.CUSTOMER_ORDER_RESERVED)
-    return emit.done(order, moves)
+    return emit.decided(order, moves)
 
 
 def _processing(order: Outbound, emit: Emit, at: datetime) -> tuple[Outbound, list[Movement]]:
@@ -137,7 +137,7 @@ def _cancelled(order: Outbound, cause: Cause, at: datetime, reason: str | None) 
     emit = Emit(order, cause, at)
     order, moves = release_reserved(order)
     order = emit.status(order, S.CANCELLED, reason)
-    return emit.done(order, moves)
+    return emit.decided(order, moves)
 
 
 def shipped(order: Outbound | None, fact: OutboundShipmentReported) -> Decision:
@@ -151,7 +151,8 @@ def shipped(order: Outbound | None, fact: OutboundShipmentReported) -> Decision:
     if order.status in CANCELLABLE:  # a package means the order was picked: it is processing now
         order, moves = _processing(order, emit, fact.occurred_at)
     left, sku_of = outstanding(order), {line.item_id: line.sku for line in order.lines}
-    out, notes = {}, []
+    out: dict[Key, int] = {}
+    notes: list[str] = []
     for item in fact.package.items:
         key = (item.order_item_id, sku_of.get(item.order_item_id, ""), fact.center_id)
         units = min(item.quantity, left.get(key, 0) - out.get(key, 0))
@@ -165,7 +166,7 @@ def shipped(order: Outbound | None, fact: OutboundShipmentReported) -> Decision:
     if order.kind is OrderKind.AFN:
         emit(AfnOrderShipped, order_id=order.fulfillment_order_id, package=fact.package)
     order = settle(order, emit)
-    return emit.done(order, moves, notes)
+    return emit.decided(order, moves, notes)
 
 
 def release(order: Outbound | None, *, cause: Cause, at: datetime) -> Decision:
@@ -177,7 +178,7 @@ def release(order: Outbound | None, *, cause: Cause, at: datetime) -> Decision:
     moves: list[Movement] = []
     if order.status is S.PLANNING and outstanding(order):
         order, moves = _processing(order, emit, at)
-    return emit.done(order, moves, ["released by the seller"])
+    return emit.decided(order, moves, ["released by the seller"])
 
 
 def deadlines(order: Outbound, policy: Policy) -> list[tuple[str, datetime]]:
@@ -200,11 +201,11 @@ def deadline_passed(order: Outbound | None, *, kind: str, due: datetime, policy:
     emit = Emit(order, Cause(f"deadline/{order.seller}/{order.fulfillment_order_id}/{kind}/{due.isoformat()}"), due)
     if kind == PLANNING_HOLD:
         order, moves = _processing(order, emit, due)
-        return emit.done(order, moves)
+        return emit.decided(order, moves)
     if kind == HOLD_EXPIRED:
         order, moves = release_reserved(msgspec.structs.replace(order, held=False))
         order = emit.status(order, S.CANCELLED, f"held {policy.hold_limit.days} days without a release")
-        return emit.done(order, moves)
+        return emit.decided(order, moves)
     # FillAll gives up: what is reserved still ships (CompletePartialled then); with nothing, Unfulfillable.
     order = settle(msgspec.structs.replace(order, leftovers_cancelled=True), emit)
-    return emit.done(order, [], [f"gave up waiting for {sum(s.quantity for s in order.shortfalls)} units"])
+    return emit.decided(order, [], [f"gave up waiting for {sum(s.quantity for s in order.shortfalls)} units"])

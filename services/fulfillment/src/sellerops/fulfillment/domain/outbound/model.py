@@ -86,7 +86,7 @@ class Emit(Emitter):
              status=order.status, allocations=order.allocations, shortfalls=order.shortfalls,
              fill_policy=order.fill_policy, strategy=order.strategy)
 
-    def done(self, order: Outbound, moves: list[Movement], notes: Iterable[str] = ()) -> Decision:
+    def decided(self, order: Outbound, moves: list[Movement], notes: Iterable[str] = ()) -> Decision:
         """Like Emitter.done, with the ledger movements; an order's updated_at always moves on."""
         self.notes += list(notes)
         order, _ = super().done(msgspec.structs.replace(order, updated_at=self.at))

@@ -24,13 +24,13 @@ from sellerops.fulfillment.domain.shipments.lifecycle import (
     create_shipment, plan_canceled, receipt_reported, seller_update, status_reported,
 )
 from sellerops.fulfillment.domain.shipments.model import (
-    CLAIM_EXPIRY, ENDED, NOT_SENT, PATH, RECONCILE, REMIND, Decision, Policy, Shipment, confirmation_id, open_cases,
-    unreimbursed, view,
+    CLAIM_EXPIRY, ENDED, NOT_SENT, PATH, RECONCILE, REMIND, CarrierCheck, Decision, Policy, Shipment, confirmation_id,
+    open_cases, unreimbursed, view,
 )
 
 __all__ = [
-    "CLAIM_EXPIRY", "ENDED", "NOT_SENT", "PATH", "RECONCILE", "REMIND", "Decision", "Policy", "Shipment",
-    "confirmation_id", "create_shipment", "deadline_passed", "deadlines", "discrepancies", "open_cases",
+    "CLAIM_EXPIRY", "ENDED", "NOT_SENT", "PATH", "RECONCILE", "REMIND", "CarrierCheck", "Decision", "Policy",
+    "Shipment", "confirmation_id", "create_shipment", "deadline_passed", "deadlines", "discrepancies", "open_cases",
     "plan_canceled", "receipt_reported", "reimbursed", "resolve_case", "seller_update", "status_reported",
     "unmatched", "unreimbursed", "view",
 ]

@@ -2,6 +2,7 @@
 window and its reminders, reimbursements matched to the case's lines, the seller's resolution."""
 
 from datetime import datetime
+from functools import partial
 
 import msgspec
 
@@ -21,15 +22,13 @@ def discrepancies(items: list[ExpectedUnits], *, damaged_claimable: bool = True)
     lines = []
     for u in items:
         located = u.received + u.damaged
-        counts = {"expected": u.expected, "received": u.received, "damaged": u.damaged}
+        line = partial(DiscrepancyLine, sku=u.sku, expected=u.expected, received=u.received, damaged=u.damaged)
         if located < u.expected:
-            lines.append(DiscrepancyLine(sku=u.sku, kind=DiscrepancyKind.SHORTAGE, units=u.expected - located,
-                                         **counts))
+            lines.append(line(kind=DiscrepancyKind.SHORTAGE, units=u.expected - located))
         elif located > u.expected:
-            lines.append(DiscrepancyLine(sku=u.sku, kind=DiscrepancyKind.OVERAGE, units=located - u.expected,
-                                         **counts))
+            lines.append(line(kind=DiscrepancyKind.OVERAGE, units=located - u.expected))
         if u.damaged and damaged_claimable:
-            lines.append(DiscrepancyLine(sku=u.sku, kind=DiscrepancyKind.DAMAGED, units=u.damaged, **counts))
+            lines.append(line(kind=DiscrepancyKind.DAMAGED, units=u.damaged))
     return lines
 
 
@@ -58,6 +57,7 @@ def reconcile(shipment: Shipment, emit: Emit, policy: Policy) -> Shipment:
 def recount_case(shipment: Shipment, emit: Emit, policy: Policy) -> Shipment:
     """Units located after the case opened: its lines follow the new counts, keeping what was reimbursed."""
     case = shipment.case
+    assert case is not None  # only a shipment with a case is recounted
     paid = {(line.sku, line.kind): line for line in case.lines}
     lines = []
     for line in discrepancies(shipment.items, damaged_claimable=policy.damaged_claimable):
@@ -99,6 +99,7 @@ def deadline_passed(shipment: Shipment | None, *, kind: str, due: datetime, poli
         # Recorded as fired: with nothing to claim no case opens, and the window must not stay due.
         shipment = msgspec.structs.replace(shipment, reminded=[*shipment.reminded, RECONCILE])
         return emit.done(reconcile(shipment, emit, policy))
+    assert case is not None  # the other deadlines are those of an open case
     if kind == CLAIM_EXPIRY:
         case = msgspec.structs.replace(case, status=CaseStatus.EXPIRED)
         emit(CaseClosed, case=case,

@@ -13,7 +13,7 @@ from sellerops.contracts.inbound import (
 from sellerops.fulfillment.domain.common import Cause, NotFound, Refused
 from sellerops.fulfillment.domain.shipments.cases import reconcile, recount_case
 from sellerops.fulfillment.domain.shipments.model import (
-    ENDED, NOT_SENT, PATH, Decision, Emit, Policy, Shipment, St, confirmation_id,
+    ENDED, NOT_SENT, PATH, CarrierCheck, Decision, Emit, Policy, Shipment, St, confirmation_id,
 )
 
 
@@ -35,7 +35,7 @@ def create_shipment(shipment: Shipment | None, *, confirmed: InboundPlanConfirme
 
 
 def seller_update(shipment: Shipment | None, request: UpdateShipment, *, cause: Cause, now: datetime,
-                  check_carrier=None) -> Decision:  # noqa: ANN001
+                  check_carrier: CarrierCheck | None = None) -> Decision:
     """READY_TO_SHIP (labels printed), SHIPPED (with carrier and tracking; again to correct them),
     CANCELLED once sent and before delivery, DELETED before it is sent."""
     if shipment is None:
@@ -69,7 +69,7 @@ def _require(ok: bool, shipment: Shipment, want: ShipmentStatus, why: str = "") 
                       + (f" ({why})" if why else ""), "$.status")
 
 
-def _shipped(shipment: Shipment, request: UpdateShipment, emit: Emit, check_carrier) -> Decision:  # noqa: ANN001
+def _shipped(shipment: Shipment, request: UpdateShipment, emit: Emit, check_carrier: CarrierCheck | None) -> Decision:
     if shipment.status not in (*NOT_SENT, St.SHIPPED, St.IN_TRANSIT):
         raise Refused(f"shipment {shipment.shipment_id} is {shipment.status.value}: cannot become SHIPPED", "$.status")
     if request.carrier_code is None:

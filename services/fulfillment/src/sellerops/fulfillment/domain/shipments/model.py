@@ -2,6 +2,7 @@
 what the questions about it return."""
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -18,6 +19,8 @@ from sellerops.fulfillment.domain.common import Cause
 from sellerops.runtime.decisions import Emitter
 
 St = ShipmentStatus
+# (carrier, tracking number, ship method) -> (the field refused, why), or None when they pass
+CarrierCheck = Callable[[str, str, str | None], tuple[str, str] | None]
 # The forward path; a report may skip ahead along it.
 PATH = (St.WORKING, St.READY_TO_SHIP, St.SHIPPED, St.IN_TRANSIT, St.DELIVERED, St.CHECKED_IN, St.RECEIVING,
         St.CLOSED)
