@@ -7,11 +7,11 @@ from sellerops.contracts.inventory import (
     Cause as Why, CheckLedger, GetInventory, InventoryAdjustmentReported, InventoryAvailabilityReported,
     InventoryList, InventorySummary, InventoryTransferReported, LedgerCheck, ListInventory, Movement,
 )
-from sellerops.contracts.requests import RequestError
 from sellerops.contracts.returns import CustomerReturnReceived
 from sellerops.fulfillment.domain import ledger
-from sellerops.fulfillment.domain.common import Cause
+from sellerops.fulfillment.domain.common import Cause, found
 from sellerops.fulfillment.ports import LedgerReader, Publisher, Store
+from sellerops.runtime.decisions import refusals
 from sellerops.runtime.paging import page
 
 
@@ -43,10 +43,9 @@ async def on_customer_return(evt: CustomerReturnReceived, *, stock: Store, publi
 
 
 async def get_inventory(seller: str, query: GetInventory, *, stock: Store) -> InventorySummary:
-    found = await stock.load(seller, query.sku)
-    if found is None:
-        raise RequestError("not_found", f"no inventory recorded for SKU {query.sku!r}", "$.sku")
-    return ledger.summary(found)
+    with refusals("sku"):
+        stock_of = found(await stock.load(seller, query.sku), f"no inventory recorded for SKU {query.sku!r}")
+    return ledger.summary(stock_of)
 
 
 async def list_inventory(seller: str, query: ListInventory, *, stock: Store) -> InventoryList:

@@ -18,19 +18,19 @@ from sellerops.contracts.orders import (
     FillPolicy, FulfillmentAction, McfOrderCancelRequested, McfOrderReleased, McfOrderRequested, OrderCanceled,
     OrderReleased,
 )
-from sellerops.contracts.requests import RequestError
 from sellerops.fulfillment.domain import ledger, outbound
-from sellerops.fulfillment.domain.common import Cause, NotFound, Refused
+from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, found
 from sellerops.fulfillment.domain.ledger_moves import LedgerMoves, reacting, with_moves
 from sellerops.fulfillment.handlers.effects import move_stock
 from sellerops.fulfillment.ports import Choose, EffectStore, Locate, Publisher, Store
+from sellerops.runtime.decisions import refusals
 from sellerops.runtime.effects import Origin
 
 log = structlog.get_logger("sellerops.fulfillment")
 
 
-async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, outbound_store: EffectStore, stock: Store,
-                            choose: Choose, locate: Locate) -> None:
+async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, outbound_store: EffectStore,
+                            stock: Store, choose: Choose, locate: Locate) -> None:
     if evt.fulfillment_channel is not FulfillmentChannel.AFN:
         return  # the seller ships MFN orders
     lines = [(line.order_item_id, line.sku, line.quantity_ordered - line.quantity_shipped) for line in evt.lines
@@ -120,16 +120,15 @@ async def carry_out(origin: Origin, effect: LedgerMoves, *, stock: Store,
 
 
 async def get_outbound_order(seller: str, query: GetOutboundOrder, *, outbound_store: EffectStore) -> OutboundOrderView:
-    order = await outbound_store.load(seller, query.fulfillment_order_id)
-    if order is None:
-        raise RequestError("not_found", f"outbound order {query.fulfillment_order_id} not found",
-                           "$.fulfillment_order_id")
+    with refusals("fulfillment_order_id"):
+        order = found(await outbound_store.load(seller, query.fulfillment_order_id),
+                      f"outbound order {query.fulfillment_order_id} not found")
     return outbound.view(order)
 
 
 async def _requested(*, kind: OrderKind, evt: Event, order_id: str, lines: list[tuple[str, str, int]],
-                     destination: Any, fill_policy: FillPolicy, outbound_store: EffectStore, stock: Store, choose: Choose,
-                     locate: Locate, held: bool = False) -> None:
+                     destination: Any, fill_policy: FillPolicy, outbound_store: EffectStore, stock: Store,
+                     choose: Choose, locate: Locate, held: bool = False) -> None:
     """A new order: sourcing picks centers from the stock on hand now; the decision reserves what it found."""
     skus = sorted({sku for _, sku, _ in lines})
     found = {sku: await stock.load(evt.seller, sku) for sku in skus}

@@ -9,9 +9,8 @@ from sellerops.contracts.inbound import (
     CancelInboundPlan, ConfirmPlacement, CreateInboundPlan, InboundPlanView, PlanItem, PlanRef,
 )
 from sellerops.contracts.market import OrderPlaced
-from sellerops.contracts.requests import RequestError
 from sellerops.fulfillment.domain import plans
-from sellerops.fulfillment.domain.common import requested
+from sellerops.fulfillment.domain.common import found, requested
 from sellerops.fulfillment.domain.placement import demand
 from sellerops.fulfillment.ports import Clock, Place, Publisher, Store
 from sellerops.runtime.decisions import refusals
@@ -89,9 +88,8 @@ async def _plan_request(seller: str, plan_id: str, verb: str, rule: Any, *, plan
 
 
 async def _found(seller: str, plan_id: str, plans_store: Store) -> plans.Plan:
-    plan = await plans_store.load(seller, plan_id)
-    if plan is None:
-        raise RequestError("not_found", f"inbound plan {plan_id} not found", "$.plan_id")
+    with refusals("plan_id"):
+        plan: plans.Plan = found(await plans_store.load(seller, plan_id), f"inbound plan {plan_id} not found")
     return plan
 
 

@@ -5,9 +5,8 @@ from functools import partial
 from typing import Any
 
 from sellerops.contracts.inventory import CreateRemovalOrder, RemovalOrderView, RemovalRef, RemovalShipmentReported
-from sellerops.contracts.requests import RequestError
 from sellerops.fulfillment.domain import removals
-from sellerops.fulfillment.domain.common import NotFound, requested
+from sellerops.fulfillment.domain.common import found, requested
 from sellerops.fulfillment.domain.ledger_moves import with_moves
 from sellerops.fulfillment.ports import Clock, EffectStore, Store
 from sellerops.runtime.decisions import refusals
@@ -30,8 +29,8 @@ async def cancel_removal_order(seller: str, request: RemovalRef, *, clock: Clock
     now = clock.now()
     rule = partial(removals.cancel, cause=requested(seller, request.removal_order_id, "cancel"), now=now)
     with refusals("removal_order_id"):
-        if await removals_store.load(seller, request.removal_order_id) is None:
-            raise NotFound(f"removal order {request.removal_order_id} not found")
+        found(await removals_store.load(seller, request.removal_order_id),
+              f"removal order {request.removal_order_id} not found")
         state = await _step(seller, request.removal_order_id, "cancel", rule, now, removals_store)
     assert state is not None  # it was there a moment ago
     return removals.view(state)
@@ -45,9 +44,9 @@ async def on_removal_processed(evt: RemovalShipmentReported, *, removals_store: 
 
 
 async def get_removal_order(seller: str, query: RemovalRef, *, removals_store: EffectStore) -> RemovalOrderView:
-    removal = await removals_store.load(seller, query.removal_order_id)
-    if removal is None:
-        raise RequestError("not_found", f"removal order {query.removal_order_id} not found", "$.removal_order_id")
+    with refusals("removal_order_id"):
+        removal = found(await removals_store.load(seller, query.removal_order_id),
+                        f"removal order {query.removal_order_id} not found")
     return removals.view(removal)
 
 

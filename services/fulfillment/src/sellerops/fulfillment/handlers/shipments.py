@@ -11,9 +11,8 @@ from sellerops.contracts.inbound import (
     InboundShipmentStatusReported, ListCases, ListShipments, ReimbursementIssued, ResolveCase, ShipmentList,
     ShipmentRef, ShipmentView, UpdateShipment,
 )
-from sellerops.contracts.requests import RequestError
 from sellerops.fulfillment.domain import shipments
-from sellerops.fulfillment.domain.common import NotFound, requested
+from sellerops.fulfillment.domain.common import found, requested
 from sellerops.fulfillment.domain.ledger_moves import with_moves
 from sellerops.fulfillment.domain.stock_effects import inbound_moves
 from sellerops.fulfillment.ports import CheckCarrier, Clock, EffectStore, Publisher
@@ -39,7 +38,8 @@ async def on_shipment_status(evt: InboundShipmentStatusReported, *, shipment_pol
     await _fact(evt, partial(shipments.status_reported, fact=evt, policy=shipment_policy), shipments_store)
 
 
-async def on_receipt(evt: InboundReceiptReported, *, shipment_policy: shipments.Policy, shipments_store: EffectStore) -> None:
+async def on_receipt(evt: InboundReceiptReported, *, shipment_policy: shipments.Policy,
+                     shipments_store: EffectStore) -> None:
     await _fact(evt, partial(shipments.receipt_reported, fact=evt, policy=shipment_policy), shipments_store)
 
 
@@ -74,7 +74,8 @@ async def update_shipment(seller: str, request: UpdateShipment, *, clock: Clock,
     return await _request(seller, request.shipment_id, verb, rule, now, shipments_store)
 
 
-async def resolve_case(seller: str, request: ResolveCase, *, clock: Clock, shipments_store: EffectStore) -> ShipmentView:
+async def resolve_case(seller: str, request: ResolveCase, *, clock: Clock,
+                       shipments_store: EffectStore) -> ShipmentView:
     now = clock.now()
     rule = partial(shipments.resolve_case, request=request, cause=requested(seller, request.shipment_id, "resolve"),
                    now=now)
@@ -82,9 +83,9 @@ async def resolve_case(seller: str, request: ResolveCase, *, clock: Clock, shipm
 
 
 async def get_shipment(seller: str, query: ShipmentRef, *, shipments_store: EffectStore) -> ShipmentView:
-    shipment = await shipments_store.load(seller, query.shipment_id)
-    if shipment is None:
-        raise RequestError("not_found", f"inbound shipment {query.shipment_id} not found", "$.shipment_id")
+    with refusals("shipment_id"):
+        shipment = found(await shipments_store.load(seller, query.shipment_id),
+                         f"inbound shipment {query.shipment_id} not found")
     return shipments.view(shipment)
 
 
@@ -119,8 +120,7 @@ async def _fact(evt: InboundShipmentStatusReported | InboundReceiptReported, rul
 async def _request(seller: str, shipment_id: str, verb: str, rule: Any, now: datetime,
                    shipments_store: EffectStore) -> ShipmentView:
     with refusals("shipment_id"):
-        if await shipments_store.load(seller, shipment_id) is None:
-            raise NotFound(f"inbound shipment {shipment_id} not found")
+        found(await shipments_store.load(seller, shipment_id), f"inbound shipment {shipment_id} not found")
         state = await _step(verb, seller, shipment_id, rule, now, shipments_store=shipments_store)
     assert state is not None  # it was there a moment ago, and nothing deletes a shipment
     return shipments.view(state)
