@@ -14,6 +14,7 @@ from sellerops.contracts.orders import AtRiskOrder, ListAtRisk, ListOrders, Orde
 from sellerops.contracts.subjects import id_token, seller_token
 from sellerops.orders.domain import Order, queries, view
 from sellerops.orders.domain.mcf import McfOrder
+from sellerops.orders.ports import Publisher
 from sellerops.runtime.index import Entry, HourIndex, every_key, values_of
 from sellerops.runtime.paging import SizedPage
 from sellerops.runtime.state import Applied, Decide, SellerKeyedStore
@@ -39,16 +40,24 @@ class KvOrderStore(SellerKeyedStore[Order]):
         self.index = index
 
     async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order], *,
-                    new: bool = False) -> Applied[Order]:
+                    new: bool = False, publish: Publisher | None = None) -> Applied[Order]:
+        """The order saved, then its index entries and (given `publish`) its events at once: both are done
+        before the message is acked, and neither has to wait for the other (the index took ~12 ms of an
+        order's way to health when it came first)."""
         applied = await super().apply(seller, order_id, message_id, decide, new=new)
-        if self.index is not None:  # also after a duplicate: the index write of a crashed first try is redone
-            if not applied.revision:  # a store that does not know the revision it wrote
-                await self.reindex(seller, order_id)
-                return applied
-            wanted = queries.placements(applied.stored) if applied.stored is not None else []
-            await self.index.sync(seller_token(seller), id_token("order_id", order_id), applied.revision, wanted,
-                                  created=applied.created)
+        await asyncio.gather(self._index(seller, order_id, applied),
+                             *([publish(applied.events)] if publish is not None else []))
         return applied
+
+    async def _index(self, seller: str, order_id: str, applied: Applied[Order]) -> None:
+        if self.index is None:
+            return
+        if not applied.revision:  # a store that does not know the revision it wrote
+            await self.reindex(seller, order_id)
+            return  # also after a duplicate: the index write of a crashed first try is redone
+        wanted = queries.placements(applied.stored) if applied.stored is not None else []
+        await self.index.sync(seller_token(seller), id_token("order_id", order_id), applied.revision, wanted,
+                              created=applied.created)
 
     async def reindex(self, seller: str, order_id: str) -> None:
         record, revision = await self.aggregates.get(self.key(seller, order_id))
