@@ -1,6 +1,7 @@
 """The composition root: binds handlers to real adapters, or to the fakes a test passes in; serves the pages."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 import structlog
@@ -77,7 +78,8 @@ def build_from(resources: Resources, settings: DashboardSettings) -> Built:
         operator=settings.operator, page_size=settings.page_size, trend_days=settings.trend_days,
         trend_step_days=settings.trend_step_days,
         ask_history=health_asker(resources.nc, timeout=settings.history_timeout_s)))
-    jobs = [partial(index.follow, kv), refresher.run, partial(serve_web, web, settings.host, settings.port)]
+    jobs: list[Callable[[], Awaitable[None]]] = [partial(index.follow, kv), refresher.run,
+                                                 partial(serve_web, web, settings.host, settings.port)]
     if scraped:  # Prometheus reads the lag and dead-letter gauges: keep them current
         jobs.append(probe.run)
     return Built(deps, jobs)

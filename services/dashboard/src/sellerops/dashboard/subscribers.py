@@ -20,7 +20,7 @@ from sellerops.contracts.returns import (
 )
 from sellerops.dashboard import handlers as h
 from sellerops.dashboard.domain.parts import CLAIM, MESSAGE, ORDER, RETURN
-from sellerops.runtime.host import ConsumerSpec
+from sellerops.runtime.host import ConsumerSpec, Routes
 
 METRICS = ConsumerSpec(durable="dashboard-health-metric", source="health", entity="metric")
 ACCOUNTS = ConsumerSpec(durable="dashboard-health-account", source="health", entity="account")
@@ -36,7 +36,7 @@ CONSUMERS = (METRICS, ACCOUNTS, ORDERS, CLAIMS, RETURNS, MESSAGES, MARKET_FEEDBA
 # One handler for the work facts of each kind, told which part of a seller's row it updates.
 ON_ORDER_WORK, ON_CLAIM_WORK, ON_RETURN_WORK, ON_MESSAGE_WORK = (partial(h.on_work_fact, part=part)
                                                                 for part in (ORDER, CLAIM, RETURN, MESSAGE))
-ROUTES = {
+ROUTES: Routes = {
     METRICS: {MetricBreached: h.on_red_flag, MetricRecovered: h.on_red_flag, MetricBreachForecast: h.on_red_flag},
     ACCOUNTS: {AccountStatusChanged: h.on_account_status},
     ORDERS: dict.fromkeys((OrderRecorded, OrderReleased, OrderShipped, OrderCanceled, OrderShipByMissed),

@@ -24,7 +24,7 @@ from sellerops.contracts.orders import (
 )
 from sellerops.contracts.returns import CustomerReturnReceived
 from sellerops.fulfillment.handlers import inventory, outbound, plans, removals, shipments
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Routes
 
 MARKET_SHIPMENTS = ConsumerSpec(durable="fulfillment-market-inbound-shipment", source="market",
                                 entity="inbound_shipment")
@@ -47,7 +47,7 @@ OWN_OUTBOUND = ConsumerSpec(durable="fulfillment-own-outbound-order", source="fu
 CONSUMERS = (MARKET_SHIPMENTS, MARKET_REIMBURSEMENTS, MARKET_INVENTORY, MARKET_OUTBOUND, MARKET_REMOVALS, ORDERS,
              MCF_ORDERS, RETURNS, OWN_PLANS, OWN_LEDGER, OWN_OUTBOUND, MARKET_ORDERS)
 
-ROUTES = {
+ROUTES: Routes = {
     MARKET_SHIPMENTS: {InboundShipmentStatusReported: shipments.on_shipment_status,
                        InboundReceiptReported: shipments.on_receipt},
     MARKET_REIMBURSEMENTS: {ReimbursementIssued: shipments.on_reimbursement},

@@ -16,7 +16,7 @@ from sellerops.contracts.orders import (
 )
 from sellerops.contracts.returns import ClaimAppealResolved, ClaimDecided, ClaimRecorded, OrderDelivered
 from sellerops.health import handlers as h
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Routes
 
 ORDERS = ConsumerSpec(durable="health-orders-order", source="orders", entity="order")
 CLAIMS = ConsumerSpec(durable="health-returns-claim", source="returns", entity="claim")
@@ -28,7 +28,7 @@ MESSAGES = ConsumerSpec(durable="health-notifications-buyer-message", source="no
 CONSUMERS = (ORDERS, CLAIMS, MARKET_ORDERS, MARKET_FEEDBACK, MARKET_WARNINGS, MARKET_ACCOUNT, MESSAGES)
 
 FACT = h.on_order_fact
-ROUTES = {
+ROUTES: Routes = {
     ORDERS: {OrderRecorded: FACT, OrderShipped: FACT, OrderShipByMissed: FACT, OrderCanceled: FACT,
              OrderTrackingCorrected: FACT},
     CLAIMS: {ClaimRecorded: FACT, ClaimDecided: FACT, ClaimAppealResolved: FACT},

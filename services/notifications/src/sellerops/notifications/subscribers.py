@@ -27,7 +27,7 @@ from sellerops.contracts.returns import (
 )
 from sellerops.contracts.inventory import InventoryCountDiffered
 from sellerops.notifications import handlers as h
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Routes
 
 ORDERS = ConsumerSpec(durable="notifications-orders-order", source="orders", entity="order")
 RETURNS = ConsumerSpec(durable="notifications-returns-return", source="returns", entity="return")
@@ -58,7 +58,7 @@ CONSUMERS = (ORDERS, RETURNS, CLAIMS, CUSTOMER_RETURNS, HEALTH_METRICS, HEALTH_A
 
 N = h.on_event  # a notification, when the catalog says so
 R = h.on_order_fact  # the order's review-request state, and a notification when the catalog says so
-ROUTES = {
+ROUTES: Routes = {
     ORDERS: {OrderShipByAtRisk: N, OrderShipByMissed: N, OrderCancelRequested: N, OrderRefundRefused: N,
              OrderCanceled: R, OrderRecorded: R, OrderRefunded: R},
     RETURNS: {ReturnRecorded: R, ReturnDeadlineApproaching: N, ReturnDeadlineMissed: N},

@@ -17,7 +17,7 @@ from sellerops.contracts.orders import (
 )
 from sellerops.contracts.returns import RefundRequested
 from sellerops.orders import handlers as h
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Routes
 
 MARKET_ORDERS = ConsumerSpec(durable="orders-market-order", source="market", entity="order")
 NETWORK_ORDERS = ConsumerSpec(durable="orders-fulfillment-order", source="fulfillment", entity="order")
@@ -25,7 +25,7 @@ NETWORK_MCF = ConsumerSpec(durable="orders-fulfillment-mcf", source="fulfillment
 RETURNS_REFUNDS = ConsumerSpec(durable="orders-returns-refund", source="returns", entity="refund")
 CONSUMERS = (MARKET_ORDERS, NETWORK_ORDERS, NETWORK_MCF, RETURNS_REFUNDS)
 
-ROUTES = {
+ROUTES: Routes = {
     MARKET_ORDERS: {OrderPlaced: h.on_order_placed, OrderPaymentAuthorized: h.on_payment_authorized,
                     OrderBuyerCancelRequested: h.on_buyer_cancel_requested},
     NETWORK_ORDERS: {AfnOrderShipped: h.on_network_shipped, AfnOrderUnfulfillable: h.on_network_unfulfillable},

@@ -17,7 +17,7 @@ from sellerops.contracts.returns import (
     ReturnRef, ReturnRequested, ReturnStatusChanged, ReturnView, SetReturnPolicy, WorkList,
 )
 from sellerops.returns import handlers as h
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Routes
 
 MARKET_RETURNS = ConsumerSpec(durable="returns-market-return", source="market", entity="return")
 MARKET_CLAIMS = ConsumerSpec(durable="returns-market-claim", source="market", entity="claim")
@@ -33,7 +33,7 @@ CONSUMERS = (MARKET_RETURNS, MARKET_CLAIMS, MARKET_ORDERS, MARKET_MESSAGES, MARK
              OWN_RETURNS, OWN_CLAIMS)
 
 EVIDENCE = h.on_evidence
-ROUTES = {
+ROUTES: Routes = {
     MARKET_RETURNS: {ReturnRequested: h.on_return_requested, ReturnItemDelivered: h.on_return_delivered,
                      ReturnClosedByBuyer: h.on_return_closed_by_buyer},
     MARKET_CLAIMS: {ClaimFiled: h.on_claim_filed, ClaimDecisionReported: h.on_claim_decided,

@@ -1,6 +1,6 @@
 """A-to-z claims and chargebacks: the market's facts, the seller's responses and appeals, case files."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -36,7 +36,7 @@ async def on_claim_appeal_decided(evt: ClaimAppealDecided, *, claims_store: Stor
 
 
 async def _claim_request(seller: str, claim_id: str, verb: str, rule: Callable, *, claims_store: Store,
-                         publish: Publisher, also: list[Event] = ()) -> ClaimView:
+                         publish: Publisher, also: Sequence[Event] = ()) -> ClaimView:
     return claims.view(await request_about(seller, claim_id, "claim", verb, rule, store=claims_store,
                                            publish=publish, also=also))
 

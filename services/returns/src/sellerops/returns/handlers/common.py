@@ -1,6 +1,6 @@
 """What every recipe of the service does: read the seller's policy and the order's facts, apply once, publish."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sellerops.contracts.envelope import Event
@@ -25,7 +25,7 @@ async def facts_of(seller: str, order_id: str, *, dossiers: Store) -> OrderFacts
 
 
 async def apply_once(store: Store, seller: str, aggregate_id: str, message_id: str, rule: Callable, *,
-                     publish: Publisher, also: list[Event] = ()) -> Any:
+                     publish: Publisher, also: Sequence[Event] = ()) -> Any:
     """Decide and save once per message id, then publish what it decided (after `also`, events the request
     decided outside the aggregate, such as a refund for the orders service)."""
     applied = await store.apply(seller, aggregate_id, message_id, rule)
@@ -42,7 +42,7 @@ async def fact_about(evt: Event, aggregate_id: str, what: str, rule: Callable, *
 
 
 async def request_about(seller: str, aggregate_id: str, what: str, verb: str, rule: Callable, *,
-                        store: Store, publish: Publisher, also: list[Event] = ()) -> Any:
+                        store: Store, publish: Publisher, also: Sequence[Event] = ()) -> Any:
     """A seller's request about one return or claim: not found, or refused naming the field, or done."""
     with refusals(f"{what}_id"):
         if await store.load(seller, aggregate_id) is None:
