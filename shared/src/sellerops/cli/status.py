@@ -6,6 +6,7 @@ import sys
 
 import nats.errors
 from nats.aio.client import Client
+from nats.js.api import ConsumerInfo
 from sellerops.cli.common import JsonOption, NatsUrlOption, console, run_async, settings_with, table, with_nats
 from sellerops.contracts.streams import all_streams
 
@@ -28,7 +29,7 @@ async def discover(nc: Client, verb: str, wait: float = 0.5) -> list[dict]:
     return [a for a in answers if a.get("name", "").startswith("sellerops-")]
 
 
-async def _consumers(nc: Client) -> list[tuple[str, object]]:
+async def _consumers(nc: Client) -> list[tuple[str, ConsumerInfo]]:
     js = nc.jetstream()
     found = []
     for spec in all_streams():

@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, Gauge
 from sellerops.contracts.health import AccountHealth, GetAccountHealth, Status
 from sellerops.health import handlers
 from sellerops.health.adapters import WATCHES, history_reader, stores
-from sellerops.health.domain.alerts import ForecastRules
+from sellerops.health.domain.alerts import ForecastRules, Watch
 from sellerops.health.domain.facts import Delta
 from sellerops.health.domain.report import RatingRules
 from sellerops.health.ports import Clock, History, Publisher
@@ -52,7 +52,7 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, metrics: list[Metri
                         gauges=gauges)
     orders = PendingEffects(stores["orders"], publish, clock, effect_type=Delta,
                             carry_out=deps.bind_effect(handlers.add_to_days))
-    watches = PendingEffects(stores["watches"], publish, clock)
+    watches: PendingEffects[Watch, object] = PendingEffects(stores["watches"], publish, clock)
     deps = deps.but(orders=orders, watches=watches)
     check = partial(handlers.check, **deps.but(clock=deadline_clock or clock).pick(handlers.check, 2))
     checker = handlers.Checker(check, every_s=every_s, all_every_s=all_every_s, known=known)

@@ -46,9 +46,9 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, channels: Mapping[s
     (wall time); messages and review requests go by `deadline_clock` (event time). Deliveries, messages and
     review requests keep the events they decide until published (runtime.effects)."""
     timing = deadline_clock or clock
-    dels = PendingEffects(stores["deliveries"], publish, clock)
-    msgs = PendingEffects(stores["messages"], publish, timing)
-    revs = PendingEffects(stores["reviews"], publish, timing)
+    dels: PendingEffects[deliveries.Delivery, object] = PendingEffects(stores["deliveries"], publish, clock)
+    msgs: PendingEffects[messaging.Message, object] = PendingEffects(stores["messages"], publish, timing)
+    revs: PendingEffects[reviews.ReviewRequest, object] = PendingEffects(stores["reviews"], publish, timing)
     deps = Dependencies(prefs=stores["prefs"], deliveries_store=dels, digests=stores["digests"], messages=msgs,
                         reviews_store=revs, circuits=stores["circuits"], publish=publish, clock=clock,
                         deadline_clock=timing, max_age=max_age, context=handlers.order_context(revs),

@@ -22,6 +22,7 @@ import hashlib
 from collections import Counter
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.envelope import Event
@@ -83,7 +84,7 @@ class _State:
         self.ignored = 0
         self.notes: Counter[str] = Counter()
         self.notification_ids: set[str] = set()
-        self.event_ids: set[str] = set()
+        self.event_ids: set[UUID] = set()
         self.pieces: list[Pending] = []  # Orders API pieces, joined later (orders_api.join)
         self.piece_ids: set[tuple[str, str]] = set()
         self.current = 0  # the document being read
