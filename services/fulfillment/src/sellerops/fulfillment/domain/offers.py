@@ -9,15 +9,18 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from sellerops.contracts.inbound import PlacedShipment, PlacementOption, ShipmentUnits, SplitKind
+from sellerops.contracts.inbound import PlacedShipment, PlacementOption, ShipmentUnits, SizeTier, SplitKind
+from sellerops.contracts.inventory import Allocation, Shortfall
 from sellerops.contracts.market import Money
 from sellerops.fulfillment.domain import placement
 from sellerops.fulfillment.domain.common import Refused
 from sellerops.fulfillment.domain.placement import demand
 from sellerops.fulfillment.domain.costs import CostModel
 from sellerops.fulfillment.domain.network import LatLon, Network
+from sellerops.fulfillment.domain.sourcing import Line
 
 CURRENCY = "USD"  # the network and fee table are the US marketplace's
 
@@ -29,7 +32,9 @@ def shipment_id(plan_id: str, number: int) -> str:
 
 
 def offer(option: placement.PlacementOption, plan_id: str, expires_at: datetime) -> PlacementOption:
-    usd = lambda amount: Money(amount, CURRENCY)  # noqa: E731
+    def usd(amount: Decimal) -> Money:
+        return Money(amount, CURRENCY)
+
     shipments = [
         PlacedShipment(shipment_id=shipment_id(plan_id, n), center_id=s.center_id,
                        items=[ShipmentUnits(sku, units) for sku, units in s.units.items() if units > 0],
@@ -47,7 +52,7 @@ def offer(option: placement.PlacementOption, plan_id: str, expires_at: datetime)
     )
 
 
-def _landed(option: placement.PlacementOption, usd: Callable) -> dict[str, Any]:
+def _landed(option: placement.PlacementOption, usd: Callable[[Decimal], Money]) -> dict[str, Any]:
     if option.speed is None:
         return {}
     return {"outbound_cost": usd(option.outbound_cost), "holding_cost": usd(option.holding_cost),
@@ -103,7 +108,7 @@ class Placer:
             raise Refused("no placement option: " + "; ".join(f"{k}: {v}" for k, v in refused.items()), "$.items")
         return options, refused
 
-    def _buyers(self, plan: Any, now: datetime, seen: Iterable[demand.ShipTo]) -> dict | None:
+    def _buyers(self, plan: Any, now: datetime, seen: Iterable[demand.ShipTo]) -> dict[SizeTier, dict[str, float]] | None:
         regions = self.costs.buyers
         if regions is None:
             return None
@@ -114,7 +119,8 @@ class Placer:
     def _names(self, plan: Any) -> list[str]:
         wanted = getattr(plan, "strategies", None)  # a request's, or the stored plan's when regenerating
         if not wanted:
-            return self.strategies.names()
+            names: list[str] = self.strategies.names()
+            return names
         known = set(self.strategies.names())
         for index, name in enumerate(wanted):
             if name not in known:
@@ -138,11 +144,12 @@ def _one_line_per_sku(plan: Any) -> None:
         seen[item.sku] = index
 
 
-def chooser(strategy: Any, name: str, network: Network) -> Callable:
+def chooser(strategy: Any, name: str, network: Network) -> Callable[..., tuple[list[Allocation], list[Shortfall], str]]:
     """Bind a sourcing plugin to the network's center locations: `choose(lines, on_hand, destination)`."""
     centers = {c.id: c.location for c in network.centers}
 
-    def choose(lines: list, on_hand: dict, destination: LatLon | None) -> tuple[list, list, str]:
+    def choose(lines: list[Line], on_hand: dict[str, dict[str, int]],
+               destination: LatLon | None) -> tuple[list[Allocation], list[Shortfall], str]:
         known = {sku: {c: n for c, n in by_center.items() if c in centers or n} for sku, by_center in on_hand.items()}
         allocations, shortfalls = strategy.choose(lines, known, centers, destination)
         return allocations, shortfalls, name

@@ -6,7 +6,7 @@ the buyer's (lat, lon) or None when it could not be placed on the map.
 """
 
 from math import asin, cos, inf, radians, sin, sqrt
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sellerops.contracts.inventory import Allocation, Shortfall
 
@@ -41,7 +41,7 @@ class Nearest:
                destination: LatLon | None) -> tuple[list[Allocation], list[Shortfall]]:
         left = {c: {sku: n for sku, by in stock.items() if (n := by.get(c, 0)) > 0}
                 for c in sorted({c for by in stock.values() for c, n in by.items() if n > 0})}
-        need = [[item, sku, quantity] for item, sku, quantity in lines if quantity > 0]
+        need: list[list[Any]] = [[item, sku, quantity] for item, sku, quantity in lines if quantity > 0]
         distance = {c: _distance(centers.get(c), destination) for c in left}
         whole = [c for c in left if _covers(left[c], need) == sum(q for _, _, q in need)]
         if whole:
@@ -60,7 +60,7 @@ def _distance(where: LatLon | None, destination: LatLon | None) -> float:
     return haversine_km(where, destination) if where is not None else inf
 
 
-def _covers(on_hand: dict[str, int], need: list[list]) -> int:
+def _covers(on_hand: dict[str, int], need: list[list[Any]]) -> int:
     """Units of what is still needed this center can ship."""
     wanted: dict[str, int] = {}
     for _, sku, quantity in need:
@@ -68,11 +68,11 @@ def _covers(on_hand: dict[str, int], need: list[list]) -> int:
     return sum(min(n, on_hand.get(sku, 0)) for sku, n in wanted.items())
 
 
-def _held(on_hand: dict[str, int], need: list[list]) -> int:
+def _held(on_hand: dict[str, int], need: list[list[Any]]) -> int:
     return sum(on_hand.get(sku, 0) for sku in {sku for _, sku, _ in need})
 
 
-def _take(center: str, left: dict[str, dict[str, int]], need: list[list]) -> list[Allocation]:
+def _take(center: str, left: dict[str, dict[str, int]], need: list[list[Any]]) -> list[Allocation]:
     """Allocate from `center` line by line, updating what is left there and what is still needed."""
     taken = []
     for line in need:

@@ -44,7 +44,7 @@ class Distributed:
         shares = network.shares()
         regions = list(shares)
         local = {r: by_distance(request, [c for c in network.centers if c.region == r]) for r in regions}
-        room, allocation = room_of(network), defaultdict(dict)
+        room, allocation = room_of(network), defaultdict[str, dict[str, int]](dict)
         carry: dict[SizeTier, list[float]] = defaultdict(lambda: [0.0] * len(regions))
         spill = []
         for item in sorted(request.items, key=lambda i: (i.size_tier.value, i.sku)):

@@ -43,7 +43,7 @@ class Problem:
         self.lightest = np.array([min(i.unit_weight_kg for i in g) for g in self.members])
         self.per_kg_km = float(costs.transport.per_kg_per_1000km) * 100 / 1000
 
-    def to_skus(self, per_line: dict[int, list]) -> dict[str, dict[str, int]]:
+    def to_skus(self, per_line: dict[int, list[tuple[float, str, int]]]) -> dict[str, dict[str, int]]:
         """Each line's units per center, (km, center id, units), to its SKUs: heaviest SKU first, nearest center
         first (north-west corner). With costs of the form weight x distance this is the cheapest split."""
         allocation: dict[str, dict[str, int]] = defaultdict(dict)

@@ -28,7 +28,7 @@ class Minimal:
 
     @staticmethod
     def fewest(request: PlacementRequest, nearest: list[Center], network: Network) -> dict[str, dict[str, int]]:
-        room, allocation = room_of(network), defaultdict(dict)
+        room, allocation = room_of(network), defaultdict[str, dict[str, int]](dict)
         pending = {i.sku: i.quantity for i in request.items}
         left = request.demand()
         while any(left.values()):  # check_capacity guarantees some center has room for what is left

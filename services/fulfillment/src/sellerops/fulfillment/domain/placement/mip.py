@@ -25,7 +25,7 @@ bounds every SKU-level placement too.
 from collections import defaultdict
 from typing import Any
 
-from sellerops.fulfillment.domain.costs import SplitKind
+from sellerops.contracts.inbound import SplitKind
 from sellerops.fulfillment.domain.network import Center, distance_km
 from sellerops.fulfillment.domain.placement.lines import Problem
 from sellerops.fulfillment.domain.placement.model import Allocation
@@ -203,7 +203,7 @@ class Mip:
                                       balance[self.tier_of[ii], cc]]).ravel()]
             value, counts = [np.tile([1.0, 1.0, 1.0], len(ii))], [np.full(len(ii), 3)]
 
-        def column(at_rows: list, values: list, col_cost: float, col_upper: float) -> None:
+        def column(at_rows: list[int], values: list[float], col_cost: float, col_upper: float) -> None:
             index.append(np.array(at_rows)), value.append(np.array(values, dtype=float))
             cost.append([col_cost]), upper.append([col_upper]), counts.append([len(at_rows)])
 
@@ -296,7 +296,7 @@ class Mip:
         return units
 
     def _allocation(self, units: Array) -> dict[str, dict[str, int]]:
-        per_line: dict[int, list] = defaultdict(list)
+        per_line: dict[int, list[tuple[float, str, int]]] = defaultdict(list)
         for col in self.np.nonzero(units)[0]:
             c = self.x_center[col]
             per_line[int(self.x_item[col])].append((self.km[c], self.centers[c].id, int(units[col])))

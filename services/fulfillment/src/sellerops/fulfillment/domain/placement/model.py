@@ -9,10 +9,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
-from sellerops.contracts.inbound import Dimensions, SizeTier
-from sellerops.fulfillment.domain.costs import CostModel, FeeBracket, SplitKind, money
+from sellerops.contracts.inbound import Dimensions, SizeTier, SplitKind
+from sellerops.fulfillment.domain.costs import CostModel, FeeBracket, money
 from sellerops.fulfillment.domain.network import Center, LatLon, Network, distance_km
 from sellerops.fulfillment.domain.placement import landed
 
@@ -45,7 +45,7 @@ class PlacementRequest:
     ship_from: LatLon
     buyers: Mapping[SizeTier, Mapping[str, float]] | None = None
     speed: landed.SpeedTarget | None = None
-    memo: dict = field(default_factory=dict, compare=False, repr=False)  # fee brackets per fee table (fee_brackets)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # fee brackets per fee table (fee_brackets)
 
     def __post_init__(self) -> None:
         items = tuple(sorted(self.items, key=lambda i: i.sku))
@@ -161,10 +161,10 @@ def price(strategy: str, request: PlacementRequest, network: Network, costs: Cos
     kind = costs.fees.split_kind(len(used))
     brackets = fee_brackets(request, costs)
     placed: dict[str, int] = defaultdict(int)
-    shipments, supply = [], defaultdict(dict)
+    shipments, supply = [], defaultdict[SizeTier, dict[str, int]](dict)
     for cid in used:
         center = network.by_id[cid]
-        unit_fee = {}  # bracket id -> fee at this center
+        unit_fee: dict[int, Decimal] = {}  # bracket id -> fee at this center
         units = {sku: n for sku, n in sorted(allocation[cid].items()) if n}
         load: dict[SizeTier, int] = defaultdict(int)
         fee = ZERO
