@@ -6,7 +6,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import msgspec
 from rich.console import Console, Group
@@ -105,7 +105,7 @@ def screen(console: Console, board: Board) -> Iterator[Callable[[Board], None]]:
         with Live(render(board), console=console, refresh_per_second=4, transient=False) as live:
             yield lambda b: live.update(render(b))
         return
-    shown = {"day": None}
+    shown: dict[str, date | None] = {"day": None}
 
     def line(b: Board) -> None:
         if b.now is None or b.now.date() == shown["day"]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sellerops.plugins.loader import load
-from sellerops.plugins.spec import SERVICES
+from sellerops.plugins.spec import SERVICES, ServicePlugin
 from sellerops.runtime.clock import DrivenClock
 from sellerops.runtime.host import ServiceHost
 
@@ -15,6 +15,7 @@ def service_hosts(clock: DrivenClock) -> list[ServiceHost]:
     """Every installed service, built on the shared clock (the `create_host` its plugin declares); a service
     whose plugin declares none is named rather than run on the wrong clock."""
     found = []
+    plugin: ServicePlugin
     for plugin in load(SERVICES):
         if plugin.create_host is None:
             raise RuntimeError(f"service {plugin.name!r} declares no create_host(clock=...): the demo cannot run "

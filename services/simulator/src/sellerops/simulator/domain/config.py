@@ -157,5 +157,6 @@ class Step(msgspec.Struct, frozen=True, kw_only=True):
     def subject(self) -> str:
         """Where it goes: the fact's event subject, or the request's `req.<service>.<seller>.<verb>`."""
         if self.kind == "fact":
-            return self.payload.subject
+            subject: str = self.payload.subject
+            return subject
         return request_subject(self.payload.service, self.seller, self.payload.verb)
