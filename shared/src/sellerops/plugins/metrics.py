@@ -36,11 +36,17 @@ class Window:
 
 
 class Metric(Protocol):
-    name: str  # the report key: "lateShipmentRate"
-    title: str
-    definition: str
-    window_days: int  # default
-    target: Target  # default
+    # Read-only, so a frozen dataclass (or a plain class) implements it.
+    @property
+    def name(self) -> str: ...  # the report key: "lateShipmentRate"
+    @property
+    def title(self) -> str: ...
+    @property
+    def definition(self) -> str: ...
+    @property
+    def window_days(self) -> int: ...  # default
+    @property
+    def target(self) -> Target: ...  # default
     # Optional: `lag_days` (int, default 0) ends the window that many days before the as-of day, for a
     # metric whose facts take days to arrive (a carrier's first scan); a seller may override it.
 

@@ -31,7 +31,7 @@ from sellerops.contracts.health import Measure, OrderFacts, PackageFacts, Target
 from sellerops.contracts.market import FulfillmentChannel
 from sellerops.contracts.returns import ClaimKind
 from sellerops.health.contact import CONTACT
-from sellerops.plugins.metrics import RatioMetric, Window, measure_of, report_body
+from sellerops.plugins.metrics import Metric, RatioMetric, Window, measure_of, report_body
 from sellerops.plugins.spec import Registry
 
 MFN, AFN = FulfillmentChannel.MFN, FulfillmentChannel.AFN
@@ -152,7 +152,7 @@ def valid_tracking_rate(days: int, name: str) -> RatioMetric:
         denominator_field="shipmentCount", lag_days=VALID_TRACKING_LAG_DAYS)
 
 
-BUILT_IN = (
+BUILT_IN: tuple[Metric, ...] = (
     OrderDefectRate(),
     late_shipment_rate(30, "lateShipmentRate"),
     late_shipment_rate(10, "lateShipmentRate10Day"),
@@ -174,6 +174,6 @@ BUILT_IN = (
 )
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registry[Metric]) -> None:
     for metric in BUILT_IN:
         registry.add(metric.name, metric)
