@@ -109,9 +109,10 @@ class ServicesProbe:
             for info in infos:
                 if not info.config.durable_name:  # an ephemeral reader (time travel, a tail): not a service's lag
                     continue
-                consumers.append(Consumer(spec.name, info.name, info.num_pending, info.num_ack_pending,
-                                          info.num_redelivered,
-                                          info.num_pending > pending.get((spec.name, info.name), info.num_pending)))
+                waiting = info.num_pending or 0  # nats-py's fields are optional; the server always sends them
+                consumers.append(Consumer(spec.name, info.name, waiting, info.num_ack_pending or 0,
+                                          info.num_redelivered or 0,
+                                          waiting > pending.get((spec.name, info.name), waiting)))
         letters = await list_dead_letters(js, limit=200)
         count = (await js.stream_info("DEADLETTER")).state.messages
         view = ServicesView(at=now, instances=sorted({(s["name"].removeprefix("sellerops-"), s["id"],
