@@ -41,8 +41,8 @@ class FitTable(Table):
         padding = sum(self._get_padding_width(i) for i in range(len(self.columns)))
         room = options.max_width - self._extra_width - padding
         if sum(wanted) > room:
-            is_id = [column.header in self.ids for column in self.columns]
-            for column, width in zip(self.columns, fit_widths(wanted, least, floor, is_id, room), strict=True):
+            ids = [column.header in self.ids for column in self.columns]
+            for column, width in zip(self.columns, fit_widths(wanted, least, floor, ids, room), strict=True):
                 column.width = width
         return super().__rich_console__(console, options)
 

@@ -124,7 +124,7 @@ async def _read(js: JetStreamContext, stream: str, subject: str) -> list[Event]:
     sub = await js.pull_subscribe(subject, stream=stream, config=ConsumerConfig(
         deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=30.0))
     try:
-        pending = (await sub.consumer_info()).num_pending
+        pending = (await sub.consumer_info()).num_pending or 0
         events: list[Event] = []
         while len(events) < pending:
             try:

@@ -14,7 +14,7 @@ from sellerops.runtime.host import ServiceHost
 def service_hosts(clock: DrivenClock) -> list[ServiceHost]:
     """Every installed service, built on the shared clock (the `create_host` its plugin declares); a service
     whose plugin declares none is named rather than run on the wrong clock."""
-    found = []
+    found: list[ServiceHost] = []
     plugin: ServicePlugin
     for plugin in load(SERVICES):
         if plugin.create_host is None:
