@@ -165,7 +165,7 @@ def deadline_passed(state: ReviewRequest | None, *, kind: str, due: datetime,
         reason = "window closed"
     else:
         reason = None
-    if reason is None:
+    if reason is None and found is not None:  # no reason: a window was found
         emit(ReviewRequested, window_opens_at=found[0], window_closes_at=found[1])
         decided = msgspec.structs.replace(state, outcome=Outcome.REQUESTED, decided_at=due)
     else:

@@ -61,6 +61,7 @@ def deadline_passed(order: Order | None, *, kind: str, due: datetime,
     if kind == AUTO_CANCEL:  # the marketplace cancels for a missing confirmation: that counts
         return canceled(order, cause, due, by=CanceledBy.MARKETPLACE, reason="ShipConfirmationMissing", counts=True)
     alert = OrderShipByAtRisk if kind == SHIP_BY_AT_RISK else OrderShipByMissed
+    assert order.ship_window is not None  # ship-by deadlines are set only for an order with a window
     event = alert(**envelope(cause, alert.type_tag()), seller=order.seller, occurred_at=due, order_id=order.order_id,
                   latest_ship_date=order.ship_window.latest, units_unshipped=order.units_unshipped)
     return recorded(order, [event], alerts=[*order.alerts, kind])

@@ -12,7 +12,7 @@ from typing import Any
 
 from sellerops.contracts.inbound import SizeTier
 from sellerops.fulfillment.domain.costs import CostModel
-from sellerops.fulfillment.domain.placement.model import PlacementRequest, fee_brackets
+from sellerops.fulfillment.domain.placement.model import PlacementRequest, PlanItem, fee_brackets
 
 WEIGHT_STEP = 1.01  # SKUs whose weights differ by under 1 % share a line
 
@@ -49,7 +49,7 @@ class Problem:
         allocation: dict[str, dict[str, int]] = defaultdict(dict)
         for g, at in per_line.items():
             members = iter(self.members[g])
-            item = next(members)
+            item: PlanItem | None = next(members)
             left = item.quantity
             for _, cid, n in sorted(at):
                 while n and item is not None:
