@@ -49,8 +49,9 @@ class Problem:
         allocation: dict[str, dict[str, int]] = defaultdict(dict)
         for g, at in per_line.items():
             members = iter(self.members[g])
-            item: PlanItem | None = next(members)
-            left = item.quantity
+            first = next(members)
+            item: PlanItem | None = first
+            left = first.quantity
             for _, cid, n in sorted(at):
                 while n and item is not None:
                     take = min(n, left)
