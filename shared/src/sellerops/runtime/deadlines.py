@@ -15,9 +15,9 @@ until it succeeds, not while the state lists it: a fire that failed after the sa
 while a NATS node is lost) is tried again though the state says it is done, and its second apply, a
 duplicate, publishes the recorded events again. And an instance that takes keys over (a partition of a
 replica that died, or all keys when it starts) fires again the deadlines their records show fired in the
-last REFIRE_WITHIN (`to_fire_again`): the replica that died may have saved one and not published it. Those events keep their
-ids, and JetStream drops the copies within its duplicate window (10 min by default), so a re-fire is a no-op
-unless the first publish was lost.
+last REFIRE_WITHIN (`to_fire_again`): the replica that died may have saved one and not published it. Those
+events keep their ids, and JetStream drops the copies within its duplicate window (10 min by default), so a
+re-fire is a no-op unless the first publish was lost.
 """
 
 import asyncio
