@@ -119,6 +119,43 @@ class RawChain:
 # ---- the system ----
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc; 0 elsewhere or when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def processes_of(root: int) -> dict[str, int]:
+    """The children of `up` by role: each service (`run <name>`) and the nats-server."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) != root:
+                continue
+            argv = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        words = [a.decode() for a in argv if a]
+        if any(w.endswith("nats-server") for w in words):
+            found["nats-server"] = int(stat.parent.name)
+        elif "run" in words and words.index("run") + 1 < len(words):
+            found[words[words.index("run") + 1]] = int(stat.parent.name)
+    return found
+
+
+def cpu_of(pids: dict[str, int]) -> dict[str, float]:
+    return {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+
+def cpu_per_order(before: dict[str, float], after: dict[str, float], orders: int) -> dict[str, int]:
+    """CPU microseconds per order of each process between two readings, and their total."""
+    spent = {name: round((after[name] - before.get(name, 0.0)) / orders * 1e6) for name in after}
+    return dict(sorted(spent.items(), key=lambda kv: -kv[1])) | {"total": sum(spent.values())}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -413,14 +450,20 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict:
         sides = Sides(nc, "hot-seller")
         await sides.start(nc)
         result: dict = {"burst": args.burst, "steady_rate": args.steady_rate}
-        with RawChain(up.url):
+        pids = processes_of(up.process.pid)
+        with RawChain(up.url) as raw:
+            hops = {"nats-server": pids.get("nats-server", 0)} | {f"hop{n}": p.pid for n, p in enumerate(raw.hops, 1)}
+            before = cpu_of(hops)
             result["raw_orders_per_s"] = round(await full_speed(sides, "raw", order_ids(100, args.burst), 900), 1)
+            result["raw_cpu_us_per_order"] = cpu_per_order(before, cpu_of(hops), args.burst)
             n = int(args.steady_rate * args.steady_seconds)
             p50, p99 = await steady(sides, "raw", order_ids(101, n), args.steady_rate, timeout=120)
             result["raw_p50_ms"], result["raw_p99_ms"] = round(p50, 2), round(p99, 2)
+        before = cpu_of(pids)
         result["sellerops_orders_per_s"] = round(await full_speed(sides, "sellerops", order_ids(102, args.burst),
                                                                   900), 1)
         await consumers_idle(js, settle_s=0.5)
+        result["sellerops_cpu_us_per_order"] = cpu_per_order(before, cpu_of(pids), args.burst)
         result["list_orders_limit_10000"] = await list_every_order(nc, sides.seller, 10_000)
         p50, p99 = await steady(sides, "sellerops", order_ids(103, n), args.steady_rate, timeout=120)
         result["sellerops_p50_ms"], result["sellerops_p99_ms"] = round(p50, 2), round(p99, 2)

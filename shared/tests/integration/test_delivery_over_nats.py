@@ -198,3 +198,37 @@ async def test_an_idle_consumer_asks_the_server_about_once_per_idle_wait(nats_ur
         await asyncio.sleep(2.0)
     assert 2 <= len(fetches) <= 6, f"{len(fetches)} pulls in 2 s idle (the batch loop made ~40 at 0.05 s)"
     assert set(fetches) == {1}, "idle: only the lingering pull for one event"
+
+
+async def test_a_consumer_is_sent_only_the_facts_its_service_routes_and_the_rest_stay_unconsumed(nats_url, seller):
+    from sellerops.cli.status import unconsumed
+    from sellerops.contracts.market import OrderPaymentAuthorized
+    from sellerops.runtime.broker import consumer_config, declare_streams
+
+    handled: list[str] = []
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await declare_streams(js, NatsSettings(url=[nats_url]))  # as deployed before: the durable took every order fact
+    await js.add_consumer("MARKET", consumer_config(CONSUMER.durable, CONSUMER.filter_subject, DeliverySettings()))
+    async with running(probe_host(nats_url, handled, poison="none").app()):
+        paid = OrderPaymentAuthorized(event_id=uuid.uuid4(), seller=seller, occurred_at=T0, order_id="o-2")
+        await JetStreamPublisher(js)([paid, placed(seller, "o-1")])
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable))
+        info = await js.consumer_info("MARKET", CONSUMER.durable)
+
+    assert handled == ["o-1"]
+    assert info.config.filter_subject == "market.*.order.placed"
+    assert info.delivered.stream_seq >= 1 and info.num_pending == 0
+    subjects = (await js.stream_info("MARKET", subjects_filter=f"market.{seller}.>")).state.subjects
+    assert unconsumed(subjects, [info.config.filter_subject]) == {f"market.{seller}.order.payment_authorized": 1}
+    await nc.close()
+
+
+def test_a_consumer_of_several_facts_filters_on_each_and_one_of_nothing_routed_on_the_whole_entity():
+    from sellerops.contracts.market import OrderPaymentAuthorized
+    from sellerops.contracts.returns import CustomerReturnReported
+
+    assert CONSUMER.filters([OrderPlaced, OrderPaymentAuthorized]) == [
+        "market.*.order.payment_authorized", "market.*.order.placed"]
+    assert CONSUMER.filters([]) == ["market.*.order.*"]
+    assert CONSUMER.filters([OrderPlaced, CustomerReturnReported]) == ["market.*.order.*"], "another entity's fact"

@@ -258,4 +258,45 @@ async def test_loads_in_turn_reuse_a_fresh_read_until_the_store_writes_the_key()
     after_write = await store.load("acme.sku-1")
 
     assert first == [Tally(["m1"])] * 20 and after_write == Tally(["m1", "m2"])
-    assert kv.gets == 1 + 1 + 1, "one read for the twenty loads, one for the apply, one after the write"
+    assert kv.gets == 1 + 0 + 1, "one read for the twenty loads, none for the apply (it starts from its own last " \
+        "write), one after the write"
+
+
+async def test_an_update_right_after_its_own_write_starts_from_what_it_wrote_without_reading_it_back():
+    kv = SlowKeyValue()
+    store = AggregateStore(kv, Tally)
+    await store.apply("acme.o-1", "m1", note("m1", "acme", "o-1"))
+    kv.gets = 0
+
+    applied = await store.apply("acme.o-1", "m2", note("m2", "acme", "o-1"))
+
+    assert kv.gets == 0
+    assert applied.state == Tally(["m1", "m2"]) and applied.stored == Tally(["m1", "m2"])
+    assert (await AggregateStore(kv, Tally).load("acme.o-1")) == Tally(["m1", "m2"])
+
+
+async def test_a_copy_another_writer_made_stale_is_caught_by_the_revision_check_and_the_key_read_afresh():
+    kv = SlowKeyValue()
+    ours, theirs = AggregateStore(kv, Tally), AggregateStore(kv, Tally)
+    await ours.apply("acme.o-1", "m1", note("m1", "acme", "o-1"))
+    await theirs.apply("acme.o-1", "m2", note("m2", "acme", "o-1"))
+
+    await ours.apply("acme.o-1", "m3", note("m3", "acme", "o-1"))
+    again = await ours.apply("acme.o-1", "m2", note("m2", "acme", "o-1"))
+
+    assert (await theirs.load("acme.o-1")) == Tally(["m1", "m2", "m3"])
+    assert again.duplicate is True
+
+
+async def test_a_duplicate_found_on_its_own_copy_is_answered_from_a_fresh_read_not_from_the_copy():
+    kv = SlowKeyValue()
+    ours, theirs = AggregateStore(kv, Tally), AggregateStore(kv, Tally)
+    await ours.apply("acme.o-1", "m1", note("m1", "acme", "o-1"))
+    await theirs.apply("acme.o-1", "m2", note("m2", "acme", "o-1"))
+    kv.gets = 0
+
+    again = await ours.apply("acme.o-1", "m1", note("m1", "acme", "o-1"))
+
+    assert again.duplicate is True
+    assert again.state == Tally(["m1", "m2"]), "what is stored now, not what this writer last wrote"
+    assert kv.gets == 1

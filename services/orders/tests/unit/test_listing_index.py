@@ -15,7 +15,7 @@ from sellerops.orders import bootstrap
 from sellerops.orders import handlers
 from sellerops.orders.adapters import BUILT, KvOrderStore
 from sellerops.runtime.clock import DrivenClock
-from sellerops.runtime.index import HourIndex, Placement
+from sellerops.runtime.index import MARKER_HOLD_S, MARKER_RENEW_S, HourIndex, Placement
 from sellerops.testing.fakes import FakeKeyValue, RecordingPublisher
 
 
@@ -148,17 +148,56 @@ async def test_an_older_revision_never_overwrites_a_newer_one_and_puts_back_what
     assert await index.hour(seller, "status.Pending", make.PURCHASED.date(), make.PURCHASED.hour) == []
 
 
-async def test_a_day_read_through_empty_loses_its_marker_and_one_still_written_keeps_it(make, seller):
-    index = HourIndex(FakeKeyValue())
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_day_read_through_empty_loses_its_marker_once_its_hold_has_passed_and_one_rewritten_comes_back(
+        make, seller):
+    clock = Clock()
+    index = HourIndex(FakeKeyValue(), clock=clock)
     await index.sync(seller, "o-1", 1, [Placement("risk", make.at(2, 5), "x")])
     await index.sync(seller, "o-1", 2, [])
     assert [d[:2] for d in await index.days(seller, "risk")] == [("risk", make.at(2).date())]
 
     assert [e async for e in index.walk(seller, "risk", newest_first=False)] == []
+    assert [d[:2] for d in await index.days(seller, "risk")] == [("risk", make.at(2).date())]  # still held
 
+    clock.now += MARKER_HOLD_S + 1
+    assert [e async for e in index.walk(seller, "risk", newest_first=False)] == []
     assert await index.days(seller, "risk") == []
     await index.sync(seller, "o-1", 3, [Placement("risk", make.at(2, 5), "x")])
     assert [[e.item for e in hour] async for hour in index.walk(seller, "risk", newest_first=False)] == [["o-1"]]
+
+
+async def test_a_writer_puts_a_day_marker_once_per_renewal_period_not_once_per_entry(make, seller):
+    clock, kv = Clock(), FakeKeyValue()
+    index = HourIndex(kv, clock=clock)
+    marker = f"{seller}.d.risk.{make.at(2).date():%Y%m%d}"
+    for i in range(5):
+        await index.sync(seller, f"o-{i}", 1, [Placement("risk", make.at(2, 5), "x")], created=True)
+    first = (await kv.get(marker)).revision
+
+    clock.now += MARKER_RENEW_S
+    await index.sync(seller, "o-9", 1, [Placement("risk", make.at(2, 5), "x")], created=True)
+
+    assert (await kv.get(marker)).revision > first
+    assert float((await kv.get(marker)).value) == clock.now + MARKER_HOLD_S
+    assert [len(hour) async for hour in index.walk(seller, "risk", newest_first=False)] == [6]
+
+
+async def test_an_item_said_to_be_created_that_has_a_pointer_after_all_is_synced_the_ordinary_way(make, seller):
+    index = HourIndex(FakeKeyValue())
+    await index.sync(seller, "o-1", 5, [Placement("status.Pending", make.PURCHASED, "a")])
+
+    await index.sync(seller, "o-1", 7, [Placement("status.Shipped", make.PURCHASED, "b")], created=True)
+
+    assert await index.indexed_revision(seller, "o-1") == 7
+    assert await index.hour(seller, "status.Pending", make.PURCHASED.date(), make.PURCHASED.hour) == []
 
 
 async def test_before_the_index_is_built_listings_read_every_order(make, seller, order_id):
@@ -175,8 +214,8 @@ async def test_before_the_index_is_built_listings_read_every_order(make, seller,
 async def test_the_records_a_bulk_load_writes_are_what_sync_leaves_for_a_new_item(make, seller):
     from sellerops.runtime.index import new_records
 
-    kv = FakeKeyValue()
+    kv, clock = FakeKeyValue(), Clock()
     wanted = [Placement("status.Unshipped", make.at(3, 7), "a|o-1"), Placement("risk", make.at(5, 23), "b|o-1")]
-    await HourIndex(kv).sync(seller, "o-1", 9, wanted)
+    await HourIndex(kv, clock=clock).sync(seller, "o-1", 9, wanted)
 
-    assert sorted(new_records(seller, "o-1", 9, wanted)) == sorted((k, e.value) for k, e in kv._data.items())  # noqa: SLF001
+    assert sorted(new_records(seller, "o-1", 9, wanted, clock.now)) == sorted((k, e.value) for k, e in kv._data.items())  # noqa: SLF001

@@ -1,6 +1,6 @@
 """The broker factory and the idempotent declaration of streams, buckets and durable consumers."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import structlog
 from faststream.nats import NatsBroker
@@ -75,10 +75,13 @@ async def open_bucket(js: JetStreamContext, name: str, nats: NatsSettings) -> Ke
         )
 
 
-def consumer_config(durable: str, filter_subject: str, delivery: DeliverySettings) -> ConsumerConfig:
+def consumer_config(durable: str, filters: str | Sequence[str], delivery: DeliverySettings) -> ConsumerConfig:
+    """A durable's settings; `filters`: one subject, or several (a consumer of only some facts of an entity)."""
+    subjects = [filters] if isinstance(filters, str) else list(filters)
     return ConsumerConfig(
         durable_name=durable,
-        filter_subject=filter_subject,
+        filter_subject=subjects[0] if len(subjects) == 1 else None,
+        filter_subjects=subjects if len(subjects) > 1 else None,
         deliver_policy=DeliverPolicy.ALL,
         ack_policy=JsAckPolicy.EXPLICIT,
         ack_wait=delivery.ack_wait_s,

@@ -121,16 +121,18 @@ class PendingEffects(Generic[S, E]):
     # ---- deciding and settling ----
 
     async def apply(self, seller: str, aggregate_id: str, message_id: str,
-                    decide: Callable[[S | None], Decision[S, E]]) -> Applied[S]:
+                    decide: Callable[[S | None], Decision[S, E]], *, new: bool = False) -> Applied[S]:
         """Decide on the current state at most once per message id; save the state with the events and effects
         decided, then carry them out (and whatever an earlier apply left pending). A duplicate changes nothing
-        and settles what is still pending."""
+        and settles what is still pending. `new`: the message is expected to start the aggregate (its key is
+        created without a read first)."""
         key = self.key(seller, aggregate_id)
-        applied, pending = await self._aggregates.update(key, partial(self._step, message_id=message_id,
-                                                                      decide=decide))
+        (applied, pending), stored = await self._aggregates.update(
+            key, partial(self._step, message_id=message_id, decide=decide), new=new)
         if pending:
             await self._settle(seller, aggregate_id, key, pending)
-        return applied
+        return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
+                                       created=stored.created)
 
     async def settle(self, seller: str, aggregate_id: str) -> None:
         """Carry out what the aggregate still holds pending (after a crash)."""
@@ -164,7 +166,7 @@ class PendingEffects(Generic[S, E]):
                     if react is not None:
                         reactions.append((entry.id, react))
             done = {entry.id for entry in entries}
-            entries = await self._aggregates.update(key, partial(self._cleared, done=done, reactions=reactions))
+            entries, _ = await self._aggregates.update(key, partial(self._cleared, done=done, reactions=reactions))
             if not entries:
                 return
 

@@ -8,7 +8,7 @@ import asyncio
 import gc
 import inspect
 from functools import partial
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,16 @@ class ConsumerSpec:
     @property
     def filter_subject(self) -> str:
         return event_filter(self.source, self.entity)
+
+    def filters(self, routed: Iterable[type[Event]]) -> list[str]:
+        """The subjects the server delivers: only the facts the service routes (a fact nobody here handles is
+        not sent, decoded and acked for nothing: three of the four consumers of market order facts route
+        none of the OrderPlaced facts, a third of the system's CPU per order went to those); every fact of
+        the entity when nothing is routed or a routed type is another entity's."""
+        facts = sorted({t.fact for t in routed if (t.source, t.entity) == (self.source, self.entity)})
+        if not facts or len(facts) != len({t.fact for t in routed}):
+            return [self.filter_subject]
+        return [event_filter(self.source, self.entity, fact=fact) for fact in facts]
 
 
 @dataclass(frozen=True)
@@ -158,8 +168,9 @@ def wire_routes(routes: Routes, endpoints: tuple[EndpointSpec, ...], handlers: A
     )
 
 
-def _raw_batch(msg: Any) -> Any:
-    """Hand the handler the raw nats-py messages: the dispatcher decodes each one itself."""
+async def _raw_batch(msg: Any) -> Any:
+    """Hand the handler the raw nats-py messages: the dispatcher decodes each one itself. (A coroutine: FastStream
+    runs a plain function decoder in a worker thread, a thread hop per batch that cost ~5 % of a busy service.)"""
     return msg.raw_message
 
 
@@ -237,12 +248,6 @@ class ServiceHost:
         nc = await self.broker.connect()
         js = nc.jetstream(timeout=self.settings.nats.publish_timeout_s)
         await declare_streams(js, self.settings.nats, only=self.info.streams)
-        for consumer in self.info.consumers:
-            await declare_consumer(js, stream_name(consumer.source),
-                                   consumer_config(consumer.durable, consumer.filter_subject, self.settings.delivery))
-            backlog = (await js.consumer_info(stream_name(consumer.source), consumer.durable)).num_pending
-            if backlog:  # deadlines wait until the backlog says how far event time has really got
-                self.stream_clock.behind(consumer.durable, None)
         buckets = {name: await open_bucket(js, name, self.settings.nats) for name in self.info.buckets}
         publisher = JetStreamPublisher(js, timeout=self.settings.nats.publish_timeout_s)
         delivery = self.settings.delivery
@@ -250,8 +255,16 @@ class ServiceHost:
                                      count=delivery.deadline_partitions, lease_s=delivery.deadline_lease_s)
         resources = Resources(nc, js, buckets, publisher, self.clock, self.settings, self.metrics, self.stream_clock,
                               self.partitions)
-        wiring = self._wire(resources)
-        self.install(await wiring if inspect.isawaitable(wiring) else wiring, js)
+        wired = self._wire(resources)
+        wiring = await wired if inspect.isawaitable(wired) else wired
+        for consumer in self.info.consumers:  # after wiring: a consumer is narrowed to the facts routed
+            filters = consumer.filters(wiring.events.get(consumer.durable, {}))
+            await declare_consumer(js, stream_name(consumer.source),
+                                   consumer_config(consumer.durable, filters, self.settings.delivery))
+            backlog = (await js.consumer_info(stream_name(consumer.source), consumer.durable)).num_pending
+            if backlog:  # deadlines wait until the backlog says how far event time has really got
+                self.stream_clock.behind(consumer.durable, None)
+        self.install(wiring, js)
         # What is alive now (modules, settings, clients) lives as long as the process: keep it out of
         # the collector's full passes, which otherwise walk ~57k objects every few thousand events.
         gc.collect()

@@ -17,14 +17,21 @@ pointer lists that are no longer wanted, then writes the pointer with a revision
 never overwrites a newer one (a stale writer that already removed something puts the newer pointer's entries
 back). So every entry of the stored state exists once its message is acked. An entry can briefly be
 stale (an older state's, until its writer finishes): readers check each entry against the aggregate they
-load anyway and skip what no longer matches. A day marker is put after every entry written, and a reader
-that found a whole day empty deletes the marker at the revision it read before looking, so a marker is
-never removed from under an entry written meanwhile.
+load anyway and skip what no longer matches.
+
+Day markers. A marker's value is the time (epoch seconds) until which it must stay, MARKER_HOLD_S after it
+was put. A writer puts the marker after an entry unless it put the same marker less than MARKER_RENEW_S ago
+(then the marker holds for at least MARKER_HOLD_S - MARKER_RENEW_S more): one put per index-day and writer
+every few minutes instead of one per entry, which halved the index's writes for new orders. A reader that
+found a whole day empty deletes the marker only once its hold has passed, at the revision it read before
+looking, so a marker is never removed from under an entry written meanwhile, nor while a writer relies on
+its recent put. (A marker written before holds were kept, value b"1", holds until time 0.)
 """
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
@@ -37,6 +44,8 @@ from sellerops.runtime.state import (
     ConcurrentUpdate, delete_checked, latest_values, retry_on_conflict, write_checked,
 )
 
+MARKER_HOLD_S = 600.0  # a day marker stays at least this long after it was put (see the module doc)
+MARKER_RENEW_S = 300.0  # a writer puts a marker again once its own last put is this old
 MAX_HOURS_AT_ONCE = 48  # hours read in one request while walking (see HourIndex.walk)
 SPARSE, DENSE = 128, 768  # entries one read brings back below which the next reads more hours, above which fewer
 
@@ -78,28 +87,47 @@ def _marker_of(suffix: str) -> str:
     return next(".".join(index_day[:i + 1]) for i, token in enumerate(index_day) if len(token) == 8 and token.isdigit())
 
 
-def new_records(scope: str, item: str, revision: int, wanted: Sequence[Placement]) -> list[tuple[str, bytes]]:
-    """The keys and values `sync` leaves for an item not indexed before (what a bulk load writes directly)."""
+def new_records(scope: str, item: str, revision: int, wanted: Sequence[Placement], now: float = 0.0,
+                ) -> list[tuple[str, bytes]]:
+    """The keys and values `sync` leaves at time `now` for an item not indexed before (what a bulk load writes
+    directly; its day markers hold from `now`)."""
     want = {_suffix(p, item): p.sort for p in wanted}
     found = []
     for suffix, sort in want.items():
-        found += [(f"{scope}.e.{suffix}", sort.encode()), (f"{scope}.d.{_marker_of(suffix)}", b"1")]
+        found += [(f"{scope}.e.{suffix}", sort.encode()), (f"{scope}.d.{_marker_of(suffix)}", _hold(now))]
     return [*found, (f"{scope}.p.{item}", msgspec.json.encode(_Pointer(revision, want)))]
 
 
+def _hold(now: float) -> bytes:
+    return str(now + MARKER_HOLD_S).encode()
+
+
+def _hold_passed(value: bytes, now: float) -> bool:
+    try:
+        return float(value) < now
+    except ValueError:
+        return True
+
+
 class HourIndex:
-    def __init__(self, kv: KeyValue, *, attempts: int = 12) -> None:
+    def __init__(self, kv: KeyValue, *, attempts: int = 12, clock: Callable[[], float] = time.time) -> None:
         self.kv = kv
         self._attempts = attempts
+        self._clock = clock
+        self._markers: dict[str, float] = {}  # marker key -> when this writer last put it
 
-    async def sync(self, scope: str, item: str, revision: int, wanted: Sequence[Placement]) -> None:
-        """Make the index hold exactly `wanted` for `item` at aggregate `revision` (older revisions lose)."""
+    async def sync(self, scope: str, item: str, revision: int, wanted: Sequence[Placement], *,
+                   created: bool = False) -> None:
+        """Make the index hold exactly `wanted` for `item` at aggregate `revision` (older revisions lose).
+        `created`: that revision created the aggregate, so no pointer is expected (one read saved; if one
+        exists after all, the revision check sends this through the ordinary path)."""
         key, want = f"{scope}.p.{item}", {_suffix(p, item): p.sort for p in wanted}
-        removed = False
+        removed, fresh = False, created
 
         async def once() -> None:
-            nonlocal removed
-            pointer, at = await self._get_pointer(key)
+            nonlocal removed, fresh
+            pointer, at = (_Pointer(), 0) if fresh else await self._get_pointer(key)
+            fresh = False
             if pointer.revision >= revision:
                 if removed or pointer.revision > revision:  # we are stale: what we removed may be the newer state's
                     await self._put_entries(scope, pointer.entries)
@@ -123,9 +151,14 @@ class HourIndex:
         return (_pointer.decode(entry.value) if entry.value else _Pointer()), entry.revision or 0
 
     async def _put_entries(self, scope: str, entries: dict[str, str]) -> None:
-        for suffix, sort in entries.items():
-            await self.kv.put(f"{scope}.e.{suffix}", sort.encode())
-            await self.kv.put(f"{scope}.d.{_marker_of(suffix)}", b"1")  # after the entry (see the module doc)
+        await asyncio.gather(*(self.kv.put(f"{scope}.e.{suffix}", sort.encode()) for suffix, sort in entries.items()))
+        now = self._clock()
+        for marker in dict.fromkeys(f"{scope}.d.{_marker_of(suffix)}" for suffix in entries):
+            if now - self._markers.get(marker, -MARKER_RENEW_S) >= MARKER_RENEW_S:  # after the entries (module doc)
+                await self.kv.put(marker, _hold(now))
+                if len(self._markers) >= 4096:
+                    self._markers.clear()
+                self._markers[marker] = now
 
     async def _remove(self, key: str) -> None:
         """Remove an entry leaving no delete marker behind (an emptied hour then costs one look, not a read)."""
@@ -136,11 +169,13 @@ class HourIndex:
         await js.purge_stream(self.kv._stream, subject=f"$KV.{self.kv._name}.{key}")  # noqa: SLF001
 
     async def days(self, scope: str, index_prefix: str) -> list[tuple[str, date, int]]:
-        """(index, day, marker revision) of every day marker under `index_prefix` (e.g. "status" or "risk")."""
-        found = []
-        for key, _, revision in await last_values(self.kv, [f"{scope}.d.{index_prefix}"]):
+        """(index, day, marker revision) of every day marker under `index_prefix` (e.g. "status" or "risk");
+        the revision is 0 while the marker's hold lasts (it may not be deleted yet)."""
+        found, now = [], self._clock()
+        for key, value, revision in await last_values(self.kv, [f"{scope}.d.{index_prefix}"]):
             index, day = key[len(scope) + 3:].rsplit(".", 1)
-            found.append((index, date(int(day[:4]), int(day[4:6]), int(day[6:])), revision))
+            found.append((index, date(int(day[:4]), int(day[4:6]), int(day[6:])),
+                          revision if _hold_passed(value, now) else 0))
         return found
 
     async def hour(self, scope: str, index: str, day: date, hour: int) -> list[Entry]:
@@ -207,7 +242,7 @@ class HourIndex:
     async def _forget_empty(self, scope: str, day: date, markers: dict[str, int], seen: set[str]) -> None:
         """A day read through with no entry of an index loses that index's marker, at the revision read before."""
         for index, revision in markers.items():
-            if index not in seen:
+            if index not in seen and revision:  # revision 0: the marker's hold has not passed
                 try:
                     await delete_checked(self.kv, f"{scope}.d.{index}.{_daytext(day)}", revision)
                 except ConcurrentUpdate:

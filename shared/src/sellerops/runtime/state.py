@@ -24,7 +24,7 @@ from nats.js.kv import KeyValue
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.subjects import id_token, seller_token
-from sellerops.runtime.writer import CONFLICT_BUDGET_S, ConcurrentUpdate, KeyWriter, backoff
+from sellerops.runtime.writer import CONFLICT_BUDGET_S, ConcurrentUpdate, KeyWriter, Stored, backoff
 
 __all__ = ["ConcurrentUpdate", "KeyWriter"]
 
@@ -72,6 +72,12 @@ class Applied(msgspec.Struct, Generic[S], frozen=True):
     state: S | None
     events: list[Event]
     duplicate: bool = False
+    # What the key holds after the write that took this message (later messages folded into the same write
+    # included), its revision (0 when unknown) and whether that write created the key: what an index of the
+    # aggregate must reflect (see runtime.index).
+    stored: S | None = None
+    revision: int = 0
+    created: bool = False
 
 
 Decide = Callable[[S | None], tuple[S, Sequence[Event]]]
@@ -98,13 +104,13 @@ RECENT_S = 0.05  # how long a load may reuse a value this store read (and has no
 WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
 
 
-async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> None:
-    """Create the key (revision 0) or update it at `revision`; ConcurrentUpdate when another writer moved it."""
+async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> int:
+    """Create the key (revision 0) or update it at `revision`, and return the new revision; ConcurrentUpdate
+    when another writer moved it."""
     try:
         if revision:
-            await kv.update(key, value, last=revision)
-        else:
-            await kv.create(key, value)
+            return await kv.update(key, value, last=revision)
+        return await kv.create(key, value)
     except KeyWrongLastSequenceError as exc:
         raise ConcurrentUpdate(key) from exc
 
@@ -202,16 +208,21 @@ class AggregateStore(Generic[S]):
             return None
         return self._state_decoder.decode(entry.value).state if entry.value else None
 
-    async def apply(self, key: str, message_id: str, decide: Decide[S]) -> Applied[S]:
+    async def apply(self, key: str, message_id: str, decide: Decide[S], *, new: bool = False) -> Applied[S]:
         """Apply one message at most once: decide on the current state, write state and the message id
-        together with a revision check (folded with the other applies of the key waiting in this process)."""
-        return await self.writer.update(key, lambda record: self._step(record, message_id, decide))
+        together with a revision check (folded with the other applies of the key waiting in this process).
+        `new`: the message is expected to start the aggregate (its key is created without a read first)."""
+        applied, stored = await self.writer.update_stored(key, lambda record: self._step(record, message_id, decide),
+                                                          absent=Record() if new else None)
+        return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
+                                       created=stored.created)
 
-    async def update(self, key: str, step: Callable[[Record[S]], tuple[Record[S], T]]) -> T:
+    async def update(self, key: str, step: Callable[[Record[S]], tuple[Record[S], T]], *,
+                     new: bool = False) -> tuple[T, Stored[Record[S]]]:
         """A step of the whole record (state, processed ids, pending effects) through the key's writer: for
         runtime.effects, which keeps what a message decided beside its state. Return the record itself when
-        nothing changes (no write is made)."""
-        return await self.writer.update(key, step)
+        nothing changes (no write is made). `new` as for `apply`; what the key holds after the write too."""
+        return await self.writer.update_stored(key, step, absent=Record() if new else None)
 
     def _step(self, record: Record[S], message_id: str, decide: Decide[S]) -> tuple[Record[S], Applied[S]]:
         if (seen := record.find(message_id)) is not None:
@@ -227,9 +238,10 @@ class AggregateStore(Generic[S]):
         """`record` with its new state, the message remembered (the last `keep`), and what it left pending."""
         return Record(state, [*record.processed, done][-self._keep :], [*record.pending, *pending])
 
-    async def _write(self, key: str, record: Record[S], revision: int) -> None:
-        await write_checked(self._kv, key, encode(record), revision)
+    async def _write(self, key: str, record: Record[S], revision: int) -> int:
+        written = await write_checked(self._kv, key, encode(record), revision)
         self._forgot(key)
+        return written
 
     def _forgot(self, key: str) -> None:
         """The key was written: a load starting now must not reuse a read that began before."""
@@ -312,8 +324,9 @@ class SellerKeyedStore(Generic[S]):
     def decode_state(self, value: bytes) -> S | None:
         return self.aggregates.decode_state(value)
 
-    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]:
-        return await self.aggregates.apply(self.key(seller, aggregate_id), message_id, decide)
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
+                    new: bool = False) -> Applied[S]:
+        return await self.aggregates.apply(self.key(seller, aggregate_id), message_id, decide, new=new)
 
     async def load(self, seller: str, aggregate_id: str) -> S | None:
         return await self.aggregates.load(self.key(seller, aggregate_id))
@@ -333,7 +346,8 @@ class KeyedStore(Protocol[S]):
     """What handlers need of a SellerKeyedStore (fakes need not inherit): aggregates of one kind keyed by
     seller and id, each message applied at most once."""
 
-    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]: ...
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
+                    new: bool = False) -> Applied[S]: ...
 
     async def load(self, seller: str, aggregate_id: str) -> S | None: ...
 

@@ -20,6 +20,7 @@ import msgspec
 import structlog
 
 from sellerops.contracts.envelope import Event
+from sellerops.contracts.orders import OrderRecorded
 from sellerops.contracts.health import (
     AccountHealth, AccountStatus, AccountStatusReported, GetAccountHealth, ListMetrics, MetricCatalog, MetricInfo, MetricSettings, OrderHealthRef,
     OrderHealthView, PolicyWarningReported, PolicyWarningResolved, SetMetricSettings, Target,
@@ -64,7 +65,8 @@ async def on_order_fact(evt: Event, *, orders: Store, metrics: list[Metric], tou
         changed = _changes(state, new, metrics)
         return new, [], [order_facts.Delta(days=changed)] if changed else []
 
-    applied = await orders.apply(evt.seller, evt.order_id, str(evt.event_id), decide)
+    applied = await orders.apply(evt.seller, evt.order_id, str(evt.event_id), decide,
+                                 new=isinstance(evt, OrderRecorded))
     if applied.state is not None:
         touch(evt.seller, applied.state.facts.marketplace_id)
 

@@ -38,10 +38,16 @@ class KvOrderStore(SellerKeyedStore[Order]):
         super().__init__(kv, Order, "order_id", keep_processed=keep_processed)
         self.index = index
 
-    async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order]) -> Applied[Order]:
-        applied = await super().apply(seller, order_id, message_id, decide)
+    async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order], *,
+                    new: bool = False) -> Applied[Order]:
+        applied = await super().apply(seller, order_id, message_id, decide, new=new)
         if self.index is not None:  # also after a duplicate: the index write of a crashed first try is redone
-            await self.reindex(seller, order_id)
+            if not applied.revision:  # a store that does not know the revision it wrote
+                await self.reindex(seller, order_id)
+                return applied
+            wanted = queries.placements(applied.stored) if applied.stored is not None else []
+            await self.index.sync(seller_token(seller), id_token("order_id", order_id), applied.revision, wanted,
+                                  created=applied.created)
         return applied
 
     async def reindex(self, seller: str, order_id: str) -> None:

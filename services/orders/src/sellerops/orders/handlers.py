@@ -46,13 +46,13 @@ from sellerops.runtime.decisions import existing, refusals
 from sellerops.runtime.paging import TooLarge
 
 
-async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher) -> None:
-    applied = await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide)
+async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher, new: bool = False) -> None:
+    applied = await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide, new=new)
     await publish(applied.events)
 
 
 async def on_order_placed(evt: OrderPlaced, *, orders: OrderStore, publish: Publisher) -> None:
-    await _on_fact(evt, partial(domain.record_placement, placed=evt), orders=orders, publish=publish)
+    await _on_fact(evt, partial(domain.record_placement, placed=evt), orders=orders, publish=publish, new=True)
 
 
 async def on_payment_authorized(evt: OrderPaymentAuthorized, *, orders: OrderStore, publish: Publisher) -> None:

@@ -15,7 +15,8 @@ __all__ = ["Clock", "Listings", "McfStore", "OrderStore", "Publisher"]
 
 
 class OrderStore(Protocol):
-    async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order]) -> Applied[Order]:
+    async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order], *,
+                    new: bool = False) -> Applied[Order]:
         """Decide on the current order and save the result with the message id, at most once per id."""
 
     async def load(self, seller: str, order_id: str) -> Order | None: ...

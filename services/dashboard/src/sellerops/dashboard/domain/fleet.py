@@ -55,7 +55,7 @@ def row_of(seller: str, parts: SellerParts) -> FleetRow:
     if change is not None and (health is None or change.at > health.as_of):
         status, rating, band = change.current, change.rating, change.rating_band
     flags = [f for f in parts.flags.values() if f.open]
-    work = {kind: parts.open_work(kind) for kind in (ORDER, CLAIM, RETURN, MESSAGE)}
+    work = {kind: [w for w in parts.work.get(kind, {}).values() if w.open] for kind in (ORDER, CLAIM, RETURN, MESSAGE)}
     return FleetRow(
         seller=seller, marketplace_id=health.marketplace_id if health else None, account_status=status,
         rating=rating, rating_band=band, measures=tuple(health.measures) if health else (),
