@@ -60,7 +60,7 @@ def test_a_host_is_wired_from_what_the_composition_root_built():
 
 
 def test_a_host_runs_on_the_runtime_settings_of_the_service_settings_given():
-    settings = ExampleSettings(RuntimeSettings(answers_at_once=True))
+    settings = ExampleSettings(RuntimeSettings(answers_at_once=4))
 
     host = SERVICE.create_host(settings)
 
