@@ -333,7 +333,7 @@ async def storm(nc, seller: str, skus: list[str], count: int, first: int) -> tup
 
 def simulated_facts(sellers: list[str], count: int, seed: int) -> list:
     """The first `count` market facts of the simulator for `sellers` (the first at 3x the others' rate each)."""
-    from sellerops.simulator.model import SimConfig, simulate
+    from sellerops.simulator.domain import SimConfig, simulate
 
     start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=20)
     rates = [600.0] + [600.0 / (len(sellers) - 1) / 2] * (len(sellers) - 1)  # the first: 2/3 of the orders

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rich.console import Console
 
-from sellerops.simulator.demo import run_demo, summary
-from sellerops.simulator.model import SimConfig
+from sellerops.simulator.board import summary
+from sellerops.simulator.demo import run_demo
+from sellerops.simulator.domain import SimConfig
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 

@@ -14,7 +14,7 @@ from sellerops.orders.settings import OrdersSettings
 from sellerops.runtime.requests import call
 from sellerops.runtime.settings import NatsSettings, RuntimeSettings
 from sellerops.simulator.demo import feed
-from sellerops.simulator.model import SimConfig
+from sellerops.simulator.domain import SimConfig
 from sellerops.testing.helpers import eventually, read_stream, running
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]

@@ -18,8 +18,8 @@ from sellerops.contracts.inventory import (
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import McfStatus
 from sellerops.simulator import SimConfig, Step, simulate
-from sellerops.simulator.followups import AFN_ATTEMPTS, AFN_RETRY, Timeline, respond
-from sellerops.simulator.model import SellerRequest
+from sellerops.simulator.domain.followups import AFN_ATTEMPTS, AFN_RETRY, Timeline, respond
+from sellerops.simulator.domain import SellerRequest
 
 START = datetime(2026, 11, 2, tzinfo=timezone.utc)
 CONFIG = SimConfig(seed=7, sellers=["acme"], start=START, days=21, orders_per_day=40.0)

@@ -1,6 +1,7 @@
 """Replicas sharing deadlines against a real nats-server: two instances each keep about half of the open
 deadlines; when one dies (its connection gone, nothing given back), the other takes its partitions once the
-lease runs out and fires its deadlines, and every deadline fires once in total."""
+lease runs out and fires its deadlines, and every deadline fires once in total. A dead replica's keys leave
+the leases bucket by its TTL."""
 
 import asyncio
 from collections import Counter
@@ -13,7 +14,8 @@ import pytest
 from sellerops.runtime.broker import open_bucket
 from sellerops.runtime.clock import DrivenClock
 from sellerops.runtime.deadlines import DeadlineScheduler, deadline_jobs
-from sellerops.runtime.partitions import LEASES_BUCKET, Partitions
+from sellerops.runtime.index import last_values
+from sellerops.runtime.partitions import LEASES_BUCKET, TTL_LEASES, Partitions, open_leases
 from sellerops.runtime.settings import NatsSettings
 from sellerops.testing.helpers import eventually
 
@@ -75,3 +77,30 @@ async def test_a_dead_replicas_deadlines_are_fired_by_the_other_once_each(nats_u
         task.cancel()
     await asyncio.gather(*b_tasks, return_exceptions=True)
     await b_nc.close()
+
+
+async def test_a_dead_replicas_heartbeat_leaves_the_leases_bucket_a_few_leases_after_its_last_beat(nats_url):
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await open_bucket(js, LEASES_BUCKET, NatsSettings())  # as made before the bucket had a TTL
+    leases = await open_leases(js, replicas=1, lease_s=0.5)
+    assert (await leases.status()).ttl == TTL_LEASES * 0.5, "an existing bucket is given the TTL"
+    dead, live = (Partitions(leases, "probe", count=4, lease_s=0.5, instance=name) for name in ("dead", "live"))
+    await dead.beat()  # one beat, then nothing: killed
+    running = asyncio.create_task(live.run())
+    try:
+        async def keys() -> set[str]:  # not kv.keys(): its end-of-keys marker can come before the keys
+            return {key for key, _, _ in await last_values(leases, ["probe"])}
+
+        assert "probe.m.dead" in await keys()
+        gone = await eventually(lambda: _without(keys, "probe.m.dead"), timeout=15)
+        assert "probe.m.live" in gone and len(live.owned) == 4, "live keys stay: they are rewritten every beat"
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await nc.close()
+
+
+async def _without(keys, key: str) -> set[str] | None:  # noqa: ANN001
+    found = await keys()
+    return found if key not in found else None

@@ -1,9 +1,12 @@
-"""DeadlineScheduler on a driven clock: deadlines from state, fired once, kept on failure, settled when stale."""
+"""DeadlineScheduler on a driven clock: deadlines from state, fired once, kept on failure (even once the state
+saved by the failed fire no longer lists them), settled when stale, fired again when taken over recently."""
 
 from datetime import UTC, datetime, timedelta
 
+import msgspec
+
 from sellerops.runtime.clock import DrivenClock
-from sellerops.runtime.deadlines import DeadlineScheduler
+from sellerops.runtime.deadlines import REFIRE_WITHIN, DeadlineScheduler, recorded_deadlines
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -121,3 +124,36 @@ async def test_an_unchanged_deadline_seen_again_is_not_pushed_back_by_the_settle
 
     clock.advance(timedelta(seconds=1))
     assert await deadlines.run_due() == 1
+
+
+async def test_a_failed_fire_is_retried_though_the_state_saved_meanwhile_no_longer_lists_the_deadline():
+    clock, fired = DrivenClock(NOW), []
+    deadlines = scheduler(clock, fired, fail=[1])
+    deadlines.observe("acme.o1", [("expiry", NOW)])
+
+    assert await deadlines.run_due() == 0
+    deadlines.observe("acme.o1", [])  # the failed fire's save arrives: the deadline is done, its event is not
+    assert await deadlines.run_due() == 1
+    assert fired == [("acme.o1", "expiry", NOW)]
+
+
+async def test_a_taken_key_fires_again_only_the_deadlines_its_record_shows_fired_recently():
+    clock, fired = DrivenClock(NOW), []
+    deadlines = scheduler(clock, fired)
+    recent, old = NOW - timedelta(minutes=1), NOW - REFIRE_WITHIN - timedelta(seconds=1)
+    deadlines.taken("acme.o1", [("ship_by_at_risk", old), ("ship_by_missed", recent)])
+
+    assert await deadlines.run_due() == 1
+    assert fired == [("acme.o1", "ship_by_missed", recent)], "an older one's copy may be past the duplicate window"
+    deadlines.taken("acme.o1", [("ship_by_missed", recent)])  # read again by the next takeover: fired again, harmless
+    assert await deadlines.run_due() == 1
+
+
+def test_the_deadlines_a_record_shows_fired_are_read_from_its_processed_message_ids():
+    due = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    record = msgspec.json.encode({"state": {"order_id": "1"}, "processed": [
+        {"id": "placed/1", "events": [{"type": "x"}]}, {"id": f"deadline/ship_by_missed/{due.isoformat()}"},
+        {"id": "deadline/no-time/yesterday"}, {"id": "deadline/naive/2026-11-20T18:00:00"}]})
+
+    assert recorded_deadlines(record) == [("ship_by_missed", due)]
+    assert recorded_deadlines(msgspec.json.encode({"state": None})) == []

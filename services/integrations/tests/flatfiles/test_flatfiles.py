@@ -12,7 +12,8 @@ import pytest
 from sellerops.contracts.inbound import InboundReceiptReported, ReceiptLine, ReimbursementIssued
 from sellerops.contracts.market import Money
 from sellerops.contracts.returns import CustomerReturnReported, Disposition
-from sellerops.integrations.flatfiles import INGESTERS, parse_date, receipt_id, register
+from sellerops.integrations.domain.flatfiles import INGESTERS, parse_date, receipt_id
+from sellerops.integrations.plugin import register
 from sellerops.plugins.ingest import Problem, fact_id, registry
 
 FILES = Path(__file__).parent / "files"
@@ -277,10 +278,11 @@ def test_a_file_without_a_header_row_is_one_problem():
     assert parsed.events == [] and len(parsed.problems) == 1
 
 
-def test_register_adds_the_three_ingesters_under_their_names():
+def test_the_plugin_registers_the_three_flat_file_ingesters_under_their_names():
     ingesters = registry()
 
     register(ingesters)
 
-    assert ingesters.names() == ["fba-customer-returns", "fba-inbound-receipts", "fba-reimbursements"]
+    assert sorted(i.name for i in INGESTERS) == ["fba-customer-returns", "fba-inbound-receipts", "fba-reimbursements"]
+    assert set(ingesters.names()) >= {i.name for i in INGESTERS}
     assert all(i.description for i in ingesters)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
-from sellerops.integrations import spapi
+from sellerops.integrations.domain import spapi
 
 HERE = Path(__file__).parent
 V0 = HERE / "payloads" / "orders_v0"

@@ -14,7 +14,7 @@ import referencing.exceptions
 from jsonschema.validators import validator_for
 
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized
-from sellerops.integrations import spapi
+from sellerops.integrations.domain import spapi
 
 HERE = Path(__file__).parent
 SCHEMAS = HERE / "schemas"

@@ -5,7 +5,8 @@ from pathlib import Path
 from sellerops.contracts.health import AccountStatus, AccountStatusReported
 from sellerops.contracts.inventory import InventoryAvailabilityReported
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
-from sellerops.integrations import register, spapi
+from sellerops.integrations.domain import spapi
+from sellerops.integrations.plugin import register
 from sellerops.plugins.ingest import fact_id, registry
 
 PAYLOADS = Path(__file__).parent / "payloads"

@@ -122,12 +122,9 @@ def main(args: list[str] | None = None) -> None:
 
 
 def _click_exception() -> type[Exception]:
-    """The usage errors' base class: typer 0.27 vendors click, older typers use click itself."""
-    try:
-        from typer._click.exceptions import ClickException
-    except ImportError:  # pragma: no cover
-        from click import ClickException
-    return ClickException
+    """The usage errors' base class, ClickException. typer 0.27 vendors click and exports that class only as a
+    base of its public `typer.BadParameter` (older typers use click itself, the same way)."""
+    return next(base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException")
 
 
 def _fail_quietly(message: str, code: int, error: str) -> None:

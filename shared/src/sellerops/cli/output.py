@@ -27,7 +27,7 @@ class FitTable(Table):
 
         wanted, least, floor = [], [], []
         for column in self.columns:
-            cells = [Text.from_markup(c).plain if isinstance(c, str) else getattr(c, "plain", "") for c in column._cells]
+            cells = [Text.from_markup(c).plain if isinstance(c, str) else getattr(c, "plain", "") for c in column.cells]
             lines = [line for cell in [str(column.header), *cells] for line in cell.splitlines() or [""]]
             natural = max((len(line) for line in lines), default=1)
             word = max((len(w) for line in lines for w in line.split()), default=1)

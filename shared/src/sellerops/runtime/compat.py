@@ -13,6 +13,12 @@ FastStream 0.7.8, both the latest, have it.
 
 The fix makes the bare timeout the documented type; FastStream then ends the batch and handles what it
 gathered. It is idempotent and changes nothing else.
+
+Neither library offers these behaviours publicly, so both are pinned (shared/pyproject.toml: faststream 0.7.8.x,
+nats-py 2.16.x) and shared/tests/unit/test_third_party_names.py fails, naming this module, when a name used here
+moves or FastStream starts catching the bare timeout itself. Moving event consumption off FastStream onto a
+nats-py pull loop of our own would drop both patches, but also FastStream's in-memory test broker, which the
+services' wiring tests drive.
 """
 
 import asyncio

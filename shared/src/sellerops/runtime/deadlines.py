@@ -8,6 +8,16 @@ fires about 1/N of them, and the keys of a replica that died are read afresh by 
 partitions. Firing goes through the service's idempotent apply path with a message id made from the
 deadline, so firing twice (two holders during a handover, a crash after firing) changes nothing; once
 the state no longer has that deadline, it is gone from the scheduler too.
+
+Firing is two steps, the state saved (with the deadline's message id, `deadline/<kind>/<due>`, and its
+events) and then its events published, and the saved state no longer lists the deadline. So a fire is owed
+until it succeeds, not while the state lists it: a fire that failed after the save (a publish timing out
+while a NATS node is lost) is tried again though the state says it is done, and its second apply, a
+duplicate, publishes the recorded events again. And an instance that takes keys over (a partition of a
+replica that died, or all keys when it starts) fires again the deadlines their records show fired in the
+last REFIRE_WITHIN: the replica that died may have saved one and not published it. Those events keep their
+ids, and JetStream drops the copies within its duplicate window (10 min by default), so a re-fire is a no-op
+unless the first publish was lost.
 """
 
 import asyncio
@@ -17,13 +27,18 @@ from functools import partial
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 import structlog
 from nats.js.kv import KeyValue
 
 from sellerops.runtime.clock import Clock
-from sellerops.runtime.partitions import Partitions
+from sellerops.runtime.partitions import Partitions, partition_of
 
 log = structlog.get_logger("sellerops.deadlines")
+# How far back a takeover re-fires the deadlines a record shows fired (by due time, at most the time since
+# they fired): past a handover (lease_s * 4/3 and the re-read) with room, and under half of JetStream's
+# default duplicate window, so the copy of an event that did get published is dropped.
+REFIRE_WITHIN = timedelta(minutes=5)
 
 DueOf = Callable[[Any], Iterable[tuple[str, datetime]]]
 Fire = Callable[[str, str, datetime], Awaitable[None]]
@@ -48,6 +63,9 @@ class DeadlineScheduler:
         # Fired, while the state still lists them (its update is on the way): a state read again (the watch
         # restarted after this instance took more partitions) must not fire them a second time.
         self._done: dict[str, set[tuple[str, datetime]]] = {}
+        # Fires owed whatever the state says: one that failed (its state may be saved already), a re-fire
+        self._owed: set[tuple[str, str, datetime]] = set()
+        self._again: set[tuple[str, str, datetime]] = set()  # of those, the re-fires of a takeover
         self._changed = asyncio.Event()
         self.fired: list[tuple[str, str, datetime]] = []
 
@@ -73,6 +91,17 @@ class DeadlineScheduler:
             self._open.pop(key, None)
         self._changed.set()
 
+    def taken(self, key: str, fired: Iterable[tuple[str, datetime]]) -> None:
+        """`key` was taken over: fire again those of the deadlines its record shows fired (`fired`) that
+        fell due in the last REFIRE_WITHIN, in case whoever fired them died before publishing."""
+        now = self._clock.base_now()
+        for kind, when in fired:
+            if now - when <= REFIRE_WITHIN and (key, kind, when) not in self._owed:
+                self._owed.add((key, kind, when))
+                self._again.add((key, kind, when))
+                heapq.heappush(self._heap, (now, key, kind, when))
+                self._changed.set()
+
     def keeps(self, key: str) -> bool:
         return self.owns is None or self.owns(key)
 
@@ -90,7 +119,7 @@ class DeadlineScheduler:
     def _next(self) -> tuple[datetime, str, str, datetime] | None:
         while self._heap:
             _, key, kind, when = self._heap[0]
-            if self._open.get(key, {}).get(kind) == when:
+            if self._open.get(key, {}).get(kind) == when or (key, kind, when) in self._owed:
                 return self._heap[0]
             heapq.heappop(self._heap)  # rescheduled or gone
         return None
@@ -101,18 +130,22 @@ class DeadlineScheduler:
         failed: list[tuple[datetime, str, str, datetime]] = []
         while (top := self._next()) is not None and top[0] <= self._clock.now():
             fire_at, key, kind, when = heapq.heappop(self._heap)
-            self._open[key].pop(kind, None)  # the state update that follows confirms it
+            self._open.get(key, {}).pop(kind, None)  # the state update that follows confirms it
+            self._owed.add((key, kind, when))
             try:
                 with structlog.contextvars.bound_contextvars(deadline=kind, key=key, due=when.isoformat()):
                     await self._fire(key, kind, when)
-            except Exception as exc:  # noqa: BLE001  (keep it and try again: a deadline is never dropped)
+            except Exception as exc:  # noqa: BLE001  (owed until it succeeds: a deadline is never dropped)
                 log.error("deadline_failed", key=key, kind=kind, error=f"{type(exc).__name__}: {exc}")
-                self._open.setdefault(key, {})[kind] = when
                 failed.append((fire_at, key, kind, when))  # put back after this pass: it must not block the others
                 continue
+            self._owed.discard((key, kind, when))
             self.fired.append((key, kind, when))
             self._done.setdefault(key, set()).add((kind, when))
-            if self.on_fired is not None:
+            if (key, kind, when) in self._again:
+                self._again.discard((key, kind, when))
+                log.info("deadline_fired_again", key=key, kind=kind, due=when.isoformat())
+            elif self.on_fired is not None:
                 self.on_fired(kind)
             count += 1
         for entry in failed:
@@ -140,9 +173,14 @@ class DeadlineScheduler:
 async def watch_states(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: DeadlineScheduler,
                        partitions: Partitions | None = None) -> None:
     """Feed the state changes of the keys the instance owns to the scheduler (current values first, then
-    updates; a key it does not own is skipped before decoding). When its partitions grow, watch afresh."""
+    updates; a key it does not own is skipped before decoding). When its partitions grow, watch afresh; the
+    keys of the partitions taken from another instance (all keys, the first time without partitions) have
+    their recently fired deadlines fired again (see the module doc)."""
     while True:
-        watching = asyncio.create_task(_watch(kv, decode_state, scheduler))
+        new = partitions.take_new() if partitions is not None else None
+        if new:
+            log.info("deadline_partitions_taken", partitions=sorted(new))
+        watching = asyncio.create_task(_watch(kv, decode_state, scheduler, partial(_taken, partitions, new)))
         gained = asyncio.create_task(partitions.gained.wait()) if partitions is not None else None
         try:
             await asyncio.wait([t for t in (watching, gained) if t is not None], return_when=asyncio.FIRST_COMPLETED)
@@ -157,7 +195,15 @@ async def watch_states(kv: KeyValue, decode_state: Callable[[bytes], Any], sched
         log.info("deadline_watch_restarted", owned=len(partitions.owned))
 
 
-async def _watch(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: DeadlineScheduler) -> None:
+def _taken(partitions: Partitions | None, new: set[int] | None, key: str) -> bool:
+    return partitions is None or new is None or partition_of(key, partitions.count) in new
+
+
+async def _watch(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: DeadlineScheduler,
+                 taken: Callable[[str], bool]) -> None:
+    # What was written before the watch began (by revision, not by the watcher's end-of-initial-values
+    # marker, which can come early): a taken key's records up to here may hold a fire not yet published.
+    before = (await kv.status()).stream_info.state.last_seq
     watcher = await kv.watchall()
     try:
         async for entry in watcher:
@@ -165,13 +211,45 @@ async def _watch(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: 
                 continue  # the end of the initial values, or another instance's key
             if entry.operation in ("DEL", "PURGE") or not entry.value:
                 scheduler.observe(entry.key, None)
-            else:
-                scheduler.observe(entry.key, decode_state(entry.value))
+                continue
+            scheduler.observe(entry.key, decode_state(entry.value))
+            if (entry.revision or 0) <= before and taken(entry.key):
+                scheduler.taken(entry.key, recorded_deadlines(entry.value))
     finally:
         try:
             await watcher.stop()
         except Exception:  # noqa: BLE001, S110  (the connection is gone: nothing to stop)
             pass
+
+
+class _Id(msgspec.Struct):
+    id: str
+
+
+class _Ids(msgspec.Struct):
+    processed: list[_Id] = []
+
+
+_ids = msgspec.json.Decoder(_Ids)
+
+
+def recorded_deadlines(value: bytes) -> list[tuple[str, datetime]]:
+    """The deadlines a stored record (runtime.state.Record) shows fired: its processed message ids of the form
+    `deadline/<kind>/<due, ISO 8601>`, the id every service's deadline handler applies its fire under."""
+    if b'"deadline/' not in value:
+        return []
+    found = []
+    for processed in _ids.decode(value).processed:
+        what, _, rest = processed.id.partition("/")
+        kind, _, due = rest.partition("/")
+        if what == "deadline" and kind and due:
+            try:
+                when = datetime.fromisoformat(due)
+            except ValueError:
+                continue
+            if when.tzinfo is not None:
+                found.append((kind, when))
+    return found
 
 
 def deadline_jobs(scheduler: DeadlineScheduler, kv: KeyValue, decode_state: Callable[[bytes], Any], *,

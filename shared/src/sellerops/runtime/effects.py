@@ -125,14 +125,13 @@ class PendingEffects(Generic[S, E]):
         """Decide on the current state at most once per message id; save the state with the events and effects
         decided, then carry them out (and whatever an earlier apply left pending). A duplicate changes nothing
         and settles what is still pending. `new`: the message is expected to start the aggregate (its key is
-        created without a read first)."""
+        created without a read first; one that exists is read after all)."""
         key = self.key(seller, aggregate_id)
-        (applied, pending), stored = await self._aggregates.update(
-            key, partial(self._step, message_id=message_id, decide=decide), new=new)
+        applied, pending = await self._aggregates.update(key, partial(self._step, message_id=message_id,
+                                                                      decide=decide), new=new)
         if pending:
             await self._settle(seller, aggregate_id, key, pending)
-        return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
-                                       created=stored.created)
+        return applied
 
     async def settle(self, seller: str, aggregate_id: str) -> None:
         """Carry out what the aggregate still holds pending (after a crash)."""
@@ -166,7 +165,7 @@ class PendingEffects(Generic[S, E]):
                     if react is not None:
                         reactions.append((entry.id, react))
             done = {entry.id for entry in entries}
-            entries, _ = await self._aggregates.update(key, partial(self._cleared, done=done, reactions=reactions))
+            entries = await self._aggregates.update(key, partial(self._cleared, done=done, reactions=reactions))
             if not entries:
                 return
 

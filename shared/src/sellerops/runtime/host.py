@@ -29,7 +29,7 @@ from sellerops.runtime.clock import Clock, StreamClock, WallClock
 from sellerops.runtime.compat import EagerPullSub, batches_as_they_arrive, typed_fetch_timeouts
 from sellerops.runtime.delivery import DeadLetters, EventDispatcher, Handler
 from sellerops.runtime.observability import HttpRoute, Metrics, serve_http
-from sellerops.runtime.partitions import LEASES_BUCKET, Partitions
+from sellerops.runtime.partitions import Partitions, open_leases
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import Endpoint, serve
 from sellerops.runtime.routes import Dependencies, EventHandler, bind_table
@@ -251,8 +251,9 @@ class ServiceHost:
         buckets = {name: await open_bucket(js, name, self.settings.nats) for name in self.info.buckets}
         publisher = JetStreamPublisher(js, timeout=self.settings.nats.publish_timeout_s)
         delivery = self.settings.delivery
-        self.partitions = Partitions(await open_bucket(js, LEASES_BUCKET, self.settings.nats), self.info.name,
-                                     count=delivery.deadline_partitions, lease_s=delivery.deadline_lease_s)
+        leases = await open_leases(js, replicas=self.settings.nats.replicas, lease_s=delivery.deadline_lease_s)
+        self.partitions = Partitions(leases, self.info.name, count=delivery.deadline_partitions,
+                                     lease_s=delivery.deadline_lease_s)
         resources = Resources(nc, js, buckets, publisher, self.clock, self.settings, self.metrics, self.stream_clock,
                               self.partitions)
         wired = self._wire(resources)

@@ -29,20 +29,19 @@ its recent put. (A marker written before holds were kept, value b"1", holds unti
 """
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 import msgspec
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
-from sellerops.runtime.state import (
-    ConcurrentUpdate, delete_checked, latest_values, retry_on_conflict, write_checked,
-)
+from sellerops.runtime.direct import count_values, every_key, last_values, values_of
+from sellerops.runtime.state import ConcurrentUpdate, delete_checked, retry_on_conflict, write_checked
+
+__all__ = ["Entry", "HourIndex", "Placement", "count_values", "every_key", "last_values", "new_records", "values_of"]
 
 MARKER_HOLD_S = 600.0  # a day marker stays at least this long after it was put (see the module doc)
 MARKER_RENEW_S = 300.0  # a writer puts a marker again once its own last put is this old
@@ -247,107 +246,3 @@ class HourIndex:
                     await delete_checked(self.kv, f"{scope}.d.{index}.{_daytext(day)}", revision)
                 except ConcurrentUpdate:
                     pass  # an entry came meanwhile: the marker stays
-
-
-DIRECT_BATCH = 1024  # messages per direct-get request (more follow in further requests)
-DIRECT_TIMEOUT_S = 20.0  # the longest wait for the next message of a direct get (a server busy catching up)
-
-
-async def last_values(kv: KeyValue, prefixes: Sequence[str]) -> list[tuple[str, bytes, int]]:
-    """(key, value, revision) of every key under each `prefix.`, by JetStream's batched direct get (multi_last):
-    one request for all the prefixes, no consumer (a consumer per read ran into the server's consumer limit
-    when listings ran at once). Deleted keys are skipped. The bucket's stream is given allow_direct the first
-    time (buckets are created without it). The server refuses more than about a thousand keys at once (413):
-    then the prefixes are read in halves, and a single prefix that large by a consumer."""
-    if not hasattr(kv, "_js"):  # the in-memory fake
-        return [(k, v, (await kv.get(k)).revision) for p in prefixes async for k, v in kv.latest_values(p)]
-    js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)
-    request: dict = {"multi_last": [f"$KV.{bucket}.{p}.>" for p in prefixes], "batch": DIRECT_BATCH}
-    cut, found = len(f"$KV.{bucket}."), []
-    while True:
-        status, last = await _direct_batch(js._nc, stream, request, found, cut)  # noqa: SLF001
-        code = status.get("Status")
-        if code == "503":  # direct get not allowed on this stream yet
-            await _allow_direct(js, stream)
-            continue
-        if code == "413":
-            if len(prefixes) > 1:
-                half = len(prefixes) // 2
-                return [*await last_values(kv, prefixes[:half]), *await last_values(kv, prefixes[half:])]
-            return [(k, v, 0) async for k, v in latest_values(kv, prefixes[0])]
-        if code != "204" or status.get("Nats-Num-Pending", "0") == "0" or last is None:
-            return found  # 404: nothing under the prefixes
-        request = {**request, "up_to_seq": int(status["Nats-UpTo-Sequence"]), "seq": last + 1}
-
-
-async def count_values(kv: KeyValue, prefixes: Sequence[str]) -> int:
-    """How many keys (deleted ones included) are under the prefixes: a multi_last request for one message,
-    whose Nats-Num-Pending says how many more there are."""
-    if not hasattr(kv, "_js"):  # the in-memory fake
-        return len(await last_values(kv, prefixes))
-    js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001
-    request = {"multi_last": [f"$KV.{bucket}.{p}.>" for p in prefixes], "batch": 1}
-    inbox = js._nc.new_inbox()  # noqa: SLF001
-    sub = await js._nc.subscribe(inbox)  # noqa: SLF001
-    try:
-        await js._nc.publish(f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode(), reply=inbox)  # noqa: SLF001
-        first = (await sub.next_msg(timeout=DIRECT_TIMEOUT_S)).headers or {}
-    finally:
-        await sub.unsubscribe()
-    status = first.get("Status")
-    if status == "413":
-        return 1 << 30  # more than the server reads at once
-    if status == "503":
-        await _allow_direct(js, stream)
-        return await count_values(kv, prefixes)
-    return 0 if status else int(first.get("Nats-Num-Pending", "0")) + 1
-
-
-async def _direct_batch(nc, stream: str, request: dict, found: list, cut: int) -> tuple[dict, int | None]:  # noqa: ANN001
-    inbox = nc.new_inbox()
-    sub = await nc.subscribe(inbox)
-    last = None
-    try:
-        await nc.publish(f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode(), reply=inbox)
-        while True:
-            msg = await sub.next_msg(timeout=DIRECT_TIMEOUT_S)
-            headers = msg.headers or {}
-            if "Status" in headers:
-                return headers, last
-            last = int(headers["Nats-Sequence"])
-            if headers.get("KV-Operation") not in ("DEL", "PURGE") and msg.data:
-                found.append((headers["Nats-Subject"][cut:], msg.data, last))
-    finally:
-        await sub.unsubscribe()
-
-
-async def _allow_direct(js, stream: str) -> None:  # noqa: ANN001
-    config = (await js.stream_info(stream)).config
-    config.allow_direct = True
-    await js.update_stream(config)
-
-
-async def every_key(kv: KeyValue) -> AsyncIterator[str]:
-    """Every live key of a bucket, read as headers only (what an index rebuild walks)."""
-    if not hasattr(kv, "_js"):  # the in-memory fake
-        for key in [k for k, v in kv._data.items() if v.value]:  # noqa: SLF001
-            yield key
-        return
-    js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)
-    sub = await js.pull_subscribe(f"$KV.{bucket}.>", stream=stream, config=ConsumerConfig(
-        deliver_policy=DeliverPolicy.LAST_PER_SUBJECT, ack_policy=AckPolicy.NONE, headers_only=True,
-        inactive_threshold=30.0))
-    cut, seen = len(f"$KV.{bucket}."), 0
-    try:
-        expected = (await sub.consumer_info()).num_pending or 0  # the last message of each key
-        while seen < expected:
-            try:
-                batch = await sub.fetch(min(expected - seen, 1024), timeout=5)
-            except TimeoutError:
-                break
-            for msg in batch:
-                seen += 1
-                if (msg.headers or {}).get("KV-Operation") not in ("DEL", "PURGE"):
-                    yield msg.subject[cut:]
-    finally:
-        await sub.unsubscribe()

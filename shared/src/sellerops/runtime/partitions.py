@@ -15,6 +15,10 @@ both win one). An instance that stops cleanly gives its partitions back at once;
 Handing over therefore takes at most lease_s + lease_s / 3 (+ the re-read), kept under the consumers' ack
 wait by default. Two holders at once (a paused process that has not noticed yet) fire the same deadline
 twice at worst, which the deadline's message id makes a no-op.
+
+The bucket keeps a key for TTL_LEASES times lease_s after its last write (its stream's max age), so the
+heartbeats of replicas that died (a new instance name every start) do not pile up: live keys are rewritten
+every beat, a dead member's key and a partition nobody holds any more simply go.
 """
 
 import asyncio
@@ -25,15 +29,34 @@ import zlib
 from collections.abc import Callable
 
 import structlog
-from nats.js.errors import KeyWrongLastSequenceError
+from nats.js import JetStreamContext
+from nats.js.api import KeyValueConfig, StorageType
+from nats.js.errors import BucketNotFoundError, KeyWrongLastSequenceError, NotFoundError
 from nats.js.kv import KeyValue
 
-from sellerops.runtime.index import last_values
+from sellerops.runtime.direct import last_values
 
 log = structlog.get_logger("sellerops.partitions")
 
 LEASES_BUCKET = "sellerops_leases"
 FREE = b"-"  # a partition given back (not deleted: a delete marker has no value to read back)
+TTL_LEASES = 6  # a key of the leases bucket lives this many lease_s after its last write (18 beats)
+
+
+async def open_leases(js: JetStreamContext, *, replicas: int, lease_s: float) -> KeyValue:
+    """The leases bucket, its keys kept at least TTL_LEASES * lease_s (a bucket made without a TTL, or with a
+    shorter one by a service with a shorter lease, is given this one)."""
+    ttl = TTL_LEASES * lease_s
+    try:
+        kv = await js.key_value(LEASES_BUCKET)
+    except (BucketNotFoundError, NotFoundError):
+        return await js.create_key_value(KeyValueConfig(bucket=LEASES_BUCKET, history=1, replicas=replicas,
+                                                        storage=StorageType.FILE, ttl=ttl))
+    config = (await kv.status()).stream_info.config
+    if not config.max_age or config.max_age < ttl:
+        config.max_age, config.duplicate_window = ttl, min(config.duplicate_window or ttl, ttl)
+        await js.update_stream(config)
+    return kv
 
 
 def partition_of(key: str, count: int) -> int:
@@ -57,6 +80,7 @@ class Partitions:
         self.gained = asyncio.Event()  # set when owned grew: whoever keeps keys must read them afresh
         self.on_lost: list[Callable[[], None]] = []  # called when owned shrank
         self._held: dict[int, int] = {}  # partition -> revision of our lease
+        self._taken: set[int] = set()  # won from another instance (or never held) since take_new was asked
         self._seen: dict[str, tuple[int, float]] = {}  # key -> (revision, when first seen at it)
         self._now = monotonic
         self.used = False  # set by whoever keeps keys by it (runtime.deadlines): the host then runs the beat
@@ -84,6 +108,7 @@ class Partitions:
         await self.kv.put(self._key("m", self.instance), self.instance.encode())
         now, holders, free = self._now(), {}, {}
         found = {key: (value, revision) for key, value, revision in await last_values(self.kv, [self.service])}
+        self._seen = {key: seen for key, seen in self._seen.items() if key in found}  # gone keys: forgotten
         for key, (_, revision) in found.items():
             if self._seen.get(key, (None,))[0] != revision:
                 self._seen[key] = (revision, now)
@@ -106,7 +131,16 @@ class Partitions:
             revision = await self._write(n, self.instance.encode(), free[n])
             if revision:
                 self._held[n] = revision
+                if found.get(self._key("p", n), (b"",))[0] != self.instance.encode():
+                    self._taken.add(n)
         self._set_owned(set(self._held))
+
+    def take_new(self) -> set[int]:
+        """The partitions held now that were taken from another instance (or free) since the last call: their
+        keys may hold what that instance did not finish (runtime.deadlines fires their recent deadlines again)."""
+        new = self._taken & self.owned
+        self._taken = (self._taken - new) & set(self._held)  # won in a beat still going on: asked next time
+        return new
 
     async def release(self) -> None:
         """Leave and give every partition back (a clean stop: the others take them at their next beat)."""

@@ -51,8 +51,9 @@ class _Served:
     task and returns, holding at most `at_once` answers of this endpoint in flight. When they are all busy
     it waits, so the requests behind them wait in the subscription (bounded by its pending limits)."""
 
-    def __init__(self, endpoint: Endpoint, metrics: Metrics | None, at_once: int = ANSWERS_AT_ONCE) -> None:
+    def __init__(self, endpoint: Endpoint, nc: Client, metrics: Metrics | None, at_once: int = ANSWERS_AT_ONCE) -> None:
         self._endpoint = endpoint
+        self._nc = nc
         self._decoder = msgspec.json.Decoder(endpoint.request_type)
         self._metrics = metrics
         self._slots = asyncio.Semaphore(at_once)
@@ -76,8 +77,8 @@ class _Served:
 
     async def _answer(self, req: Request) -> str:
         """Answer one request; return the code answered ("ok" or the error code)."""
-        subject = req._msg.subject
-        max_payload = req._msg._client.max_payload or 1024 * 1024  # noqa: SLF001  (the server's limit)
+        subject = req.subject
+        max_payload = self._nc.max_payload or 1024 * 1024  # the server's limit
         with structlog.contextvars.bound_contextvars(subject=subject, verb=self._endpoint.verb):
             set_reply_budget(max_payload)
             try:
@@ -127,7 +128,8 @@ async def serve(
     )
     for endpoint in endpoints:
         await svc.add_endpoint(
-            name=endpoint.verb, subject=request_endpoint(service, endpoint.verb), handler=_Served(endpoint, metrics, answers_at_once),
+            name=endpoint.verb, subject=request_endpoint(service, endpoint.verb),
+            handler=_Served(endpoint, nc, metrics, answers_at_once),
             metadata={"request": endpoint.request_type.__name__, "description": endpoint.description},
         )
     await nc.flush()  # add_endpoint does not flush: a request sent right after could find no responders

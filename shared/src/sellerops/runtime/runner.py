@@ -1,13 +1,25 @@
-"""`sellerops run`: run the named services in this process until SIGINT or SIGTERM."""
+"""Running FastStream apps in this process: `sellerops run` until SIGINT or SIGTERM (`run_apps`), or one app for
+the duration of a block (`running`: the demo, the tests)."""
 
 import asyncio
 import signal
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
 
 log = structlog.get_logger("sellerops.runner")
+
+
+@asynccontextmanager
+async def running(app: Any) -> AsyncIterator[Any]:
+    """Start a FastStream app (lifecycle hooks included) for the duration of the block."""
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
 
 
 async def run_apps(apps: Sequence[Any], *, stop: asyncio.Event | None = None) -> None:

@@ -24,7 +24,7 @@ from nats.js.kv import KeyValue
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.subjects import id_token, seller_token
-from sellerops.runtime.writer import CONFLICT_BUDGET_S, ConcurrentUpdate, KeyWriter, Stored, backoff
+from sellerops.runtime.writer import CONFLICT_BUDGET_S, ConcurrentUpdate, KeyWriter, backoff
 
 __all__ = ["ConcurrentUpdate", "KeyWriter"]
 
@@ -217,12 +217,11 @@ class AggregateStore(Generic[S]):
         return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
                                        created=stored.created)
 
-    async def update(self, key: str, step: Callable[[Record[S]], tuple[Record[S], T]], *,
-                     new: bool = False) -> tuple[T, Stored[Record[S]]]:
+    async def update(self, key: str, step: Callable[[Record[S]], tuple[Record[S], T]], *, new: bool = False) -> T:
         """A step of the whole record (state, processed ids, pending effects) through the key's writer: for
         runtime.effects, which keeps what a message decided beside its state. Return the record itself when
-        nothing changes (no write is made). `new` as for `apply`; what the key holds after the write too."""
-        return await self.writer.update_stored(key, step, absent=Record() if new else None)
+        nothing changes (no write is made). `new` as in `apply`."""
+        return await self.writer.update(key, step, absent=Record() if new else None)
 
     def _step(self, record: Record[S], message_id: str, decide: Decide[S]) -> tuple[Record[S], Applied[S]]:
         if (seen := record.find(message_id)) is not None:

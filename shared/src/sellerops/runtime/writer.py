@@ -79,19 +79,20 @@ class KeyWriter(Generic[V]):
         self.writes = 0  # revision-checked writes made (what folding saves is visible here)
         self.conflicts = 0
 
-    async def update(self, key: str, step: Callable[[V], tuple[V, R]]) -> R:
-        """Apply `step` to the key's current value and write the result; the step's result."""
-        return (await self.update_stored(key, step))[0]
+    async def update(self, key: str, step: Callable[[V], tuple[V, R]], *, absent: V | None = None) -> R:
+        """Apply `step` to the key's current value and write the result; the step's result (`absent`: see
+        `update_stored`)."""
+        return (await self.update_stored(key, step, absent=absent))[0]
 
     async def update_stored(self, key: str, step: Callable[[V], tuple[V, R]], *,
-                            absent: V | None = None) -> tuple[R, Stored[V]]:
+                            absent: V | None = None) -> tuple[R, "Stored[V]"]:
         """As `update`, with what the key holds after the write that took the step (later steps of the same
         fold included): what an index or a cache derived from the value must reflect.
 
         `absent`: the caller expects the key to have no value yet (the first fact of an aggregate), and this
         is the value it stands for: the first attempt creates the key from it without reading (a key that
         exists after all fails the create and is read, as after a conflict)."""
-        future: asyncio.Future[tuple[R, Stored[V]]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         queue = self._queues.get(key)
         if queue is not None:  # a writer of this key is running: it takes this step in its next write
             queue.append((step, future))

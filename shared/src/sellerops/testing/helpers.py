@@ -3,8 +3,7 @@
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from sellerops.runtime.deadlines import DeadlineScheduler
+from sellerops.runtime.runner import running  # noqa: F401  (tests import it from here)
 from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
 
 
@@ -49,16 +49,6 @@ def run_cli(args: list[str], capsys: Any) -> tuple[int, str, str]:
         main(args)
     out, err = capsys.readouterr()
     return exit_.value.code, out, err
-
-
-@asynccontextmanager
-async def running(app: Any) -> AsyncIterator[Any]:
-    """Start a FastStream app (lifecycle hooks included) for the duration of the block."""
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.stop()
 
 
 async def read_stream(js: JetStreamContext, stream: str, subject: str = ">") -> list[Msg]:

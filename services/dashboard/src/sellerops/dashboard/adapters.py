@@ -133,7 +133,9 @@ class FleetIndex:
         try:
             batch: list = []
             while True:
-                entry = await watcher._updates.get()  # noqa: SLF001  (the iterator hides the end-of-snapshot marker)
+                # updates(), not the iterator: the iterator hides the end-of-snapshot marker (None). Without a
+                # timeout it takes what is queued without yielding, so a burst is applied before any reader runs.
+                entry = await watcher.updates(timeout=None)
                 if entry is None:
                     self.load(batch)
                     batch = []

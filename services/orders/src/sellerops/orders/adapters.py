@@ -14,7 +14,8 @@ from sellerops.contracts.orders import AtRiskOrder, ListAtRisk, ListOrders, Orde
 from sellerops.contracts.subjects import id_token, seller_token
 from sellerops.orders.domain import Order, queries, view
 from sellerops.orders.domain.mcf import McfOrder
-from sellerops.runtime.index import Entry, HourIndex, every_key
+from sellerops.orders.ports import Publisher
+from sellerops.runtime.index import Entry, HourIndex, every_key, values_of
 from sellerops.runtime.paging import SizedPage
 from sellerops.runtime.state import Applied, Decide, SellerKeyedStore
 
@@ -22,7 +23,7 @@ BUCKET = "orders_order"
 MCF_BUCKET = "orders_mcf"
 INDEX_BUCKET = "orders_index"
 BUILT = "=built"  # in the index bucket once every order was indexed (no seller token can be "=built")
-LOAD_AT_ONCE = 64  # orders of a listing read concurrently
+LOAD_AT_ONCE = 64  # orders of a listing read in one request
 
 log = structlog.get_logger("sellerops.orders")
 
@@ -39,16 +40,24 @@ class KvOrderStore(SellerKeyedStore[Order]):
         self.index = index
 
     async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order], *,
-                    new: bool = False) -> Applied[Order]:
+                    new: bool = False, publish: Publisher | None = None) -> Applied[Order]:
+        """The order saved, then its index entries and (given `publish`) its events at once: both are done
+        before the message is acked, and neither has to wait for the other (the index took ~12 ms of an
+        order's way to health when it came first)."""
         applied = await super().apply(seller, order_id, message_id, decide, new=new)
-        if self.index is not None:  # also after a duplicate: the index write of a crashed first try is redone
-            if not applied.revision:  # a store that does not know the revision it wrote
-                await self.reindex(seller, order_id)
-                return applied
-            wanted = queries.placements(applied.stored) if applied.stored is not None else []
-            await self.index.sync(seller_token(seller), id_token("order_id", order_id), applied.revision, wanted,
-                                  created=applied.created)
+        await asyncio.gather(self._index(seller, order_id, applied),
+                             *([publish(applied.events)] if publish is not None else []))
         return applied
+
+    async def _index(self, seller: str, order_id: str, applied: Applied[Order]) -> None:
+        if self.index is None:
+            return
+        if not applied.revision:  # a store that does not know the revision it wrote
+            await self.reindex(seller, order_id)
+            return  # also after a duplicate: the index write of a crashed first try is redone
+        wanted = queries.placements(applied.stored) if applied.stored is not None else []
+        await self.index.sync(seller_token(seller), id_token("order_id", order_id), applied.revision, wanted,
+                              created=applied.created)
 
     async def reindex(self, seller: str, order_id: str) -> None:
         record, revision = await self.aggregates.get(self.key(seller, order_id))
@@ -82,6 +91,12 @@ class KvOrderStore(SellerKeyedStore[Order]):
         except KeyNotFoundError:
             return None
         return self.decode_state(entry.value) if entry.value else None
+
+    async def load_states(self, seller: str, order_ids: list[str]) -> list[Order | None]:
+        """Several orders alone, in one batched read (a listing's page: one request, not one per order)."""
+        keys = [self.key(seller, order_id) for order_id in order_ids]
+        values = await values_of(self.kv, keys)
+        return [self.decode_state(values[key]) if key in values else None for key in keys]
 
     async def index_built(self) -> bool:
         if self.index is None:
@@ -139,7 +154,7 @@ class OrderListings:
             entries = [e for e in entries if wanted(e)]
             for at in range(0, len(entries), LOAD_AT_ONCE):
                 chunk = entries[at:at + LOAD_AT_ONCE]
-                loaded = await asyncio.gather(*(self._orders.load_state(seller, e.item) for e in chunk))
+                loaded = await self._orders.load_states(seller, [e.item for e in chunk])
                 for entry, order in zip(chunk, loaded):
                     if queries.listed_as(order, entry.index, entry.sort):
                         yield order

@@ -47,8 +47,7 @@ from sellerops.runtime.paging import TooLarge
 
 
 async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher, new: bool = False) -> None:
-    applied = await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide, new=new)
-    await publish(applied.events)
+    await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide, new=new, publish=publish)
 
 
 async def on_order_placed(evt: OrderPlaced, *, orders: OrderStore, publish: Publisher) -> None:

@@ -16,8 +16,9 @@ __all__ = ["Clock", "Listings", "McfStore", "OrderStore", "Publisher"]
 
 class OrderStore(Protocol):
     async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order], *,
-                    new: bool = False) -> Applied[Order]:
-        """Decide on the current order and save the result with the message id, at most once per id."""
+                    new: bool = False, publish: "Publisher | None" = None) -> Applied[Order]:
+        """Decide on the current order and save the result with the message id, at most once per id; with
+        `publish`, also publish the events decided (a duplicate's again), done by the time it returns."""
 
     async def load(self, seller: str, order_id: str) -> Order | None: ...
 

@@ -6,7 +6,7 @@ Input: one JSON document, a JSON array of documents, or JSON lines (one document
   NotificationMetadata{ApplicationId, SubscriptionId, PublishTime, NotificationId}); key casing differs
   between types (ACCOUNT_STATUS_CHANGED is camelCase), so keys are matched case-insensitively;
 - an Orders API response (getOrders, getOrder, getOrderItems) or a combined `{"order": Order, "items": [...]}`:
-  read into pieces that `join` turns into order facts (`sellerops.integrations.orders_api`), across every file
+  read into pieces that `join` turns into order facts (`sellerops.integrations.domain.orders_api`), across every file
   of one `sellerops ingest` call and across calls.
 
 The SellerId inside SP-API documents is Amazon's merchant id, not a sellerops seller: the seller given to
@@ -28,8 +28,8 @@ from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import AccountStatus, AccountStatusReported
 from sellerops.contracts.inventory import InventoryAvailabilityReported
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized
-from sellerops.integrations import orders_api
-from sellerops.integrations.spapi_json import Bad, _NotJson, build, documents, key, opt, req, timestamp
+from sellerops.integrations.domain import orders_api
+from sellerops.integrations.domain.spapi_json import Bad, _NotJson, build, documents, key, opt, req, timestamp
 from sellerops.plugins.ingest import Ingester, Parsed, Pending, Problem, fact_id
 
 __all__ = ["INGESTERS", "KNOWN_IGNORED", "detect", "join", "parse", "read"]

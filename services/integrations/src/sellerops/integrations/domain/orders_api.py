@@ -23,7 +23,7 @@ import msgspec
 
 from sellerops.contracts.catalog import encode
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized, OrderPlaced
-from sellerops.integrations.spapi_json import Bad, build, opt, req, timestamp
+from sellerops.integrations.domain.spapi_json import Bad, build, opt, req, timestamp
 from sellerops.plugins.ingest import Parsed, Pending, Problem, fact_id
 
 __all__ = ["join", "pieces"]

@@ -30,7 +30,10 @@ from sellerops.contracts.inbound import (
 from sellerops.contracts.inventory import GetOutboundOrder, OutboundOrderView, OutboundShipmentReported
 from sellerops.contracts.market import Money
 from sellerops.contracts.orders import PackageItem
-from sellerops.simulator.model import PRICES, SIM_IDS, SellerRequest, SimConfig, Step, simulate, ups_tracking_number
+from sellerops.simulator.domain.config import SIM_IDS, SellerRequest, SimConfig, Step
+from sellerops.simulator.domain.seller import simulate
+from sellerops.simulator.domain.tracking import ups_tracking_number
+from sellerops.simulator.domain.world import PRICES
 
 __all__ = ["Timeline", "respond"]
 

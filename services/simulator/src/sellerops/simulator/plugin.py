@@ -1,4 +1,5 @@
-"""`sellerops demo`: the whole system and a simulated marketplace, live in the terminal."""
+"""The simulator's `sellerops.commands` plugins: `sellerops demo` (the whole system and a simulated marketplace,
+live in the terminal) and `sellerops simulate` (a running system fed in real time)."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import typer
 from rich.console import Console
 
-from sellerops.simulator.model import SimConfig
+from sellerops.simulator.domain import SimConfig
 
 SELLERS = ("acme-home", "blue-harbor", "cedar-goods", "delta-outfitters", "evergreen-supply")
 
@@ -27,7 +28,8 @@ def demo(
     and show their account health, the orders flowing and the alerts, then a summary."""
     from sellerops.runtime.logging import configure_logging
     from sellerops.runtime.settings import RuntimeSettings
-    from sellerops.simulator.demo import run_demo, summary
+    from sellerops.simulator.board import summary
+    from sellerops.simulator.demo import run_demo
 
     configure_logging("WARNING", RuntimeSettings().log_format)  # the board, not the services' info lines
 
