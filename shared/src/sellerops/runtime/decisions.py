@@ -28,6 +28,16 @@ class Refused(Exception):
         self.field = field
 
 
+T = TypeVar("T")
+
+
+def existing(value: T | None, message: str, field: str) -> T:
+    """`value`, or a `not_found` error reply naming `$.<field>` (a question about what was never recorded)."""
+    if value is None:
+        raise RequestError("not_found", message, f"$.{field}")
+    return value
+
+
 class Cause(NamedTuple):
     """The message a decision answers: its id makes the ids of the events it causes."""
 
