@@ -1,7 +1,7 @@
 """Data table: the 3-digit prefixes of the US ZIP codes that exist, from the zipcodes package (version 3.0.0,
 `zipcodes.list_all()`). Regenerate when it changes: test_domain_mcf.py's zip-prefix test prints the new list."""
 
-PREFIXES = frozenset((
+PREFIXES = frozenset((  # noqa: SIM905  (a data table: the prefixes as one block of text)
     "005 006 007 008 009 010 011 012 013 014 015 016 017 018 019 020 021 022 023 024 025 026 027 028 029 030 031 032 "
     "033 034 035 036 037 038 039 040 041 042 043 044 045 046 047 048 049 050 051 052 053 054 055 056 057 058 059 060 "
     "061 062 063 064 065 066 067 068 069 070 071 072 073 074 075 076 077 078 079 080 081 082 083 084 085 086 087 088 "

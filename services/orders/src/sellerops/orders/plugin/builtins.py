@@ -1,12 +1,10 @@
 """The orders service's built-in plugins, registered through the same entry points as anyone's (see its
 pyproject.toml): every built-in of a service is registered here, whatever module implements it."""
 
-from typing import Any
-
 from sellerops.orders.domain import carriers
-from sellerops.plugins.spec import Registry
+from sellerops.plugins.carriers import CarrierRegistry
 
 
-def register_carriers(registry: Registry[Any]) -> None:
+def register_carriers(registry: CarrierRegistry) -> None:
     """The carrier tracking-number checks (`sellerops.carriers`)."""
     carriers.register(registry)
