@@ -35,8 +35,9 @@ MESSAGE_STYLE = {MessageStatus.AWAITING_REPLY: "yellow", MessageStatus.REPLIED: 
                  MessageStatus.NO_RESPONSE_NEEDED: "dim"}
 
 
-def ask(nats_url: str | None, seller: str, verb: str, request, reply_type):  # noqa: ANN001, ANN201
-    return ask_service("notifications", nats_url, seller, verb, request, reply_type)
+def ask(nats_url: str | None, seller: str, verb: str, request, reply_type,  # noqa: ANN001, ANN201
+        every_page_of: str | None = None):
+    return ask_service("notifications", nats_url, seller, verb, request, reply_type, every_page_of=every_page_of)
 
 
 # ---- small helpers ----
@@ -330,7 +331,8 @@ def redeliver(seller: str, delivery_id: str, nats_url: str = NatsUrlOption, as_j
 def messages(seller: str, all_messages: bool = typer.Option(False, "--all", help="replied and closed ones too"),
              nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Buyer messages and their reply deadlines, soonest first (awaiting a reply unless --all)."""
-    found = ask(nats_url, seller, "list_messages", ListMessages(open_only=not all_messages), MessageList)
+    found = ask(nats_url, seller, "list_messages", ListMessages(open_only=not all_messages), MessageList,
+                every_page_of="messages")
     show(found, messages_table(found), as_json)
 
 
