@@ -1,6 +1,6 @@
 """Claims and open work against a real nats-server whose max payload (64 KiB here, 1 MiB by default) is
 smaller than the whole list: the answers come in pages that each fit one reply, and following
-`next_cursor` (as the CLI does) gives every item once."""
+`next_cursor` (as the CLI does) gives every item once, the CLI's answer whole."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -17,7 +17,7 @@ from sellerops.returns.app import create_host
 from sellerops.runtime.embedded import EmbeddedNats
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import call_every_page
-from sellerops.testing.helpers import consumer_idle, eventually, running
+from sellerops.testing.helpers import consumer_idle, eventually, run_cli, running
 
 from .conftest import T0, fact, returns_settings
 
@@ -48,9 +48,16 @@ async def raw_pages(nc, seller: str, verb: str, query, reply_type) -> list:  # n
         query = msgspec.structs.replace(query, cursor=pages[-1].next_cursor)
 
 
+def printed_json(out: str, reply_type: type):  # noqa: ANN201
+    """The CLI's --json answer among the service's own log lines (the same stdout here): "{" to "}" alone."""
+    lines = out.splitlines()
+    start = lines.index("{")
+    return msgspec.json.decode("\n".join(lines[start:lines.index("}", start) + 1]), type=reply_type)
+
+
 @pytest.mark.timeout(300)
 async def test_claims_and_open_work_larger_than_the_max_payload_come_in_pages_each_item_once(small_payload_url,
-                                                                                              seller):
+                                                                                              seller, capsys):
     import nats
 
     nc = await nats.connect(small_payload_url)
@@ -70,6 +77,11 @@ async def test_claims_and_open_work_larger_than_the_max_payload_come_in_pages_ea
             work_pages = await raw_pages(nc, seller, "open_work", work, WorkList)
             whole = await call_every_page(nc, "returns", seller, "list_claims", ListClaims(limit=10_000), ClaimList,
                                           items="claims", timeout=30)
+            cli_claims = await asyncio.to_thread(
+                run_cli, ["returns", "claims", seller, "--json", "--nats-url", small_payload_url], capsys)
+            cli_work = await asyncio.to_thread(
+                run_cli, ["returns", "work", seller, "--hours", "168", "--json", "--nats-url", small_payload_url],
+                capsys)
     finally:
         await nc.close()
 
@@ -80,3 +92,7 @@ async def test_claims_and_open_work_larger_than_the_max_payload_come_in_pages_ea
     items = [i.id for p in work_pages for i in p.items]
     assert len(work_pages) > 1 and sum(len(encode(p.items)) for p in work_pages) > MAX_PAYLOAD
     assert sorted(items) == [f"AZ-{n:04d}" for n in range(CLAIMS)], "one respond_to_claim item a claim"
+    assert cli_claims[0] == 0 and cli_work[0] == 0, (cli_claims[2], cli_work[2])
+    printed = printed_json(cli_claims[1], ClaimList)
+    assert [c.claim_id for c in printed.claims] == claims and printed.next_cursor is None
+    assert sorted(i.id for i in printed_json(cli_work[1], WorkList).items) == sorted(items)
