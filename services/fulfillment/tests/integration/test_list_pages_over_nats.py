@@ -6,7 +6,6 @@ import asyncio
 import uuid
 from datetime import timedelta
 
-import msgspec
 import pytest
 
 from sellerops.contracts.catalog import encode
@@ -16,45 +15,15 @@ from sellerops.contracts.inbound import (
 )
 from sellerops.fulfillment import subscribers
 from sellerops.fulfillment.app import create_host
-from sellerops.runtime.embedded import EmbeddedNats
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import call, call_every_page
-from sellerops.testing.helpers import consumer_idle, eventually, run_cli, running
+from sellerops.testing.fixtures import SMALL_MAX_PAYLOAD as MAX_PAYLOAD
+from sellerops.testing.helpers import consumer_idle, eventually, printed_json, raw_pages, run_cli, running
 
 from .conftest import T0, fulfillment_settings, plan_request
 
 pytestmark = pytest.mark.nats
-MAX_PAYLOAD = 64 * 1024
 PLANS, SKUS = 32, 20  # a case of 20 short SKUs: more than 64 KiB of cases
-
-
-@pytest.fixture
-def small_payload_url(tmp_path):
-    server = EmbeddedNats(tmp_path / "nats", extra=f"max_payload: {MAX_PAYLOAD}\n").start()
-    try:
-        yield server.url
-    finally:
-        server.kill()
-
-
-async def raw_pages(nc, seller: str, verb: str, query, reply_type) -> list:  # noqa: ANN001
-    """Each page as the server sent it: no error, never over the max payload."""
-    pages = []
-    while True:
-        msg = await nc.request(f"req.fulfillment.{seller}.{verb}", encode(query), timeout=30)
-        assert "Nats-Service-Error-Code" not in (msg.headers or {}), msg.data[:300]
-        assert len(msg.data) <= MAX_PAYLOAD
-        pages.append(msgspec.json.decode(msg.data, type=reply_type))
-        if pages[-1].next_cursor is None:
-            return pages
-        query = msgspec.structs.replace(query, cursor=pages[-1].next_cursor)
-
-
-def printed_json(out: str, reply_type: type):  # noqa: ANN201
-    """The CLI's --json answer among the service's own log lines (the same stdout here): "{" to "}" alone."""
-    lines = out.splitlines()
-    start = lines.index("{")
-    return msgspec.json.decode("\n".join(lines[start:lines.index("}", start) + 1]), type=reply_type)
 
 
 async def confirmed(nc, seller: str, n: int) -> None:  # noqa: ANN001
@@ -78,8 +47,9 @@ async def test_cases_larger_than_the_max_payload_come_in_pages_each_case_once(sm
             for n in range(PLANS):
                 await confirmed(nc, seller, n)
             await eventually(lambda: consumer_idle(js, "FULFILLMENT", subscribers.OWN_PLANS.durable), timeout=120)
-            shipment_pages = await raw_pages(nc, seller, "list_inbound_shipments", ListShipments(), ShipmentList)
-            shipments = [s.shipment_id for p in shipment_pages for s in p.shipments]
+            found = await call_every_page(nc, "fulfillment", seller, "list_inbound_shipments", ListShipments(),
+                                          ShipmentList, items="shipments")
+            shipments = [s.shipment_id for s in found.shipments]
             await publish([InboundShipmentStatusReported(
                 event_id=uuid.uuid4(), seller=seller, occurred_at=T0 + timedelta(days=days, seconds=n),
                 shipment_id=shipment_id, status=status)
@@ -87,7 +57,7 @@ async def test_cases_larger_than_the_max_payload_come_in_pages_each_case_once(sm
                 for days, status in ((2, ShipmentStatus.DELIVERED), (3, ShipmentStatus.CLOSED))])
             await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_SHIPMENTS.durable), timeout=120)
 
-            case_pages = await raw_pages(nc, seller, "list_cases", ListCases(), CaseList)
+            case_pages = await raw_pages(nc, "fulfillment", seller, "list_cases", ListCases(), CaseList)
             whole = await call_every_page(nc, "fulfillment", seller, "list_cases", ListCases(), CaseList,
                                           items="cases", timeout=30)
             capsys.readouterr()

@@ -6,7 +6,6 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import msgspec
 import pytest
 
 from sellerops.contracts.catalog import encode
@@ -14,45 +13,15 @@ from sellerops.contracts.market import Money
 from sellerops.contracts.returns import ClaimFiled, ClaimList, ClaimReason, ListClaims, OpenWork, WorkList
 from sellerops.returns import subscribers
 from sellerops.returns.app import create_host
-from sellerops.runtime.embedded import EmbeddedNats
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import call_every_page
-from sellerops.testing.helpers import consumer_idle, eventually, run_cli, running
+from sellerops.testing.fixtures import SMALL_MAX_PAYLOAD as MAX_PAYLOAD
+from sellerops.testing.helpers import consumer_idle, eventually, printed_json, raw_pages, run_cli, running
 
 from .conftest import T0, fact, returns_settings
 
 pytestmark = pytest.mark.nats
-MAX_PAYLOAD = 64 * 1024
 CLAIMS = 400  # ~700 bytes each as a view: ~280 KB of claims, ~100 KB of open work
-
-
-@pytest.fixture
-def small_payload_url(tmp_path):
-    server = EmbeddedNats(tmp_path / "nats", extra=f"max_payload: {MAX_PAYLOAD}\n").start()
-    try:
-        yield server.url
-    finally:
-        server.kill()
-
-
-async def raw_pages(nc, seller: str, verb: str, query, reply_type) -> list:  # noqa: ANN001
-    """Each page as the server sent it: no error, never over the max payload."""
-    pages = []
-    while True:
-        msg = await nc.request(f"req.returns.{seller}.{verb}", encode(query), timeout=30)
-        assert "Nats-Service-Error-Code" not in (msg.headers or {}), msg.data[:300]
-        assert len(msg.data) <= MAX_PAYLOAD
-        pages.append(msgspec.json.decode(msg.data, type=reply_type))
-        if pages[-1].next_cursor is None:
-            return pages
-        query = msgspec.structs.replace(query, cursor=pages[-1].next_cursor)
-
-
-def printed_json(out: str, reply_type: type):  # noqa: ANN201
-    """The CLI's --json answer among the service's own log lines (the same stdout here): "{" to "}" alone."""
-    lines = out.splitlines()
-    start = lines.index("{")
-    return msgspec.json.decode("\n".join(lines[start:lines.index("}", start) + 1]), type=reply_type)
 
 
 @pytest.mark.timeout(300)
@@ -72,9 +41,9 @@ async def test_claims_and_open_work_larger_than_the_max_payload_come_in_pages_ea
                 await asyncio.gather(*(publish([e]) for e in filed[at:at + 100]))
             await eventually(lambda: consumer_idle(js, "MARKET", subscribers.MARKET_CLAIMS.durable), timeout=120)
 
-            claim_pages = await raw_pages(nc, seller, "list_claims", ListClaims(limit=10_000), ClaimList)
+            claim_pages = await raw_pages(nc, "returns", seller, "list_claims", ListClaims(limit=10_000), ClaimList)
             work = OpenWork(as_of=datetime.now(UTC), horizon_hours=24 * 7)
-            work_pages = await raw_pages(nc, seller, "open_work", work, WorkList)
+            work_pages = await raw_pages(nc, "returns", seller, "open_work", work, WorkList)
             whole = await call_every_page(nc, "returns", seller, "list_claims", ListClaims(limit=10_000), ClaimList,
                                           items="claims", timeout=30)
             cli_claims = await asyncio.to_thread(
