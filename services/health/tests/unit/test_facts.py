@@ -235,6 +235,13 @@ def test_an_older_feedback_arriving_late_does_not_replace_the_newer_one() -> Non
     assert f.feedback.rating == 5 and f.negative_feedback() is False
 
 
+def test_two_feedbacks_at_the_same_moment_give_the_same_facts_in_either_arrival_order() -> None:
+    one_way = fold(recorded(), feedback(5), feedback(1)).facts
+    other_way = fold(recorded(), feedback(1), feedback(5)).facts
+
+    assert one_way.feedback.rating == other_way.feedback.rating == 1
+
+
 def test_a_removed_feedback_stops_counting() -> None:
     f = fold(recorded(), feedback(1), feedback_removed()).facts
 

@@ -4,7 +4,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -24,6 +24,16 @@ class Refused(Exception):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+T = TypeVar("T")
+
+
+def existing(value: T | None, message: str, field: str) -> T:
+    """`value`, or a `not_found` error reply naming `$.<field>` (a question about what was never recorded)."""
+    if value is None:
+        raise RequestError("not_found", message, f"$.{field}")
+    return value
 
 
 class Cause(NamedTuple):

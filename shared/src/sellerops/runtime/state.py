@@ -136,7 +136,8 @@ class AggregateStore(Generic[S]):
         self._pending_decoder = msgspec.json.Decoder(StatePending[state_type])  # type: ignore[valid-type]
         self._keep = keep
         self._budget = conflict_budget_s
-        self._reads: dict[str, tuple[int, "asyncio.Future[S | None]"]] = {}  # key -> (writes seen when it began, the read)
+        # key -> (writes seen when it began, the read)
+        self._reads: dict[str, tuple[int, asyncio.Future[S | None]]] = {}
         self._written = 0
         self._recent: dict[str, tuple[float, S | None]] = {}  # key -> (when read, the state): see `load`
         self.writer: KeyWriter[Record[S]] = KeyWriter(self.get, self._write, max_fold=max(1, keep // 2),

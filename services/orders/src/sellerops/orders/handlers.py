@@ -42,7 +42,7 @@ from sellerops.orders.domain import bulk
 from sellerops.orders.domain.model import envelope
 from sellerops.orders.ports import Clock, Listings, McfStore, OrderStore, Publisher
 from sellerops.runtime.state import Decide
-from sellerops.runtime.decisions import refusals
+from sellerops.runtime.decisions import existing, refusals
 from sellerops.runtime.paging import TooLarge
 
 
@@ -131,9 +131,7 @@ async def cancel_mcf_order(seller: str, request: CancelMcfOrder, *, mcf_orders: 
 
 async def get_mcf_order(seller: str, query: GetMcfOrder, *, mcf_orders: McfStore) -> McfOrderView:
     order = await mcf_orders.load(seller, query.mcf_order_id)
-    if order is None:
-        raise RequestError("not_found", f"MCF order {query.mcf_order_id} not found", "$.mcf_order_id")
-    return domain.mcf.view(order)
+    return domain.mcf.view(existing(order, f"MCF order {query.mcf_order_id} not found", "mcf_order_id"))
 
 
 async def on_deadline(key: str, kind: str, due: datetime, *, orders: OrderStore, publish: Publisher,

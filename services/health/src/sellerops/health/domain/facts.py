@@ -128,7 +128,9 @@ def _scanned(state: OrderState, f: OrderFacts, e: OrderPackageScanned) -> OrderS
 
 
 def _feedback(state: OrderState, f: OrderFacts, e: FeedbackReceived) -> OrderState:
-    if f.feedback is not None and f.feedback.at > e.occurred_at:
+    # The latest feedback wins; two given at the same moment are ordered by rating (the lower one stands), so
+    # the outcome does not depend on which of them arrived first.
+    if f.feedback is not None and (f.feedback.at, -f.feedback.rating) > (e.occurred_at, -e.rating):
         return state
     return _facts(state, feedback=FeedbackFacts(rating=e.rating, at=e.occurred_at, comment=e.comment),
                   marketplace_id=f.marketplace_id if f.purchased_at else e.marketplace_id)

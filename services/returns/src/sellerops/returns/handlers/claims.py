@@ -5,14 +5,13 @@ from datetime import datetime
 from functools import partial
 
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.requests import RequestError
 from sellerops.contracts.returns import (
     AppealClaim, CaseFile, ClaimAppealDecided, ClaimDecisionReported, ClaimFiled, ClaimList,
     ClaimRef, ClaimView, ListClaims, RespondToClaim, ReturnPolicy,
 )
 from sellerops.returns.domain import claims, dossier, refunds, returns
 from sellerops.returns.ports import Clock, Publisher, Store
-from sellerops.runtime.decisions import refusals, requested
+from sellerops.runtime.decisions import existing, refusals, requested
 from sellerops.runtime.paging import page
 from sellerops.returns.handlers.common import apply_once, facts_of, fact_about, policy_of, request_about
 
@@ -71,9 +70,7 @@ async def appeal_claim(seller: str, request: AppealClaim, *, clock: Clock, claim
 
 async def get_claim(seller: str, query: ClaimRef, *, claims_store: Store) -> ClaimView:
     found = await claims_store.load(seller, query.claim_id)
-    if found is None:
-        raise RequestError("not_found", f"claim {query.claim_id} not found", "$.claim_id")
-    return claims.view(found)
+    return claims.view(existing(found, f"claim {query.claim_id} not found", "claim_id"))
 
 
 async def list_claims(seller: str, query: ListClaims, *, claims_store: Store) -> ClaimList:

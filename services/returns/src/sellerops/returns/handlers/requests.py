@@ -4,7 +4,6 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
-from sellerops.contracts.requests import RequestError
 from sellerops.contracts.returns import (
     AuthorizeReturn, CloseReturn, CompleteReturn, ListReturns, MarkReturnReceived,
     RefundReturn, ReturnClosedByBuyer, ReturnItemDelivered, ReturnList, ReturnPolicy,
@@ -12,7 +11,7 @@ from sellerops.contracts.returns import (
 )
 from sellerops.returns.domain import returns
 from sellerops.returns.ports import Clock, Publisher, Store
-from sellerops.runtime.decisions import Cause, requested
+from sellerops.runtime.decisions import Cause, existing, requested
 from sellerops.runtime.paging import page
 from sellerops.returns.handlers.common import apply_once, facts_of, fact_about, policy_of, request_about
 
@@ -93,9 +92,7 @@ async def complete_return(seller: str, request: CompleteReturn, *, clock: Clock,
 
 async def get_return(seller: str, query: ReturnRef, *, returns_store: Store) -> ReturnView:
     found = await returns_store.load(seller, query.return_id)
-    if found is None:
-        raise RequestError("not_found", f"return {query.return_id} not found", "$.return_id")
-    return returns.view(found)
+    return returns.view(existing(found, f"return {query.return_id} not found", "return_id"))
 
 
 async def list_returns(seller: str, query: ListReturns, *, returns_store: Store) -> ReturnList:
