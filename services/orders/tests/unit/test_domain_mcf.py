@@ -10,6 +10,7 @@ from sellerops.contracts.orders import (
     McfOrderReleased, McfOrderRequested, McfStatus, PackageItem, ShippingSpeed,
 )
 from sellerops.orders.domain import NotFound, Refused, mcf
+from sellerops.orders.domain.zip_prefixes import PREFIXES
 
 NOW = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 HOME = Address(name="Ada Buyer", address_line1="1 Main St", city="Seattle", state_or_region="WA",
@@ -133,4 +134,4 @@ def test_the_zip_prefix_list_is_the_zipcodes_packages():
     zipcodes = pytest.importorskip("zipcodes")  # the fulfillment service's dependency, in the workspace
 
     found = " ".join(sorted({z["zip_code"][:3] for z in zipcodes.list_all()}))
-    assert mcf._prefixes() == frozenset(found.split()), f"regenerate data/zip_prefixes.json prefixes: {found}"
+    assert PREFIXES == frozenset(found.split()), f"regenerate domain/zip_prefixes.py from: {found}"

@@ -12,12 +12,9 @@ network never held is the fulfillment service's to know: it moves the order to I
 `release`; the fulfillment service cancels a held order after its hold limit (14 days by default).
 """
 
-import json
 import re
 from collections import Counter
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 
 import msgspec
 
@@ -29,6 +26,7 @@ from sellerops.contracts.orders import (
     ShippingSpeed,
 )
 from sellerops.orders.domain.model import Cause, NotFound, Refused, envelope
+from sellerops.orders.domain.zip_prefixes import PREFIXES
 
 US_ZIP = re.compile(r"\d{5}(-\d{4})?")
 CANCELABLE = (McfStatus.NEW, McfStatus.RECEIVED, McfStatus.PLANNING)
@@ -154,11 +152,5 @@ def _validate(request: CreateMcfOrder) -> None:
 
 
 def zip_prefix_exists(prefix: str) -> bool:
-    """Whether any US ZIP code starts with these 3 digits (data/zip_prefixes.json, from the zipcodes package)."""
-    return prefix in _prefixes()
-
-
-@cache
-def _prefixes() -> frozenset[str]:
-    doc = json.loads((Path(__file__).parents[1] / "data" / "zip_prefixes.json").read_text())
-    return frozenset(doc["prefixes"].split())
+    """Whether any US ZIP code starts with these 3 digits (the table in zip_prefixes, from the zipcodes package)."""
+    return prefix in PREFIXES
