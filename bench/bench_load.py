@@ -56,6 +56,7 @@ from sellerops.contracts.orders import ListOrders, OrderList
 from sellerops.contracts.returns import CustomerReturnReported, Disposition
 from sellerops.runtime.publisher import JetStreamPublisher
 from sellerops.runtime.requests import RequestFailed, call
+from sellerops.runtime.settings import DeliverySettings
 
 SERVICES = {"orders", "health", "fulfillment", "returns", "notifications"}
 RAW_A, RAW_B = "RAWBENCH_A", "RAWBENCH_B"
@@ -84,8 +85,8 @@ async def raw_hop(url: str, hop: int) -> None:
         await msg.ack()
 
     while True:
-        try:  # as the services do: take what is there within 5 ms, up to 128
-            batch = await sub.fetch(128, timeout=0.005)
+        try:  # as the services do: take what is there within their batch timeout, up to 128
+            batch = await sub.fetch(128, timeout=DeliverySettings().batch_timeout_s)
         except (TimeoutError, nats.errors.TimeoutError):
             continue
         await asyncio.gather(*(one(m) for m in batch))

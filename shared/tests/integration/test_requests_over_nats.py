@@ -9,7 +9,7 @@ import pytest
 from nats.errors import NoRespondersError
 
 from sellerops.contracts.subjects import request_subject
-from sellerops.runtime.requests import call
+from sellerops.runtime.requests import call, call_every_page
 
 pytestmark = pytest.mark.nats
 
@@ -92,6 +92,8 @@ async def test_a_reply_over_the_max_payload_is_an_error_reply_and_a_paged_list_w
             break
     assert seen == [r.key for r in every]
     assert pages == 3, "cut by size (about 1 MB a page), not by the 10,000 asked for"
+    whole = await call_every_page(caller, "probe", "acme", "list_rows", ListRows(limit=4000), Rows, items="rows")
+    assert [r.key for r in whole.rows] == [r.key for r in every] and whole.next_cursor is None
     await caller.close()
     await server.close()
 

@@ -1,6 +1,6 @@
 """runtime.paging: pages cut by count and by size, cursors that go on after the last item given."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import msgspec
 import pytest
@@ -66,3 +66,13 @@ def test_a_cursor_no_page_gave_is_refused_naming_the_field():
         page(ITEMS, key=lambda i: i.key, cursor="not*base64!", limit=5)
 
     assert refused.value.reply.field == "$.cursor"
+
+
+def test_a_time_with_microseconds_after_a_whole_second_is_not_skipped_by_the_cursor():
+    whole = Item("a", T0)
+    later = [Item("b", T0 + timedelta(microseconds=500_000)), Item("c", T0 + timedelta(seconds=1))]
+    west = Item("d", (T0 + timedelta(seconds=2)).astimezone(timezone(timedelta(hours=-5))))  # 19:00:02-05:00
+
+    pages = walk([whole, *later, west], key=lambda i: (i.at, i.key), limit=1)
+
+    assert [key for found in pages for key in found] == ["a", "b", "c", "d"]

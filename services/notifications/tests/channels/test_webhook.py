@@ -9,7 +9,8 @@ import msgspec
 import pytest
 
 from sellerops.notifications.channels import signing, webhook
-from sellerops.notifications.channels.webhook import WebhookChannel, WebhookSettings, _retry_after
+from sellerops.notifications.channels.webhook import WebhookChannel, WebhookSettings
+from sellerops.notifications.channels.webhook.answers import _retry_after
 from sellerops.runtime.embedded import free_port
 
 from .conftest import SECRET, make_message, webhook_endpoint
@@ -307,7 +308,7 @@ def test_with_private_targets_off_setting_an_endpoint_at_a_private_address_is_re
 
 async def test_with_private_targets_off_each_host_name_has_its_own_connections_and_the_least_recent_closes(
         monkeypatch):
-    monkeypatch.setattr(webhook, "PINNED_CLIENTS", 2)
+    monkeypatch.setattr(webhook.channel, "PINNED_CLIENTS", 2)
     channel = closed_channel()
     try:
         a, b = channel._client_for("a.example.com"), channel._client_for("b.example.com")
@@ -324,7 +325,7 @@ async def test_with_private_targets_off_each_host_name_has_its_own_connections_a
 
 @pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::", PUBLIC_V6, PUBLIC_V4])
 def test_public_addresses_and_ipv6_forms_of_public_ipv4_addresses_pass(address):
-    assert webhook._is_public(ipaddress.ip_address(address))
+    assert webhook.targets._is_public(ipaddress.ip_address(address))
 
 
 async def test_a_host_name_that_cannot_be_resolved_at_all_is_refused_not_raised():

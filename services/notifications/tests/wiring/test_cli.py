@@ -107,9 +107,9 @@ def asked(monkeypatch) -> list[tuple[str, object]]:
         "mark_no_response_needed": lambda r: message(r.message_id, MessageStatus.NO_RESPONSE_NEEDED),
     }
 
-    def ask_service(service, nats_url, seller, verb, request, reply_type):
+    def ask_service(service, nats_url, seller, verb, request, reply_type, every_page_of=None):
         assert (service, seller) == ("notifications", "demo-seller")
-        sent.append((verb, request))
+        sent.append((verb, request) if every_page_of is None else (verb, request, f"every page of {every_page_of}"))
         reply = answers[verb](request)
         assert isinstance(reply, reply_type)
         return reply
@@ -360,7 +360,8 @@ def test_messages_asks_for_open_ones_unless_all(asked) -> None:
     found = msgspec.json.decode(result.stdout, type=MessageList)
     assert [m.status for m in found.messages] == [MessageStatus.AWAITING_REPLY] * 2
     assert runner.invoke(cli, ["messages", "demo-seller", "--all"]).exit_code == 0
-    assert asked == [("list_messages", ListMessages(open_only=True)), ("list_messages", ListMessages(open_only=False))]
+    assert asked == [("list_messages", ListMessages(open_only=True), "every page of messages"),
+                     ("list_messages", ListMessages(open_only=False), "every page of messages")]
 
 
 def test_reply_sends_the_time_given_and_says_within_the_deadline(asked, monkeypatch) -> None:

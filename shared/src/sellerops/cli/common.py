@@ -164,9 +164,10 @@ def with_service(service: str, nats_url: str | None, work: Callable[[Any], Await
 
 
 def ask_service(service: str, nats_url: str | None, seller: str, verb: str, request: Any, reply_type: type,
-                timeout: float = 10.0) -> Any:
-    """One request to a service; a refusal, an unknown seller or no answer exits with the reason."""
-    from sellerops.runtime.requests import RequestFailed, call
+                timeout: float = 10.0, *, every_page_of: str | None = None) -> Any:
+    """One request to a service; a refusal, an unknown seller or no answer exits with the reason. With
+    `every_page_of` (the reply's list field) a paged list is asked page after page and answered whole."""
+    from sellerops.runtime.requests import RequestFailed, call, call_every_page
 
     check_seller(seller)
 
@@ -174,6 +175,9 @@ def ask_service(service: str, nats_url: str | None, seller: str, verb: str, requ
         if verb in FACT_QUERIES and not await seller_known(nc, seller):
             unknown_seller(seller)
         try:
+            if every_page_of:
+                return await call_every_page(nc, service, seller, verb, request, reply_type, items=every_page_of,
+                                             timeout=timeout)
             return await call(nc, service, seller, verb, request, reply_type, timeout=timeout)
         except RequestFailed as exc:
             if exc.error.code == "not_found" and not await seller_known(nc, seller):

@@ -14,6 +14,7 @@ import base64
 import binascii
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -34,9 +35,17 @@ def set_reply_budget(max_payload: int) -> None:
     _budget.set(max(1024, max_payload - REPLY_MARGIN_BYTES))
 
 
+def _comparable(part: Any) -> Any:
+    """A datetime as text that sorts as the time does: UTC, microseconds always written. (JSON's own ISO text
+    drops zero microseconds and keeps the offset, so 10:00:00Z would sort after 10:00:00.5Z as text.)"""
+    if isinstance(part, datetime):
+        return (part.astimezone(UTC) if part.tzinfo else part).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return part
+
+
 def _position(key: Any) -> list[Any]:
-    """A sort key as JSON sees it (datetimes as ISO text), so a cursor compares like the item it came from."""
-    position: list[Any] = msgspec.json.decode(encode(list(key) if isinstance(key, tuple) else [key]))
+    """A sort key as JSON sees it (datetimes as comparable text), so a cursor compares like the item it came from."""
+    position: list[Any] = msgspec.json.decode(encode([_comparable(p) for p in (key if isinstance(key, tuple) else (key,))]))
     return position
 
 

@@ -172,3 +172,19 @@ async def call(
             error = ErrorReply(code=headers["Nats-Service-Error-Code"], message=headers.get("Nats-Service-Error", ""))
         raise RequestFailed(error)
     return msgspec.json.decode(msg.data, type=reply_type)
+
+
+async def call_every_page(
+    nc: Client, service: str, seller: str, verb: str, request: msgspec.Struct, reply_type: type[T],
+    *, items: str, timeout: float = 5.0,
+) -> T:
+    """A paged list (runtime.paging) asked page after page, each request carrying the last page's
+    `next_cursor`, until a page has none; answered as one reply whose `items` field holds every page's
+    items in order and whose `next_cursor` is None. For callers that want the whole list, as before paging."""
+    first = reply = await call(nc, service, seller, verb, request, reply_type, timeout=timeout)
+    gathered = list(getattr(reply, items))
+    while (cursor := reply.next_cursor) is not None:  # type: ignore[attr-defined]
+        reply = await call(nc, service, seller, verb, msgspec.structs.replace(request, cursor=cursor), reply_type,
+                           timeout=timeout)
+        gathered += getattr(reply, items)
+    return msgspec.structs.replace(first, **{items: gathered, "next_cursor": None})  # type: ignore[type-var]

@@ -51,8 +51,10 @@ class DeliverySettings(BaseSettings):
     batch_size: int = Field(default=128, ge=1, le=1024)
     idle_wait_s: float = Field(default=1.0, gt=0, description="how long an idle consumer's pull waits on the server "
                                "(an event arriving meanwhile is delivered at once)")
-    batch_timeout_s: float = Field(default=0.005, gt=0, description="once a batch has its first event, how long to "
+    batch_timeout_s: float = Field(default=0.001, gt=0, description="once a batch has its first event, how long to "
                                    "wait for more when none is pending (pending ones come at once)")
+    # 1 ms, not 5: at a steady 20 orders/s the wait was most of each hop (market -> health p50 19.7 -> 11.1 ms,
+    # p99 61.8 -> 36.5 ms, measured with both under `up`); at full speed events are pending and no batch waits.
     ack_wait_s: float = Field(default=30.0, gt=0)
     max_event_bytes: int = Field(default=256 * 1024, ge=1024, description="an event larger than this is "
                                  "dead-lettered unread (a marketplace fact is a few KB)")

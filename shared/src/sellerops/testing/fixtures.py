@@ -50,6 +50,19 @@ def nats_url(nats_server: EmbeddedNats) -> str:
     return nats_server.url
 
 
+SMALL_MAX_PAYLOAD = 64 * 1024  # small_payload_url's server: a list of a few hundred items outgrows one reply
+
+
+@pytest.fixture
+def small_payload_url(tmp_path: Path) -> Iterator[str]:
+    """A nats-server from the wheel whose max payload is SMALL_MAX_PAYLOAD (1 MiB by default), for paging."""
+    server = EmbeddedNats(tmp_path / "nats-small", extra=f"max_payload: {SMALL_MAX_PAYLOAD}\n").start()
+    try:
+        yield server.url
+    finally:
+        server.kill()
+
+
 @pytest.fixture
 def seller() -> str:
     return f"s-{uuid.uuid4().hex[:12]}"

@@ -103,3 +103,30 @@ def schedulers(host: Any) -> list[DeadlineScheduler]:
 def pending_deadlines(host: Any, key_part: str) -> int:
     """How many open deadlines the host's schedulers hold for keys containing `key_part`."""
     return sum(1 for s in schedulers(host) for _, key, _ in s.pending() if key_part in key)
+
+
+async def raw_pages(nc: Any, service: str, seller: str, verb: str, query: Any, reply_type: type) -> list:
+    """Every page of a paged list as the server sent it, following `next_cursor`; each asserted to be an
+    answer, not an ErrorReply, and within the connection's max payload."""
+    import msgspec
+
+    from sellerops.contracts.catalog import encode
+
+    pages: list = []
+    while True:
+        msg = await nc.request(f"req.{service}.{seller}.{verb}", encode(query), timeout=30)
+        assert "Nats-Service-Error-Code" not in (msg.headers or {}), msg.data[:300]
+        assert len(msg.data) <= nc.max_payload
+        pages.append(msgspec.json.decode(msg.data, type=reply_type))
+        if pages[-1].next_cursor is None:
+            return pages
+        query = msgspec.structs.replace(query, cursor=pages[-1].next_cursor)
+
+
+def printed_json(out: str, reply_type: type) -> Any:
+    """A CLI's --json answer among a service's log lines on the same stdout: from a line "{" to a line "}"."""
+    import msgspec
+
+    lines = out.splitlines()
+    start = lines.index("{")
+    return msgspec.json.decode("\n".join(lines[start:lines.index("}", start) + 1]), type=reply_type)

@@ -15,7 +15,7 @@ from sellerops.contracts.market import OrderPlaced
 from sellerops.contracts.notifications import Endpoint, Kind, Preferences, PreferencesView, SetPreferences
 from sellerops.contracts.streams import SOURCES, stream_name
 from sellerops.runtime.publisher import JetStreamPublisher
-from sellerops.runtime.requests import RequestFailed, call
+from sellerops.runtime.requests import RequestFailed, call, call_every_page
 from sellerops.simulator.board import Board, FbaTally, alert_line
 from sellerops.simulator.domain import Step
 
@@ -66,9 +66,10 @@ async def refresh_health(nc: Client, board: Board) -> None:
 async def fba_tally(nc: Client, seller: str) -> FbaTally:
     tally = FbaTally()
     try:
-        shipments = await call(nc, "fulfillment", seller, "list_inbound_shipments", ListShipments(), ShipmentList,
-                               timeout=10)
-        cases = await call(nc, "fulfillment", seller, "list_cases", ListCases(status=None), CaseList, timeout=10)
+        shipments = await call_every_page(nc, "fulfillment", seller, "list_inbound_shipments", ListShipments(),
+                                          ShipmentList, items="shipments", timeout=10)
+        cases = await call_every_page(nc, "fulfillment", seller, "list_cases", ListCases(status=None), CaseList,
+                                      items="cases", timeout=10)
         ledger = await call(nc, "fulfillment", seller, "check_ledger", CheckLedger(), LedgerCheck, timeout=30)
     except (RequestFailed, TimeoutError, nats.errors.Error):
         return tally

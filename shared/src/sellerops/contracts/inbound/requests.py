@@ -99,12 +99,15 @@ class ShipmentList(SchemaStruct, frozen=True, kw_only=True):
 
 class ListCases(SchemaStruct, frozen=True, kw_only=True):
     status: CaseStatus | None = CaseStatus.OPEN
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
+    cursor: str | None = None  # the `next_cursor` of the previous page
 
 
 class CaseList(SchemaStruct, frozen=True, kw_only=True):
     """Cases soonest claim deadline first."""
 
     cases: list[DiscrepancyCase]
+    next_cursor: str | None = None  # more items: pass it as `cursor` (pages stop at `limit` or the payload limit)
 
 
 class ResolveCase(SchemaStruct, frozen=True, kw_only=True):

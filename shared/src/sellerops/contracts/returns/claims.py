@@ -188,6 +188,8 @@ class ClaimRef(SchemaStruct, frozen=True, kw_only=True):
 class ListClaims(SchemaStruct, frozen=True, kw_only=True):
     open_only: bool = True
     kind: ClaimKind | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
+    cursor: str | None = None  # the `next_cursor` of the previous page
 
 
 class ClaimView(SchemaStruct, frozen=True, kw_only=True):
@@ -214,3 +216,4 @@ class ClaimList(SchemaStruct, frozen=True, kw_only=True):
     """Claims, soonest deadline first (those without one last)."""
 
     claims: list[ClaimView]
+    next_cursor: str | None = None  # more items: pass it as `cursor` (pages stop at `limit` or the payload limit)

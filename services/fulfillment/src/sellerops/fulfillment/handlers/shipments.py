@@ -99,7 +99,9 @@ async def list_shipments(seller: str, query: ListShipments, *, shipments_store: 
 
 
 async def list_cases(seller: str, query: ListCases, *, shipments_store: EffectStore) -> CaseList:
-    return CaseList(cases=shipments.open_cases([s async for s in shipments_store.scan(seller)], query.status))
+    cases = shipments.open_cases([s async for s in shipments_store.scan(seller)], query.status)
+    taken, after = page(cases, key=shipments.case_order, cursor=query.cursor, limit=query.limit)
+    return CaseList(cases=taken, next_cursor=after)
 
 
 async def _step(message_id: str, seller: str, shipment_id: str, rule: Any, at: datetime, *,

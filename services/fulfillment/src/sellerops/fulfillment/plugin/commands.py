@@ -124,7 +124,7 @@ def shipments_list(seller: str, status: ShipmentStatus = typer.Option(None, "--s
                    as_json: bool = JsonOption) -> None:
     """A seller's inbound shipments."""
     found = ask(nats_url, seller, "list_inbound_shipments", ListShipments(status=status, plan_id=plan_id),
-                ShipmentList)
+                ShipmentList, every_page_of="shipments")
     if as_json:
         print_json(found)
         return
@@ -142,7 +142,7 @@ def cases(seller: str, status: CaseStatus = typer.Option(CaseStatus.OPEN, "--sta
           nats_url: str = NatsUrlOption,
           as_json: bool = JsonOption) -> None:
     """Receiving discrepancy cases, soonest claim deadline first."""
-    found = ask(nats_url, seller, "list_cases", ListCases(status=status), CaseList)
+    found = ask(nats_url, seller, "list_cases", ListCases(status=status), CaseList, every_page_of="cases")
     if as_json:
         print_json(found)
         return
@@ -170,7 +170,8 @@ def inventory(seller: str, skus: list[str] = typer.Argument(None, help="only the
               as_json: bool = JsonOption) -> None:
     """Inventory per SKU (and per center): fulfillable, inbound, reserved, researching, unfulfillable; and what the
     marketplace itself last counted, with any difference from the ledger."""
-    found = ask(nats_url, seller, "list_inventory", ListInventory(skus=skus or None), InventoryList)
+    found = ask(nats_url, seller, "list_inventory", ListInventory(skus=skus or None), InventoryList,
+                every_page_of="items")
     if as_json:
         print_json(found)
         return

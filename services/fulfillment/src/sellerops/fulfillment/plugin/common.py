@@ -12,6 +12,8 @@ cli = typer.Typer(help="Inbound plans, shipments, cases, inventory, outbound and
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 
-def ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type,
-        timeout: float = 10.0) -> Any:
-    return ask_service("fulfillment", nats_url, seller, verb, request, reply_type, timeout)
+def ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type, timeout: float = 10.0,
+        every_page_of: str | None = None) -> Any:
+    """One request; with `every_page_of` (the reply's list field) every page of a paged list, as one answer."""
+    return ask_service("fulfillment", nats_url, seller, verb, request, reply_type, timeout,
+                       every_page_of=every_page_of)

@@ -12,6 +12,7 @@ from sellerops.contracts.returns import (
 from sellerops.returns.domain import claims, dossier, refunds, returns
 from sellerops.returns.ports import Clock, Publisher, Store
 from sellerops.runtime.decisions import existing, refusals, requested
+from sellerops.runtime.paging import page
 from sellerops.returns.handlers.common import apply_once, facts_of, fact_about, policy_of, request_about
 
 
@@ -77,7 +78,9 @@ async def list_claims(seller: str, query: ListClaims, *, claims_store: Store) ->
              if query.kind is None or c.kind is query.kind]
     if query.open_only:
         views = [v for v in views if v.next_due_at is not None or v.outcome is None]
-    return ClaimList(claims=sorted(views, key=claims.sort_key))
+    taken, after = page(sorted(views, key=claims.sort_key), key=claims.sort_key, cursor=query.cursor,
+                        limit=query.limit)
+    return ClaimList(claims=taken, next_cursor=after)
 
 
 async def claim_case_file(seller: str, query: ClaimRef, *, claims_store: Store, dossiers: Store,

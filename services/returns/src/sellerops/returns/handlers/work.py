@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from sellerops.contracts.returns import (
     GetReturnPolicy, OpenWork, ReturnPolicy,
-    ReturnPolicyView, SetReturnPolicy, WorkList,
+    ReturnPolicyView, SetReturnPolicy, WorkItem, WorkList,
 )
 from sellerops.returns.domain.policy import POLICY_KEY, PolicyRecord
 from sellerops.returns.domain import claims, returns
 from sellerops.returns.ports import Clock, Store
+from sellerops.runtime.paging import page
 
 
 async def open_work(seller: str, query: OpenWork, *, returns_store: Store, claims_store: Store) -> WorkList:
@@ -18,7 +19,12 @@ async def open_work(seller: str, query: OpenWork, *, returns_store: Store, claim
                                                                                      horizon=horizon)]
     items += [i async for c in claims_store.scan(seller) for i in claims.work_items(c, now=query.as_of,
                                                                                     horizon=horizon)]
-    return WorkList(items=sorted(items, key=lambda i: (i.due_at, i.kind, i.id)))
+    taken, after = page(sorted(items, key=_soonest), key=_soonest, cursor=query.cursor, limit=query.limit)
+    return WorkList(items=taken, next_cursor=after)
+
+
+def _soonest(item: WorkItem) -> tuple:
+    return item.due_at, item.kind, item.id  # unique: a return or claim has at most one item of a kind
 
 
 async def set_return_policy(seller: str, request: SetReturnPolicy, *, policies: Store, clock: Clock,

@@ -21,8 +21,9 @@ cli = typer.Typer(help="Return requests, A-to-z claims and chargebacks, case fil
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 
-def ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type) -> Any:
-    return ask_service("returns", nats_url, seller, verb, request, reply_type)
+def ask(nats_url: str | None, seller: str, verb: str, request: object, reply_type: type,
+        every_page_of: str | None = None) -> Any:
+    return ask_service("returns", nats_url, seller, verb, request, reply_type, every_page_of=every_page_of)
 
 
 def _show_return(r: ReturnView, as_json: bool) -> None:
@@ -69,7 +70,7 @@ def list_returns(seller: str, status: ReturnStatus = typer.Option(None, "--statu
                  nats_url: str = NatsUrlOption,
                  as_json: bool = JsonOption) -> None:
     """Returns, newest first."""
-    result = ask(nats_url, seller, "list_returns", ListReturns(status=status, order_id=order), ReturnList)
+    result = ask(nats_url, seller, "list_returns", ListReturns(status=status, order_id=order), ReturnList, "returns")
     if as_json:
         print_json(result)
         return
@@ -145,7 +146,7 @@ def complete(seller: str, return_id: str, reason: str = typer.Option(..., "--rea
 def list_claims(seller: str, all_claims: bool = typer.Option(False, "--all", help="decided ones too"),
                 nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """Claims, soonest deadline first."""
-    result = ask(nats_url, seller, "list_claims", ListClaims(open_only=not all_claims), ClaimList)
+    result = ask(nats_url, seller, "list_claims", ListClaims(open_only=not all_claims), ClaimList, "claims")
     if as_json:
         print_json(result)
         return
@@ -258,7 +259,8 @@ def appeal(seller: str, claim_id: str, message: str = typer.Option(..., "--messa
 def work(seller: str, hours: float = typer.Option(24.0, "--hours", help="due within this many hours"),
          nats_url: str = NatsUrlOption, as_json: bool = JsonOption) -> None:
     """The seller's open work: what needs an action today (overdue first)."""
-    result = ask(nats_url, seller, "open_work", OpenWork(as_of=datetime.now(UTC), horizon_hours=hours), WorkList)
+    result = ask(nats_url, seller, "open_work", OpenWork(as_of=datetime.now(UTC), horizon_hours=hours), WorkList,
+                 "items")
     if as_json:
         print_json(result)
         return

@@ -25,12 +25,12 @@ from sellerops.fulfillment.domain.shipments.lifecycle import (
 )
 from sellerops.fulfillment.domain.shipments.model import (
     CLAIM_EXPIRY, ENDED, NOT_SENT, PATH, RECONCILE, REMIND, CarrierCheck, Decision, Policy, Shipment, confirmation_id,
-    open_cases, unreimbursed, view,
+    case_order, open_cases, unreimbursed, view,
 )
 
 __all__ = [
     "CLAIM_EXPIRY", "ENDED", "NOT_SENT", "PATH", "RECONCILE", "REMIND", "CarrierCheck", "Decision", "Policy",
-    "Shipment", "confirmation_id", "create_shipment", "deadline_passed", "deadlines", "discrepancies", "open_cases",
-    "plan_canceled", "receipt_reported", "reimbursed", "resolve_case", "seller_update", "status_reported",
+    "Shipment", "case_order", "confirmation_id", "create_shipment", "deadline_passed", "deadlines", "discrepancies",
+    "open_cases", "plan_canceled", "receipt_reported", "reimbursed", "resolve_case", "seller_update", "status_reported",
     "unmatched", "unreimbursed", "view",
 ]

@@ -136,4 +136,9 @@ def view(shipment: Shipment) -> ShipmentView:
 def open_cases(shipments: list[Shipment], status: CaseStatus | None) -> list[DiscrepancyCase]:
     """Cases with `status` (all when None), soonest claim deadline first."""
     found = [s.case for s in shipments if s.case is not None and (status is None or s.case.status is status)]
-    return sorted(found, key=lambda c: (c.claim_deadline, c.case_id))
+    return sorted(found, key=case_order)
+
+
+def case_order(case: DiscrepancyCase) -> tuple[datetime, str]:
+    """Soonest claim deadline first (a case's id is unique: one case a shipment)."""
+    return case.claim_deadline, case.case_id

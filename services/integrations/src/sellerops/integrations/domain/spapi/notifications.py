@@ -1,39 +1,17 @@
-"""SP-API adapter: Notifications API envelopes and Orders API (v0) responses -> market facts.
-
-Input: one JSON document, a JSON array of documents, or JSON lines (one document a line). A document is
-
-- a notification envelope (NotificationVersion, NotificationType, PayloadVersion, EventTime, Payload,
-  NotificationMetadata{ApplicationId, SubscriptionId, PublishTime, NotificationId}); key casing differs
-  between types (ACCOUNT_STATUS_CHANGED is camelCase), so keys are matched case-insensitively;
-- an Orders API response (getOrders, getOrder, getOrderItems) or a combined `{"order": Order, "items": [...]}`:
-  read into pieces that `join` turns into order facts (`sellerops.integrations.domain.orders_api`), across every file
-  of one `sellerops ingest` call and across calls.
-
-The SellerId inside SP-API documents is Amazon's merchant id, not a sellerops seller: the seller given to
-`parse` is used for every fact, and is part of every event id (the same document ingested for two sellers
-gives each its own facts).
-
-ORDER_CHANGE buyer cancel requests are dated by `OrderChangeTrigger.TimeOfOrderChange` (when the buyer asked),
-not the envelope's EventTime, and carry the notification's `Summary.OrderStatus`; a request dated before the
-order's PurchaseDate is a problem, never a cancel.
-"""
+"""SP-API notifications to market facts: the envelope checked, each mapped type read into its facts, the
+known unmapped types counted as ignored."""
 
 import hashlib
-from collections import Counter
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from sellerops.contracts.catalog import encode
-from sellerops.contracts.envelope import Event
 from sellerops.contracts.health import AccountStatus, AccountStatusReported
 from sellerops.contracts.inventory import InventoryAvailabilityReported
 from sellerops.contracts.market import OrderBuyerCancelRequested, OrderPaymentAuthorized
-from sellerops.integrations.domain import orders_api
-from sellerops.integrations.domain.spapi_json import Bad, _NotJson, build, documents, key, opt, req, timestamp
-from sellerops.plugins.ingest import Ingester, Parsed, Pending, Problem, fact_id
-
-__all__ = ["INGESTERS", "KNOWN_IGNORED", "detect", "join", "parse", "read"]
+from sellerops.integrations.domain.spapi.state import _State
+from sellerops.integrations.domain.spapi_json import Bad, build, key, opt, req, timestamp
+from sellerops.plugins.ingest import fact_id
 
 ORDER_CHANGE = "ORDER_CHANGE"
 FULFILLMENT_ORDER_STATUS = "FULFILLMENT_ORDER_STATUS"
@@ -70,90 +48,6 @@ MAPPED = (ORDER_CHANGE, FULFILLMENT_ORDER_STATUS, FBA_INVENTORY, ACCOUNT_STATUS_
 ACCOUNT_STATUSES = {s.value for s in AccountStatus}
 ENVELOPE_FIELDS = ("NotificationVersion", "NotificationType", "PayloadVersion", "EventTime", "Payload")
 METADATA_FIELDS = ("ApplicationId", "SubscriptionId", "PublishTime", "NotificationId")
-
-
-# ---- reading documents ----
-
-
-class _State:
-    def __init__(self, seller: str) -> None:
-        self.seller = seller
-        self.events: list[Event] = []
-        self.problems: list[Problem] = []
-        self.duplicates = 0
-        self.ignored = 0
-        self.notes: Counter[str] = Counter()
-        self.notification_ids: set[str] = set()
-        self.event_ids: set[UUID] = set()
-        self.pieces: list[Pending] = []  # Orders API pieces, joined later (orders_api.join)
-        self.piece_ids: set[tuple[str, str]] = set()
-        self.current = 0  # the document being read
-
-    def ignore(self, note: str) -> None:
-        self.ignored += 1
-        self.notes[note] += 1
-
-    def add(self, event: Event) -> None:
-        if event.event_id in self.event_ids:
-            self.duplicates += 1
-            return
-        self.event_ids.add(event.event_id)
-        self.events.append(event)
-
-    def piece(self, piece: Pending) -> None:
-        if (piece.key, piece.part) in self.piece_ids:
-            self.duplicates += 1
-            return
-        self.piece_ids.add((piece.key, piece.part))
-        self.pieces.append(piece)
-
-    def result(self) -> Parsed:
-        notes = [f"{note} ({count} document{'s' if count != 1 else ''})" for note, count in self.notes.items()]
-        return Parsed(self.events, self.problems, self.duplicates, self.ignored, notes, pending=self.pieces)
-
-
-def read(seller: str, text: str) -> Parsed:
-    """Facts of the notifications; the Orders API pieces as `pending` (for `join`)."""
-    state = _State(seller)
-    for number, doc in documents(text):
-        state.current = number
-        try:
-            if isinstance(doc, _NotJson):
-                raise Bad("$", f"not JSON: {doc.message}")
-            _document(state, doc)
-        except Bad as bad:
-            state.problems.append(Problem(f"document {number}: {bad.path}", bad.message))
-    return state.result()
-
-
-def join(seller: str, pieces: list[Pending]) -> Parsed:
-    return orders_api.join(seller, pieces)
-
-
-def parse(seller: str, text: str) -> Parsed:
-    """One text alone: `read`, then `join` its own pieces (what is still incomplete stays `pending`)."""
-    found = read(seller, text)
-    joined = join(seller, found.pending)
-    return Parsed(found.events + joined.events, found.problems + joined.problems, found.duplicates, found.ignored,
-                  found.notes + joined.notes, pending=joined.pending, joined=joined.joined)
-
-
-def _document(state: _State, doc: Any) -> None:
-    if not isinstance(doc, dict):
-        raise Bad("$", "expected a JSON object (a notification envelope or an Orders API response)")
-    if opt(doc, "NotificationType") is not None or opt(doc, "NotificationMetadata") is not None:
-        _notification(state, doc)
-    elif (found := orders_api.pieces(doc, f"document {state.current}")) is not None:
-        read, bad = found
-        for piece in read:
-            state.piece(piece)
-        state.problems.extend(Problem(f"document {state.current}: {b.path}", b.message) for b in bad)
-    else:
-        raise Bad("$", "not an SP-API notification (no NotificationType) nor an Orders API response "
-                       "(no payload.Orders, payload with an Order, payload.OrderItems, nor order + items)")
-
-
-# ---- notifications ----
 
 
 def _notification(state: _State, doc: dict[str, Any]) -> None:
@@ -321,29 +215,3 @@ def _account_status(state: _State, nid: str, event_time: datetime, payload: dict
         fields["marketplace_id"] = opt(change, "MarketplaceId")
     state.add(build(AccountStatusReported, base, event_id=str(fact_id("sp-api", nid, "account_status_reported", seller=state.seller)),
                     seller=state.seller, occurred_at=event_time.isoformat(), **fields))
-
-
-# ---- the plugin ----
-
-
-def detect(name: str, head: str) -> bool:
-    lowered = head.lower()
-    if not name.lower().endswith((".json", ".jsonl", ".ndjson", ".txt")) and not lowered.lstrip().startswith(("{", "[")):
-        return False
-    return "notificationtype" in lowered or "amazonorderid" in lowered
-
-
-def _read(seller: str, text: str) -> Parsed:
-    return read(seller, text)
-
-
-INGESTERS = [
-    Ingester(
-        name="sp-api",
-        description="SP-API notification envelopes (ORDER_CHANGE, ...) and Orders API getOrders/getOrder/"
-                    "getOrderItems responses, as JSON or JSON lines (orders joined with their items across files)",
-        detect=detect,
-        parse=_read,
-        join=join,
-    ),
-]
