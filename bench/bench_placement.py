@@ -9,7 +9,7 @@ solver's lower bound (no plan can cost less). Per run:
   - network: --centers centers of the default US network (every center that receives bulky or extra-large
     units, plus a seeded sample of the others), the default fee table and transport rates; --capacity
     scales what every center can receive (0.3 = a busy season: capacity binds and the solver must work);
-  - ship-from: a real ZIP (--zip, located with network.locate).
+  - ship-from: a real ZIP (--zip, located with adapters.locate).
 One untimed warm-up (imports numpy/highspy, loads the ZIP data), then --reps timed reps of each strategy
 (wall time of `place`, model building included; for optimal also HiGHS's own run time). Costs come from
 the last rep; a strategy whose cost changed between reps is flagged. Every strategy is priced at its
@@ -32,8 +32,8 @@ import msgspec
 from sellerops.contracts.inbound import Dimensions, SizeTier
 import dataclasses
 
-from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network
-from sellerops.fulfillment.domain.network import Network, locate
+from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network, locate
+from sellerops.fulfillment.domain.network import Network
 from sellerops.fulfillment.domain.placement import Distributed, Minimal, Optimal, PlacementRequest, PlanItem
 
 TIERS = (  # tier, share of SKUs, weight range kg, median units

@@ -122,9 +122,14 @@ async def test_a_fire_whose_publish_failed_after_its_state_was_saved_is_publishe
         await probe.stop()
 
 
-async def test_a_replica_dying_between_saving_a_fire_and_publishing_it_leaves_it_to_the_one_taking_over(nats_url,
-                                                                                                          js):
-    clock, saved, stuck = DrivenClock(NOW), asyncio.Event(), []
+@pytest.mark.parametrize("due_in", [timedelta(minutes=1), -timedelta(days=1)], ids=["on_time", "past_when_seen"])
+async def test_a_replica_dying_between_saving_a_fire_and_publishing_it_leaves_it_to_the_one_taking_over(nats_url, js,
+                                                                                                          due_in):
+    """Fired on time, or at first sight for a deadline long past (an at-risk alert 24 h before a ship-by that
+    came in late): either way the replica taking over fires it again. The clock is the wall clock's now, as the
+    time a record was written (the server's) is compared with it."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    clock, saved, stuck, due = DrivenClock(now), asyncio.Event(), [], now + due_in
 
     def die(key: str) -> asyncio.Future:  # a's first fire saves its state, then a is killed before publishing
         stuck.append(key)
@@ -135,15 +140,16 @@ async def test_a_replica_dying_between_saving_a_fire_and_publishing_it_leaves_it
     b = await replica(nats_url, clock, name="b")
     keys = [f"acme.o{n}" for n in range(40)]
     for key in keys:
-        await a.store._kv.put(key, msgspec.json.encode({"state": {"due": DUE.isoformat()}}))  # noqa: SLF001
+        await a.store._kv.put(key, msgspec.json.encode({"state": {"due": due.isoformat()}}))  # noqa: SLF001
 
     async def shared() -> bool:
         held_a, held_b = {k for _, k, _ in a.scheduler.pending()}, {k for _, k, _ in b.scheduler.pending()}
         return held_a | held_b == set(keys) and bool(held_a) and bool(held_b)
 
-    await eventually(shared, timeout=20)
-    clock.advance(timedelta(minutes=2))
-    await asyncio.wait_for(saved.wait(), timeout=10)
+    if due_in > timedelta(0):
+        await eventually(shared, timeout=20)
+        clock.advance(timedelta(minutes=2))
+    await asyncio.wait_for(saved.wait(), timeout=20)
     await a.stop()  # killed: nothing given back, its leases run out
     try:
         assert (await b.store.load(stuck[0]))["fired"] == ["expiry"], "a saved its fire before dying"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from sellerops.runtime.clock import DrivenClock
-from sellerops.runtime.deadlines import REFIRE_WITHIN, DeadlineScheduler, recorded_deadlines
+from sellerops.runtime.deadlines import REFIRE_WITHIN, DeadlineScheduler, to_fire_again
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -137,23 +137,40 @@ async def test_a_failed_fire_is_retried_though_the_state_saved_meanwhile_no_long
     assert fired == [("acme.o1", "expiry", NOW)]
 
 
-async def test_a_taken_key_fires_again_only_the_deadlines_its_record_shows_fired_recently():
+def record(*ids: str) -> bytes:
+    return msgspec.json.encode({"state": {"order_id": "1"}, "processed": [{"id": i, "events": []} for i in ids]})
+
+
+async def test_a_taken_key_fires_again_the_deadlines_its_record_shows_fired_recently():
     clock, fired = DrivenClock(NOW), []
     deadlines = scheduler(clock, fired)
     recent, old = NOW - timedelta(minutes=1), NOW - REFIRE_WITHIN - timedelta(seconds=1)
-    deadlines.taken("acme.o1", [("ship_by_at_risk", old), ("ship_by_missed", recent)])
+    stored = record("placed/1", f"deadline/ship_by_missed/{recent.isoformat()}",
+                    f"deadline/ship_by_at_risk/{old.isoformat()}", "shipped/1")
+    deadlines.taken("acme.o1", stored, written=NOW - timedelta(seconds=5))
 
     assert await deadlines.run_due() == 1
     assert fired == [("acme.o1", "ship_by_missed", recent)], "an older one's copy may be past the duplicate window"
-    deadlines.taken("acme.o1", [("ship_by_missed", recent)])  # read again by the next takeover: fired again, harmless
+    deadlines.taken("acme.o1", stored, written=NOW)  # read again by the next takeover: fired again, harmless
     assert await deadlines.run_due() == 1
 
 
-def test_the_deadlines_a_record_shows_fired_are_read_from_its_processed_message_ids():
-    due = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
-    record = msgspec.json.encode({"state": {"order_id": "1"}, "processed": [
-        {"id": "placed/1", "events": [{"type": "x"}]}, {"id": f"deadline/ship_by_missed/{due.isoformat()}"},
-        {"id": "deadline/no-time/yesterday"}, {"id": "deadline/naive/2026-11-20T18:00:00"}]})
+async def test_a_deadline_due_long_ago_is_fired_again_when_the_records_last_write_saved_it_recently():
+    clock, fired = DrivenClock(NOW), []
+    deadlines = scheduler(clock, fired)
+    day_ago = NOW - timedelta(days=1)  # an at-risk alert due 24 h before ship-by, past when the order came in
+    stored = record("placed/1", f"deadline/ship_by_at_risk/{day_ago.isoformat()}")
 
-    assert recorded_deadlines(record) == [("ship_by_missed", due)]
-    assert recorded_deadlines(msgspec.json.encode({"state": None})) == []
+    deadlines.taken("acme.o1", stored, written=NOW - REFIRE_WITHIN - timedelta(seconds=1))
+    assert await deadlines.run_due() == 0, "saved long ago: its event may be past the duplicate window"
+    deadlines.taken("acme.o1", stored, written=NOW - timedelta(seconds=20))
+    assert await deadlines.run_due() == 1 and fired == [("acme.o1", "ship_by_at_risk", day_ago)]
+
+
+def test_only_message_ids_of_the_deadline_form_with_a_zoned_due_time_count_as_fired_deadlines():
+    due = datetime(2026, 11, 20, 11, 58, tzinfo=UTC)
+    stored = record("placed/1", f"deadline/ship_by_missed/{due.isoformat()}", "deadline/no-time/yesterday",
+                    "deadline/naive/2026-11-20T11:59:00")
+
+    assert to_fire_again(stored, NOW, NOW) == [("ship_by_missed", due)]
+    assert to_fire_again(msgspec.json.encode({"state": None}), NOW, NOW) == []

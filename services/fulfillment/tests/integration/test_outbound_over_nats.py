@@ -74,7 +74,7 @@ async def test_an_afn_order_is_reserved_at_the_nearest_center_with_stock_and_shi
 
         view = await eventually(lambda: _outbound(nc, seller, "111-0000001-0000001"))
         assert [(a.center_id, a.quantity) for a in view.allocations] == [("ABE8", 2)]
-        # The order is saved with its movements in its outbox first; the SKU ledger follows a moment later.
+        # The order is saved with its movements pending first; the SKU ledger follows a moment later.
         await eventually(lambda: _at_center(nc, seller, "ABE8", fulfillable=3, reserved_total=2))
 
         package = NetworkPackage(carrier_code="AMZL_US", tracking_number="TBA312345678901",

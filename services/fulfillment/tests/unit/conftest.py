@@ -4,7 +4,8 @@ from types import SimpleNamespace
 import pytest
 
 from sellerops.fulfillment import bootstrap
-from sellerops.fulfillment.adapters import BUCKETS, default_costs, default_network, stores
+from sellerops.fulfillment import handlers
+from sellerops.fulfillment.adapters import BUCKETS, default_costs, default_network, locate, locate_destination, stores
 from sellerops.fulfillment.domain import offers, placement, sourcing
 from sellerops.plugins.spec import PLACEMENT, Registry
 from sellerops.runtime.clock import DrivenClock
@@ -32,17 +33,18 @@ class FlakyStore:
 @pytest.fixture
 def svc():
     """The whole service through bootstrap.build over the real stores on FakeKeyValue (`minimal` placement only,
-    the stock store flaky on demand)."""
+    the stock store flaky on demand); `svc.h(handler, *args)` calls a handler with its dependencies."""
     net = default_network()
     strategies = Registry(PLACEMENT)
     strategies.add("minimal", placement.Minimal())
-    placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies)
+    placer = offers.Placer(network=net, costs=default_costs(), strategies=strategies, locate=locate)
     found = stores({name: FakeKeyValue() for name in BUCKETS}, keep=64, keep_stock=256)
     found["stock"] = FlakyStore(found["stock"])
     published, clock = RecordingPublisher(), DrivenClock(NOW)
-    handlers = bootstrap.build(stores=found, publish=published, clock=clock, place=placer.place,
-                               choose=offers.chooser(sourcing.Nearest(), "nearest", net), locate=offers.locator(net))
-    return SimpleNamespace(h=handlers, stores=found, published=published, clock=clock)
+    deps, watches = bootstrap.build(stores=found, publish=published, clock=clock, place=placer.place,
+                                    choose=offers.chooser(sourcing.Nearest(), "nearest", net),
+                                    locate=locate_destination)
+    return SimpleNamespace(h=deps, watches=watches, stores=found, published=published, clock=clock)
 
 
 async def known_sku(svc, seller: str, sku: str, center: str = "BFI4") -> None:  # noqa: ANN001
@@ -51,6 +53,6 @@ async def known_sku(svc, seller: str, sku: str, center: str = "BFI4") -> None:  
 
     from sellerops.contracts.inventory import Bucket, InventoryAdjustmentReported
 
-    await svc.h.on_adjustment(InventoryAdjustmentReported(
+    await svc.h(handlers.inventory.on_adjustment, InventoryAdjustmentReported(
         event_id=uuid.uuid4(), seller=seller, occurred_at=NOW, adjustment_id=f"seed-{sku}", sku=sku, center_id=center,
         quantity=1, from_bucket=None, to_bucket=Bucket.UNFULFILLABLE_WAREHOUSE_DAMAGED, reason="E"))

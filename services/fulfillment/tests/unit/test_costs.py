@@ -5,14 +5,10 @@ from decimal import Decimal
 import pytest
 
 from sellerops.contracts.inbound import Dimensions, SizeTier
-from sellerops.fulfillment.adapters import costs_from_file, default_costs, default_fees, fees_from_file
-from sellerops.fulfillment.domain.costs import (
-    ConfigError,
-    SplitKind,
-    TransportRates,
-    fees_from_bytes,
-    money,
+from sellerops.fulfillment.adapters import (
+    ConfigError, costs_from_bytes, costs_from_file, default_costs, default_fees, fees_from_bytes, fees_from_file,
 )
+from sellerops.fulfillment.domain.costs import SplitKind, TransportRates, money
 
 S, L, B, X = SizeTier.SMALL_STANDARD, SizeTier.LARGE_STANDARD, SizeTier.LARGE_BULKY, SizeTier.EXTRA_LARGE
 
@@ -142,7 +138,6 @@ def test_the_packaged_outbound_rates_are_the_documented_defaults():
 
 
 def test_an_outbound_band_out_of_order_is_refused_naming_it():
-    from sellerops.fulfillment.domain.costs import costs_from_bytes
 
     packaged = json.loads((Path(__file__).parents[2] / "src/sellerops/fulfillment/data/placement_fees.json").read_text())
     packaged["outbound"]["bands"][2]["up_to_km"] = 100

@@ -12,7 +12,9 @@ from sellerops.contracts.inventory import (
 )
 from sellerops.contracts.orders import Address, FillPolicy, McfItem, McfOrderRequested, ShippingSpeed
 from sellerops.contracts.returns import DISPOSITION_BUCKET, CustomerReturnReceived, Disposition
+from sellerops.fulfillment import handlers
 from sellerops.fulfillment import subscribers
+from sellerops.fulfillment.app import SERVICE
 
 from .conftest import known_sku
 
@@ -29,20 +31,20 @@ def returned(quantity: int, disposition: Disposition, *, return_id: str = "LPNRK
 
 
 async def on_hand(svc, quantity: int) -> None:
-    await svc.h.on_adjustment(InventoryAdjustmentReported(
+    await svc.h(handlers.inventory.on_adjustment, InventoryAdjustmentReported(
         event_id=uuid.uuid4(), seller=SELLER, occurred_at=NOW - timedelta(days=1), adjustment_id="ADJ-1", sku=SKU,
         center_id=CENTER, quantity=quantity, from_bucket=None, to_bucket=Bucket.FULFILLABLE, reason="F"))
 
 
 async def counts(svc):
-    summary = await svc.h.get_inventory(SELLER, GetInventory(sku=SKU))
+    summary = await svc.h(handlers.inventory.get_inventory, SELLER, GetInventory(sku=SKU))
     return next(c.counts for c in summary.centers if c.center_id == CENTER)
 
 
 async def test_a_sellable_return_adds_its_units_to_fulfillable_at_the_center(svc):
     await on_hand(svc, 5)
 
-    await svc.h.on_customer_return(returned(2, Disposition.SELLABLE))
+    await svc.h(handlers.inventory.on_customer_return, returned(2, Disposition.SELLABLE))
 
     at_center = await counts(svc)
     assert (at_center.fulfillable, at_center.unfulfillable_total, at_center.total) == (7, 0, 7)
@@ -51,7 +53,7 @@ async def test_a_sellable_return_adds_its_units_to_fulfillable_at_the_center(svc
 async def test_a_defective_return_is_unfulfillable_defective_and_leaves_fulfillable_alone(svc):
     await on_hand(svc, 5)
 
-    await svc.h.on_customer_return(returned(1, Disposition.DEFECTIVE))
+    await svc.h(handlers.inventory.on_customer_return, returned(1, Disposition.DEFECTIVE))
 
     at_center = await counts(svc)
     assert (at_center.fulfillable, at_center.unfulfillable, at_center.total) == (5, {"DEFECTIVE": 1}, 6)
@@ -61,7 +63,7 @@ async def test_a_return_is_one_ledger_entry_caused_by_the_customer_return(svc):
     await on_hand(svc, 5)
     evt = returned(3, Disposition.CUSTOMER_DAMAGED, return_id="LPNRK7654321")
 
-    await svc.h.on_customer_return(evt)
+    await svc.h(handlers.inventory.on_customer_return, evt)
 
     [entry] = [e for e in svc.published.of_type(InventoryMoved) if e.cause is Cause.CUSTOMER_RETURN]
     assert (entry.sku, entry.center_id, entry.quantity, entry.short) == (SKU, CENTER, 3, 0)
@@ -73,9 +75,9 @@ async def test_a_return_is_one_ledger_entry_caused_by_the_customer_return(svc):
 async def test_a_redelivered_return_is_counted_once(svc):
     evt = returned(2, Disposition.SELLABLE)
 
-    await svc.h.on_customer_return(evt)
+    await svc.h(handlers.inventory.on_customer_return, evt)
     writes = svc.stores["stock"].kv.writes
-    await svc.h.on_customer_return(evt)
+    await svc.h(handlers.inventory.on_customer_return, evt)
 
     assert (await counts(svc)).fulfillable == 2
     assert svc.stores["stock"].kv.writes == writes
@@ -91,17 +93,17 @@ async def test_a_sellable_return_serves_a_fill_all_order_waiting_for_the_sku(svc
         items=[McfItem(item_id="1", seller_sku=SKU, quantity=1)], shipping_speed=ShippingSpeed.STANDARD,
         destination=Address(name="Buyer", address_line1="1 Main St", city="Seattle", state_or_region="WA",
                             postal_code="98101", country_code="US"), fill_policy=FillPolicy.FILL_ALL)
-    await svc.h.on_mcf_requested(order)
+    await svc.h(handlers.outbound.on_mcf_requested, order)
     for allocated in svc.published.of_type(OutboundOrderAllocated):
-        await svc.h.on_outbound_allocated(allocated)
+        await svc.h(handlers.outbound.on_outbound_allocated, allocated)
     assert (await svc.stores["stock"].load(SELLER, SKU)).waiting == ["MCF-1"]
     start = len(svc.published.events)
 
-    await svc.h.on_customer_return(returned(1, Disposition.SELLABLE, at=NOW + timedelta(days=2)))
+    await svc.h(handlers.inventory.on_customer_return, returned(1, Disposition.SELLABLE, at=NOW + timedelta(days=2)))
     [moved] = [e for e in svc.published.events[start:] if isinstance(e, InventoryMoved)]
-    await svc.h.on_stock_moved(moved)  # what the service's own ledger consumer does
+    await svc.h(handlers.outbound.on_stock_moved, moved)  # what the service's own ledger consumer does
 
-    view = await svc.h.get_outbound_order(SELLER, GetOutboundOrder(fulfillment_order_id="MCF-1"))
+    view = await svc.h(handlers.outbound.get_outbound_order, SELLER, GetOutboundOrder(fulfillment_order_id="MCF-1"))
     assert (sum(a.quantity for a in view.allocations), view.shortfalls) == (1, [])
     assert (await svc.stores["stock"].load(SELLER, SKU)).waiting == []
 
@@ -110,19 +112,21 @@ def test_customer_returns_reach_the_handler_through_their_own_durable(svc):
     assert (subscribers.RETURNS.durable, subscribers.RETURNS.filter_subject) == (
         "fulfillment-returns-customer-return", "returns.*.customer_return.*")
     assert subscribers.RETURNS in subscribers.CONSUMERS
-    route = subscribers.wiring(svc.h).events[subscribers.RETURNS.durable]
-    assert route == {CustomerReturnReceived: svc.h.on_customer_return}
+    assert subscribers.ROUTES[subscribers.RETURNS] == {CustomerReturnReceived: handlers.inventory.on_customer_return}
+    route = SERVICE.wiring(svc.h).events[subscribers.RETURNS.durable]
+    assert list(route) == [CustomerReturnReceived]
+    assert route[CustomerReturnReceived].func is handlers.inventory.on_customer_return
 
 
 async def test_returns_of_one_sku_handled_concurrently_are_folded_into_few_ledger_writes_each_one_entry(svc):
     await on_hand(svc, 5)
-    writer = svc.stores["stock"].inner._store.writer  # noqa: SLF001
+    writer = svc.stores["stock"].inner.aggregates.writer
     before = writer.writes
     storm = [returned(1, Disposition.SELLABLE, return_id=f"LPN{n:09d}") for n in range(300)]
 
-    await asyncio.gather(*(svc.h.on_customer_return(evt) for evt in storm))
+    await asyncio.gather(*(svc.h(handlers.inventory.on_customer_return, evt) for evt in storm))
 
-    summary = await svc.h.get_inventory(SELLER, GetInventory(sku=SKU))
+    summary = await svc.h(handlers.inventory.get_inventory, SELLER, GetInventory(sku=SKU))
     assert (summary.entries, (await counts(svc)).fulfillable) == (301, 305)
     assert len(svc.published.of_type(InventoryMoved)) >= 300
     assert writer.writes - before <= 10, "300 returns, 128 at most per write of the SKU's ledger"
@@ -130,13 +134,13 @@ async def test_returns_of_one_sku_handled_concurrently_are_folded_into_few_ledge
 
 async def test_the_inventory_list_pages_by_count_with_a_cursor_and_ends_without_one(svc):
     for n in range(25):
-        await svc.h.on_adjustment(InventoryAdjustmentReported(
+        await svc.h(handlers.inventory.on_adjustment, InventoryAdjustmentReported(
             event_id=uuid.uuid4(), seller=SELLER, occurred_at=NOW, adjustment_id=f"ADJ-{n}", sku=f"SKU-{n:03d}",
             center_id=CENTER, quantity=1, from_bucket=None, to_bucket=Bucket.FULFILLABLE, reason="F"))
 
     seen, cursor, pages = [], None, 0
     while True:
-        found = await svc.h.list_inventory(SELLER, ListInventory(limit=10, cursor=cursor))
+        found = await svc.h(handlers.inventory.list_inventory, SELLER, ListInventory(limit=10, cursor=cursor))
         seen += [i.sku for i in found.items]
         pages += 1
         if (cursor := found.next_cursor) is None:

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from sellerops.contracts.inbound import CreateInboundPlan, PlanItem, ShipFrom, SizeTier
 from sellerops.contracts.market import Destination, FulfillmentChannel, Money, OrderItem, OrderPlaced
-from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network
+from sellerops.fulfillment import handlers
+from sellerops.fulfillment.adapters import default_buyer_regions, default_costs, default_network, locate
 from sellerops.fulfillment.domain import offers, placement
 from sellerops.fulfillment.domain.placement.demand import SkuDemand, record, ship_tos
 from sellerops.plugins.spec import PLACEMENT, Registry
@@ -28,9 +29,9 @@ def placed(*lines: tuple[str, int], postal_code: str | None = "10001", at: datet
 
 async def test_an_order_counts_each_lines_units_to_its_zip3_once_even_when_redelivered(svc):
     order = placed(("MUG-BLUE", 2), ("LAMP", 1), postal_code="10001-2345")
-    await svc.h.on_order_placed(order)
-    await svc.h.on_order_placed(order)
-    await svc.h.on_order_placed(placed(("MUG-BLUE", 3), postal_code="90012"))
+    await svc.h(handlers.plans.on_order_placed, order)
+    await svc.h(handlers.plans.on_order_placed, order)
+    await svc.h(handlers.plans.on_order_placed, placed(("MUG-BLUE", 3), postal_code="90012"))
 
     mug = await svc.stores["demand"].load(SELLER, "MUG-BLUE")
     assert mug.days == {"2026-03-02": {"100": 2, "900": 3}}
@@ -38,8 +39,8 @@ async def test_an_order_counts_each_lines_units_to_its_zip3_once_even_when_redel
 
 
 async def test_an_order_without_a_us_ship_to_teaches_nothing(svc):
-    await svc.h.on_order_placed(placed(("MUG-BLUE", 2), postal_code=None))
-    await svc.h.on_order_placed(placed(("MUG-BLUE", 2), postal_code="SW1A 1AA"))
+    await svc.h(handlers.plans.on_order_placed, placed(("MUG-BLUE", 2), postal_code=None))
+    await svc.h(handlers.plans.on_order_placed, placed(("MUG-BLUE", 2), postal_code="SW1A 1AA"))
     assert await svc.stores["demand"].load(SELLER, "MUG-BLUE") is None
 
 
@@ -55,7 +56,8 @@ def test_orders_going_east_change_the_landed_price_and_speed_of_a_west_coast_pla
     strategies = Registry(PLACEMENT)
     strategies.add("minimal", placement.Minimal())
     costs = dataclasses.replace(default_costs(), buyers=default_buyer_regions())
-    placer = offers.Placer(network=default_network(), costs=costs, strategies=strategies, pseudo_units=10)
+    placer = offers.Placer(network=default_network(), costs=costs, strategies=strategies, locate=locate,
+                           pseudo_units=10)
     plan = CreateInboundPlan(plan_id="P1", ship_from=ONTARIO, items=[
         PlanItem(sku="MUG-BLUE", quantity=100, unit_weight_kg=0.4, size_tier=SizeTier.SMALL_STANDARD)])
     by_population = placer.place(plan, NOW)[0][0]

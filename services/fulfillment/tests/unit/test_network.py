@@ -5,15 +5,8 @@ import sys
 import pytest
 
 from sellerops.contracts.inbound import SizeTier
-from sellerops.fulfillment.adapters import default_network, network_from_file
-from sellerops.fulfillment.domain.network import (
-    Center,
-    ConfigError,
-    Network,
-    distance_km,
-    locate,
-    network_from_bytes,
-)
+from sellerops.fulfillment.adapters import ConfigError, default_network, locate, network_from_bytes, network_from_file
+from sellerops.fulfillment.domain.network import Center, Network, distance_km
 
 S, L, B, X = SizeTier.SMALL_STANDARD, SizeTier.LARGE_STANDARD, SizeTier.LARGE_BULKY, SizeTier.EXTRA_LARGE
 

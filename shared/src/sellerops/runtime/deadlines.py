@@ -15,9 +15,9 @@ until it succeeds, not while the state lists it: a fire that failed after the sa
 while a NATS node is lost) is tried again though the state says it is done, and its second apply, a
 duplicate, publishes the recorded events again. And an instance that takes keys over (a partition of a
 replica that died, or all keys when it starts) fires again the deadlines their records show fired in the
-last REFIRE_WITHIN: the replica that died may have saved one and not published it. Those events keep their
-ids, and JetStream drops the copies within its duplicate window (10 min by default), so a re-fire is a no-op
-unless the first publish was lost.
+last REFIRE_WITHIN (`to_fire_again`): the replica that died may have saved one and not published it. Those
+events keep their ids, and JetStream drops the copies within its duplicate window (10 min by default), so a
+re-fire is a no-op unless the first publish was lost.
 """
 
 import asyncio
@@ -35,9 +35,9 @@ from sellerops.runtime.clock import Clock
 from sellerops.runtime.partitions import Partitions, partition_of
 
 log = structlog.get_logger("sellerops.deadlines")
-# How far back a takeover re-fires the deadlines a record shows fired (by due time, at most the time since
-# they fired): past a handover (lease_s * 4/3 and the re-read) with room, and under half of JetStream's
-# default duplicate window, so the copy of an event that did get published is dropped.
+# How far back a takeover fires again the deadlines a record shows fired (see to_fire_again): past a handover
+# (lease_s * 4/3 and the re-read) with room, and under half of JetStream's default duplicate window, so the
+# copy of an event that did get published is dropped.
 REFIRE_WITHIN = timedelta(minutes=5)
 
 DueOf = Callable[[Any], Iterable[tuple[str, datetime]]]
@@ -91,12 +91,12 @@ class DeadlineScheduler:
             self._open.pop(key, None)
         self._changed.set()
 
-    def taken(self, key: str, fired: Iterable[tuple[str, datetime]]) -> None:
-        """`key` was taken over: fire again those of the deadlines its record shows fired (`fired`) that
-        fell due in the last REFIRE_WITHIN, in case whoever fired them died before publishing."""
+    def taken(self, key: str, record: bytes, written: datetime | None) -> None:
+        """`key` was taken over, its record as stored (`written` then): fire again what `to_fire_again` finds,
+        in case whoever fired it died between saving and publishing."""
         now = self._clock.base_now()
-        for kind, when in fired:
-            if now - when <= REFIRE_WITHIN and (key, kind, when) not in self._owed:
+        for kind, when in to_fire_again(record, written, now):
+            if (key, kind, when) not in self._owed:
                 self._owed.add((key, kind, when))
                 self._again.add((key, kind, when))
                 heapq.heappush(self._heap, (now, key, kind, when))
@@ -214,7 +214,7 @@ async def _watch(kv: KeyValue, decode_state: Callable[[bytes], Any], scheduler: 
                 continue
             scheduler.observe(entry.key, decode_state(entry.value))
             if (entry.revision or 0) <= before and taken(entry.key):
-                scheduler.taken(entry.key, recorded_deadlines(entry.value))
+                scheduler.taken(entry.key, entry.value, entry.created)
     finally:
         try:
             await watcher.stop()
@@ -233,22 +233,35 @@ class _Ids(msgspec.Struct):
 _ids = msgspec.json.Decoder(_Ids)
 
 
-def recorded_deadlines(value: bytes) -> list[tuple[str, datetime]]:
-    """The deadlines a stored record (runtime.state.Record) shows fired: its processed message ids of the form
-    `deadline/<kind>/<due, ISO 8601>`, the id every service's deadline handler applies its fire under."""
-    if b'"deadline/' not in value:
+def _deadline_of(message_id: str) -> tuple[str, datetime] | None:
+    """(kind, due) of a message id `deadline/<kind>/<due, ISO 8601>`, the id every service's deadline handler
+    applies a fire under; None for any other id."""
+    what, _, rest = message_id.partition("/")
+    kind, _, due = rest.partition("/")
+    if what != "deadline" or not kind or not due:
+        return None
+    try:
+        when = datetime.fromisoformat(due)
+    except ValueError:
+        return None
+    return (kind, when) if when.tzinfo is not None else None
+
+
+def to_fire_again(record: bytes, written: datetime | None, now: datetime) -> list[tuple[str, datetime]]:
+    """The deadlines a stored record (runtime.state.Record) shows fired that a takeover fires again: those due in
+    the last REFIRE_WITHIN (fired since), and the one its last write saved when that write is that recent (a
+    deadline already past when first seen, an at-risk alert 24 h before ship-by, fires long after it was due).
+    Never an older one: its event, if published, may be past the duplicate window and would be stored twice."""
+    if b'"deadline/' not in record:
         return []
+    processed = _ids.decode(record).processed
     found = []
-    for processed in _ids.decode(value).processed:
-        what, _, rest = processed.id.partition("/")
-        kind, _, due = rest.partition("/")
-        if what == "deadline" and kind and due:
-            try:
-                when = datetime.fromisoformat(due)
-            except ValueError:
-                continue
-            if when.tzinfo is not None:
-                found.append((kind, when))
+    for n, entry in enumerate(processed):
+        if (deadline := _deadline_of(entry.id)) is None:
+            continue
+        saved_last = n == len(processed) - 1 and written is not None and now - written <= REFIRE_WITHIN
+        if now - deadline[1] <= REFIRE_WITHIN or saved_last:
+            found.append(deadline)
     return found
 
 

@@ -1,141 +1,111 @@
-"""The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
+"""The composition root: the dependencies the handlers take (by parameter name), over the real adapters or over
+the fakes a test passes in, and the deadline watches of the stock-moving aggregates."""
 
 import dataclasses
+from collections.abc import Callable
 from functools import partial
-
-import structlog
+from typing import Any, NamedTuple
 
 from sellerops.contracts.market import DEFAULT_MARKETPLACE
 from sellerops.contracts.orders import FillPolicy
-from sellerops.fulfillment import handlers
+from sellerops.fulfillment import handlers as h
 from sellerops.fulfillment.adapters import (
     OUTBOUND, REMOVALS, SHIPMENTS, StreamLedger, buyer_regions_from_file, costs_from_file, default_buyer_regions,
-    default_costs, default_network, network_from_file, stores,
+    default_costs, default_network, locate, locate_destination, network_from_file, stores,
 )
+from sellerops.fulfillment.adapters.upgrade import upgrade_outboxes
 from sellerops.fulfillment.domain import offers, outbound, shipments
-from sellerops.fulfillment.handlers import OUTBOX
-from sellerops.fulfillment.ports import Clock, LedgerReader, Publisher, Store
+from sellerops.fulfillment.domain.ledger_moves import LedgerMoves
+from sellerops.fulfillment.ports import CheckCarrier, Choose, Clock, LedgerReader, Locate, Place, Publisher, Store
 from sellerops.fulfillment.settings import FulfillmentSettings
 from sellerops.plugins import loader
 from sellerops.plugins.spec import PLACEMENT, SOURCING, Registry
 from sellerops.runtime.deadlines import DeadlineScheduler, deadline_jobs
-from sellerops.runtime.host import BoundHandlers, Resources
-
-log = structlog.get_logger("sellerops.fulfillment")
-
-
-
-
-def with_outbox(due_of):  # noqa: ANN001, ANN201
-    """The deadlines of a boxed aggregate: its domain's, plus flushing an outbox left behind by a crash."""
-    def due(box) -> list:  # noqa: ANN001
-        found = list(due_of(box.state)) if due_of is not None else []
-        return found + ([(OUTBOX, box.outbox[0].at)] if box.outbox else [])
-    return due
+from sellerops.runtime.effects import PendingEffects
+from sellerops.runtime.host import Resources
+from sellerops.runtime.routes import Dependencies
+from sellerops.runtime.service import Built
 
 
-def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, place, choose, locate,  # noqa: ANN001
-          read_ledger: LedgerReader | None = None, shipment_policy: shipments.Policy = shipments.Policy(),
-          outbound_policy: outbound.Policy = outbound.Policy(), check_carrier=None,  # noqa: ANN001
-          afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL,
+class Watch(NamedTuple):
+    """A bucket's deadlines: the scheduler, and how its watch reads a record (state and pending effects)."""
+
+    scheduler: DeadlineScheduler
+    decode: Callable[[bytes], Any]
+
+
+def build(*, stores: dict[str, Any], publish: Publisher, clock: Clock, place: Place, choose: Choose,
+          locate: Locate, read_ledger: LedgerReader | None = None,
+          shipment_policy: shipments.Policy = shipments.Policy(), outbound_policy: outbound.Policy = outbound.Policy(),
+          check_carrier: CheckCarrier | None = None, afn_fill_policy: FillPolicy = FillPolicy.FILL_OR_KILL,
           compared: frozenset[str] = frozenset({DEFAULT_MARKETPLACE}), deadline_clock: Clock | None = None,
-          demand_window_days: float = 90.0) -> BoundHandlers:
-    """`clock` stamps what requests do; deadlines go by `deadline_clock` (event time)."""
-    plans_store, shipments_store, stock = stores["plans"], stores["shipments"], stores["stock"]
-    demand_store = stores.get("demand")
-    outbound_store, removals_store = stores["outbound"], stores["removals"]
-    common = {"stock": stock, "publish": publish}
-    ship = {**common, "shipments_store": shipments_store}
-    out = {**common, "outbound_store": outbound_store}
-    rem = {**common, "removals_store": removals_store}
-    plan = {"plans_store": plans_store, "publish": publish, "clock": clock}
-    sourcing = {**out, "choose": choose, "locate": locate}
-    h = handlers
-    bound = {
-        "create_inbound_plan": partial(h.create_inbound_plan, **plan, place=place, demand_store=demand_store),
-        "regenerate_options": partial(h.regenerate_options, **plan, place=place, demand_store=demand_store),
-        "on_order_placed": partial(h.on_order_placed, demand_store=demand_store, window_days=demand_window_days),
-        "confirm_placement": partial(h.confirm_placement, **plan),
-        "cancel_inbound_plan": partial(h.cancel_inbound_plan, **plan),
-        "get_inbound_plan": partial(h.get_inbound_plan, plans_store=plans_store),
-        "on_plan_confirmed": partial(h.on_plan_confirmed, **ship),
-        "on_plan_canceled": partial(h.on_plan_canceled, **ship),
-        "on_shipment_status": partial(h.on_shipment_status, **ship, policy=shipment_policy),
-        "on_receipt": partial(h.on_receipt, **ship, policy=shipment_policy),
-        "on_reimbursement": partial(h.on_reimbursement, **ship),
-        "update_shipment": partial(h.update_shipment, **ship, clock=clock, check_carrier=check_carrier),
-        "resolve_case": partial(h.resolve_case, **ship, clock=clock),
-        "get_shipment": partial(h.get_shipment, shipments_store=shipments_store),
-        "list_shipments": partial(h.list_shipments, shipments_store=shipments_store),
-        "list_cases": partial(h.list_cases, shipments_store=shipments_store),
-        "on_adjustment": partial(h.on_adjustment, **common),
-        "on_transfer": partial(h.on_transfer, **common),
-        "on_availability": partial(h.on_availability, **common, compared=compared),
-        "on_customer_return": partial(h.on_customer_return, **common),
-        "get_inventory": partial(h.get_inventory, stock=stock),
-        "list_inventory": partial(h.list_inventory, stock=stock),
-        "check_ledger": partial(h.check_ledger, stock=stock, read_ledger=read_ledger),
-        "on_order_released": partial(h.on_order_released, **sourcing, afn_fill_policy=afn_fill_policy),
-        "on_mcf_requested": partial(h.on_mcf_requested, **sourcing),
-        "on_order_canceled": partial(h.on_order_canceled, **out),
-        "on_mcf_cancel_requested": partial(h.on_mcf_cancel_requested, **out),
-        "on_mcf_released": partial(h.on_mcf_released, **out),
-        "on_outbound_shipped": partial(h.on_outbound_shipped, **out),
-        "on_outbound_allocated": partial(h.on_outbound_allocated, **out, choose=choose),
-        "on_stock_moved": partial(h.on_stock_moved, **out, choose=choose),
-        "get_outbound_order": partial(h.get_outbound_order, outbound_store=outbound_store),
-        "create_removal_order": partial(h.create_removal_order, **rem, clock=clock),
-        "cancel_removal_order": partial(h.cancel_removal_order, **rem, clock=clock),
-        "get_removal_order": partial(h.get_removal_order, removals_store=removals_store),
-        "on_removal_processed": partial(h.on_removal_processed, **rem),
-    }
-    # Bound under their names too: tests fire deadlines directly.
-    bound["on_shipment_deadline"] = partial(h.on_shipment_deadline, **ship, policy=shipment_policy)
-    bound["on_outbound_deadline"] = partial(h.on_outbound_deadline, **out, policy=outbound_policy)
+          demand_window_days: float = 90.0) -> tuple[Dependencies, dict[str, Watch]]:
+    """`clock` stamps what requests do; deadlines go by `deadline_clock` (event time). Shipments, outbound and
+    removal orders keep the ledger movements they decided as pending effects of their records (runtime.effects)."""
     timing = deadline_clock or clock
-    schedulers = {
-        SHIPMENTS: DeadlineScheduler(due_of=with_outbox(partial(shipments.deadlines, policy=shipment_policy)),
-                                     clock=timing, fire=bound["on_shipment_deadline"]),
-        OUTBOUND: DeadlineScheduler(due_of=with_outbox(partial(outbound.deadlines, policy=outbound_policy)),
-                                    clock=timing, fire=bound["on_outbound_deadline"]),
-        REMOVALS: DeadlineScheduler(due_of=with_outbox(None), clock=timing,
-                                    fire=partial(h.on_removal_deadline, **rem)),
+    stock: Store = stores["stock"]
+    moving = Dependencies(stock=stock, publish=publish)
+
+    def pending(name: str, carry_out: Callable[..., Any]) -> PendingEffects[Any, LedgerMoves]:
+        return PendingEffects(stores[name], publish, timing, effect_type=LedgerMoves,
+                              carry_out=moving.bind_effect(carry_out))
+
+    shipments_store = pending("shipments", h.effects.carry_out)
+    outbound_store = pending("outbound", h.outbound.carry_out)
+    removals_store = pending("removals", h.effects.carry_out)
+    deps = Dependencies(
+        plans_store=stores["plans"], shipments_store=shipments_store, stock=stock, outbound_store=outbound_store,
+        removals_store=removals_store, demand_store=stores.get("demand"), publish=publish, clock=clock, place=place,
+        choose=choose, locate=locate, read_ledger=read_ledger, shipment_policy=shipment_policy,
+        outbound_policy=outbound_policy, check_carrier=check_carrier, afn_fill_policy=afn_fill_policy,
+        compared=compared, demand_window_days=demand_window_days)
+    watches = {
+        SHIPMENTS: _watch(shipments_store, partial(shipments.deadlines, policy=shipment_policy),
+                          deps.bind_deadline(h.shipments.on_shipment_deadline), timing),
+        OUTBOUND: _watch(outbound_store, partial(outbound.deadlines, policy=outbound_policy),
+                         deps.bind_deadline(h.outbound.on_outbound_deadline), timing),
+        REMOVALS: _watch(removals_store, None, None, timing),
     }
-    return BoundHandlers(bound, schedulers)
+    return deps, watches
+
+
+def _watch(store: PendingEffects[Any, Any], due_of: Callable[[Any], Any] | None, fire: Any, clock: Clock) -> Watch:
+    """Deadlines of the aggregates in `store`: the domain's, and settling what a crash left pending."""
+    return Watch(DeadlineScheduler(due_of=store.due_of(due_of), clock=clock, fire=store.fire(fire)),
+                 store.decode_watched)
 
 
 def load_placement(settings: FulfillmentSettings) -> Registry:
     return loader.load(PLACEMENT, Registry(PLACEMENT), allow=settings.runtime.plugins_allow)
 
 
-def build_from(resources: Resources, settings: FulfillmentSettings) -> tuple[BoundHandlers, list]:
-    """Real adapters; returns the handlers and the background jobs (a deadline watch and timer per bucket)."""
+async def build_from(resources: Resources, settings: FulfillmentSettings) -> Built:
+    """Real adapters; the dependencies and the background jobs (a deadline watch and timer per bucket). Records
+    an older version left with an outbox are upgraded first (adapters.upgrade)."""
+    for bucket in (SHIPMENTS, OUTBOUND, REMOVALS):
+        await upgrade_outboxes(resources.buckets[bucket], bucket)
     network = network_from_file(settings.network_file) if settings.network_file else default_network()
     costs = costs_from_file(settings.fees_file) if settings.fees_file else default_costs()
     buyers = buyer_regions_from_file(settings.buyers_file) if settings.buyers_file else default_buyer_regions()
     costs = dataclasses.replace(costs, buyers=buyers)  # placement options are priced at their landed cost
     strategies = load_placement(settings)
     sourcing = loader.load(SOURCING, Registry(SOURCING), allow=settings.runtime.plugins_allow).get(settings.sourcing)
-    placer = offers.Placer(network=network, costs=costs, strategies=strategies,
+    placer = offers.Placer(network=network, costs=costs, strategies=strategies, locate=locate,
                            ttl_hours=settings.option_ttl_hours, time_limit_s=settings.optimal_time_limit_s,
                            gap=settings.optimal_gap, window_days=settings.demand_window_days,
                            pseudo_units=settings.demand_pseudo_units)
     found = stores(resources.buckets, keep=settings.keep_processed, keep_stock=settings.keep_processed_stock)
-    built = build(
+    deps, watches = build(
         stores=found, publish=resources.publisher, clock=resources.clock, place=placer.place,
-        choose=offers.chooser(sourcing, settings.sourcing, network), locate=offers.locator(network),
+        choose=offers.chooser(sourcing, settings.sourcing, network), locate=locate_destination,
         read_ledger=StreamLedger(resources.js), shipment_policy=settings.shipment_policy(),
         outbound_policy=settings.outbound_policy(), deadline_clock=resources.stream_clock,
         compared=frozenset(settings.marketplaces), demand_window_days=settings.demand_window_days,
     )
     background = []
-    for bucket, scheduler in built.schedulers.items():
-        background += deadline_jobs(scheduler, resources.buckets[bucket], found[_store_of(bucket)].decode_state,
+    for bucket, watch in watches.items():
+        background += deadline_jobs(watch.scheduler, resources.buckets[bucket], watch.decode,
                                     settle_s=settings.runtime.delivery.deadline_settle_s,
                                     on_fired=resources.metrics.deadline if resources.metrics else None,
                                     partitions=resources.partitions)
-    return built, background
-
-
-def _store_of(bucket: str) -> str:
-    return {SHIPMENTS: "shipments", OUTBOUND: "outbound", REMOVALS: "removals"}[bucket]
+    return Built(deps, background)

@@ -23,7 +23,8 @@ from sellerops.contracts.orders import (
     McfOrderCancelRequested, McfOrderReleased, McfOrderRequested, OrderCanceled, OrderReleased,
 )
 from sellerops.contracts.returns import CustomerReturnReceived
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec, Wiring, wire_routes
+from sellerops.fulfillment.handlers import inventory, outbound, plans, removals, shipments
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec
 
 MARKET_SHIPMENTS = ConsumerSpec(durable="fulfillment-market-inbound-shipment", source="market",
                                 entity="inbound_shipment")
@@ -47,53 +48,56 @@ CONSUMERS = (MARKET_SHIPMENTS, MARKET_REIMBURSEMENTS, MARKET_INVENTORY, MARKET_O
              MCF_ORDERS, RETURNS, OWN_PLANS, OWN_LEDGER, OWN_OUTBOUND, MARKET_ORDERS)
 
 ROUTES = {
-    MARKET_SHIPMENTS: {InboundShipmentStatusReported: "on_shipment_status", InboundReceiptReported: "on_receipt"},
-    MARKET_REIMBURSEMENTS: {ReimbursementIssued: "on_reimbursement"},
-    MARKET_INVENTORY: {InventoryAdjustmentReported: "on_adjustment", InventoryTransferReported: "on_transfer",
-                       InventoryAvailabilityReported: "on_availability"},
-    MARKET_OUTBOUND: {OutboundShipmentReported: "on_outbound_shipped"},
-    MARKET_REMOVALS: {RemovalShipmentReported: "on_removal_processed"},
-    ORDERS: {OrderReleased: "on_order_released", OrderCanceled: "on_order_canceled"},
-    MARKET_ORDERS: {OrderPlaced: "on_order_placed"},
-    MCF_ORDERS: {McfOrderRequested: "on_mcf_requested", McfOrderCancelRequested: "on_mcf_cancel_requested",
-                 McfOrderReleased: "on_mcf_released"},
-    RETURNS: {CustomerReturnReceived: "on_customer_return"},
-    OWN_PLANS: {InboundPlanConfirmed: "on_plan_confirmed", InboundPlanCanceled: "on_plan_canceled"},
-    OWN_LEDGER: {InventoryMoved: "on_stock_moved"},
-    OWN_OUTBOUND: {OutboundOrderAllocated: "on_outbound_allocated"},
+    MARKET_SHIPMENTS: {InboundShipmentStatusReported: shipments.on_shipment_status,
+                       InboundReceiptReported: shipments.on_receipt},
+    MARKET_REIMBURSEMENTS: {ReimbursementIssued: shipments.on_reimbursement},
+    MARKET_INVENTORY: {InventoryAdjustmentReported: inventory.on_adjustment,
+                       InventoryTransferReported: inventory.on_transfer,
+                       InventoryAvailabilityReported: inventory.on_availability},
+    MARKET_OUTBOUND: {OutboundShipmentReported: outbound.on_outbound_shipped},
+    MARKET_REMOVALS: {RemovalShipmentReported: removals.on_removal_processed},
+    ORDERS: {OrderReleased: outbound.on_order_released, OrderCanceled: outbound.on_order_canceled},
+    MARKET_ORDERS: {OrderPlaced: plans.on_order_placed},
+    MCF_ORDERS: {McfOrderRequested: outbound.on_mcf_requested,
+                 McfOrderCancelRequested: outbound.on_mcf_cancel_requested, McfOrderReleased: outbound.on_mcf_released},
+    RETURNS: {CustomerReturnReceived: inventory.on_customer_return},
+    OWN_PLANS: {InboundPlanConfirmed: shipments.on_plan_confirmed, InboundPlanCanceled: shipments.on_plan_canceled},
+    OWN_LEDGER: {InventoryMoved: outbound.on_stock_moved},
+    OWN_OUTBOUND: {OutboundOrderAllocated: outbound.on_outbound_allocated},
 }
 ENDPOINTS = (
-    EndpointSpec("create_inbound_plan", CreateInboundPlan, InboundPlanView, "create_inbound_plan",
+    EndpointSpec("create_inbound_plan", CreateInboundPlan, InboundPlanView, plans.create_inbound_plan,
                  "create an inbound plan and its placement options (each placement plugin's split, fees, expiry)"),
-    EndpointSpec("regenerate_placement_options", PlanRef, InboundPlanView, "regenerate_options",
+    EndpointSpec("regenerate_placement_options", PlanRef, InboundPlanView, plans.regenerate_options,
                  "generate fresh placement options for an unconfirmed plan (options expire)"),
-    EndpointSpec("confirm_placement_option", ConfirmPlacement, InboundPlanView, "confirm_placement",
+    EndpointSpec("confirm_placement_option", ConfirmPlacement, InboundPlanView, plans.confirm_placement,
                  "confirm one placement option: its shipments are created with ids and destinations"),
-    EndpointSpec("cancel_inbound_plan", CancelInboundPlan, InboundPlanView, "cancel_inbound_plan",
+    EndpointSpec("cancel_inbound_plan", CancelInboundPlan, InboundPlanView, plans.cancel_inbound_plan,
                  "void a plan; its shipments not yet sent are deleted"),
-    EndpointSpec("get_inbound_plan", PlanRef, InboundPlanView, "get_inbound_plan", "a plan with its options"),
-    EndpointSpec("update_inbound_shipment", UpdateShipment, ShipmentView, "update_shipment",
+    EndpointSpec("get_inbound_plan", PlanRef, InboundPlanView, plans.get_inbound_plan, "a plan with its options"),
+    EndpointSpec("update_inbound_shipment", UpdateShipment, ShipmentView, shipments.update_shipment,
                  "the seller's side of a shipment: ready to ship, shipped (carrier and tracking), cancelled, deleted"),
-    EndpointSpec("get_inbound_shipment", ShipmentRef, ShipmentView, "get_shipment",
+    EndpointSpec("get_inbound_shipment", ShipmentRef, ShipmentView, shipments.get_shipment,
                  "a shipment with expected and received units, dates, tracking and its discrepancy case"),
-    EndpointSpec("list_inbound_shipments", ListShipments, ShipmentList, "list_shipments",
+    EndpointSpec("list_inbound_shipments", ListShipments, ShipmentList, shipments.list_shipments,
                  "a seller's inbound shipments, by status or plan"),
-    EndpointSpec("list_cases", ListCases, CaseList, "list_cases",
+    EndpointSpec("list_cases", ListCases, CaseList, shipments.list_cases,
                  "receiving discrepancy cases, soonest claim deadline first"),
-    EndpointSpec("resolve_case", ResolveCase, ShipmentView, "resolve_case",
+    EndpointSpec("resolve_case", ResolveCase, ShipmentView, shipments.resolve_case,
                  "close a discrepancy case without (full) reimbursement, with a reason"),
-    EndpointSpec("get_inventory", GetInventory, InventorySummary, "get_inventory",
+    EndpointSpec("get_inventory", GetInventory, InventorySummary, inventory.get_inventory,
                  "one SKU's inventory: fulfillable, inbound, reserved, researching, unfulfillable, per center"),
-    EndpointSpec("list_inventory", ListInventory, InventoryList, "list_inventory", "every SKU's inventory summary"),
-    EndpointSpec("check_ledger", CheckLedger, LedgerCheck, "check_ledger",
+    EndpointSpec("list_inventory", ListInventory, InventoryList, inventory.list_inventory,
+                 "every SKU's inventory summary"),
+    EndpointSpec("check_ledger", CheckLedger, LedgerCheck, inventory.check_ledger,
                  "replay the ledger from the stream and report any drift from the stored summaries"),
-    EndpointSpec("get_outbound_order", GetOutboundOrder, OutboundOrderView, "get_outbound_order",
+    EndpointSpec("get_outbound_order", GetOutboundOrder, OutboundOrderView, outbound.get_outbound_order,
                  "an AFN or MCF order as the network fulfils it: allocations, shortfalls, shipments"),
-    EndpointSpec("create_removal_order", CreateRemovalOrder, RemovalOrderView, "create_removal_order",
+    EndpointSpec("create_removal_order", CreateRemovalOrder, RemovalOrderView, removals.create_removal_order,
                  "return units to an address or dispose of them"),
-    EndpointSpec("cancel_removal_order", RemovalRef, RemovalOrderView, "cancel_removal_order",
+    EndpointSpec("cancel_removal_order", RemovalRef, RemovalOrderView, removals.cancel_removal_order,
                  "cancel what a removal order has not yet shipped or disposed of"),
-    EndpointSpec("get_removal_order", RemovalRef, RemovalOrderView, "get_removal_order",
+    EndpointSpec("get_removal_order", RemovalRef, RemovalOrderView, removals.get_removal_order,
                  "a removal order with per-SKU quantities"),
 )
 PUBLISHES = (
@@ -104,8 +108,3 @@ PUBLISHES = (
     RemovalOrderProgressed, InventoryCountDiffered, InventoryCountReconciled,
 )
 
-
-def wiring(h, background: list | None = None) -> Wiring:  # noqa: ANN001
-    wired = wire_routes(ROUTES, ENDPOINTS, h)
-    wired.background = list(background or [])
-    return wired

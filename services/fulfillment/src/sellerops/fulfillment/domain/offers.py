@@ -1,8 +1,8 @@
 """Bridges between the pure strategies (placement, sourcing) and the contracts: what the handlers call.
 
 `Placer.place` turns a plan request into contract placement options, one per strategy, with ids for
-their shipments and an expiry; `chooser` and `locator` give outbound sourcing the network's centers
-and a destination on the map.
+their shipments and an expiry; `chooser` gives outbound sourcing the network's centers. Postal codes
+are placed on the map by the function a Placer is given (adapters.geo.locate).
 """
 
 import hashlib
@@ -11,17 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import structlog
-
 from sellerops.contracts.inbound import PlacedShipment, PlacementOption, ShipmentUnits, SplitKind
 from sellerops.contracts.market import Money
 from sellerops.fulfillment.domain import placement
 from sellerops.fulfillment.domain.common import Refused
 from sellerops.fulfillment.domain.placement import demand
 from sellerops.fulfillment.domain.costs import CostModel
-from sellerops.fulfillment.domain.network import LatLon, Network, locate
+from sellerops.fulfillment.domain.network import LatLon, Network
 
-log = structlog.get_logger("sellerops.fulfillment")
 CURRENCY = "USD"  # the network and fee table are the US marketplace's
 
 
@@ -64,6 +61,7 @@ class Placer:
     network: Network
     costs: CostModel
     strategies: Any  # Registry[PlacementStrategy]
+    locate: Callable[[str, str], LatLon]  # (postal code, country code) -> (lat, lon), or ValueError naming the code
     ttl_hours: float = 24.0
     time_limit_s: float = 2.0
     gap: float = 0.005
@@ -76,7 +74,7 @@ class Placer:
         strategy offered none. `seen`: the seller's recent orders of the plan's SKUs, where the buyers are.
         Raises Refused naming the field when the request itself cannot be placed."""
         try:
-            origin = locate(plan.ship_from.postal_code, plan.ship_from.country_code)
+            origin = self.locate(plan.ship_from.postal_code, plan.ship_from.country_code)
         except ValueError as exc:
             raise Refused(str(exc), "$.ship_from.postal_code") from exc
         _one_line_per_sku(plan)
@@ -150,17 +148,3 @@ def chooser(strategy: Any, name: str, network: Network) -> Callable:
         return allocations, shortfalls, name
 
     return choose
-
-
-def locator(network: Network) -> Callable:
-    """A destination (an Address or a Destination) on the map, or None when it cannot be placed (the sourcing
-    then prefers the center holding the most)."""
-
-    def where(destination: Any) -> LatLon | None:
-        try:
-            return locate(destination.postal_code, destination.country_code)
-        except ValueError as exc:
-            log.warning("destination_not_located", postal_code=destination.postal_code, reason=str(exc))
-            return None
-
-    return where

@@ -53,13 +53,19 @@ class Optimal:
                                                      self.mip_rel_gap)
         if solved is None:
             if start is None:
-                raise PlacementInfeasible(f"no placement reaches {request.speed.share:.0%} of the expected units "
-                                          f"within {request.speed.within_days} days")
+                raise _out_of_reach(request)
             return price(self.name, request, network, costs, start, model)
         allocation, bound_cents, seconds = solved
         option = price(self.name, request, network, costs, allocation, model)
+        if best is None and not meets_target(option):  # the MIP's rounded units miss the target the model met
+            raise _out_of_reach(request)
         if best is not None and (option.landed_cost > best.landed_cost or not meets_target(option)):
             option = price(self.name, request, network, costs, start, model)  # rounding made it dearer
         lower = min(Decimal(floor(bound_cents + 1e-6)) / 100, option.landed_cost).quantize(Decimal("0.01"))
         gap = float((option.landed_cost - lower) / option.landed_cost) if option.landed_cost else 0.0
         return replace(option, lower_bound=lower, gap=gap, solve_seconds=seconds)
+
+
+def _out_of_reach(request: PlacementRequest) -> PlacementInfeasible:
+    return PlacementInfeasible(f"no placement reaches {request.speed.share:.0%} of the expected units within "
+                               f"{request.speed.within_days} days")

@@ -1,32 +1,23 @@
 """The real stores (one KV key per aggregate, `<seller>.<id>`) and the ledger read back from the stream.
 
-Stock-moving aggregates (shipments, outbound and removal orders) are stored `Boxed`: the domain
-state plus an outbox of ledger movements decided in the same revision-checked write. The handlers
-apply the outbox to the SKU ledgers and then clear it; if the process dies in between, the
-deadline watch sees the non-empty outbox and applies it again (each SKU dedupes by batch id).
+Each record holds the aggregate's state, the ids of the messages applied to it and, for the stock-moving ones
+(shipments, outbound and removal orders), the ledger movements decided and not yet applied (runtime.effects,
+wrapped around these stores in bootstrap).
 """
 
 import base64
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Generic, TypeVar
 
-import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.inventory import InventoryMoved, Movement
+from sellerops.contracts.inventory import InventoryMoved
 from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import InvalidToken, event_filter
 from sellerops.fulfillment.domain.ledger import Stock
-from sellerops.fulfillment.domain.costs import CostModel, PlacementFees, costs_from_bytes
-from sellerops.fulfillment.domain.network import BuyerRegions, Network, buyer_regions_from_bytes, network_from_bytes
 from sellerops.fulfillment.domain.outbound import Outbound
 from sellerops.fulfillment.domain.placement.demand import SkuDemand
 from sellerops.fulfillment.domain.plans import Plan
@@ -42,21 +33,6 @@ REMOVALS = "fulfillment_removal"
 DEMAND = "fulfillment_demand"  # units per SKU by day and ship-to ZIP3, for placement's landed cost
 BUCKETS = (PLANS, SHIPMENTS, STOCK, OUTBOUND, REMOVALS, DEMAND)
 
-S = TypeVar("S")
-
-
-class Batch(msgspec.Struct, frozen=True):
-    """Ledger movements one message decided, waiting to be applied to the SKU ledgers."""
-
-    id: str
-    at: datetime
-    moves: list[Movement]
-
-
-class Boxed(msgspec.Struct, Generic[S], frozen=True):
-    state: S
-    outbox: list[Batch] = []
-
 
 class StockStore(SellerKeyedStore):
     """Keyed by SKU (the ledgers, the demand counts). A SKU may hold characters a key cannot (spaces,
@@ -71,17 +47,17 @@ class StockStore(SellerKeyedStore):
             return super().key(seller, f"x={encoded}")
 
 
-def store(kv: KeyValue, state_type: type, id_field: str, *, keep: int, boxed: bool = False) -> SellerKeyedStore:
-    return SellerKeyedStore(kv, Boxed[state_type] if boxed else state_type, id_field, keep_processed=keep)
+def store(kv: KeyValue, state_type: type, id_field: str, *, keep: int) -> SellerKeyedStore:
+    return SellerKeyedStore(kv, state_type, id_field, keep_processed=keep)
 
 
 def stores(buckets: dict[str, KeyValue], *, keep: int, keep_stock: int) -> dict[str, SellerKeyedStore]:
     return {
         "plans": store(buckets[PLANS], Plan, "plan_id", keep=keep),
-        "shipments": store(buckets[SHIPMENTS], Shipment, "shipment_id", keep=keep, boxed=True),
+        "shipments": store(buckets[SHIPMENTS], Shipment, "shipment_id", keep=keep),
         "stock": StockStore(buckets[STOCK], Stock, "sku", keep_processed=keep_stock),
-        "outbound": store(buckets[OUTBOUND], Outbound, "fulfillment_order_id", keep=keep, boxed=True),
-        "removals": store(buckets[REMOVALS], Removal, "removal_order_id", keep=keep, boxed=True),
+        "outbound": store(buckets[OUTBOUND], Outbound, "fulfillment_order_id", keep=keep),
+        "removals": store(buckets[REMOVALS], Removal, "removal_order_id", keep=keep),
         "demand": StockStore(buckets[DEMAND], SkuDemand, "sku", keep_processed=keep_stock),
     }
 
@@ -113,49 +89,3 @@ class StreamLedger:
                     yield event
         finally:
             await sub.unsubscribe()
-
-
-# ---- packaged data and operators' files: the network, fees and rates, where the buyers are ----
-
-def network_from_file(path: str | Path) -> Network:
-    """A seller's or operator's network file (the JSON shape of the packaged `us_network.json`)."""
-    return network_from_bytes(Path(path).read_bytes(), str(path))
-
-
-@cache
-def default_network() -> Network:
-    return network_from_bytes(_packaged("us_network.json"), "us_network.json")
-
-
-def costs_from_file(path: str | Path) -> CostModel:
-    """An operator's fee table, transport and outbound rates (the JSON shape of the packaged `placement_fees.json`)."""
-    return costs_from_bytes(Path(path).read_bytes(), str(path))
-
-
-def fees_from_file(path: str | Path) -> PlacementFees:
-    """The fee table of an operator's file; its transport and outbound sections are ignored (see costs_from_file)."""
-    return costs_from_file(path).fees
-
-
-@cache
-def default_costs() -> CostModel:
-    return costs_from_bytes(_packaged("placement_fees.json"), "placement_fees.json")
-
-
-def default_fees() -> PlacementFees:
-    return default_costs().fees
-
-
-def buyer_regions_from_file(path: str | Path) -> BuyerRegions:
-    """An operator's ZIP3 table (the JSON shape of the packaged `us_zip3_population.json`)."""
-    return buyer_regions_from_bytes(Path(path).read_bytes(), str(path))
-
-
-@cache
-def default_buyer_regions() -> BuyerRegions:
-    """US population by ZIP3 (2010 Census, see the file's `about`): the demand of a SKU with no orders yet."""
-    return buyer_regions_from_bytes(_packaged("us_zip3_population.json"), "us_zip3_population.json")
-
-
-def _packaged(name: str) -> bytes:
-    return (files("sellerops.fulfillment") / "data" / name).read_bytes()
