@@ -29,6 +29,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from nats.js.errors import BadRequestError, KeyWrongLastSequenceError
+from nats.js.kv import KeyValue
+
 V = TypeVar("V")
 R = TypeVar("R")
 
@@ -92,7 +95,7 @@ class KeyWriter(Generic[V]):
         `absent`: the caller expects the key to have no value yet (the first fact of an aggregate), and this
         is the value it stands for: the first attempt creates the key from it without reading (a key that
         exists after all fails the create and is read, as after a conflict)."""
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[R, Stored[V]]] = asyncio.get_running_loop().create_future()
         queue = self._queues.get(key)
         if queue is not None:  # a writer of this key is running: it takes this step in its next write
             queue.append((step, future))
@@ -162,3 +165,46 @@ def _settle(taken: list[tuple[Step[V, Any], asyncio.Future[Any]]], outcomes: lis
             future.set_result(result)
         else:
             future.set_exception(result)  # type: ignore[arg-type]
+
+
+T = TypeVar("T")
+
+
+async def retry_on_conflict(once: Callable[[], Awaitable[T]], budget_s: float = CONFLICT_BUDGET_S) -> T:
+    """Run a read-decide-write until no other writer got there first (ConcurrentUpdate), with full jitter,
+    for up to `budget_s` seconds. For a write outside a KeyWriter (a delete)."""
+    deadline, attempt = time.monotonic() + budget_s, 0
+    while True:
+        try:
+            return await once()
+        except ConcurrentUpdate:
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(backoff(attempt))
+            attempt += 1
+
+
+WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
+
+
+async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> int:
+    """Create the key (revision 0) or update it at `revision`, and return the new revision; ConcurrentUpdate
+    when another writer moved it."""
+    try:
+        if revision:
+            return await kv.update(key, value, last=revision)
+        return await kv.create(key, value)
+    except KeyWrongLastSequenceError as exc:
+        raise ConcurrentUpdate(key) from exc
+
+
+async def delete_checked(kv: KeyValue, key: str, revision: int) -> None:
+    """Delete the key at `revision`; ConcurrentUpdate when another writer moved it."""
+    try:
+        await kv.delete(key, last=revision)
+    except KeyWrongLastSequenceError as exc:
+        raise ConcurrentUpdate(key) from exc
+    except BadRequestError as exc:  # nats-py turns 10071 into KeyWrongLastSequenceError on update only
+        if exc.err_code != WRONG_LAST_SEQUENCE:
+            raise
+        raise ConcurrentUpdate(key) from exc
