@@ -8,7 +8,7 @@ from functools import partial
 import pytest
 
 from sellerops.contracts.market import OrderPaymentAuthorized, OrderPlaced
-from sellerops.runtime.host import ConsumerSpec, EndpointSpec, wire, wire_routes
+from sellerops.runtime.host import ConsumerSpec, EndpointSpec, wire
 from sellerops.runtime.routes import Dependencies, MissingDependency, bind_table
 
 AT = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
@@ -81,20 +81,9 @@ def test_one_handler_routed_from_two_event_types_is_bound_once():
     assert bound[OrderPlaced] is bound[OrderPaymentAuthorized]
 
 
-def test_wire_binds_routes_and_endpoints_and_refuses_routes_by_name():
+def test_wire_binds_routes_and_endpoints():
     endpoints = (EndpointSpec("get_thing", str, str, get_thing, "a thing"),)
     wiring = wire({ORDERS: {OrderPaymentAuthorized: on_paid}}, endpoints, Dependencies(seen=[], prefix="p"))
 
     assert set(wiring.events[ORDERS.durable]) == {OrderPaymentAuthorized}
     assert [(e.verb, e.handler.func) for e in wiring.endpoints] == [("get_thing", get_thing)]
-    with pytest.raises(TypeError, match="wire_routes"):
-        wire({ORDERS: {OrderPaymentAuthorized: "on_paid"}}, (), Dependencies())
-
-
-def test_the_older_wiring_by_name_still_works():
-    class Bound:
-        on_paid = staticmethod(on_paid)
-
-    wiring = wire_routes({ORDERS: {OrderPaymentAuthorized: "on_paid"}}, (), Bound())
-
-    assert wiring.events[ORDERS.durable][OrderPaymentAuthorized] is on_paid

@@ -112,62 +112,29 @@ Wire = Callable[[Resources], Wiring | Awaitable[Wiring]]
 
 @dataclass(frozen=True)
 class EndpointSpec:
-    """A request-reply endpoint, served by the handler function `handler(seller, request, **deps)` (or, for
-    a service still wired by `wire_routes`, the handler attribute of that name)."""
+    """A request-reply endpoint, served by the handler function `handler(seller, request, **deps)`."""
 
     verb: str
     request_type: type
     reply_type: type
-    handler: str | Callable[..., Awaitable[Any]]
+    handler: Callable[..., Awaitable[Any]]
     description: str
     operator_only: bool = False  # it reveals a secret: seller credentials may never call it (sellerops.auth)
 
 
-Routes = Mapping[ConsumerSpec, Mapping[type[Event], str | EventHandler]]
+Routes = Mapping[ConsumerSpec, Mapping[type[Event], EventHandler]]
 
 
 def wire(routes: Routes, endpoints: tuple[EndpointSpec, ...], deps: Dependencies, *,
          background: list[Callable[[], Awaitable[None]]] | None = None,
          http: Mapping[str, HttpRoute] | None = None) -> Wiring:
     """Bind a service's route tables (event type -> handler function) and endpoints to its dependencies."""
-    functions = {c: {e: h for e, h in table.items() if not isinstance(h, str)} for c, table in routes.items()}
-    named = [e.verb for e in endpoints if isinstance(e.handler, str)]
-    if any(len(functions[c]) != len(table) for c, table in routes.items()) or named:
-        raise TypeError(f"routes by handler name: use wire_routes ({', '.join(named) or 'event routes'})")
     return Wiring(
-        events={consumer.durable: bind_table(table, deps) for consumer, table in functions.items()},
+        events={consumer.durable: bind_table(table, deps) for consumer, table in routes.items()},
         endpoints=[Endpoint(e.verb, e.request_type, deps.bind_request(e.handler), e.reply_type, e.description)
-                   for e in endpoints if not isinstance(e.handler, str)],
+                   for e in endpoints],
         background=list(background or []),
         http=dict(http or {}),
-    )
-
-
-@dataclass
-class BoundHandlers:
-    """The older wiring, by name (fulfillment's, until it moves to `wire`): a service's handlers and endpoints
-    bound to their dependencies, looked up by the names its route tables use (`wire_routes` reads them as
-    attributes), and the deadline schedulers that fire into them."""
-
-    bound: dict[str, Any]
-    schedulers: dict[str, Any] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["bound"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def wire_routes(routes: Routes, endpoints: tuple[EndpointSpec, ...], handlers: Any) -> Wiring:
-    """Bind the route tables of a service's subscribers module to its built handlers."""
-    return Wiring(
-        events={consumer.durable: {event: getattr(handlers, name)  # type: ignore[arg-type]  # names, here
-                                   for event, name in table.items()}
-                for consumer, table in routes.items()},
-        endpoints=[Endpoint(e.verb, e.request_type, getattr(handlers, e.handler),  # type: ignore[arg-type]
-                            e.reply_type, e.description)
-                   for e in endpoints],
     )
 
 

@@ -45,7 +45,6 @@ class Built:
 
 
 Build = Callable[[Resources, C], Built | Awaitable[Built]]
-WireOld = Callable[[Resources, C], Wiring | Awaitable[Wiring]]
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,7 @@ class Service(Generic[C]):
     endpoints: tuple[EndpointSpec, ...]
     publishes: tuple[type[Event], ...]
     buckets: tuple[str, ...]
-    build: Build[C] | None = None
-    wire: WireOld[C] | None = None  # a service still wired by handler names (runtime.host.wire_routes)
+    build: Build[C]
     observes_fleet: bool = False  # reads what dashboards read (see ServiceInfo)
 
     def service_info(self) -> ServiceInfo:
@@ -72,10 +70,6 @@ class Service(Generic[C]):
         chosen = settings if settings is not None else self.settings()
 
         def wiring(resources: Resources) -> Wiring | Awaitable[Wiring]:
-            if self.wire is not None:
-                return self.wire(resources, chosen)
-            if self.build is None:
-                raise TypeError(f"service {self.name} declares neither build nor wire")
             built = self.build(resources, chosen)
             return self._wired_later(built) if inspect.isawaitable(built) else self.wiring(built)
 

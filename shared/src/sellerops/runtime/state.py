@@ -13,20 +13,22 @@ retried for up to 20 s. Up to `keep // 2` messages share one write, so each one'
 import time
 import asyncio
 from datetime import datetime
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Generic, Protocol, TypeVar
 
 import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import BadRequestError, KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.subjects import id_token, seller_token
-from sellerops.runtime.writer import CONFLICT_BUDGET_S, ConcurrentUpdate, KeyWriter, backoff
+from sellerops.runtime.writer import (
+    CONFLICT_BUDGET_S, ConcurrentUpdate, KeyWriter, delete_checked, retry_on_conflict, write_checked,
+)
 
-__all__ = ["ConcurrentUpdate", "KeyWriter"]
+__all__ = ["ConcurrentUpdate", "KeyWriter", "delete_checked", "retry_on_conflict", "write_checked"]
 
 S = TypeVar("S")
 
@@ -86,45 +88,7 @@ Decide = Callable[[S | None], tuple[S, Sequence[Event]]]
 T = TypeVar("T")
 
 
-async def retry_on_conflict(once: Callable[[], Awaitable[T]], budget_s: float = CONFLICT_BUDGET_S) -> T:
-    """Run a read-decide-write until no other writer got there first (ConcurrentUpdate), with full jitter,
-    for up to `budget_s` seconds. For a write outside a KeyWriter (a delete)."""
-    deadline, attempt = time.monotonic() + budget_s, 0
-    while True:
-        try:
-            return await once()
-        except ConcurrentUpdate:
-            if time.monotonic() >= deadline:
-                raise
-            await asyncio.sleep(backoff(attempt))
-            attempt += 1
-
-
 RECENT_S = 0.05  # how long a load may reuse a value this store read (and has not written since)
-WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
-
-
-async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> int:
-    """Create the key (revision 0) or update it at `revision`, and return the new revision; ConcurrentUpdate
-    when another writer moved it."""
-    try:
-        if revision:
-            return await kv.update(key, value, last=revision)
-        return await kv.create(key, value)
-    except KeyWrongLastSequenceError as exc:
-        raise ConcurrentUpdate(key) from exc
-
-
-async def delete_checked(kv: KeyValue, key: str, revision: int) -> None:
-    """Delete the key at `revision`; ConcurrentUpdate when another writer moved it."""
-    try:
-        await kv.delete(key, last=revision)
-    except KeyWrongLastSequenceError as exc:
-        raise ConcurrentUpdate(key) from exc
-    except BadRequestError as exc:  # nats-py turns 10071 into KeyWrongLastSequenceError on update only
-        if exc.err_code != WRONG_LAST_SEQUENCE:
-            raise
-        raise ConcurrentUpdate(key) from exc
 
 
 class AggregateStore(Generic[S]):

@@ -30,6 +30,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from nats.js.errors import BadRequestError, KeyWrongLastSequenceError
+from nats.js.kv import KeyValue
+
 V = TypeVar("V")
 R = TypeVar("R")
 
@@ -163,3 +166,46 @@ def _settle(taken: list[tuple[Step[V, Any], asyncio.Future[Any]]], outcomes: lis
             future.set_result(result)
         else:
             future.set_exception(result)  # type: ignore[arg-type]
+
+
+T = TypeVar("T")
+
+
+async def retry_on_conflict(once: Callable[[], Awaitable[T]], budget_s: float = CONFLICT_BUDGET_S) -> T:
+    """Run a read-decide-write until no other writer got there first (ConcurrentUpdate), with full jitter,
+    for up to `budget_s` seconds. For a write outside a KeyWriter (a delete)."""
+    deadline, attempt = time.monotonic() + budget_s, 0
+    while True:
+        try:
+            return await once()
+        except ConcurrentUpdate:
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(backoff(attempt))
+            attempt += 1
+
+
+WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a revision check that failed
+
+
+async def write_checked(kv: KeyValue, key: str, value: bytes, revision: int) -> int:
+    """Create the key (revision 0) or update it at `revision`, and return the new revision; ConcurrentUpdate
+    when another writer moved it."""
+    try:
+        if revision:
+            return await kv.update(key, value, last=revision)
+        return await kv.create(key, value)
+    except KeyWrongLastSequenceError as exc:
+        raise ConcurrentUpdate(key) from exc
+
+
+async def delete_checked(kv: KeyValue, key: str, revision: int) -> None:
+    """Delete the key at `revision`; ConcurrentUpdate when another writer moved it."""
+    try:
+        await kv.delete(key, last=revision)
+    except KeyWrongLastSequenceError as exc:
+        raise ConcurrentUpdate(key) from exc
+    except BadRequestError as exc:  # nats-py turns 10071 into KeyWrongLastSequenceError on update only
+        if exc.err_code != WRONG_LAST_SEQUENCE:
+            raise
+        raise ConcurrentUpdate(key) from exc
