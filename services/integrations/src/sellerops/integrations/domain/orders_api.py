@@ -14,7 +14,7 @@ published examples), with its BuyerCancelReason, dated by the order's LastUpdate
 order's status (an Unshipped order waits for the seller's answer; see docs/domain.md, "Cancellations").
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -58,7 +58,7 @@ def pieces(doc: dict[str, Any], where: str) -> tuple[list[Pending], list[Bad]] |
     raise Bad("$.payload", "neither Orders (getOrders), an Order (getOrder) nor OrderItems (getOrderItems)")
 
 
-def _each(readers: list[Callable[[], Pending]]) -> tuple[list[Pending], list[Bad]]:
+def _each(readers: Sequence[Callable[[], Pending]]) -> tuple[list[Pending], list[Bad]]:
     found, bad = [], []
     for read in readers:
         try:
@@ -96,7 +96,11 @@ def join(seller: str, found: Iterable[Pending]) -> Parsed:
     by_key: dict[str, dict[str, Pending]] = {}
     for piece in found:
         by_key.setdefault(piece.key, {}).setdefault(piece.part, piece)
-    events, problems, pending, joined, notes = [], [], [], [], []
+    events: list[Event] = []
+    problems: list[Problem] = []
+    pending: list[Pending] = []
+    joined: list[str] = []
+    notes: list[str] = []
     for oid, parts in by_key.items():
         waiting = _waiting_for(oid, parts)
         if waiting:

@@ -15,6 +15,7 @@ from sellerops.orders.domain.model import OPEN, Cause, Order, Policy, Refused, e
 
 def canceled(order: Order, cause: Cause, now: datetime, *, by: CanceledBy, reason: str,
              counts: bool) -> tuple[Order, list[Event]]:
+    assert order.status is not None, "only an order with a status is canceled"
     event = OrderCanceled(
         **envelope(cause, OrderCanceled.type_tag()), seller=order.seller, occurred_at=now, order_id=order.order_id,
         reason=reason, canceled_by=by, counts_against_seller=counts, previous_status=order.status,
@@ -31,11 +32,11 @@ def buyer_cancel_requested(order: Order | None, request: OrderBuyerCancelRequest
     cause = Cause(request.event_id, request.correlation)
     now = request.occurred_at
     if order.status not in OPEN:
-        event = OrderCancelRequestDeclined(
+        declined = OrderCancelRequestDeclined(
             **envelope(cause, OrderCancelRequestDeclined.type_tag()), seller=order.seller, occurred_at=now,
             order_id=order.order_id, declined_by=None, reason=f"the order is already {order.status.value}",
         )
-        return recorded(order, [event])
+        return recorded(order, [declined])
     if _canceled_for_the_buyer_now(order, request, policy):
         return canceled(order, cause, now, by=CanceledBy.BUYER, reason=request.reason, counts=False)
     event = OrderCancelRequested(**envelope(cause, OrderCancelRequested.type_tag()), seller=order.seller,
@@ -82,4 +83,5 @@ def _check_cancelable(order: Order) -> None:
     if order.status is OrderStatus.CANCELED:
         raise Refused("order is already canceled", "$.order_id")
     if order.status not in OPEN:
+        assert order.status is not None, "found() returns only orders with a status"
         raise Refused(f"order is {order.status.value}: a shipped order is refunded, not canceled", "$.order_id")

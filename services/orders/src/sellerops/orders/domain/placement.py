@@ -58,8 +58,11 @@ def authorize_payment(order: Order | None, paid: OrderPaymentAuthorized) -> tupl
 
 
 def released(order: Order, cause: Cause, now: datetime | None = None) -> OrderReleased:
+    occurred_at = now or order.updated_at
+    assert occurred_at is not None, "a placed order has updated_at (record_placement sets it)"
+    assert order.fulfillment_channel is not None, "only a placed order is released, and it has its channel"
     return OrderReleased(
-        **envelope(cause, OrderReleased.type_tag()), seller=order.seller, occurred_at=now or order.updated_at,
+        **envelope(cause, OrderReleased.type_tag()), seller=order.seller, occurred_at=occurred_at,
         order_id=order.order_id, fulfillment_channel=order.fulfillment_channel, lines=order.lines,
         ship_window=order.ship_window, destination=order.destination,
     )

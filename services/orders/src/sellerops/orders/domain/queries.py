@@ -51,7 +51,7 @@ def placements(order: Order) -> list[Placement]:
     purchased = order.purchased_at or EPOCH
     placed = [Placement(f"status.{order.status.value}", purchased, _sort_text(purchased, order.order_id))]
     if at_risk_eligible(order):
-        latest = order.ship_window.latest
+        latest = _latest_ship(order)
         placed.append(Placement("risk", latest, _sort_text(latest, order.order_id)))
     return placed
 
@@ -66,9 +66,16 @@ def entry_position(sort: str) -> tuple[datetime, str]:
     return datetime.fromisoformat(when), order_id
 
 
+def _latest_ship(order: Order) -> datetime:
+    """The latest ship date of an order `at_risk_eligible` holds."""
+    assert order.ship_window is not None, "an order that can be at risk has a ship window (at_risk_eligible)"
+    return order.ship_window.latest
+
+
 def at_risk_row(order: Order, now: datetime) -> AtRiskOrder:
-    return AtRiskOrder(order_id=order.order_id, status=order.status, latest_ship_date=order.ship_window.latest,
-                       hours_left=round((order.ship_window.latest - now).total_seconds() / 3600, 2),
+    assert order.status is not None, "an order that can be at risk is Unshipped or PartiallyShipped (at_risk_eligible)"
+    return AtRiskOrder(order_id=order.order_id, status=order.status, latest_ship_date=_latest_ship(order),
+                       hours_left=round((_latest_ship(order) - now).total_seconds() / 3600, 2),
                        units_unshipped=order.units_unshipped)
 
 
@@ -102,7 +109,7 @@ def horizon(query: ListAtRisk, now: datetime) -> datetime:
 def at_risk(orders: Iterable[Order], query: ListAtRisk, now: datetime) -> list[AtRiskOrder]:
     """Unshipped seller-fulfilled orders due to ship within the horizon (or already late), soonest first."""
     after, until = after_cursor(query.cursor), horizon(query, now)
-    risky = [o for o in orders if at_risk_eligible(o) and o.ship_window.latest <= until
-             and (after is None or (o.ship_window.latest, o.order_id) > after)]
-    risky.sort(key=lambda o: (o.ship_window.latest, o.order_id))
+    risky = [o for o in orders if at_risk_eligible(o) and _latest_ship(o) <= until
+             and (after is None or (_latest_ship(o), o.order_id) > after)]
+    risky.sort(key=lambda o: (_latest_ship(o), o.order_id))
     return [at_risk_row(o, now) for o in risky[: query.limit]]

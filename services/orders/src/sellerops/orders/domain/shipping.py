@@ -45,6 +45,7 @@ def confirm_shipment(
         events.append(OrderCancelRequestDeclined(
             **envelope(cause, OrderCancelRequestDeclined.type_tag()), seller=order.seller, occurred_at=now,
             order_id=order.order_id, declined_by=None, reason="the order shipped"))
+    assert order.fulfillment_channel is not None, "an order with a status was placed, with its channel"
     event = OrderShipped(
         **envelope(cause, OrderShipped.type_tag()), seller=order.seller, occurred_at=now,
         order_id=order.order_id, package=request.package, package_number=len(packages), status=status,
@@ -91,6 +92,7 @@ def _check_shippable(order: Order, package: PackageDetail, now: datetime) -> Non
     if order.fulfillment_channel is FulfillmentChannel.AFN:
         raise Refused("AFN orders are shipped by the fulfillment network, not confirmed by the seller", "$.order_id")
     if order.status not in SHIPPABLE:
+        assert order.status is not None, "found() returns only orders with a status"
         raise Refused(f"order is {order.status.value}; only Unshipped or PartiallyShipped orders ship", "$.order_id")
     ship_day = package.ship_date
     if order.purchased_at is not None and ship_day < order.purchased_at.date():

@@ -7,10 +7,12 @@ apply to its order is decided later (`bulk.apply_row`).
 import csv
 import io
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from sellerops.contracts.envelope import ID_PATTERN
-from sellerops.contracts.orders import ConfirmationRow, RowResult
+from sellerops.contracts.orders import Clearable, ConfirmationRow, RowResult
 from sellerops.plugins.carriers import OTHER, normalize_tracking
 
 COLUMNS = ("order-id", "order-item-id", "quantity", "ship-date", "carrier-code", "carrier-name",
@@ -21,6 +23,7 @@ ORDER_ID = re.compile(r"\d{3}-\d{7}-\d{7}")
 ITEM_ID = re.compile(ID_PATTERN)
 MAX_QUANTITY = 999_999_999
 LIMITS = {"carrier-code": 50, "carrier-name": 50, "tracking-number": 64, "order-item-id": 128}
+T = TypeVar("T")
 
 
 class TemplateError(ValueError):
@@ -94,16 +97,20 @@ def _columns(header: list[str] | None) -> dict[str, int]:
 
 
 def _row(line: int, values: dict[str, str]) -> ConfirmationRow | RowResult:
-    fields, problems, clear = {}, [], []
-    for column, check in zip(COLUMNS, (_order_id, _item_id, _quantity, _ship_date, _text, _clearable, _tracking,
-                                      _clearable)):
-        value, name = values.get(column, ""), column.replace("-", "_")
-        try:
-            fields[name] = check(column, value)
-        except _Bad as bad:
-            problems.append(bad)
-        if value.lower() == NULL and check is _clearable:
-            clear.append(name)
+    problems: list[_Bad] = []
+    clear: list[Clearable] = []
+    order_id = _read(_order_id, "order-id", values, problems)
+    order_item_id = _read(_item_id, "order-item-id", values, problems)
+    quantity = _read(_quantity, "quantity", values, problems)
+    ship_date = _read(_ship_date, "ship-date", values, problems)
+    carrier_code = _read(_text, "carrier-code", values, problems)
+    carrier_name = _read(_clearable, "carrier-name", values, problems)
+    if values.get("carrier-name", "").lower() == NULL:
+        clear.append("carrier_name")
+    tracking_number = _read(_tracking, "tracking-number", values, problems)
+    ship_method = _read(_clearable, "ship-method", values, problems)
+    if values.get("ship-method", "").lower() == NULL:
+        clear.append("ship_method")
     code, name = values.get("carrier-code", ""), values.get("carrier-name", "")
     if code and name and name.lower() != NULL and code.lower() != OTHER.lower():
         problems.append(_Bad("carrier-name", f"goes only with carrier-code {OTHER}: leave it blank (or NULL) "
@@ -112,7 +119,19 @@ def _row(line: int, values: dict[str, str]) -> ConfirmationRow | RowResult:
         first, *others = problems
         reason = "; also ".join([str(first), *(f"{p.column}: {p}" for p in others)])
         return RowResult(line=line, order_id=values.get("order-id", ""), ok=False, reason=reason, field=first.column)
-    return ConfirmationRow(line=line, clear=clear, **fields)
+    assert order_id is not None and ship_date is not None, "no problems: every check returned its value"
+    return ConfirmationRow(line=line, order_id=order_id, order_item_id=order_item_id, quantity=quantity,
+                           ship_date=ship_date, carrier_code=carrier_code, carrier_name=carrier_name,
+                           tracking_number=tracking_number, ship_method=ship_method, clear=clear)
+
+
+def _read(check: Callable[[str, str], T], column: str, values: dict[str, str], problems: list[_Bad]) -> T | None:
+    """What `check` makes of the column's cell, or None with its problem added to `problems`."""
+    try:
+        return check(column, values.get(column, ""))
+    except _Bad as bad:
+        problems.append(bad)
+        return None
 
 
 def _order_id(column: str, value: str) -> str:
