@@ -51,8 +51,8 @@ def days_to_cross(measure: Measure, trend_per_day: float) -> float | None:
 
 def trends(now: list[Measure], then: list[Measure], days: int) -> dict[str, float]:
     before = {m.key: m.rate for m in then}
-    return {m.key: (m.rate - before[m.key]) / days for m in now
-            if m.rate is not None and before.get(m.key) is not None}
+    return {m.key: (m.rate - rate) / days for m in now
+            if m.rate is not None and (rate := before.get(m.key)) is not None}
 
 
 def _fields(m: Measure, marketplace_id: str) -> dict[str, Any]:
@@ -79,6 +79,7 @@ def watch(previous: Watch | None, health: AccountHealth, trend: dict[str, float]
         days = days_to_cross(m, trend.get(m.key, 0.0)) if m.denominator >= rules.min_denominator else None
         heading = days is not None and days <= rules.forecast_days
         if heading and m.key not in forecast:
+            assert days is not None, "heading: a forecast of days"
             forecast.append(m.key)
             forecasts[m.key] = forecasts.get(m.key, 0) + 1
             cause = Cause(f"health/{seller}/{mkt}/{m.key}/forecast/{forecasts[m.key]}")

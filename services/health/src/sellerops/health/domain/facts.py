@@ -7,7 +7,9 @@ the one already applied changes nothing. A buyer message's facts only add to wha
 a no-response mark, a missed deadline), so they too fold the same in any order.
 """
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -48,6 +50,8 @@ class OrderState(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def new_state(event: Event) -> OrderState:
+    if not isinstance(event, EVENTS):
+        raise TypeError(f"order health facts do not take {type(event).__name__}")
     return OrderState(facts=OrderFacts(order_id=event.order_id, seller=event.seller))
 
 
@@ -142,7 +146,10 @@ def _feedback_removed(state: OrderState, f: OrderFacts, e: FeedbackRemoved) -> O
     return _facts(state, feedback=msgspec.structs.replace(f.feedback, removed_at=e.occurred_at))
 
 
-def _message(state: OrderState, f: OrderFacts, e: Event) -> OrderState:
+MessageEvent = BuyerMessageAwaitingReply | BuyerMessageReplied | BuyerMessageNoResponseNeeded | BuyerMessageReplyMissed
+
+
+def _message(state: OrderState, f: OrderFacts, e: MessageEvent) -> OrderState:
     """Every message event carries the message's receipt and deadline; each adds what it says."""
     found = {m.message_id: m for m in f.messages}
     m = found.get(e.message_id) or MessageFacts(message_id=e.message_id, received_at=e.received_at,
@@ -170,7 +177,8 @@ def _packages(state: OrderState) -> list[PackageFacts]:
     return found
 
 
-_FOLDS = {
+# each fold takes the one event type it is registered for (Any: a Callable's argument cannot vary with the key)
+_FOLDS: dict[type[Event], Callable[[OrderState, OrderFacts, Any], OrderState]] = {
     OrderRecorded: _recorded, OrderShipped: _shipped, OrderShipByMissed: _ship_by_missed, OrderCanceled: _canceled,
     OrderTrackingCorrected: _tracking_corrected, ClaimRecorded: _claim, ClaimDecided: _claim,
     ClaimAppealResolved: _claim, OrderDelivered: _delivered, OrderPackageScanned: _scanned,

@@ -118,9 +118,11 @@ def received(existing: Message | None, fact: BuyerMessageReceived, *, policy: Me
 
 def _refuse_closed(message: Message) -> None:
     if message.status is St.REPLIED:
+        assert message.replied_at is not None, "set with the reply"
         raise Refused(f"message {message.message_id} was replied to at {message.replied_at.isoformat()}",
                       "$.message_id")
     if message.status is St.NO_RESPONSE_NEEDED:
+        assert message.marked_at is not None, "set with the mark"
         raise Refused(f"message {message.message_id} was marked as needing no response at "
                       f"{message.marked_at.isoformat()}", "$.message_id")
 

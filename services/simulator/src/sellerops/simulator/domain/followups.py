@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -58,7 +58,8 @@ class _Later:
                     **fields)
         self.steps.append(Step(at=at, seller=self.seller, kind="fact", payload=event))
 
-    def request(self, at: datetime, service: str, verb: str, body: Any, *, kind: str = "request",
+    def request(self, at: datetime, service: str, verb: str, body: Any, *,
+                kind: Literal["request", "lookup"] = "request",
                 follow: str | None = None, **context: Any) -> None:
         self.steps.append(Step(at=at, seller=self.seller, kind=kind, payload=SellerRequest(
             service=service, verb=verb, body=body, follow=follow, context=context)))
@@ -71,7 +72,7 @@ def respond(config: SimConfig, step: Step, answer: bytes | None) -> list[Step]:
     """The steps `step`'s answer leads to (`answer` None: the service refused or did not answer). Every step
     returned comes after `step`."""
     request: SellerRequest = step.payload
-    follow = _FOLLOW_UPS.get(request.follow) if step.kind != "fact" else None
+    follow = _FOLLOW_UPS.get(request.follow) if step.kind != "fact" and request.follow is not None else None
     if follow is None:
         return []
     steps = follow(config, step, request.context, answer)
@@ -153,11 +154,11 @@ def _one_shipment(config: SimConfig, later: _Later, confirmed: datetime, shipmen
             later.fact(InboundReceiptReported, at, shipment_id=sid, receipt_id=f"{sid}-R{n + 1}", lines=lines)
     closed = at + later.hours(12, 72)
     later.fact(InboundShipmentStatusReported, closed, shipment_id=sid, status=ShipmentStatus.CLOSED)
-    for n, (sku, units, reason) in enumerate(claims, start=1):
+    for n, (sku, lost, reason) in enumerate(claims, start=1):
         if rng.random() < c.reimbursement_rate:
-            amount = (PRICES.get(sku, Decimal("10")) * REIMBURSED_SHARE * units).quantize(Decimal("0.01"))
+            amount = (PRICES.get(sku, Decimal("10")) * REIMBURSED_SHARE * lost).quantize(Decimal("0.01"))
             later.fact(ReimbursementIssued, closed + timedelta(days=rng.uniform(3, 14)),
-                       reimbursement_id=f"{sid}-RB{n}", sku=sku, quantity_cash=units, amount=Money(amount, "USD"),
+                       reimbursement_id=f"{sid}-RB{n}", sku=sku, quantity_cash=lost, amount=Money(amount, "USD"),
                        reason=reason, shipment_id=sid)
 
 
@@ -220,6 +221,7 @@ class Timeline:
             if self._later and (upcoming is None or self._later[0][0] < upcoming.at):
                 yield heapq.heappop(self._later)[2]
             else:
+                assert upcoming is not None, "no later step is due first, so the main stream has one"
                 yield upcoming
                 upcoming = next(self._main, None)
 

@@ -4,7 +4,7 @@
 import heapq
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal, TypeGuard
 
 from sellerops.simulator.domain.chance import poisson
 from sellerops.simulator.domain.config import SimConfig, Step
@@ -50,7 +50,12 @@ class Seller(OrderLife, Restocking):
 
     def _steps(self, due: Iterator[tuple[datetime, int, str, Any]]) -> Iterator[Step]:
         for at, _, kind, payload in due:
+            assert _is_step_kind(kind), f"the schedule pushes only a step's kinds, not {kind!r}"
             yield Step(at=at, seller=self.seller, kind=kind, payload=payload)
+
+
+def _is_step_kind(kind: str) -> TypeGuard[Literal["fact", "request", "lookup"]]:
+    return kind in ("fact", "request", "lookup")
 
 
 def simulate(config: SimConfig) -> Iterator[Step]:

@@ -71,6 +71,7 @@ class LandedModel:
 
         self.np, self.target = np, request.speed
         buyers, rates = costs.buyers, costs.outbound
+        assert buyers is not None, "a landed model is built only for a cost model with buyer regions"
         units = request.demand()
         self.tiers = [t for t in SizeTier if t in units]
         self.units = np.array([units[t] for t in self.tiers], dtype=float)
@@ -83,7 +84,8 @@ class LandedModel:
         catchment = np.argmin(km, axis=0)
         self.days = np.array([b.days for b in rates.bands])
         per_unit = np.array([float(b.per_unit) * 100 for b in rates.bands])
-        cc, zz = np.meshgrid(np.arange(m), np.arange(len(buyers.codes)), indexing="ij")
+        centers_at: Array = np.arange(m)  # Array: numpy's stubs find no meshgrid overload for arange's dtype
+        cc, zz = np.meshgrid(centers_at, np.arange(len(buyers.codes)), indexing="ij")
         self.demand = np.zeros((len(self.tiers), m))
         self.band = np.zeros((len(self.tiers), m, m, len(rates.bands)))
         for p, tier in enumerate(self.tiers):
@@ -159,7 +161,8 @@ class LandedModel:
         bounds = [supply[key] for key in pc] + [self.demand[key] for key in pk]
         lower, upper = list(bounds), list(bounds)
         if with_target:
-            lower.append(self.target.share * float(self.units.sum()) * (1 - 1e-9)), upper.append(highspy.kHighsInf)
+            lower.append(self.target.share * float(self.units.sum()) * (1 - 1e-9))
+            upper.append(highspy.kHighsInf)
         lp.row_lower_, lp.row_upper_ = np.array(lower, dtype=float), np.array(upper, dtype=float)
         index, value = [], []
         for p, c, k in columns:

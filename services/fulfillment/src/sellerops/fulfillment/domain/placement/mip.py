@@ -71,6 +71,7 @@ class Mip:
         best = self._improve(h, relaxed, incumbent, bound, gap, until=time_limit_s / 2)
         if best[1] is None:
             return None
+        allocation: Allocation
         allocation, seconds = self._allocation(self._integral(best[1][: len(self.x_item)])), h.getRunTime()
         if best[0] - bound > gap * abs(best[0]) and seconds < time_limit_s - 0.05:
             reduced_y = reduced[self.binaries[: len(self.centers)]]
@@ -204,8 +205,11 @@ class Mip:
             value, counts = [np.tile([1.0, 1.0, 1.0], len(ii))], [np.full(len(ii), 3)]
 
         def column(at_rows: list[int], values: list[float], col_cost: float, col_upper: float) -> None:
-            index.append(np.array(at_rows)), value.append(np.array(values, dtype=float))
-            cost.append([col_cost]), upper.append([col_upper]), counts.append([len(at_rows)])
+            index.append(np.array(at_rows))
+            value.append(np.array(values, dtype=float))
+            cost.append([col_cost])
+            upper.append([col_upper])
+            counts.append([len(at_rows)])
 
         for p, (g, c) in enumerate(gc):
             for k, kind in enumerate(KINDS):

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, Unpack
 
 from sellerops.contracts.inbound import Dimensions, SizeTier, SplitKind
 from sellerops.fulfillment.domain.costs import CostModel, FeeBracket, money
@@ -18,6 +18,14 @@ from sellerops.fulfillment.domain.placement import landed
 
 Allocation = Mapping[str, Mapping[str, int]]  # center id → sku → units
 ZERO = Decimal("0.00")
+
+
+class SolverFacts(TypedDict, total=False):
+    """What a solver reports with its option (PlacementOption's fields of the same names)."""
+
+    lower_bound: Decimal | None
+    gap: float | None
+    solve_seconds: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +159,7 @@ def by_distance(request: PlacementRequest, centers: tuple[Center, ...] | list[Ce
 
 
 def price(strategy: str, request: PlacementRequest, network: Network, costs: CostModel, allocation: Allocation,
-          model: "landed.LandedModel | None" = None, **solver: object) -> PlacementOption:
+          model: "landed.LandedModel | None" = None, **solver: Unpack[SolverFacts]) -> PlacementOption:
     """Cost an allocation exactly as every strategy is judged: fee per unit by the split kind of the whole plan
     and the destination's region, transport per shipment, then (with buyer regions) the expected outbound
     cost, holding and delivery speed of landed.py. Refuses allocations that break capacity or demand.

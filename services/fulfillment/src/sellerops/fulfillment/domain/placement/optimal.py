@@ -60,6 +60,7 @@ class Optimal:
         if best is None and not meets_target(option):  # the MIP's rounded units miss the target the model met
             raise _out_of_reach(request)
         if best is not None and (option.landed_cost > best.landed_cost or not meets_target(option)):
+            assert start is not None, "start is the allocation of best"
             option = price(self.name, request, network, costs, start, model)  # rounding made it dearer
         lower = min(Decimal(floor(bound_cents + 1e-6)) / 100, option.landed_cost).quantize(Decimal("0.01"))
         gap = float((option.landed_cost - lower) / option.landed_cost) if option.landed_cost else 0.0
@@ -67,5 +68,6 @@ class Optimal:
 
 
 def _out_of_reach(request: PlacementRequest) -> PlacementInfeasible:
+    assert request.speed is not None, "only a speed target puts every plan out of reach"
     return PlacementInfeasible(f"no placement reaches {request.speed.share:.0%} of the expected units within "
                                f"{request.speed.within_days} days")

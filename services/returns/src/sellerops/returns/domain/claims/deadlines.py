@@ -71,6 +71,7 @@ def work_items(claim: Claim, *, now: datetime, horizon: timedelta) -> list[WorkI
                               overdue=now >= due, action=("respond late to the " if now >= due
                                                           else "respond to the ") + what))
     elif appealable(claim):
+        assert claim.appeal_due_at is not None, "appealable() checks it"
         due = claim.appeal_due_at
         items.append(WorkItem(kind="appeal_claim", id=claim.claim_id, order_id=claim.order_id, due_at=due,
                               overdue=now >= due, action=f"appeal the seller-funded grant of the {what}, or let it "

@@ -21,9 +21,11 @@ def respond(claim: Claim | None, request: RespondToClaim, *, refund_id: str | No
                                        claim.response.refund) == answer:
         return claim, []
     if claim.status in DECIDED:
+        assert claim.outcome is not None, "a decided claim has its outcome (set with the decision)"
         raise Refused(f"claim {claim.claim_id} was decided {claim.outcome.value}: no response is taken after the "
                       "decision" + (" (appeal it instead)" if appealable(claim) else ""), "$.claim_id")
     if claim.response is not None:
+        assert claim.responded_at is not None, "set with the response"
         raise Refused(f"claim {claim.claim_id} was answered at {claim.responded_at.isoformat()}: one response per "
                       "claim", "$.claim_id")
     _check_refund(claim, request.refund)
@@ -65,8 +67,10 @@ def appeal(claim: Claim | None, request: AppealClaim, *, cause: Cause, now: date
         raise Refused(f"claim {claim.claim_id} is {claim.status.value}: only a decided claim can be appealed",
                       "$.claim_id")
     if claim.outcome is not ClaimOutcome.GRANTED_SELLER_FUNDED:
+        assert claim.outcome is not None, "a decided claim has its outcome (set with the decision)"
         raise Refused(f"claim {claim.claim_id} was decided {claim.outcome.value}: only a seller-funded grant can be "
                       "appealed", "$.claim_id")
+    assert claim.appeal_due_at is not None, "a seller-funded grant's decision sets the appeal deadline"
     if now >= claim.appeal_due_at:
         raise Refused(f"the appeal window of claim {claim.claim_id} closed at {claim.appeal_due_at.isoformat()}",
                       "$.claim_id")

@@ -119,7 +119,8 @@ def _money(m: Money) -> str:
 
 def _plain(**fields: object) -> dict[str, object]:
     """Detail as JSON values, so a case file reads the same before and after a round trip."""
-    return msgspec.to_builtins({k: v for k, v in fields.items() if v is not None})
+    plain: dict[str, object] = msgspec.to_builtins({k: v for k, v in fields.items() if v is not None})
+    return plain
 
 
 def _package(p: Package) -> dict[str, object]:

@@ -1,6 +1,8 @@
 """Folding one event about the order in: one timeline entry per event id, and the FBA return watch started."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import msgspec
 
@@ -26,6 +28,7 @@ def apply(dossier: Dossier | None, event: Event, *, policy: ReturnPolicy | None 
     fold = _FOLDS.get(type(event))
     if fold is None:
         raise TypeError(f"a dossier does not take {type(event).__name__}")
+    assert isinstance(event, _Folded), "_FOLDS has a fold for these event types alone"
     event_id = str(event.event_id)
     if dossier is not None and event_id in dossier.seen:
         return dossier, []
@@ -167,7 +170,14 @@ def _claim_recorded(d: Dossier, e: ClaimRecorded, policy: ReturnPolicy) -> _Step
                  f"{e.kind.value} claim {e.claim_id} filed: {e.reason.value} {_money(e.amount)}")
 
 
-_FOLDS = {OrderRecorded: _order, OrderReleased: _order, OrderShipped: _shipped, OrderTrackingCorrected: _tracking,
-          OrderPackageUpdated: _package_updated, OrderCanceled: _canceled, OrderRefunded: _refunded,
-          OrderDelivered: _delivered, BuyerMessageReceived: _message, CustomerReturnReported: _customer_return,
-          ReturnRecorded: _return_recorded, ClaimRecorded: _claim_recorded}
+# The event types a dossier folds in, all about one order.
+_Folded = (OrderRecorded | OrderReleased | OrderShipped | OrderTrackingCorrected | OrderPackageUpdated | OrderCanceled
+           | OrderRefunded | OrderDelivered | BuyerMessageReceived | CustomerReturnReported | ReturnRecorded
+           | ClaimRecorded)
+# Each fold takes the event type of its key, which the value type cannot say: hence Any for the event.
+_Fold = Callable[[Dossier, Any, ReturnPolicy], _Step | None]
+_FOLDS: dict[type[Event], _Fold] = {
+    OrderRecorded: _order, OrderReleased: _order, OrderShipped: _shipped, OrderTrackingCorrected: _tracking,
+    OrderPackageUpdated: _package_updated, OrderCanceled: _canceled, OrderRefunded: _refunded,
+    OrderDelivered: _delivered, BuyerMessageReceived: _message, CustomerReturnReported: _customer_return,
+    ReturnRecorded: _return_recorded, ClaimRecorded: _claim_recorded}

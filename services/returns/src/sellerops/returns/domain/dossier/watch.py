@@ -25,6 +25,8 @@ def deadline_passed(dossier: Dossier | None, *, kind: str, due: datetime) -> tup
     expected, back = units_refunded(dossier), units_returned(dossier)
     if back >= expected:
         return msgspec.structs.replace(dossier, fba_watch_due=None, fba_claim_deadline=None, updated_at=due), []
+    claim_deadline = dossier.fba_claim_deadline
+    assert claim_deadline is not None, "set and cleared together with fba_watch_due, which a deadline needs"
     first, currency = dossier.refunds[0], dossier.refunds[0].total.currency
     skus = {x.order_item_id: x.sku for x in dossier.lines}
     missing = CustomerReturnMissing(
@@ -34,9 +36,9 @@ def deadline_passed(dossier: Dossier | None, *, kind: str, due: datetime) -> tup
         amount=Money(sum((r.total.amount for r in dossier.refunds if r.total.currency == currency), Decimal(0)),
                      currency),
         skus=sorted({skus[item] for item in refunded(dossier) if item in skus}), units_expected=expected,
-        units_returned=back, claim_deadline=dossier.fba_claim_deadline)
+        units_returned=back, claim_deadline=claim_deadline)
     entry = EvidenceEntry(at=due, kind="return_missing", event_id=str(missing.event_id),
                           summary=f"{expected - back} refunded units not returned: reimbursement claimable until "
-                                  f"{dossier.fba_claim_deadline.isoformat()}")
+                                  f"{claim_deadline.isoformat()}")
     return msgspec.structs.replace(dossier, fba_flagged=True, timeline=[*dossier.timeline, entry],
                                    updated_at=due), [missing]

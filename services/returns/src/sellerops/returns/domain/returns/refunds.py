@@ -97,9 +97,10 @@ def _owed(ret: Return, facts: OrderFacts, left: dict[str, Money]) -> dict[str, M
     """Per returned item: its share of the line's price (the units returned of those ordered), less what this
     return already asked for, never more than is left."""
     units: dict[str, int] = {}
-    for item in ret.items:
-        units[item.order_item_id] = units.get(item.order_item_id, 0) + item.quantity
-    asked, owed = _sum_lines(ret.refund_lines.values()), {}
+    for returned in ret.items:
+        units[returned.order_item_id] = units.get(returned.order_item_id, 0) + returned.quantity
+    asked = _sum_lines(ret.refund_lines.values())
+    owed: dict[str, Money] = {}
     for item, quantity in units.items():
         if item not in facts.paid:
             continue
