@@ -158,6 +158,9 @@ async def _supervised(job: Callable[[], Awaitable[None]], restart_after_s: float
             await asyncio.sleep(restart_after_s)
 
 
+STOP_TASKS_S = 5.0  # the longest a stop waits for its background tasks to end
+
+
 class ServiceHost:
     def __init__(self, info: ServiceInfo, settings: RuntimeSettings, wire: Wire, *, clock: Clock | None = None) -> None:
         typed_fetch_timeouts()  # before the broker's pull loops start (see runtime.compat)
@@ -289,6 +292,10 @@ class ServiceHost:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
+        if self._tasks:  # let them finish their way out while NATS is still there: the deadline partitions give
+            # their leases back then (unawaited, the release ran into the closed connection, and the next instance
+            # waited out the leases before firing anything: a flaky deadline test)
+            await asyncio.wait(self._tasks, timeout=STOP_TASKS_S)
         if self.micro is not None:
             await self.micro.stop()
         log.info("service_stopped", service=self.info.name)
