@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sellerops.runtime.embedded import free_port
+from sellerops.runtime.embedded import die_with_parent, free_port  # die_with_parent: a killed test run takes `up` with it
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
 ROOT = Path(__file__).parents[2]
@@ -129,7 +129,7 @@ def test_the_try_it_blocks_run_top_to_bottom_against_a_fresh_system(tmp_path):
     up_log = (tmp_path / "up.log").open("w+")
     up = subprocess.Popen([sys.executable, "-m", "sellerops.cli.main", "up", "--port", str(free_port()),
                            "--data-dir", str(tmp_path / "data")], stdout=up_log, stderr=subprocess.STDOUT, env=env,
-                          cwd=tmp_path, start_new_session=True)
+                          cwd=tmp_path, start_new_session=True, preexec_fn=die_with_parent)
     background: list[tuple[Step, subprocess.Popen, Path]] = []
     try:
         deadline = time.monotonic() + 90

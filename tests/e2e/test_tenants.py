@@ -19,7 +19,7 @@ import pytest
 
 from sellerops.auth.connect import connect_options
 from sellerops.contracts.catalog import decode_event, encode
-from sellerops.runtime.embedded import free_port
+from sellerops.runtime.embedded import die_with_parent, free_port  # die_with_parent: a killed test run takes `up` with it
 from sellerops.testing.helpers import eventually
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.timeout(900)]  # one system for the module
@@ -76,7 +76,7 @@ def system(tmp_path_factory) -> Iterator[System]:
     env = {**os.environ, "SELLEROPS_LOG_FORMAT": "json", "SELLEROPS_DELIVERY_DEADLINE_SETTLE_S": "600"}
     process = subprocess.Popen([sys.executable, "-m", "sellerops.cli.main", "up", "--data-dir", str(folder / "data"),
                                 "--port", str(up.port), "--auth-dir", str(up.auth)], stdout=log, stderr=subprocess.STDOUT,
-                               env=env)
+                               env=env, preexec_fn=die_with_parent)
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:

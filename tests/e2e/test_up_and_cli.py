@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sellerops.runtime.embedded import free_port
+from sellerops.runtime.embedded import die_with_parent, free_port  # die_with_parent: a killed test run takes `up` with it
 from sellerops.testing.helpers import poll  # noqa: F401  (the other e2e modules import it from here)
 
 pytestmark = [pytest.mark.nats, pytest.mark.slow]
@@ -38,7 +38,8 @@ HISTORY_SETTLE_S = "600"
 def start_up(data_dir: Path, port: int, log) -> subprocess.Popen:
     env = {**os.environ, "SELLEROPS_LOG_FORMAT": "json", "SELLEROPS_DELIVERY_DEADLINE_SETTLE_S": HISTORY_SETTLE_S}
     return subprocess.Popen([sys.executable, "-m", "sellerops.cli.main", "up", "--data-dir", str(data_dir),
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
+                            preexec_fn=die_with_parent)
 
 
 def wait_until_ready(url: str, timeout: float = 60) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sellerops.runtime.embedded import free_port
+from sellerops.runtime.embedded import die_with_parent, free_port  # die_with_parent: a killed test run takes `up` with it
 from sellerops.testing.cluster import NatsCluster
 from sellerops.testing.helpers import poll
 
@@ -31,7 +31,7 @@ def start_up(args: list[str], log_path: Path, **env: str) -> subprocess.Popen:
     env = {**os.environ, "SELLEROPS_LOG_FORMAT": "json", "SELLEROPS_DELIVERY_DEADLINE_SETTLE_S": "600", **env}
     with log_path.open("ab") as log:
         return subprocess.Popen([sys.executable, "-m", "sellerops.cli.main", "up", *args], stdout=log,
-                                stderr=subprocess.STDOUT, env=env)
+                                stderr=subprocess.STDOUT, env=env, preexec_fn=die_with_parent)
 
 
 def logged(log_path: Path, event: str) -> list[dict]:

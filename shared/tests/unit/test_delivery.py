@@ -306,3 +306,32 @@ async def test_a_message_failing_again_and_again_logs_one_line_per_delivery_and_
     assert [entry["event"] for entry in logs] == [
         "event_failed_will_retry", "event_failed_will_retry", "event_failed_for_the_last_time", "message_dead_lettered"]
     assert sum("exc_info" in entry for entry in logs) == 1
+
+
+async def test_every_line_logged_while_a_message_is_handled_names_the_message_and_a_field_bound_on_the_line_wins(
+        dead, seller):
+    import structlog
+    from structlog.testing import capture_logs
+
+    from sellerops.runtime.logging import merge_message_context
+
+    event = placed(seller, new_order_id())
+    handler_log = structlog.get_logger("test")
+
+    async def logs_and_fails(evt) -> None:
+        handler_log.info("handler_said", aggregate_id="mine")
+        raise RuntimeError("carrier API down")
+
+    run = dispatcher(dead, logs_and_fails)
+    with capture_logs(processors=[merge_message_context]) as logs:
+        await run([msg(event, delivered=2)])
+        handler_log.info("after_the_message")
+
+    said, failed, after = logs
+    assert "seller" not in after
+    assert said["event"] == "handler_said" and said["aggregate_id"] == "mine"
+    assert failed["event"] == "event_failed_will_retry" and failed["aggregate_id"] == event.order_id
+    for entry in (said, failed):
+        assert entry["seller"] == seller and entry["event_id"] == str(event.event_id)
+        assert entry["event_type"] == "market.order_placed.v1" and entry["delivery"] == 2
+        assert entry["service"] == "orders" and entry["subject"] == event.subject

@@ -200,15 +200,13 @@ async def test_a_step_that_raises_fails_its_own_caller_and_the_rest_of_the_fold_
 
 
 class SlowKeyValue(FakeKeyValue):
-    """A KV whose reads take a turn of the event loop, as a real one's do, counting them."""
+    """A KV whose reads take a turn of the event loop, as a real one's do (FakeKeyValue counts them)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.gets = 0
         self.held: asyncio.Event | None = None  # when set, the next read waits for it
 
     async def get(self, key: str):
-        self.gets += 1
         held, self.held = self.held, None
         entry = await super().get(key)  # the value as it stood when asked, however late the answer comes
         if held is not None:

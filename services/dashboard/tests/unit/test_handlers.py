@@ -8,8 +8,10 @@ from decimal import Decimal
 from sellerops.contracts.market import Money
 from sellerops.contracts.returns import ClaimKind, ClaimReason, ClaimRecorded
 from sellerops.dashboard import handlers
-from sellerops.dashboard.domain.parts import CLAIM
-from sellerops.testing.helpers import fact
+from sellerops.dashboard.adapters import PartStore
+from sellerops.dashboard.domain.parts import CLAIM, ORDER
+from sellerops.testing.fakes import FakeKeyValue
+from sellerops.testing.helpers import fact, order_recorded
 
 T0 = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -19,7 +21,7 @@ class Parts:
         self.records: dict[tuple[str, str, str], object] = {}
         self.seen: set[str] = set()
 
-    async def apply(self, seller, part, ident, message_id, fold) -> None:
+    async def apply(self, seller, part, ident, message_id, fold, *, new=False) -> None:
         if message_id in self.seen:
             return
         self.seen.add(message_id)
@@ -52,3 +54,12 @@ async def test_a_touched_seller_is_asked_for_each_round_then_left_and_a_failure_
     task.cancel()
     assert asked.count("acme") == 2
     assert asked.count("flaky") == 3  # two rounds, and the failed last one once more
+
+
+async def test_an_order_recorded_opens_its_work_item_without_reading_it_first():
+    kv = FakeKeyValue()
+    parts = PartStore(kv, keep=64)
+
+    await handlers.on_work_fact(order_recorded("acme", "O-1", T0), part=ORDER, parts=parts, touch=lambda _: None)
+
+    assert kv.gets == 0 and kv.writes == 1

@@ -46,12 +46,7 @@ def shipped(seller: str, order_id: str, at: datetime, *, late: bool = False) -> 
 class CountingKV(FakeKeyValue):
     def __init__(self) -> None:
         super().__init__()
-        self.gets = 0
         self.fail_writes = 0
-
-    async def get(self, key: str):
-        self.gets += 1
-        return await super().get(key)
 
     async def update(self, key: str, value: bytes, last: int | None = None) -> int:
         if self.fail_writes:

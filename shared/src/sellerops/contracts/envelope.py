@@ -33,6 +33,9 @@ class Event(SchemaStruct, frozen=True, kw_only=True, tag_field="type"):
     entity: ClassVar[str]
     fact: ClassVar[str]
     key_field: ClassVar[str]
+    # The fact that normally begins its aggregate's life (an order's placement): a store may create the
+    # aggregate's record without reading it first. Only a hint; a record that exists after all is read.
+    opens_aggregate: ClassVar[bool] = False
 
     event_id: uuid.UUID
     seller: Seller

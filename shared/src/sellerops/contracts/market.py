@@ -74,6 +74,7 @@ class OrderPlaced(_MarketOrderFact, frozen=True, kw_only=True, tag="market.order
     """A buyer placed an order (integrations publish it when the marketplace reports a new order)."""
 
     fact: ClassVar[str] = "placed"
+    opens_aggregate: ClassVar[bool] = True
 
     fulfillment_channel: FulfillmentChannel
     purchased_at: Timestamp

@@ -37,6 +37,7 @@ from sellerops.contracts.envelope import Event
 from sellerops.contracts.streams import DEAD_LETTER
 from sellerops.contracts.subjects import dead_letter_subject
 from sellerops.runtime.clock import StreamClock
+from sellerops.runtime.logging import message_context
 from sellerops.runtime.observability import Metrics, Timer
 from sellerops.runtime.publisher import MSG_ID
 from sellerops.runtime.settings import DeliverySettings
@@ -217,11 +218,14 @@ class EventDispatcher:
     async def _handle(self, msg: Msg, event: Event, handler: Handler) -> float | None:
         """Handle one message; return the retry delay when it must come back later."""
         delivered = _deliveries(msg)
-        with structlog.contextvars.bound_contextvars(
-            service=self._service, subject=msg.subject, seller=event.seller, event_id=str(event.event_id),
-            event_type=event.type_tag(), aggregate_id=event.aggregate_id,
-            correlation_id=str(event.correlation), delivery=delivered,
-        ):
+
+        def fields() -> dict[str, object]:
+            return {"service": self._service, "subject": msg.subject, "seller": event.seller,
+                    "event_id": str(event.event_id), "event_type": event.type_tag(),
+                    "aggregate_id": event.aggregate_id, "correlation_id": str(event.correlation),
+                    "delivery": delivered}
+
+        with message_context(fields):
             if delivered > 3 * self._delivery.max_deliver:
                 return await self._give_up(msg, f"delivered {delivered} times without completing", delivered)
             timer = Timer()

@@ -2,10 +2,38 @@
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import structlog
+
+# The log context of the message being handled, as a function that makes it: the context is made only for the
+# lines actually written. Binding its eight fields with structlog's contextvars on every message took 12 us,
+# about 5 % of a service's time per event under load; setting this one variable takes 0.3 us.
+_message_context: ContextVar[Callable[[], Mapping[str, object]] | None] = ContextVar("sellerops_message_context",
+                                                                                    default=None)
+
+
+@contextmanager
+def message_context(fields: Callable[[], Mapping[str, object]]) -> Iterator[None]:
+    """Every line logged inside the block (by the runtime or a handler) carries `fields()`; a field bound
+    explicitly, on the line or with structlog's contextvars, wins."""
+    token = _message_context.set(fields)
+    try:
+        yield
+    finally:
+        _message_context.reset(token)
+
+
+def merge_message_context(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: the fields of `message_context`, under the line's own."""
+    fields = _message_context.get()
+    if fields is not None:
+        for key, value in fields().items():
+            event_dict.setdefault(key, value)
+    return event_dict
 
 
 def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
@@ -14,6 +42,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            merge_message_context,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.StackInfoRenderer(),

@@ -24,9 +24,11 @@ class FakeKeyValue:
         self._data: dict[str, _Entry] = {}
         self._revisions = itertools.count(1)
         self.writes = 0
+        self.gets = 0
         self.conflicts_to_inject = 0
 
     async def get(self, key: str) -> _Entry:
+        self.gets += 1
         if key not in self._data:
             raise KeyNotFoundError
         return self._data[key]

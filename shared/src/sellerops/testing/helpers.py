@@ -4,13 +4,16 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
+from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
+from sellerops.contracts.orders import OrderLine, OrderRecorded, OrderStatus
 from sellerops.runtime.deadlines import DeadlineScheduler
 from sellerops.runtime.runner import running  # noqa: F401  (tests import it from here)
 from sellerops.runtime.settings import DeliverySettings, NatsSettings, RuntimeSettings
@@ -92,6 +95,16 @@ def runtime_for(url: str, **delivery: Any) -> RuntimeSettings:
 def fact(event_type: type, seller: str, at: datetime | None = None, **fields: Any) -> Any:
     """A new event of `event_type` for `seller` at `at` (now by default), with a fresh event id."""
     return event_type(event_id=uuid.uuid4(), seller=seller, occurred_at=at or datetime.now(UTC), **fields)
+
+
+def order_recorded(seller: str, order_id: str, at: datetime) -> OrderRecorded:
+    """A seller-fulfilled order of one line, as the orders service records it when it is placed."""
+    return fact(OrderRecorded, seller, at, order_id=order_id, status=OrderStatus.UNSHIPPED,
+                fulfillment_channel=FulfillmentChannel.MFN, order_type=OrderType.STANDARD, purchased_at=at,
+                lines=[OrderLine(order_item_id="I1", sku="MUG", quantity_ordered=1,
+                                 item_price=Money(Decimal("9.99"), "USD"))],
+                ship_window=Window(at, at + timedelta(days=2)),
+                delivery_window=Window(at + timedelta(days=3), at + timedelta(days=6)))
 
 
 def schedulers(host: Any) -> list[DeadlineScheduler]:

@@ -39,11 +39,12 @@ class PartStore:
     def key(seller: str, part: str, ident: str) -> str:
         return f"{seller_token(seller)}.{part}.{ident}"
 
-    async def apply(self, seller: str, part: str, ident: str, message_id: str, fold: Callable[[Any], Any]) -> None:
+    async def apply(self, seller: str, part: str, ident: str, message_id: str, fold: Callable[[Any], Any], *,
+                    new: bool = False) -> None:
         def decide(found: Any) -> tuple[Any, list]:
             return fold(found), []
 
-        await self._stores[part].apply(self.key(seller, part, ident), message_id, decide)
+        await self._stores[part].apply(self.key(seller, part, ident), message_id, decide, new=new)
 
 
 class FleetIndex:

@@ -22,7 +22,8 @@ WORK_FOLDS = {ORDER: folding.order_work, CLAIM: folding.claim_work, RETURN: fold
 async def on_work_fact(evt: Event, *, part: str, parts: Parts, touch: Touch) -> None:
     """An order, claim, return or buyer message moved: its work item follows."""
     fold = WORK_FOLDS[part]
-    await parts.apply(evt.seller, part, evt.aggregate_id, str(evt.event_id), lambda found: fold(found, evt))
+    await parts.apply(evt.seller, part, evt.aggregate_id, str(evt.event_id), lambda found: fold(found, evt),
+                      new=evt.opens_aggregate)
     touch(evt.seller)
 
 

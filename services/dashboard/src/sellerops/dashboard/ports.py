@@ -12,7 +12,7 @@ Touch = Callable[[str], None]  # the seller's facts moved: ask health for its nu
 
 class Parts(Protocol):
     async def apply(self, seller: str, part: str, ident: str, message_id: str,
-                    fold: Callable[[Any], Any]) -> None: ...
+                    fold: Callable[[Any], Any], *, new: bool = False) -> None: ...
 
 
 __all__ = ["AskHealth", "Clock", "Parts", "Touch"]

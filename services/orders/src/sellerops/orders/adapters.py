@@ -53,9 +53,10 @@ class KvOrderStore(SellerKeyedStore[Order]):
     async def _index(self, seller: str, order_id: str, applied: Applied[Order]) -> None:
         if self.index is None:
             return
-        if not applied.revision:  # a store that does not know the revision it wrote
-            await self.reindex(seller, order_id)
-            return  # also after a duplicate: the index write of a crashed first try is redone
+        if not applied.revision:  # the key holds no value and this apply wrote none (or a write did not
+            await self.reindex(seller, order_id)  # say its revision): index from what the bucket holds
+            return
+        # A duplicate comes here too, with the revision read: the index write of a crashed first try is redone.
         wanted = queries.placements(applied.stored) if applied.stored is not None else []
         await self.index.sync(seller_token(seller), id_token("order_id", order_id), applied.revision, wanted,
                               created=applied.created)

@@ -47,12 +47,13 @@ from sellerops.runtime.decisions import existing, refusals
 from sellerops.runtime.paging import TooLarge
 
 
-async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher, new: bool = False) -> None:
-    await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide, new=new, publish=publish)
+async def _on_fact(evt: Event, decide: Decide, *, orders: OrderStore, publish: Publisher) -> None:
+    await orders.apply(evt.seller, evt.aggregate_id, str(evt.event_id), decide, new=evt.opens_aggregate,
+                       publish=publish)
 
 
 async def on_order_placed(evt: OrderPlaced, *, orders: OrderStore, publish: Publisher) -> None:
-    await _on_fact(evt, partial(domain.record_placement, placed=evt), orders=orders, publish=publish, new=True)
+    await _on_fact(evt, partial(domain.record_placement, placed=evt), orders=orders, publish=publish)
 
 
 async def on_payment_authorized(evt: OrderPaymentAuthorized, *, orders: OrderStore, publish: Publisher) -> None:

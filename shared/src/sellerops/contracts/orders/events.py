@@ -68,6 +68,7 @@ class OrderRecorded(_OrderEvent, frozen=True, kw_only=True, tag="orders.order_re
     """orders recorded a newly placed order (status Pending, or Unshipped if payment came first)."""
 
     fact: ClassVar[str] = "recorded"
+    opens_aggregate: ClassVar[bool] = True
 
     status: OrderStatus
     fulfillment_channel: FulfillmentChannel

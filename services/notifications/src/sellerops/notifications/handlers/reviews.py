@@ -16,7 +16,7 @@ async def on_order_fact(evt: Event, *, reviews_store: Store, review_policy: revi
     """An order fact moves its review request (if reviews care) and may be worth a notification."""
     if isinstance(evt, reviews.EVENTS):
         await reviews_store.apply(evt.seller, evt.order_id, str(evt.event_id),
-                                  partial(reviews.apply, event=evt, policy=review_policy))
+                                  partial(reviews.apply, event=evt, policy=review_policy), new=evt.opens_aggregate)
     await notify(evt)
 
 

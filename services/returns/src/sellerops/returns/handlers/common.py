@@ -25,10 +25,11 @@ async def facts_of(seller: str, order_id: str, *, dossiers: Store) -> OrderFacts
 
 
 async def apply_once(store: Store, seller: str, aggregate_id: str, message_id: str, rule: Callable, *,
-                     publish: Publisher, also: Sequence[Event] = ()) -> Any:
+                     publish: Publisher, also: Sequence[Event] = (), new: bool = False) -> Any:
     """Decide and save once per message id, then publish what it decided (after `also`, events the request
-    decided outside the aggregate, such as a refund for the orders service)."""
-    applied = await store.apply(seller, aggregate_id, message_id, rule)
+    decided outside the aggregate, such as a refund for the orders service). `new`: the message normally opens
+    the aggregate (its record is created without a read first)."""
+    applied = await store.apply(seller, aggregate_id, message_id, rule, new=new)
     await publish([*also, *applied.events])
     return applied.state
 

@@ -17,7 +17,7 @@ async def on_evidence(evt: Event, *, dossiers: Store, publish: Publisher, polici
                       default_policy: ReturnPolicy) -> None:
     policy = await policy_of(evt.seller, policies=policies, default=default_policy)
     await apply_once(dossiers, evt.seller, evt.order_id, str(evt.event_id),
-                     partial(dossier.apply, event=evt, policy=policy), publish=publish)
+                     partial(dossier.apply, event=evt, policy=policy), publish=publish, new=evt.opens_aggregate)
 
 
 async def on_order_refunded(evt: OrderRefunded, *, returns_store: Store, dossiers: Store, publish: Publisher,
