@@ -45,7 +45,7 @@ def tally_host(url: str, stores: list) -> ServiceHost:
 
         async def add(evt: OrderPlaced) -> None:
             units = evt.items[0].quantity
-            await store.apply(evt.seller, "HOT-SKU", str(evt.event_id),
+            await store.apply_held(evt.seller, "HOT-SKU", str(evt.event_id),
                               lambda t: (Tally((t.units if t else 0) + units), []))
 
         return Wiring(events={CONSUMER.durable: {OrderPlaced: add}})
@@ -68,6 +68,52 @@ async def test_two_instances_adding_3000_orders_to_one_key_count_every_unit_once
     assert (await js.stream_info("DEADLETTER")).state.messages == 0
     writes = sum(s._store.writer.writes for s in stores)
     assert writes < len(orders) / 4, f"{writes} writes for {len(orders)} orders: a batch's updates are folded"
+    await nc.close()
+
+
+async def test_a_message_redelivered_after_its_hot_key_took_a_thousand_others_is_applied_once(nats_url, seller):
+    """The first order is saved, then its handler fails before the ack (as a crash or a lost connection would
+    leave it); it comes back 3 s later, after 1,000 more orders moved the key, which remembers the last 64 ids.
+    The key held its id until the server confirmed its ack, so it is recognised; and every confirmed ack
+    released its id, so nothing stays held."""
+    settings = RuntimeSettings(nats=NatsSettings(url=[nats_url]),
+                               delivery=DeliverySettings(max_deliver=3, retry_delays_s=[3.0], ack_wait_s=30))
+    info = ServiceInfo(name="tally", version="0.0.1", description="hot key probe", consumers=(CONSUMER,),
+                       buckets=("tally",))
+    first = placed(seller, "o-first", quantity=5)
+    stores: list = []
+    failed: list = []
+
+    def wire(resources) -> Wiring:
+        store = SellerKeyedStore(resources.buckets["tally"], Tally, "sku", keep_processed=64)
+        stores.append(store)
+
+        async def add(evt: OrderPlaced) -> None:
+            units = evt.items[0].quantity
+            await store.apply_held(evt.seller, "HOT-SKU", str(evt.event_id),
+                                   lambda t: (Tally((t.units if t else 0) + units), []))
+            if evt.event_id == first.event_id and not failed:
+                failed.append(evt)
+                raise ConnectionError("the connection went before the ack (injected)")
+
+        return Wiring(events={CONSUMER.durable: {OrderPlaced: add}})
+
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    others = [placed(seller, f"o-{n}") for n in range(1000)]
+    async with running(ServiceHost(info, settings, wire).app()):
+        await JetStreamPublisher(js).publish_many([first])
+        async def first_failed() -> bool:
+            return bool(failed)
+
+        await eventually(first_failed, timeout=30)
+        await JetStreamPublisher(js).publish_many(others)
+        await eventually(lambda: consumer_idle(js, "MARKET", CONSUMER.durable), timeout=90)
+        record = await stores[0].load_record(seller, "HOT-SKU")
+
+    assert record.state == Tally(5 + 1000)
+    assert record.held == []
+    assert (await js.stream_info("DEADLETTER")).state.messages == 0
     await nc.close()
 
 

@@ -335,3 +335,52 @@ async def test_every_line_logged_while_a_message_is_handled_names_the_message_an
         assert entry["seller"] == seller and entry["event_id"] == str(event.event_id)
         assert entry["event_type"] == "market.order_placed.v1" and entry["delivery"] == 2
         assert entry["service"] == "orders" and entry["subject"] == event.subject
+
+
+async def test_what_waits_for_the_ack_runs_once_the_server_confirmed_it_and_never_when_it_did_not(dead, seller):
+    from sellerops.runtime.acks import after_ack
+
+    released: list[str] = []
+
+    async def holds(evt) -> None:
+        async def release() -> None:
+            released.append(evt.order_id)
+
+        assert after_ack(release)
+
+    run = dispatcher(dead, holds)
+    confirmed, lost = msg(placed(seller, "O-1")), msg(placed(seller, "O-2"))
+    lost.ack_confirmations_lost = 1
+
+    await run([confirmed, lost])
+
+    assert confirmed.outcome == [("ack_sync", None)] and released == ["O-1"]
+    assert lost.outcome == []  # unconfirmed: it may come again, so what it holds stays held
+
+
+async def test_a_handler_that_fails_after_holding_releases_nothing(dead, seller):
+    from sellerops.runtime.acks import after_ack
+
+    released: list[str] = []
+
+    async def holds_then_fails(evt) -> None:
+        async def release() -> None:
+            released.append(evt.order_id)
+
+        after_ack(release)
+        raise ConnectionError("publish failed after the save")
+
+    event = placed(seller, "O-1")
+    m = msg(event)
+    await dispatcher(dead, holds_then_fails)([m])
+
+    assert released == [] and m.outcome[0][0] == "nak"
+
+
+async def test_outside_a_message_nothing_waits_for_an_ack():
+    from sellerops.runtime.acks import after_ack
+
+    async def release() -> None:
+        raise AssertionError("not to be kept")
+
+    assert after_ack(release) is False

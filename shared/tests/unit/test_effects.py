@@ -233,3 +233,74 @@ async def test_the_deadline_watch_sees_a_settle_deadline_while_anything_is_pendi
     assert fired_other == []
     scheduler.observe(key, store.decode_watched((await kv.get(key)).value))
     assert [kind for _, _, kind in scheduler.pending()] == ["remind"]
+
+
+class Total(msgspec.Struct, frozen=True):
+    n: int = 0
+
+
+class FailingRewrites(FakeKeyValue):
+    """Fails the next write of a key that already has a value: an origin's write clearing what it carried out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail_rewrites = 0
+
+    async def update(self, key: str, value: bytes, last: int | None = None) -> int:
+        if self.fail_rewrites and last:
+            self.fail_rewrites -= 1
+            raise ConnectionError("NATS went away (injected)")
+        return await super().update(key, value, last)
+
+
+def held_target(seller: str) -> tuple[SellerKeyedStore[Total], FakeKeyValue, dict]:
+    """A hot record other records' effects add to (a SKU's ledger), remembering only the last 4 ids."""
+    kv = FakeKeyValue()
+    target = SellerKeyedStore(kv, Total, "counter", keep_processed=4)
+
+    async def carry_out(origin: Origin, effect: Add) -> None:
+        await target.apply(seller, effect.counter, origin.id, lambda t: (Total((t or Total()).n + effect.n), []),
+                           hold=True)
+
+    async def release(origin: Origin, effect: Add) -> None:
+        await target.release(seller, effect.counter, origin.id)
+
+    return target, kv, {"carry_out": carry_out, "release": release}
+
+
+def adding(n: int):
+    def decide(state: Tally | None):
+        return Tally([*(state.seen if state else []), str(n)]), [], [Add("sku-1", n)]
+
+    return decide
+
+
+async def test_an_effect_carried_out_again_long_after_counts_once_however_many_others_the_target_took(ids):
+    seller, _ = ids
+    target, _, hooks = held_target(seller)
+    origins = FailingRewrites()
+    store = PendingEffects(SellerKeyedStore(origins, Tally, "order_id"), RecordingPublisher(), DrivenClock(AT),
+                           effect_type=Add, **hooks)
+    origins.fail_rewrites = 1  # the target takes the effect; clearing it from its origin fails
+
+    with pytest.raises(ConnectionError):
+        await store.apply(seller, "o-0", "m-0", adding(1))
+    for n in range(1, 21):  # five times the ids the target remembers
+        await store.apply(seller, f"o-{n}", f"m-{n}", adding(1))
+    await store.apply(seller, "o-0", "m-0", adding(1))  # redelivered after all of them
+
+    assert await target.load(seller, "sku-1") == Total(21)
+    record = await target.load_record(seller, "sku-1")
+    assert record.held == [] and len(record.processed) == 4  # each released into the window once cleared
+
+
+async def test_a_held_id_stays_until_its_origin_releases_it(ids):
+    seller, _ = ids
+    target, _, hooks = held_target(seller)
+    store = PendingEffects(SellerKeyedStore(FakeKeyValue(), Tally, "order_id"), RecordingPublisher(),
+                           DrivenClock(AT), effect_type=Add, carry_out=hooks["carry_out"])  # no release given
+    for n in range(10):
+        await store.apply(seller, f"o-{n}", f"m-{n}", adding(1))
+
+    record = await target.load_record(seller, "sku-1")
+    assert record.state == Total(10) and len(record.held) == 10 and record.processed == []

@@ -147,3 +147,31 @@ async def test_the_inventory_list_pages_by_count_with_a_cursor_and_ends_without_
             break
 
     assert (pages, seen) == (3, [f"SKU-{n:03d}" for n in range(25)])
+
+
+async def test_a_return_delivered_again_after_hundreds_more_of_its_sku_counts_once(svc):
+    """Its ack went unconfirmed (a crash, a connection lost), so JetStream delivers it again after the ack wait,
+    when the ledger has taken more returns than the ids it remembers (256 here): it still counts once."""
+    from sellerops.contracts.catalog import encode
+    from sellerops.runtime.delivery import EventDispatcher
+    from sellerops.runtime.settings import DeliverySettings
+    from sellerops.testing.fakes import FakeMsg, RecordingDeadLetters
+
+    async def handle(evt) -> None:
+        await svc.h(handlers.inventory.on_customer_return, evt)
+
+    run = EventDispatcher(service="fulfillment", handlers={CustomerReturnReceived: handle},
+                          dead_letters=RecordingDeadLetters(), delivery=DeliverySettings())
+    first = returned(1, Disposition.SELLABLE, return_id="LPN-FIRST")
+    unconfirmed = FakeMsg(encode(first), subject=first.subject, ack_confirmations_lost=1)
+    await run([unconfirmed])
+    for n in range(300):
+        later = returned(1, Disposition.SELLABLE, return_id=f"LPN-{n:04d}")
+        await run([FakeMsg(encode(later), subject=later.subject)])
+
+    again = FakeMsg(encode(first), subject=first.subject, num_delivered=2)
+    await run([again])
+
+    assert (await counts(svc)).fulfillable == 301
+    assert again.outcome == [("ack_sync", None)]
+    assert (await svc.stores["stock"].load_record(SELLER, SKU)).held == []  # released once confirmed

@@ -8,14 +8,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from sellerops.contracts.health import (
     AccountStatus, AccountStatusReported, GetAccountHealth, MetricSettings, OrderHealthRef, SetMetricSettings, Status,
 )
-from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
+from sellerops.contracts.market import DEFAULT_MARKETPLACE, FulfillmentChannel, Money, OrderType, Window
 from sellerops.contracts.orders import OrderLine, OrderRecorded, OrderShipped, OrderStatus, PackageDetail, PackageItem
 from sellerops.contracts.requests import RequestError
+from sellerops.health.domain.records import DayCounts
 from sellerops.health import bootstrap, handlers
 from sellerops.health.adapters import BUCKETS, stores
 from sellerops.health.domain.alerts import ForecastRules
@@ -47,17 +49,18 @@ class CountingKV(FakeKeyValue):
     def __init__(self) -> None:
         super().__init__()
         self.fail_writes = 0
+        self.fail_rewrites = 0  # writes of a key that has a value (an order's second write clears its change)
 
     async def update(self, key: str, value: bytes, last: int | None = None) -> int:
-        if self.fail_writes:
-            self.fail_writes -= 1
+        if self.fail_writes or (self.fail_rewrites and last):
+            self.fail_writes, self.fail_rewrites = max(0, self.fail_writes - 1), max(0, self.fail_rewrites - 1)
             raise ConnectionError("NATS went away")
         return await super().update(key, value, last)
 
 
-def service(metrics=None):
+def service(metrics=None, keep_day: int = 512):
     kvs = {name: CountingKV() for name in BUCKETS}
-    found = stores(kvs, keep=64, keep_day=512)
+    found = stores(kvs, keep=64, keep_day=keep_day)
     clock = DrivenClock(NOW)
     built, checker = bootstrap.build(stores=found, publish=RecordingPublisher(), clock=clock,
                                      metrics=metrics if metrics is not None else bootstrap.load_metrics(),
@@ -128,6 +131,24 @@ async def test_a_crash_between_the_order_and_its_day_counters_loses_nothing_and_
 
 def _ref(order_id: str) -> OrderHealthRef:
     return OrderHealthRef(order_id=order_id)
+
+
+async def test_a_change_added_to_its_day_but_not_cleared_from_its_order_counts_once_whatever_came_between():
+    built, kvs, _ = service(keep_day=64)
+    day = NOW - timedelta(days=1)
+    order = recorded("acme", "O-1", day)
+    kvs["health_order"].fail_rewrites = 1  # the change reaches its day; clearing it from the order fails
+
+    with pytest.raises(ConnectionError):
+        await built(handlers.on_order_fact, order)
+    for n in range(2, 202):  # three times the ids a day remembers
+        await built(handlers.on_order_fact, recorded("acme", f"O-{n}", day))
+    await built(handlers.on_order_fact, order)  # redelivered after all of them
+
+    assert _measure(await _health(built, "acme"), "orderDefectRate.mfn").denominator == 201
+    stored = msgspec.json.decode((await kvs["health_day"].get(f"acme.{DEFAULT_MARKETPLACE}.{day.date()}")).value,
+                                 type=DayCounts)
+    assert stored.held == [] and len(stored.applied) == 64  # every change released once its order cleared it
 
 
 async def test_an_answer_reads_one_key_per_day_of_the_longest_window_whatever_the_number_of_orders():

@@ -36,6 +36,7 @@ from sellerops.contracts.catalog import decode_event
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.streams import DEAD_LETTER
 from sellerops.contracts.subjects import dead_letter_subject
+from sellerops.runtime.acks import Callback, collecting
 from sellerops.runtime.clock import StreamClock
 from sellerops.runtime.logging import message_context
 from sellerops.runtime.observability import Metrics, Timer
@@ -59,6 +60,21 @@ log = structlog.get_logger("sellerops.delivery")
 def without_control_headers(headers: dict[str, str] | None) -> dict[str, str]:
     """A message's headers minus JetStream's publish expectations, which must not travel with a copy."""
     return {k: v for k, v in (headers or {}).items() if not k.startswith("Nats-Expected-")}
+
+
+async def _acked_then(msg: Msg, callbacks: list[Callback]) -> None:
+    """Ack with the server's confirmation, then run what waited for it (runtime.acks). Unconfirmed, the message
+    may come again: what held its id keeps holding it (a few bytes), which is what lets it recognise it."""
+    try:
+        await msg.ack_sync()
+    except Exception as exc:  # noqa: BLE001  (the server may redeliver it: nothing is released)
+        log.warning("ack_unconfirmed", error=f"{type(exc).__name__}: {exc}")
+        return
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception as exc:  # noqa: BLE001  (the message is done; only tidying up failed)
+            log.warning("after_ack_failed", error=f"{type(exc).__name__}: {exc}")
 
 
 def _header_safe(text: str, limit: int = 1000) -> str:
@@ -229,11 +245,15 @@ class EventDispatcher:
             if delivered > 3 * self._delivery.max_deliver:
                 return await self._give_up(msg, f"delivered {delivered} times without completing", delivered)
             timer = Timer()
-            try:
-                await handler(event)
-            except Exception as exc:  # noqa: BLE001  (every failure is retried or dead-lettered, never dropped)
-                return await self._failed(msg, exc, delivered)
-            await msg.ack()
+            with collecting() as after_acked:
+                try:
+                    await handler(event)
+                except Exception as exc:  # noqa: BLE001  (every failure is retried or dead-lettered, never dropped)
+                    return await self._failed(msg, exc, delivered)
+            if after_acked:
+                await _acked_then(msg, after_acked)
+            else:
+                await msg.ack()
             self.stats.handled += 1
             self._count("handled", timer.elapsed())
             return None

@@ -15,6 +15,14 @@ A process that dies in between leaves the entry in the record, and it is carried
 Carrying out twice must change nothing: events keep their ids (they are saved encoded, not decided again),
 so JetStream's duplicate window drops the second copy; `carry_out` must apply a change at most once by
 its `Origin` (the key and message id), as the day counters and SKU ledgers do by id.
+
+How long the target remembers that id matters. A record remembers the last `keep` message ids, but an effect
+may be carried out again long after (the redelivery comes after the ack wait, 30 s), and a hot record takes
+thousands of changes meanwhile (a seller-day at 1,000 orders/s): the id would be forgotten and the change
+applied twice. So a target *holds* the ids of the effects it took (`AggregateStore.apply(..., hold=True)`,
+health's `DayStore.add`), however many messages come after, and `release` (given to this store) tells it to
+let go once the origin's entry is cleared: from then on no one carries it out again. A process dying between
+the clear and the release leaves an id held for good: a few bytes, never a wrong count.
 """
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -24,6 +32,7 @@ from functools import partial
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import msgspec
+import structlog
 
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
@@ -34,6 +43,8 @@ __all__ = ["SETTLE", "NoEffect", "Origin", "Pending", "PendingEffects", "Watched
 
 S = TypeVar("S")
 E = TypeVar("E")
+
+log = structlog.get_logger("sellerops.effects")
 
 SETTLE = "settle"  # the deadline kind of a record that still holds pending effects
 
@@ -63,6 +74,7 @@ Decision = tuple[S, Sequence[Event]] | tuple[S, Sequence[Event], Sequence[E]]
 # A reaction to what an effect did, applied to the state in the write that clears it: (state, events, effects).
 React = Callable[[S], tuple[S, Sequence[Event], Sequence[E]]]
 CarryOut = Callable[[Origin, E], Awaitable[React[S, E] | None]]  # CarryOut[E, S]: E comes first
+Release = Callable[[Origin, E], Awaitable[None]]  # the origin cleared the effect: the target may forget its id
 Fire = Callable[[str, str, datetime], Awaitable[None]]
 
 
@@ -86,13 +98,15 @@ class PendingEffects(Generic[S, E]):
 
     def __init__(self, store: SellerKeyedStore[S], publish: Publish, clock: Clock, *,
                  effect_type: type[E] = NoEffect,  # type: ignore[assignment]
-                 carry_out: CarryOut[E, S] | None = None, rounds: int = 8) -> None:
+                 carry_out: CarryOut[E, S] | None = None, release: Release[E] | None = None,
+                 rounds: int = 8) -> None:
         self._store = store
         self._aggregates = store.aggregates
         self._publish = publish
         self._clock = clock
         self._effects: msgspec.json.Decoder[E] = msgspec.json.Decoder(effect_type)
         self._carry_out = carry_out
+        self._release = release
         self._rounds = rounds  # a reaction may leave one more entry (releasing what a failed order held)
         self.kv = store.kv
 
@@ -165,9 +179,23 @@ class PendingEffects(Generic[S, E]):
                     if react is not None:
                         reactions.append((entry.id, react))
             done = {entry.id for entry in entries}
+            settled = entries
             entries = await self._aggregates.update(key, partial(self._cleared, done=done, reactions=reactions))
+            await self._released(Origin(seller, aggregate_id, ""), settled)
             if not entries:
                 return
+
+    async def _released(self, of: Origin, settled: list[Pending]) -> None:
+        """Tell each target its effect is cleared here. A release that fails only leaves an id held (logged):
+        the message it came with is done."""
+        if self._release is None:
+            return
+        for entry in settled:
+            for raw in entry.effects:
+                try:
+                    await self._release(of._replace(message_id=entry.id), self._effects.decode(raw))
+                except Exception as exc:  # noqa: BLE001  (the effect is carried out and cleared; only tidying failed)
+                    log.warning("effect_release_failed", origin=of._replace(message_id=entry.id).id, error=str(exc))
 
     async def _carried_out(self, origin: Origin, raw: msgspec.Raw) -> React[S, E] | None:
         if self._carry_out is None:
@@ -193,7 +221,7 @@ class PendingEffects(Generic[S, E]):
             if events or effects:
                 follow.append(self._entry(f"{entry_id}/after", events, effects))
         rest = [p for p in record.pending if p.id not in present]
-        return Record(state, record.processed, rest + follow), follow
+        return Record(state, record.processed, rest + follow, record.held), follow
 
     # ---- the deadline watch ----
 

@@ -14,6 +14,7 @@ import time
 import asyncio
 from datetime import datetime
 from collections.abc import AsyncIterator, Callable, Sequence
+from functools import partial
 from typing import Generic, Protocol, TypeVar
 
 import msgspec
@@ -24,6 +25,7 @@ from nats.js.kv import KeyValue
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
 from sellerops.contracts.subjects import id_token, seller_token
+from sellerops.runtime.acks import after_ack
 from sellerops.runtime.writer import (
     CONFLICT_BUDGET_S, ConcurrentUpdate, KeyWriter, delete_checked, retry_on_conflict, write_checked,
 )
@@ -52,9 +54,15 @@ class Record(msgspec.Struct, Generic[S], frozen=True):
     state: S | None = None
     processed: list[Processed] = []
     pending: list[Pending] = []  # oldest first; only the stores of runtime.effects write it
+    # Effects of other records applied here and not yet released by their origin (runtime.effects): kept
+    # whatever the number of messages applied since, so an effect carried out again after a crash, however
+    # late, is recognised. Its origin releases it (into `processed`) once it has cleared it.
+    held: list[Processed] = []
 
     def find(self, message_id: str) -> Processed | None:
-        return next((p for p in reversed(self.processed) if p.id == message_id), None)
+        found = next((p for p in reversed(self.processed) if p.id == message_id), None)
+        return found if found is not None or not self.held else next((p for p in self.held if p.id == message_id),
+                                                                      None)
 
 
 class StateOnly(msgspec.Struct, Generic[S], frozen=True):
@@ -172,12 +180,15 @@ class AggregateStore(Generic[S]):
             return None
         return self._state_decoder.decode(entry.value).state if entry.value else None
 
-    async def apply(self, key: str, message_id: str, decide: Decide[S], *, new: bool = False) -> Applied[S]:
+    async def apply(self, key: str, message_id: str, decide: Decide[S], *, new: bool = False,
+                    hold: bool = False) -> Applied[S]:
         """Apply one message at most once: decide on the current state, write state and the message id
         together with a revision check (folded with the other applies of the key waiting in this process).
-        `new`: the message is expected to start the aggregate (its key is created without a read first)."""
-        applied, stored = await self.writer.update_stored(key, lambda record: self._step(record, message_id, decide),
-                                                          absent=Record() if new else None)
+        `new`: the message is expected to start the aggregate (its key is created without a read first).
+        `hold`: the message is another record's pending effect (runtime.effects): its id is held, not
+        forgotten after `keep` more messages, until `release`."""
+        applied, stored = await self.writer.update_stored(
+            key, lambda record: self._step(record, message_id, decide, hold), absent=Record() if new else None)
         return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
                                        created=stored.created)
 
@@ -187,19 +198,34 @@ class AggregateStore(Generic[S]):
         nothing changes (no write is made). `new` as in `apply`."""
         return await self.writer.update(key, step, absent=Record() if new else None)
 
-    def _step(self, record: Record[S], message_id: str, decide: Decide[S]) -> tuple[Record[S], Applied[S]]:
+    def _step(self, record: Record[S], message_id: str, decide: Decide[S],
+              hold: bool = False) -> tuple[Record[S], Applied[S]]:
         if (seen := record.find(message_id)) is not None:
             return record, Applied(record.state, [decode_event(raw) for raw in seen.events], duplicate=True)
         state, events = decide(record.state)
-        if state == record.state and not events:
+        if state == record.state and not events and not hold:
             return record, Applied(state, [])
         done = Processed(message_id, [msgspec.Raw(encode(e)) for e in events])
+        if hold:
+            return Record(state, record.processed, record.pending, [*record.held, done]), Applied(state, list(events))
         return self.remember(record, state, done), Applied(state, list(events))
 
     def remember(self, record: Record[S], state: S | None, done: Processed,
                  pending: Sequence[Pending] = ()) -> Record[S]:
         """`record` with its new state, the message remembered (the last `keep`), and what it left pending."""
-        return Record(state, [*record.processed, done][-self._keep :], [*record.pending, *pending])
+        return Record(state, [*record.processed, done][-self._keep :], [*record.pending, *pending], record.held)
+
+    async def release(self, key: str, message_id: str) -> None:
+        """The origin of a held effect cleared it: its id joins the last `keep` remembered like any other."""
+
+        def step(record: Record[S]) -> tuple[Record[S], None]:
+            held = next((p for p in record.held if p.id == message_id), None)
+            if held is None:
+                return record, None
+            rest = [p for p in record.held if p.id != message_id]
+            return Record(record.state, [*record.processed, held][-self._keep :], record.pending, rest), None
+
+        await self.writer.update(key, step)
 
     async def _write(self, key: str, record: Record[S], revision: int) -> int:
         written = await write_checked(self._kv, key, encode(record), revision)
@@ -288,8 +314,21 @@ class SellerKeyedStore(Generic[S]):
         return self.aggregates.decode_state(value)
 
     async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
-                    new: bool = False) -> Applied[S]:
-        return await self.aggregates.apply(self.key(seller, aggregate_id), message_id, decide, new=new)
+                    new: bool = False, hold: bool = False) -> Applied[S]:
+        return await self.aggregates.apply(self.key(seller, aggregate_id), message_id, decide, new=new, hold=hold)
+
+    async def release(self, seller: str, aggregate_id: str, message_id: str) -> None:
+        await self.aggregates.release(self.key(seller, aggregate_id), message_id)
+
+    async def apply_held(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]:
+        """`apply` for a hot record (one that takes many messages: a SKU's ledger, a count): the message id is held
+        until the server has confirmed the message's acknowledgement (runtime.acks), so a redelivery is
+        recognised however many messages the record took meanwhile."""
+        applied = await self.apply(seller, aggregate_id, message_id, decide, hold=True)
+        release = partial(self.release, seller, aggregate_id, message_id)
+        if not after_ack(release):
+            await release()
+        return applied
 
     async def load(self, seller: str, aggregate_id: str) -> S | None:
         return await self.aggregates.load(self.key(seller, aggregate_id))
@@ -317,3 +356,15 @@ class KeyedStore(Protocol[S]):
     def scan(self, seller: str) -> AsyncIterator[S]: ...
 
     async def forget(self, seller: str, aggregate_id: str, when: Callable[[S], bool]) -> bool: ...
+
+
+class HoldingStore(KeyedStore[S], Protocol[S]):
+    """A KeyedStore that other records' pending effects are carried out on (runtime.effects): it holds their
+    ids until released."""
+
+    async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
+                    new: bool = False, hold: bool = False) -> Applied[S]: ...
+
+    async def release(self, seller: str, aggregate_id: str, message_id: str) -> None: ...
+
+    async def apply_held(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]: ...

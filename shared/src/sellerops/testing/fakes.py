@@ -94,6 +94,7 @@ class FakeMsg:
     num_delivered: int = 1
     stream_seq: int = 1
     outcome: list[tuple[str, float | None]] = field(default_factory=list)
+    ack_confirmations_lost: int = 0  # the next `ack_sync` calls time out
 
     @property
     def metadata(self) -> SimpleNamespace:
@@ -102,6 +103,13 @@ class FakeMsg:
 
     async def ack(self) -> None:
         self.outcome.append(("ack", None))
+
+    async def ack_sync(self, timeout: float = 1.0) -> "FakeMsg":
+        if self.ack_confirmations_lost:
+            self.ack_confirmations_lost -= 1
+            raise TimeoutError("no confirmation of the ack (injected)")
+        self.outcome.append(("ack_sync", None))
+        return self
 
     async def nak(self, delay: float | None = None) -> None:
         self.outcome.append(("nak", delay))

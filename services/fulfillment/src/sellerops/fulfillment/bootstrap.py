@@ -48,7 +48,7 @@ def build(*, stores: dict[str, Any], publish: Publisher, clock: Clock, place: Pl
 
     def pending(name: str, carry_out: Callable[..., Any]) -> PendingEffects[Any, LedgerMoves]:
         return PendingEffects(stores[name], publish, timing, effect_type=LedgerMoves,
-                              carry_out=moving.bind_effect(carry_out))
+                              carry_out=moving.bind_effect(carry_out), release=moving.bind_effect(h.effects.release))
 
     shipments_store = pending("shipments", h.effects.carry_out)
     outbound_store = pending("outbound", h.outbound.carry_out)

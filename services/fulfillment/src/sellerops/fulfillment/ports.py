@@ -10,9 +10,10 @@ from sellerops.contracts.inventory import Allocation, InventoryMoved, Shortfall
 from sellerops.fulfillment.domain.shipments import CarrierCheck
 from sellerops.runtime.clock import Clock
 from sellerops.runtime.publisher import Publisher
-from sellerops.runtime.state import Applied, KeyedStore as Store
+from sellerops.runtime.state import Applied, HoldingStore, KeyedStore as Store
 
-__all__ = ["CheckCarrier", "Choose", "Clock", "EffectStore", "LedgerReader", "Locate", "Place", "Publisher", "Store"]
+__all__ = ["CheckCarrier", "Choose", "Clock", "EffectStore", "HoldingStore", "LedgerReader", "Locate", "Place",
+           "Publisher", "Store"]
 
 LatLon = tuple[float, float]
 

@@ -47,8 +47,8 @@ def short_id(change_id: str) -> str:
 
 
 class DayStore:
-    """Counters per seller, marketplace and day; each order change is added at most once while its id is among
-    the last `keep` the day took (a redelivery comes within seconds; `keep_day_deltas` sets the margin)."""
+    """Counters per seller, marketplace and day; each order change is added at most once: its id is held until
+    the order's record has cleared the change (`release`), then kept among the last `keep` (runtime.effects)."""
 
     def __init__(self, kv: KeyValue, *, keep: int) -> None:
         self._kv = kv
@@ -66,9 +66,21 @@ class DayStore:
         applied_id = short_id(change_id)
 
         def step(found: DayCounts) -> tuple[DayCounts, None]:
-            if applied_id in found.applied:
+            if applied_id in found.held or applied_id in found.applied:
                 return found, None
-            return DayCounts(add(found.counts, change), [*found.applied, applied_id][-self._keep:]), None
+            return DayCounts(add(found.counts, change), found.applied, [*found.held, applied_id]), None
+
+        await self.writer.update(self.key(seller, marketplace_day), step)
+
+    async def release(self, seller: str, marketplace_day: str, change_id: str) -> None:
+        """The order's record cleared the change: its id joins the last `keep` remembered."""
+        applied_id = short_id(change_id)
+
+        def step(found: DayCounts) -> tuple[DayCounts, None]:
+            if applied_id not in found.held:
+                return found, None
+            held = [h for h in found.held if h != applied_id]
+            return DayCounts(found.counts, [*found.applied, applied_id][-self._keep:], held), None
 
         await self.writer.update(self.key(seller, marketplace_day), step)
 

@@ -51,7 +51,8 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, metrics: list[Metri
                         rules=rules, forecast=forecast, clock=clock, history=history, history_after=history_after,
                         gauges=gauges)
     orders = PendingEffects(stores["orders"], publish, clock, effect_type=Delta,
-                            carry_out=deps.bind_effect(handlers.add_to_days))
+                            carry_out=deps.bind_effect(handlers.add_to_days),
+                            release=deps.bind_effect(handlers.release_days))
     watches: PendingEffects[Watch, object] = PendingEffects(stores["watches"], publish, clock)
     deps = deps.but(orders=orders, watches=watches)
     check = partial(handlers.check, **deps.but(clock=deadline_clock or clock).pick(handlers.check, 2))

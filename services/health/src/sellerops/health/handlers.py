@@ -76,6 +76,12 @@ async def add_to_days(origin: Origin, change: order_facts.Delta, *, days: Days) 
         await days.add(origin.seller, marketplace_day, origin.id, counts)
 
 
+async def release_days(origin: Origin, change: order_facts.Delta, *, days: Days) -> None:
+    """The order's record cleared the change: the days it moved may forget its id in time."""
+    for marketplace_day in change.days:
+        await days.release(origin.seller, marketplace_day, origin.id)
+
+
 async def on_warning(evt: PolicyWarningReported | PolicyWarningResolved, *, warnings: Store, touch: Touch) -> None:
     """Open and resolved policy warnings, per marketplace (a resolution names only the warning)."""
     marketplace = evt.marketplace_id

@@ -41,9 +41,10 @@ class HealthSettings(BaseSettings):
     metrics: list[str] = Field(default_factory=list, description="metric plugins to load (empty: all installed)")
     keep_processed: int = Field(default=64, ge=8, description="message ids remembered per order for dedupe")
     keep_day_deltas: int = Field(default=512, ge=64,
-                                 description="order changes remembered per seller-day (12 bytes each): a change "
-                                             "re-added after a crash is recognised if fewer than this many "
-                                             "others reached its day during the redelivery delay")
+                                 description="order changes remembered per seller-day once their order has "
+                                             "cleared them (12 bytes each); until then a change's id is held "
+                                             "whatever comes after, so a re-add after a crash is always "
+                                             "recognised")
     evaluate_every_s: float = Field(default=2.0, gt=0, description="how soon a change is checked for red flags")
     evaluate_all_every_s: float = Field(default=3600.0, gt=0,
                                         description="every seller is re-checked this often (windows move on)")

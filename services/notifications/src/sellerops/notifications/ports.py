@@ -3,6 +3,6 @@
 from sellerops.plugins.channels import Channel
 from sellerops.runtime.clock import Clock
 from sellerops.runtime.publisher import Publisher
-from sellerops.runtime.state import KeyedStore as Store
+from sellerops.runtime.state import HoldingStore, KeyedStore as Store
 
-__all__ = ["Channel", "Clock", "Publisher", "Store"]
+__all__ = ["Channel", "Clock", "HoldingStore", "Publisher", "Store"]

@@ -41,11 +41,11 @@ class KvOrderStore(SellerKeyedStore[Order]):
         self.index = index
 
     async def apply(self, seller: str, order_id: str, message_id: str, decide: Decide[Order], *,
-                    new: bool = False, publish: Publisher | None = None) -> Applied[Order]:
+                    new: bool = False, hold: bool = False, publish: Publisher | None = None) -> Applied[Order]:
         """The order saved, then its index entries and (given `publish`) its events at once: both are done
         before the message is acked, and neither has to wait for the other (the index took ~12 ms of an
         order's way to health when it came first)."""
-        applied = await super().apply(seller, order_id, message_id, decide, new=new)
+        applied = await super().apply(seller, order_id, message_id, decide, new=new, hold=hold)
         await asyncio.gather(self._index(seller, order_id, applied),
                              *([publish(applied.events)] if publish is not None else []))
         return applied

@@ -22,7 +22,7 @@ from sellerops.fulfillment.domain import ledger, outbound
 from sellerops.fulfillment.domain.common import Cause, NotFound, Refused, found
 from sellerops.fulfillment.domain.ledger_moves import LedgerMoves, reacting, with_moves
 from sellerops.fulfillment.handlers.effects import move_stock
-from sellerops.fulfillment.ports import Choose, EffectStore, Locate, Publisher, Store
+from sellerops.fulfillment.ports import Choose, EffectStore, HoldingStore, Locate, Publisher
 from sellerops.runtime.decisions import refusals
 from sellerops.runtime.effects import Origin
 
@@ -30,7 +30,7 @@ log = structlog.get_logger("sellerops.fulfillment")
 
 
 async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, outbound_store: EffectStore,
-                            stock: Store, choose: Choose, locate: Locate) -> None:
+                            stock: HoldingStore, choose: Choose, locate: Locate) -> None:
     if evt.fulfillment_channel is not FulfillmentChannel.AFN:
         return  # the seller ships MFN orders
     lines = [(line.order_item_id, line.sku, line.quantity_ordered - line.quantity_shipped) for line in evt.lines
@@ -40,7 +40,7 @@ async def on_order_released(evt: OrderReleased, *, afn_fill_policy: FillPolicy, 
                      locate=locate)
 
 
-async def on_mcf_requested(evt: McfOrderRequested, *, outbound_store: EffectStore, stock: Store, choose: Choose,
+async def on_mcf_requested(evt: McfOrderRequested, *, outbound_store: EffectStore, stock: HoldingStore, choose: Choose,
                            locate: Locate) -> None:
     lines = [(item.item_id, item.seller_sku, item.quantity) for item in evt.items]
     await _requested(kind=OrderKind.MCF, evt=evt, order_id=evt.mcf_order_id, lines=lines, destination=evt.destination,
@@ -74,7 +74,7 @@ async def on_outbound_shipped(evt: OutboundShipmentReported, *, outbound_store: 
         raise LookupError(f"no outbound order {evt.fulfillment_order_id} for seller {evt.seller}")
 
 
-async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, outbound_store: EffectStore,
+async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: HoldingStore, outbound_store: EffectStore,
                                 choose: Choose) -> None:
     """Keep each SKU's backorder list: a FillAll order short of a SKU waits for it, until it is not short.
 
@@ -85,12 +85,12 @@ async def on_outbound_allocated(evt: OutboundOrderAllocated, *, stock: Store, ou
     for sku in sorted(short | {a.sku for a in evt.allocations}):
         decide = partial(ledger.backorder, order_id=evt.fulfillment_order_id, waits=sku in short, seller=evt.seller,
                          sku=sku)
-        await stock.apply(evt.seller, sku, str(evt.event_id), decide)
+        await stock.apply_held(evt.seller, sku, str(evt.event_id), decide)
     if any([ledger.fulfillable_by_center(await stock.load(evt.seller, sku)) for sku in sorted(short)]):
         await _serve(evt, evt.fulfillment_order_id, stock=stock, outbound_store=outbound_store, choose=choose)
 
 
-async def on_stock_moved(evt: InventoryMoved, *, stock: Store, outbound_store: EffectStore, choose: Choose) -> None:
+async def on_stock_moved(evt: InventoryMoved, *, stock: HoldingStore, outbound_store: EffectStore, choose: Choose) -> None:
     """Units became fulfillable (a receipt, a found adjustment, a released reservation): the SKU's waiting FillAll
     orders reserve what sourcing finds for them, oldest first; an order no longer waiting leaves the list."""
     if evt.to_bucket is not Bucket.FULFILLABLE or evt.quantity == 0:
@@ -99,7 +99,7 @@ async def on_stock_moved(evt: InventoryMoved, *, stock: Store, outbound_store: E
     for order_id in list(found.waiting if found is not None else []):
         lines = await _serve(evt, order_id, stock=stock, outbound_store=outbound_store, choose=choose)
         if not any(sku == evt.sku for _, sku, _ in lines):
-            await stock.apply(evt.seller, evt.sku, f"served/{evt.event_id}/{order_id}",
+            await stock.apply_held(evt.seller, evt.sku, f"served/{evt.event_id}/{order_id}",
                               partial(ledger.backorder, order_id=order_id, waits=False, seller=evt.seller,
                                       sku=evt.sku))
 
@@ -111,7 +111,7 @@ async def on_outbound_deadline(key: str, kind: str, due: datetime, *, outbound_p
     await _step(seller, order_id, f"deadline/{kind}/{due.isoformat()}", rule, due, outbound_store)
 
 
-async def carry_out(origin: Origin, effect: LedgerMoves, *, stock: Store,
+async def carry_out(origin: Origin, effect: LedgerMoves, *, stock: HoldingStore,
                     publish: Publisher) -> Callable[[Any], Any]:
     """Apply an order's movements to the SKU ledgers; the order then answers what the ledger did (a reservation
     that came up short becomes a shortfall), in the write that clears them."""
@@ -127,7 +127,7 @@ async def get_outbound_order(seller: str, query: GetOutboundOrder, *, outbound_s
 
 
 async def _requested(*, kind: OrderKind, evt: Event, order_id: str, lines: list[tuple[str, str, int]],
-                     destination: Any, fill_policy: FillPolicy, outbound_store: EffectStore, stock: Store,
+                     destination: Any, fill_policy: FillPolicy, outbound_store: EffectStore, stock: HoldingStore,
                      choose: Choose, locate: Locate, held: bool = False) -> None:
     """A new order: sourcing picks centers from the stock on hand now; the decision reserves what it found."""
     skus = sorted({sku for _, sku, _ in lines})
@@ -142,7 +142,7 @@ async def _requested(*, kind: OrderKind, evt: Event, order_id: str, lines: list[
     await _step(evt.seller, order_id, str(evt.event_id), rule, evt.occurred_at, outbound_store)
 
 
-async def _serve(evt: Event, order_id: str, *, stock: Store, outbound_store: EffectStore,
+async def _serve(evt: Event, order_id: str, *, stock: HoldingStore, outbound_store: EffectStore,
                  choose: Choose) -> list[tuple[str, str, int]]:
     """A waiting order reserves what sourcing finds on hand now (once per triggering event); what it still wants
     once the ledger answered."""

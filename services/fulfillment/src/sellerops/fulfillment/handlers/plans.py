@@ -12,7 +12,7 @@ from sellerops.contracts.market import OrderPlaced
 from sellerops.fulfillment.domain import plans
 from sellerops.fulfillment.domain.common import found, requested
 from sellerops.fulfillment.domain.placement import demand
-from sellerops.fulfillment.ports import Clock, Place, Publisher, Store
+from sellerops.fulfillment.ports import Clock, HoldingStore, Place, Publisher, Store
 from sellerops.runtime.decisions import refusals
 
 SCAN_ABOVE = 50  # a plan of more SKUs reads the seller's demand counts in one scan instead of one get per SKU
@@ -67,12 +67,12 @@ async def get_inbound_plan(seller: str, query: PlanRef, *, plans_store: Store) -
     return plans.view(await _found(seller, query.plan_id, plans_store))
 
 
-async def on_order_placed(evt: OrderPlaced, *, demand_store: Store, demand_window_days: float) -> None:
+async def on_order_placed(evt: OrderPlaced, *, demand_store: HoldingStore, demand_window_days: float) -> None:
     """Learn where the seller's buyers are: each line's units to the order's ship-to ZIP3, once per order."""
     if evt.destination is None:
         return
     for line in evt.items:
-        await demand_store.apply(evt.seller, line.sku, str(evt.event_id), partial(
+        await demand_store.apply_held(evt.seller, line.sku, str(evt.event_id), partial(
             demand.record, sku=line.sku, postal_code=evt.destination.postal_code,
             country_code=evt.destination.country_code, units=line.quantity, at=evt.purchased_at,
             window_days=demand_window_days))

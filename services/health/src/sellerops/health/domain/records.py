@@ -9,11 +9,13 @@ from sellerops.contracts.health import AccountStatus, MetricSettings
 
 
 class DayCounts(msgspec.Struct, frozen=True):
-    """A seller-day's counters, and the short ids of the last order changes added to them (so a change
-    added again after a crash is recognised). An answer decodes the counters only."""
+    """A seller-day's counters, and the short ids of the order changes added to them (so a change added again
+    after a crash is recognised): `held` until the order's record has cleared the change, however many changes
+    come meanwhile, then among the last few `applied`. An answer decodes the counters only."""
 
     counts: dict[str, int] = {}
     applied: list[str] = []
+    held: list[str] = []
 
 
 class SettingsRecord(msgspec.Struct, frozen=True):

@@ -13,7 +13,7 @@ from sellerops.contracts.notifications import NotificationRaised, Preferences
 from sellerops.notifications.domain import catalog, digests as digest_rules, preferences
 from sellerops.notifications.domain.deliveries import Delivery
 from sellerops.notifications.domain.records import PREFS_KEY, DigestItem
-from sellerops.notifications.ports import Clock, Publisher, Store
+from sellerops.notifications.ports import Clock, HoldingStore, Publisher, Store
 from sellerops.runtime.decisions import Cause, stamp
 from sellerops.runtime.logging import Tally
 
@@ -28,7 +28,7 @@ async def prefs_of(seller: str, *, prefs: Store) -> Preferences:
     return record.preferences if record is not None else Preferences()
 
 
-async def on_event(evt: Event, *, prefs: Store, deliveries_store: Store, digests: Store, publish: Publisher,
+async def on_event(evt: Event, *, prefs: Store, deliveries_store: Store, digests: HoldingStore, publish: Publisher,
                    clock: Clock, max_age: timedelta,
                    context: Callable[[Event], Awaitable[dict[str, Any]]] | None = None) -> None:
     """Raise the notification an event calls for, and save one delivery per routed endpoint. An event older
@@ -51,13 +51,13 @@ async def on_event(evt: Event, *, prefs: Store, deliveries_store: Store, digests
 
 
 async def _save(evt: Event, note: catalog.Note, endpoint_id: str, channel: str, when: datetime, digest: bool, *,
-                deliveries_store: Store, digests: Store) -> None:
+                deliveries_store: Store, digests: HoldingStore) -> None:
     """The notification for one endpoint: an item of its digest, or a delivery of its own."""
     kind, severity, title, body = note
     seller, at, nid = evt.seller, evt.occurred_at, catalog.notification_id(evt)
     if digest:
         item = DigestItem(notification_id=nid, kind=kind, title=title, body=body, at=at)
-        await digests.apply(seller, endpoint_id, nid, partial(digest_rules.boxed, seller=seller,
+        await digests.apply_held(seller, endpoint_id, nid, partial(digest_rules.boxed, seller=seller,
                                                               endpoint_id=endpoint_id, item=item, due=when))
         return
     new = Delivery(delivery_id=f"{nid}.{endpoint_id}", seller=seller, notification_id=nid, endpoint_id=endpoint_id,
