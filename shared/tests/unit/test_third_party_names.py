@@ -7,7 +7,7 @@ name they use moves:
 
 - runtime/compat.py replaces FastStream's batch pull loop `BatchPullStreamSubscriber._consume_pull` (the eager
   loop, for the measured reasons in its comments) and wraps nats-py's `PullSubscription.fetch`;
-- runtime/state.py and runtime/index.py read a nats-py KeyValue's stream, bucket name and JetStream context
+- runtime/direct.py and runtime/index.py read a nats-py KeyValue's stream, bucket name and JetStream context
   (`_stream`, `_name`, `_js`) and a JetStream context's connection (`_nc`) to read a bucket's stream directly.
 """
 
@@ -27,7 +27,7 @@ from sellerops.runtime.compat import EagerPullSub, batches_as_they_arrive, typed
 
 def test_the_pins_hold_the_versions_these_names_were_read_in():
     assert version("faststream").startswith("0.7.8"), "runtime/compat.py was written against faststream 0.7.8"
-    assert version("nats-py").startswith("2.16."), "runtime/compat, state, index were written against nats-py 2.16"
+    assert version("nats-py").startswith("2.16."), "runtime/compat, direct, index were written against nats-py 2.16"
 
 
 def test_faststream_still_runs_its_batch_loop_by_the_name_compat_replaces():
@@ -69,5 +69,5 @@ def test_a_key_value_keeps_its_stream_name_and_jetstream_context_where_state_and
     js = nc.jetstream()
     kv = KeyValue(name="orders", stream="KV_orders", pre="$KV.orders.", js=js, direct=False)
     assert (kv._stream, kv._name, kv._js) == ("KV_orders", "orders", js), (
-        "nats-py's KeyValue moved _stream/_name/_js: runtime/state.py latest_values and runtime/index.py read them")
+        "nats-py's KeyValue moved _stream/_name/_js: runtime/direct.py latest_values and runtime/index.py read them")
     assert js._nc is nc, "nats-py's JetStreamContext moved _nc: runtime/index.py reads it"

@@ -15,10 +15,43 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
-from sellerops.runtime.state import latest_values
-
 DIRECT_BATCH = 1024  # messages per direct-get request (more follow in further requests)
 DIRECT_TIMEOUT_S = 20.0  # the longest wait for the next message of a direct get (a server busy catching up)
+
+
+async def latest_values(kv: KeyValue, prefix: str) -> AsyncIterator[tuple[str, bytes]]:
+    """The current value of every key under `prefix.`: a counted snapshot of the bucket's stream.
+
+    Not nats-py's KV watcher: its "initial values done" marker can come before the values (seen
+    here: 1 scan in 200 came back empty), so we ask the stream how many keys match and read the
+    last message of each subject until we have them all. Deleted keys are skipped.
+    """
+    if hasattr(kv, "latest_values"):  # in-memory fakes
+        async for item in kv.latest_values(prefix):
+            yield item
+        return
+    js, stream, bucket = kv._js, kv._stream, kv._name  # noqa: SLF001  (nats-py keeps them private)
+    subject = f"$KV.{bucket}.{prefix}.>"
+    info = await js.stream_info(stream, subjects_filter=subject)
+    expected = len(info.state.subjects or {})
+    if not expected:
+        return
+    sub = await js.pull_subscribe(subject, stream=stream, config=ConsumerConfig(
+        deliver_policy=DeliverPolicy.LAST_PER_SUBJECT, ack_policy=AckPolicy.NONE, inactive_threshold=30.0))
+    cut = len(f"$KV.{bucket}.")
+    try:
+        seen = 0
+        while seen < expected:
+            try:
+                batch = await sub.fetch(min(expected - seen, 512), timeout=5)
+            except TimeoutError:
+                break  # keys purged since we counted them
+            for msg in batch:
+                seen += 1
+                if (msg.headers or {}).get("KV-Operation") not in ("DEL", "PURGE") and msg.data:
+                    yield msg.subject[cut:], msg.data
+    finally:
+        await sub.unsubscribe()
 
 
 async def last_values(kv: KeyValue, prefixes: Sequence[str]) -> list[tuple[str, bytes, int]]:
