@@ -256,3 +256,10 @@ async def test_a_policy_warning_keeps_the_status_the_marketplace_reported():
                                                  warning_id="W-1"))
     health = await _health(built, "acme")
     assert (health.marketplace_status, health.marketplace_status_at) == (AccountStatus.AT_RISK, NOW - timedelta(hours=3))
+
+
+async def test_a_fact_that_is_not_about_an_order_is_refused_by_name_before_any_order_record_is_written():
+    built, kvs, _ = service()
+    with pytest.raises(TypeError, match="order health facts do not take AccountStatusReported"):
+        await built(handlers.on_order_fact, status_reported("acme", "AT_RISK", NOW))
+    assert kvs["health_order"].writes == 0

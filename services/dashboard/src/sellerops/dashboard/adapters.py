@@ -18,7 +18,7 @@ from sellerops.contracts.health import AccountHealth, GetAccountHealth
 from sellerops.contracts.subjects import seller_token
 from sellerops.dashboard.domain.fleet import FleetRow, SellerParts, row_of
 from sellerops.dashboard.domain.parts import (
-    ACCOUNT, FLAG, HEALTH, PART_TYPES, WORK_PARTS, HealthPart, split_key,
+    ACCOUNT, FLAG, HEALTH, PART_TYPES, WORK_PARTS, HealthPart, Part, split_key,
 )
 from sellerops.runtime.requests import call
 from sellerops.runtime.state import AggregateStore, StateOnly
@@ -33,7 +33,8 @@ class PartStore:
     """Revision-checked parts with message-id dedupe (AggregateStore), one store per part type."""
 
     def __init__(self, kv: KeyValue, *, keep: int) -> None:
-        self._stores = {part: AggregateStore(kv, kind, keep=keep) for part, kind in PART_TYPES.items()}
+        self._stores: dict[str, AggregateStore[Part]] = {part: AggregateStore(kv, kind, keep=keep)
+                                                         for part, kind in PART_TYPES.items()}
 
     @staticmethod
     def key(seller: str, part: str, ident: str) -> str:
@@ -59,7 +60,9 @@ class FleetIndex:
         self._ranked: tuple[tuple[int, int], list[FleetRow]] = ((-1, -1), [])
         self._dirty: set[str] = set()  # sellers whose row waits for the next refresh (see `follow`)
         self._refresh: asyncio.TimerHandle | None = None
-        self._decode = {part: msgspec.json.Decoder(StateOnly[kind]).decode for part, kind in PART_TYPES.items()}
+        # A part's type is known at run time only (as in runtime.state.AggregateStore), which mypy cannot check.
+        self._decode = {part: msgspec.json.Decoder(StateOnly[kind]).decode  # type: ignore[valid-type]
+                        for part, kind in PART_TYPES.items()}
 
     def put(self, key: str, value: bytes | None, *, row: bool = True) -> str | None:
         """One bucket entry (None or empty: deleted); the seller it concerns. `row=False` leaves the seller's row
@@ -110,8 +113,8 @@ class FleetIndex:
         return parts.work.setdefault(part, {})
 
     def load(self, entries: Iterable[tuple[str, bytes | None]]) -> None:
-        sellers = {self.put(key, value, row=False) for key, value in entries}
-        for seller in sellers - {None}:
+        sellers = {seller for key, value in entries if (seller := self.put(key, value, row=False)) is not None}
+        for seller in sellers:
             self.rows[seller] = row_of(seller, self.parts[seller])
         self.changed()
 

@@ -64,9 +64,10 @@ def build_from(resources: Resources, settings: DashboardSettings) -> Built:
     ask = health_asker(resources.nc, timeout=settings.ask_timeout_s)
     deps, refresher = build(parts=PartStore(kv, keep=settings.keep_processed), ask=ask, index=index,
                              settings=settings)
-    scraped = resources.metrics is not None and settings.runtime.http_port is not None
+    # The metrics Prometheus scrapes (None when the service serves no HTTP port).
+    scraped = resources.metrics if settings.runtime.http_port is not None else None
     probe = ServicesProbe(resources.nc, every_s=settings.probe_every_s,
-                          registry=resources.metrics.registry if scraped else None)
+                          registry=scraped.registry if scraped is not None else None)
 
     async def ask_order(seller: str, ref: OrderHealthRef) -> OrderHealthView:
         return await call(resources.nc, "health", seller, "get_order_health", ref, OrderHealthView,
@@ -80,6 +81,6 @@ def build_from(resources: Resources, settings: DashboardSettings) -> Built:
         ask_history=health_asker(resources.nc, timeout=settings.history_timeout_s)))
     jobs: list[Callable[[], Awaitable[None]]] = [partial(index.follow, kv), refresher.run,
                                                  partial(serve_web, web, settings.host, settings.port)]
-    if scraped:  # Prometheus reads the lag and dead-letter gauges: keep them current
+    if scraped is not None:  # Prometheus reads the lag and dead-letter gauges: keep them current
         jobs.append(probe.run)
     return Built(deps, jobs)

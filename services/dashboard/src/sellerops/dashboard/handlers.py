@@ -8,7 +8,9 @@ from collections.abc import Awaitable, Callable, Iterable
 import structlog
 
 from sellerops.contracts.envelope import Event
-from sellerops.contracts.health import AccountStatusChanged, GetAccountHealth
+from sellerops.contracts.health import (
+    AccountStatusChanged, GetAccountHealth, MetricBreached, MetricBreachForecast, MetricRecovered,
+)
 from sellerops.contracts.market import DEFAULT_MARKETPLACE
 from sellerops.dashboard.domain import folding
 from sellerops.dashboard.domain.parts import ACCOUNT, CLAIM, FLAG, HEALTH, MESSAGE, ORDER, RETURN
@@ -27,7 +29,8 @@ async def on_work_fact(evt: Event, *, part: str, parts: Parts, touch: Touch) -> 
     touch(evt.seller)
 
 
-async def on_red_flag(evt: Event, *, parts: Parts, touch: Touch) -> None:
+async def on_red_flag(evt: MetricBreached | MetricRecovered | MetricBreachForecast, *, parts: Parts,
+                      touch: Touch) -> None:
     """health published a breach, a recovery or a forecast for one measure."""
     ident = f"{evt.marketplace_id}.{evt.key}"
     await parts.apply(evt.seller, FLAG, ident, str(evt.event_id), lambda found: folding.flag(found, evt))

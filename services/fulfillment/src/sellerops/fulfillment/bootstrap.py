@@ -16,6 +16,7 @@ from sellerops.fulfillment.adapters import (
 from sellerops.fulfillment.adapters.upgrade import upgrade_outboxes
 from sellerops.fulfillment.domain import offers, outbound, shipments
 from sellerops.fulfillment.domain.ledger_moves import LedgerMoves
+from sellerops.fulfillment.domain.sourcing import SourcingStrategy
 from sellerops.fulfillment.ports import CheckCarrier, Choose, Clock, LedgerReader, Locate, Place, Publisher, Store
 from sellerops.fulfillment.settings import FulfillmentSettings
 from sellerops.plugins import loader
@@ -89,7 +90,8 @@ async def build_from(resources: Resources, settings: FulfillmentSettings) -> Bui
     buyers = buyer_regions_from_file(settings.buyers_file) if settings.buyers_file else default_buyer_regions()
     costs = dataclasses.replace(costs, buyers=buyers)  # placement options are priced at their landed cost
     strategies = load_placement(settings)
-    sourcing = loader.load(SOURCING, Registry(SOURCING), allow=settings.runtime.plugins_allow).get(settings.sourcing)
+    sourcing = loader.load(SOURCING, Registry[SourcingStrategy](SOURCING),
+                           allow=settings.runtime.plugins_allow).get(settings.sourcing)
     placer = offers.Placer(network=network, costs=costs, strategies=strategies, locate=locate,
                            ttl_hours=settings.option_ttl_hours, time_limit_s=settings.optimal_time_limit_s,
                            gap=settings.optimal_gap, window_days=settings.demand_window_days,

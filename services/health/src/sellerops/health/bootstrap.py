@@ -2,7 +2,6 @@
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from functools import partial
 
 from nats.js.errors import NoKeysError
 from prometheus_client import CollectorRegistry, Gauge
@@ -55,7 +54,7 @@ def build(*, stores: dict, publish: Publisher, clock: Clock, metrics: list[Metri
                             release=deps.bind_effect(handlers.release_days))
     watches: PendingEffects[Watch, object] = PendingEffects(stores["watches"], publish, clock)
     deps = deps.but(orders=orders, watches=watches)
-    check = partial(handlers.check, **deps.but(clock=deadline_clock or clock).pick(handlers.check, 2))
+    check = deps.but(clock=deadline_clock or clock).bind_request(handlers.check)  # as (seller, marketplace_id)
     checker = handlers.Checker(check, every_s=every_s, all_every_s=all_every_s, known=known)
     return deps.but(touch=checker.touch), checker
 
@@ -91,7 +90,8 @@ def build_from(resources: Resources, settings: HealthSettings) -> Built:
             keys = await watch_kv.keys()
         except NoKeysError:
             return []
-        return [tuple(k.split(".", 1)) for k in keys if "." in k]
+        split = (k.partition(".") for k in keys)
+        return [(seller, marketplace) for seller, dot, marketplace in split if dot]
 
     gauges = prometheus_gauges(resources.metrics.registry) if resources.metrics else None
     deps, checker = build(

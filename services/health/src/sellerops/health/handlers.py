@@ -27,7 +27,7 @@ from sellerops.contracts.health import (
 )
 from sellerops.contracts.requests import RequestError
 from sellerops.runtime.clock import MIN_TIME
-from sellerops.runtime.effects import Origin
+from sellerops.runtime.effects import Origin, PendingEffects
 from sellerops.health.domain.records import SettingsRecord, Warnings
 from sellerops.health.domain import facts as order_facts
 from sellerops.health.domain.alerts import ForecastRules, trends, watch
@@ -57,10 +57,14 @@ def _changes(before: order_facts.OrderState | None, after: order_facts.OrderStat
     return delta(placed(before), placed(after))
 
 
-async def on_order_fact(evt: Event, *, orders: Store, metrics: list[Metric], touch: Touch) -> None:
+async def on_order_fact(evt: Event, *, orders: PendingEffects[order_facts.OrderState, order_facts.Delta],
+                        metrics: list[Metric], touch: Touch) -> None:
     """Fold the fact into the order's; the change to its day counters is a pending effect of the same write."""
+    if not isinstance(evt, order_facts.EVENTS):
+        raise TypeError(f"order health facts do not take {type(evt).__name__}")
 
-    def decide(state: order_facts.OrderState | None) -> tuple[order_facts.OrderState, list[Event]]:
+    def decide(state: order_facts.OrderState | None
+               ) -> tuple[order_facts.OrderState, list[Event], list[order_facts.Delta]]:
         new = order_facts.apply(state, evt)
         changed = _changes(state, new, metrics)
         return new, [], [order_facts.Delta(days=changed)] if changed else []

@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlparse
@@ -82,7 +83,8 @@ def create_web(deps: Deps) -> Starlette:
         parts = deps.index.parts.get(name)
         if parts is None:
             raise HTTPException(404, f"no facts about seller {name!r} have reached the dashboard")
-        marketplace = marketplace or (latest_health(parts).marketplace_id if latest_health(parts) else None)
+        latest = latest_health(parts)
+        marketplace = marketplace or (latest.marketplace_id if latest else None)
         query = GetAccountHealth(as_of=as_of, **({"marketplace_id": marketplace} if marketplace else {}))
         health = await deps.ask_health(name, query)
         flags = sorted(parts.flags.values(), key=lambda f: (f.breached_at is None, f.key))
@@ -100,7 +102,7 @@ def create_web(deps: Deps) -> Starlette:
         points = views.trend_points(now.replace(second=0, microsecond=0), days=deps.trend_days,
                                     step=deps.trend_step_days, recent=timedelta(minutes=10))
         answers = await asyncio.gather(*(_cached(trend_cache, (name, marketplace, p.as_of), now,
-                                                 lambda p=p: ask_past(name, marketplace, p.as_of))
+                                                 partial(ask_past, name, marketplace, p.as_of))
                                          for p in points))
         return JSONResponse(_trend_json(points, answers))
 
@@ -166,12 +168,15 @@ def create_web(deps: Deps) -> Starlette:
                     message="the health service did not answer; try again in a moment" if unavailable
                     else "the page could not be made; the reason is in the dashboard's log")
 
+    # Each handler takes the exception type it is registered for, which Starlette's type (any Exception) cannot say.
+    errors: dict[type[Exception], Callable[..., Awaitable[Response]]] = {
+        views.BadInput: bad_input, HTTPException: http_error, Exception: failed}
     return Starlette(routes=[
         Route("/", fleet), Route("/sellers/{seller}", seller), Route("/sellers/{seller}/trend.json", trend),
         Route("/sellers/{seller}/orders/{order_id}", order), Route("/services", services),
         Route("/services/deadletters/{sequence}/replay", replay, methods=["POST"]), Route("/live", live),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
-    ], exception_handlers={views.BadInput: bad_input, HTTPException: http_error, Exception: failed})
+    ], exception_handlers=errors)
 
 
 async def _ask_past(deps: Deps, seller: str, marketplace: str | None, as_of: datetime) -> AccountHealth:

@@ -69,6 +69,7 @@ def as_of_of(value: str | None, now: datetime) -> datetime | None:
     """None is now; a date is the end of that UTC day (now when it is today); a date-time without a zone is UTC."""
     if value in (None, ""):
         return None
+    when: datetime | None
     try:
         day = date.fromisoformat(value)
     except ValueError:

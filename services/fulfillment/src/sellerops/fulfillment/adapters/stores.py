@@ -8,12 +8,11 @@ wrapped around these stores in bootstrap).
 import base64
 from collections.abc import AsyncIterator
 
+import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.kv import KeyValue
 
-from sellerops.contracts.catalog import decode_event
-from sellerops.contracts.envelope import Event
 from sellerops.contracts.inventory import InventoryMoved
 from sellerops.contracts.streams import stream_name
 from sellerops.contracts.subjects import InvalidToken, event_filter
@@ -67,8 +66,9 @@ class StreamLedger:
 
     def __init__(self, js: JetStreamContext) -> None:
         self._js = js
+        self._decode = msgspec.json.Decoder(InventoryMoved).decode
 
-    async def __call__(self, seller: str) -> AsyncIterator[Event]:
+    async def __call__(self, seller: str) -> AsyncIterator[InventoryMoved]:
         subject = event_filter("fulfillment", "inventory", seller=seller, fact="moved")
         stream = stream_name("fulfillment")
         info = await self._js.stream_info(stream, subjects_filter=subject)
@@ -85,7 +85,6 @@ class StreamLedger:
                     break
                 for msg in batch:
                     left -= 1
-                    event = decode_event(msg.data, InventoryMoved)
-                    yield event
+                    yield self._decode(msg.data)
         finally:
             await sub.unsubscribe()
