@@ -652,3 +652,17 @@ async def test_a_review_request_for_facts_that_arrive_after_the_window_closed_is
     [event] = [e for e in svc.publish.events if type(e).__name__.startswith("ReviewRequest")]
     assert type(event).__name__ == outcome
     assert outcome == "ReviewRequested" or event.reason == "window closed"
+
+
+async def test_a_redelivery_asked_as_the_retention_deletes_the_delivery_is_not_found_naming_the_delivery_id():
+    svc = service()
+    delivery_id = await delivered_to_the_hook(svc)
+    finished = await svc.stores["deliveries"].load(SELLER, delivery_id)
+    svc.clock.set(finished.forget_at)
+    forget = svc.schedulers[DELIVERIES][0]._fire
+    store = _ReadThenInterleave(svc.stores["deliveries"], lambda: forget(f"{SELLER}.{delivery_id}", "forget",
+                                                                          finished.forget_at))
+    with pytest.raises(RequestError) as refused:
+        await handlers.redeliver(SELLER, Redeliver(delivery_id=delivery_id), deliveries_store=store, clock=svc.clock)
+    assert (refused.value.reply.code, refused.value.reply.field) == ("not_found", "$.delivery_id")
+    assert await svc.stores["deliveries"].load(SELLER, delivery_id) is None

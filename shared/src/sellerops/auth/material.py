@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import nkeys
@@ -163,9 +164,9 @@ def init(root: Path, scopes: Iterable[ServiceScope], *, resolver_dir: str = DEFA
     write_role(auth, auth.operator, "operator", operator_grants)
     write_role(auth, auth.readonly, "readonly", lambda key: readonly_grants(key, scopes))
     for scope in scopes:
-        write_role(auth, auth.service(scope.name), f"service:{scope.name}",
-                   (lambda key, scope=scope: observer_grants(scope, key, scopes)) if scope.observer
-                   else (lambda key, scope=scope: service_grants(scope, key)))
+        grants_for = (partial(observer_grants, scope, scopes=scopes) if scope.observer
+                      else partial(service_grants, scope))
+        write_role(auth, auth.service(scope.name), f"service:{scope.name}", grants_for)
     write_server_conf(auth, resolver_dir)
     return auth
 

@@ -4,6 +4,7 @@ import os
 import sys
 from importlib.metadata import entry_points, version
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import typer
 
@@ -110,7 +111,9 @@ def main(args: list[str] | None = None) -> None:
     except typer.Exit as exc:
         code = exc.exit_code
     except _click_exception() as exc:
-        where = f" (see `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""
+        assert isinstance(exc, ClickError)  # what _click_exception finds: click's ClickException
+        ctx = getattr(exc, "ctx", None)  # a UsageError's context (a plain ClickException has none)
+        where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
         _fail_quietly(exc.format_message() + where, exc.exit_code, "invalid")
     except (KeyboardInterrupt, typer.Abort):
         code = 130
@@ -119,6 +122,15 @@ def main(args: list[str] | None = None) -> None:
             raise
         _fail_quietly(f"{type(exc).__name__}: {exc} (run `sellerops --debug ...` for the traceback)", 1, "internal")
     sys.exit(code if isinstance(code, int) else 0)
+
+
+@runtime_checkable
+class ClickError(Protocol):
+    """What main reads of click's ClickException (typer vendors click: see _click_exception)."""
+
+    exit_code: int
+
+    def format_message(self) -> str: ...
 
 
 def _click_exception() -> type[Exception]:

@@ -96,7 +96,7 @@ class LineProgress:
 def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
     """`advance(n)`: a transient bar on a terminal, a few plain lines on a pipe, nothing under --json."""
     if _json_mode() or total == 0:
-        yield lambda n=1: None
+        yield _no_progress
         return
     if not _errors().is_terminal:
         yield LineProgress(label, total).advance
@@ -105,7 +105,15 @@ def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
 
     with Progress(console=_errors(), transient=True) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance
+
+
+def _no_progress(n: int = 1) -> None:
+    """`advance` where nothing is shown."""
 
 
 def _errors() -> Any:

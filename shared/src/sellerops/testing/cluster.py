@@ -23,7 +23,7 @@ class Node:
     def __init__(self, name: str, folder: Path, template: Path, auth: str) -> None:
         self.name, self.folder = name, folder
         self.client_port, self.route_port, self.monitor_port = free_port(), free_port(), free_port()
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         (folder / "auth").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, folder / "nats-server.conf")
         (folder / "auth" / "auth.conf").write_text(auth)
@@ -59,19 +59,24 @@ class Node:
             return None
 
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        return self._running() is not None
+
+    def _running(self) -> subprocess.Popen[bytes] | None:
+        """The node's process while it runs, else None."""
+        process = self.process
+        return process if process is not None and process.poll() is None else None
 
     def kill(self) -> None:
         """SIGKILL: the node is lost mid-stream, as a node failure or an OOM kill would."""
-        if self.alive():
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        if (process := self._running()) is not None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.alive():
-            self.process.send_signal(signal.SIGTERM)
+        if (process := self._running()) is not None:
+            process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout)
+                process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
 

@@ -41,8 +41,10 @@ class ContainerNats:
         self.host, self.port, self.monitor_port = host, free_port(host), free_port(host)
         self.container: Any = (DockerContainer(image)
                                .with_command(f"-js -m {MONITOR_PORT} -sd /data")
-                               .with_bind_ports(CLIENT_PORT, (host, self.port))
-                               .with_bind_ports(MONITOR_PORT, (host, self.monitor_port)))
+                               # testcontainers 4 takes a host port, not an (address, port) pair: Docker
+                               # publishes it on every interface of the host
+                               .with_bind_ports(CLIENT_PORT, self.port)
+                               .with_bind_ports(MONITOR_PORT, self.monitor_port))
         self.process = None  # what EmbeddedNats callers check: there is no local process
         self._started = False
 

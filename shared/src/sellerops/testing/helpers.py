@@ -51,7 +51,9 @@ def run_cli(args: list[str], capsys: Any) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as exit_:
         main(args)
     out, err = capsys.readouterr()
-    return exit_.value.code, out, err
+    code = exit_.value.code
+    assert isinstance(code, int), f"main exits with a number, not {code!r}"
+    return code, out, err
 
 
 async def read_stream(js: JetStreamContext, stream: str, subject: str = ">") -> list[Msg]:

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import structlog
 
+from sellerops.contracts.envelope import Event
 from sellerops.contracts.notifications import DeliveryList, DeliveryStatus, DeliveryView, ListDeliveries, Redeliver
 from sellerops.contracts.requests import RequestError
 from sellerops.notifications.domain import deliveries
@@ -37,7 +38,7 @@ async def attempt(key: str, kind: str, due: datetime, *, deliveries_store: Store
     circuit = await circuits.load(seller, d.endpoint_id)
     if (until := deliveries.blocked_until(circuit, now)) is not None:
         await deliveries_store.apply(seller, delivery_id, f"held/{due.isoformat()}",
-                                     lambda cur: (deliveries.held(cur, until=until, at=now, why="circuit open"), []))
+                                     partial(_held, until=until, at=now, why="circuit open"))
         return
     outcome = await _send(d, prefs=prefs, channels=channels)
     await deliveries_store.apply(seller, delivery_id, f"attempt/{d.round}/{d.tries}", partial(
@@ -107,5 +108,16 @@ async def redeliver(seller: str, request: Redeliver, *, deliveries_store: Store,
         return deliveries.view(d)
     now = clock.now()
     applied = await deliveries_store.apply(seller, request.delivery_id, f"redeliver/{d.round + 1}",
-                                           lambda cur: (deliveries.redeliver(cur, at=now), []))
+                                           partial(_redelivered, at=now))
+    if applied.state is None:  # its retention ran out (and deleted it) since it was read
+        raise RequestError("not_found", f"no delivery {request.delivery_id}", "$.delivery_id")
     return deliveries.view(applied.state)
+
+
+# The delivery as it is now may be gone: its retention deleted it since it was read. Then nothing changes.
+def _held(cur: Delivery | None, *, until: datetime, at: datetime, why: str) -> tuple[Delivery | None, list[Event]]:
+    return (None if cur is None else deliveries.held(cur, until=until, at=at, why=why)), []
+
+
+def _redelivered(cur: Delivery | None, *, at: datetime) -> tuple[Delivery | None, list[Event]]:
+    return (None if cur is None else deliveries.redeliver(cur, at=at)), []

@@ -1,10 +1,9 @@
 """Buyer messages: the 24-hour reply clock (its events are published from the message: runtime.effects)."""
 
-from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import Protocol
 
-from sellerops.contracts.envelope import Event
 from sellerops.contracts.notifications import (
     ListMessages, MarkNoResponseNeeded, MessageList, MessageStatus, MessageView, ReplyToMessage,
 )
@@ -12,7 +11,7 @@ from sellerops.contracts.requests import RequestError
 from sellerops.contracts.returns import BuyerMessageReceived
 from sellerops.notifications.domain import messaging
 from sellerops.notifications.ports import Clock, Store
-from sellerops.runtime.decisions import refusals, requested
+from sellerops.runtime.decisions import Cause, refusals, requested
 from sellerops.runtime.paging import page
 
 
@@ -22,12 +21,18 @@ async def on_buyer_message(evt: BuyerMessageReceived, *, messages: Store,
                          partial(messaging.received, fact=evt, policy=messaging_policy))
 
 
-async def _message_request(seller: str, message_id: str, verb: str,
-                           rule: Callable[..., tuple[messaging.Message, list[Event]]], at: datetime, *,
+class _Rule(Protocol):
+    """A seller's request on a message (messaging.replied, messaging.no_response_needed)."""
+
+    def __call__(self, message: messaging.Message | None, *, at: datetime, cause: Cause) -> messaging.Decision: ...
+
+
+async def _message_request(seller: str, message_id: str, verb: str, rule: _Rule, at: datetime, *,
                            messages: Store, clock: Clock) -> MessageView:
     cause = requested(seller, message_id, verb, at.isoformat())
     with refusals("message_id"):
         applied = await messages.apply(seller, message_id, str(cause.id), partial(rule, at=at, cause=cause))
+    assert applied.state is not None  # a rule refuses a missing message (NotFound), so one is always left
     return messaging.view(applied.state, clock.now())
 
 

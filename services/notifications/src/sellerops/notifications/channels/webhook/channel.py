@@ -104,7 +104,8 @@ class WebhookChannel:
         response: httpx.Response | None = None
         try:
             async with asyncio.timeout(timeout_s):  # the whole attempt, not each phase
-                url, extensions, name = endpoint.target, {}, None
+                url, name = endpoint.target, None
+                extensions: dict[str, str] = {}  # the TLS name of a pinned https target (httpx's sni_hostname)
                 if not self.settings.private_targets:
                     pinned = await self._pin(endpoint.target)
                     if isinstance(pinned, str):
@@ -155,7 +156,7 @@ class WebhookChannel:
             return "target", why
         return None
 
-    async def _pin(self, target: str) -> tuple[str, str, dict] | str:
+    async def _pin(self, target: str) -> tuple[str, str, dict[str, str]] | str:
         """The URL with its host replaced by one checked public address, the Host header and the TLS
         extension keeping the host name; or why the target is refused."""
         parts = urlsplit(target)

@@ -47,7 +47,8 @@ async def _resolve(host: str, port: int) -> list[IpAddress]:
     except ValueError:
         pass
     found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found))
+    hosts = [info[4][0] for info in found]  # an IP family's address is text (only other families' are numbers)
+    return list(dict.fromkeys(ipaddress.ip_address(host.split("%", 1)[0]) for host in hosts if isinstance(host, str)))
 
 
 # NAT64 (well-known and local-use prefixes) and SIIT's IPv4-translated addresses carry an IPv4 address in their
