@@ -39,12 +39,11 @@ class ContainerNats:
         from testcontainers.core.container import DockerContainer
 
         self.host, self.port, self.monitor_port = host, free_port(host), free_port(host)
-        self.container: Any = (DockerContainer(image)
-                               .with_command(f"-js -m {MONITOR_PORT} -sd /data")
-                               # testcontainers 4 takes a host port, not an (address, port) pair: Docker
-                               # publishes it on every interface of the host
-                               .with_bind_ports(CLIENT_PORT, self.port)
-                               .with_bind_ports(MONITOR_PORT, self.monitor_port))
+        self.container: Any = DockerContainer(image).with_command(f"-js -m {MONITOR_PORT} -sd /data")
+        # Published on `host` only. testcontainers 4's with_bind_ports takes a bare port (Docker would publish it on
+        # every interface), so the (address, port) pairs go straight into the ports it hands to docker-py's run.
+        self.container.ports.update({str(CLIENT_PORT): (host, self.port),
+                                     str(MONITOR_PORT): (host, self.monitor_port)})
         self.process = None  # what EmbeddedNats callers check: there is no local process
         self._started = False
 
