@@ -41,9 +41,10 @@ class ContainerNats:
         self.host, self.port, self.monitor_port = host, free_port(host), free_port(host)
         self.container: Any = DockerContainer(image).with_command(f"-js -m {MONITOR_PORT} -sd /data")
         # Published on `host` only. testcontainers 4's with_bind_ports takes a bare port (Docker would publish it on
-        # every interface), so the (address, port) pairs go straight into the ports it hands to docker-py's run.
-        self.container.ports.update({str(CLIENT_PORT): (host, self.port),
-                                     str(MONITOR_PORT): (host, self.monitor_port)})
+        # every interface), so the (address, port) pairs, which docker-py's run takes, go straight into the ports
+        # it hands over (typed narrower than docker-py accepts).
+        ports: dict[str, Any] = self.container.ports
+        ports.update({str(CLIENT_PORT): (host, self.port), str(MONITOR_PORT): (host, self.monitor_port)})
         self.process = None  # what EmbeddedNats callers check: there is no local process
         self._started = False
 
