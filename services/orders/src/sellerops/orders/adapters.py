@@ -137,8 +137,8 @@ class OrderListings:
         bounds = [t for t in (after[0] if after else None, query.purchased_to) if t is not None]
         hi = min(bounds) if bounds else None
         only = {f"status.{query.status.value}"} if query.status is not None else None
-        hours = index.walk(seller_token(seller), "status", newest_first=True, lo=query.purchased_from,
-                                        hi=hi, only=only)
+        hours = index.walk(seller_token(seller), "status", newest_first=True, lo=query.purchased_from, hi=hi,
+                           only=only)
         found = self._found(seller, hours, lambda e: after is None or queries.entry_position(e.sort) < after)
         return await _afill(page, ((o, view(o)) async for o in found if queries.matches(o, query)),
                             queries.cursor_of)
@@ -151,8 +151,8 @@ class OrderListings:
             risky = queries.at_risk([o async for o in self._orders.scan(seller)], msgspec.structs.replace(query, limit=10_000), now)
             return _fill(page, ((r, r) for r in risky), _risk_cursor)
         horizon = queries.horizon(query, now)
-        hours = index.walk(seller_token(seller), "risk", newest_first=False,
-                                        lo=after[0] if after else None, hi=horizon)
+        hours = index.walk(seller_token(seller), "risk", newest_first=False, lo=after[0] if after else None,
+                           hi=horizon)
         found = self._found(seller, hours, lambda e: after is None or queries.entry_position(e.sort) > after)
         # An order listed under "risk" can be at risk (queries.placements): its row has its latest ship date.
         rows = (r async for r in (queries.at_risk_row(o, now) async for o in found) if r.latest_ship_date <= horizon)
@@ -161,8 +161,7 @@ class OrderListings:
     async def _found(self, seller: str, hours: AsyncIterator[list[Entry]],
                      wanted: Callable[[Entry], bool]) -> AsyncIterator[Order]:
         """The orders the entries stand for, in the entries' order, skipping entries of an older state."""
-        if self._indexed is None:  # hours come from an index, so only a store keeping one walks them
-            return
+        assert self._indexed is not None, "hours come from an index (_index): only a store keeping one walks them"
         async for entries in hours:
             entries = [e for e in entries if wanted(e)]
             for at in range(0, len(entries), LOAD_AT_ONCE):
