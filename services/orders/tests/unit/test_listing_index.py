@@ -219,3 +219,21 @@ async def test_the_records_a_bulk_load_writes_are_what_sync_leaves_for_a_new_ite
     await HourIndex(kv, clock=clock).sync(seller, "o-1", 9, wanted)
 
     assert sorted(new_records(seller, "o-1", 9, wanted, clock.now)) == sorted((k, e.value) for k, e in kv._data.items())
+
+
+class PortOnlyStore:
+    """An OrderStore with the port's methods alone (as a fake may be): no index, no batched reads."""
+
+    def __init__(self, inner: KvOrderStore) -> None:
+        self.apply, self.load, self.load_record, self.scan = inner.apply, inner.load, inner.load_record, inner.scan
+
+
+async def test_listings_over_a_store_that_keeps_no_index_read_every_order(make, seller, order_id):
+    store = PortOnlyStore(KvOrderStore(FakeKeyValue()))
+    deps = bootstrap.build(orders=store, publish=RecordingPublisher(), clock=DrivenClock(make.NOW))
+    await deps(handlers.on_order_placed, make.placed(seller, order_id))
+    await deps(handlers.on_payment_authorized, make.paid(seller, order_id))
+
+    assert [o.order_id for o in (await deps(handlers.list_orders, seller, ListOrders())).orders] == [order_id]
+    at_risk = await deps(handlers.list_at_risk, seller, ListAtRisk(within_hours=24 * 365))
+    assert [o.order_id for o in at_risk.orders] == [order_id]

@@ -1,11 +1,13 @@
 """An order's dossier: events folded in once, the facts it gives, the FBA return watch and the case file."""
 
+import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import msgspec
 import pytest
+from rich.console import Console
 
 from sellerops.contracts.inventory import Bucket
 from sellerops.contracts.market import FulfillmentChannel, Money, OrderType, Window
@@ -19,6 +21,7 @@ from sellerops.contracts.returns import (
     ReturnItem, ReturnPolicy, ReturnRecorded, ReturnStatus, ReturnView,
 )
 from sellerops.returns.domain import dossier
+from sellerops.returns.plugin import commands
 
 AFN, MFN = FulfillmentChannel.AFN, FulfillmentChannel.MFN
 ORDER = "111-0000001-0000001"
@@ -351,6 +354,23 @@ def test_the_case_file_gathers_order_shipments_delivery_messages_refunds_and_ret
     assert [(r["refund_id"], r["total"]["amount"]) for r in case.refunds] == [("R1", "30.00")]
     assert case.returns == [ret]
     assert case.gaps == []
+
+
+def test_the_case_file_as_a_person_reads_it_shows_the_order_lines_the_shipped_items_and_the_returns(
+        monkeypatch) -> None:
+    ret = ReturnView(return_id="RET1", seller="acme", order_id=ORDER, status=ReturnStatus.AUTHORIZED,
+                     items=[ReturnItem(order_item_id="I1", sku="MUG", quantity=1, reason="DEFECTIVE")],
+                     in_policy=True, requested_at=T0 + 5 * DAY, updated_at=T0 + 5 * DAY)
+    case = dossier.case_file(claim_view(), full_dossier(), [ret], now=T0 + 7 * DAY)
+    out = Console(width=200, record=True, file=io.StringIO())
+    monkeypatch.setattr(commands, "console", out)
+
+    commands._show_case_file(case)
+
+    text = out.export_text()
+    assert "  2 x MUG (item I1)  30.00 USD" in text
+    assert "package 1: UPS 1Z001, shipped 2026-11-03; I1 x2" in text
+    assert "  RET1  Authorized  1 x MUG DEFECTIVE" in text
 
 
 def test_the_case_file_timeline_is_sorted_by_time() -> None:

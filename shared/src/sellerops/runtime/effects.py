@@ -70,7 +70,7 @@ class Origin(NamedTuple):
 
 
 # (state, events) or (state, events, effects)
-Decision = tuple[S, Sequence[Event]] | tuple[S, Sequence[Event], Sequence[E]]
+Decision = tuple[S | None, Sequence[Event]] | tuple[S | None, Sequence[Event], Sequence[E]]  # None: no aggregate
 # A reaction to what an effect did, applied to the state in the write that clears it: (state, events, effects).
 React = Callable[[S], tuple[S, Sequence[Event], Sequence[E]]]
 CarryOut = Callable[[Origin, E], Awaitable[React[S, E] | None]]  # CarryOut[E, S]: E comes first
@@ -86,7 +86,7 @@ class Watched(Generic[S]):
     pending_since: datetime | None = None
 
 
-def _split(result: Decision[S, E]) -> tuple[S, Sequence[Event], Sequence[E]]:
+def _split(result: Decision[S, E]) -> tuple[S | None, Sequence[Event], Sequence[E]]:
     if len(result) == 3:
         return result[0], result[1], result[2]
     return result[0], result[1], ()

@@ -90,7 +90,8 @@ class Applied(msgspec.Struct, Generic[S], frozen=True):
     created: bool = False
 
 
-Decide = Callable[[S | None], tuple[S, Sequence[Event]]]
+# A decision may leave no aggregate (a fact or deadline about one never recorded): (None, []) writes nothing.
+Decide = Callable[[S | None], tuple[S | None, Sequence[Event]]]
 
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from sellerops.contracts.orders import AtRiskOrder, ListAtRisk, ListOrders, Orde
 from sellerops.contracts.subjects import id_token, seller_token
 from sellerops.orders.domain import Order, queries, view
 from sellerops.orders.domain.mcf import McfOrder
-from sellerops.orders.ports import Publisher
+from sellerops.orders.ports import OrderStore, Publisher
 from sellerops.runtime.index import Entry, HourIndex, every_key, values_of
 from sellerops.runtime.paging import SizedPage
 from sellerops.runtime.state import Applied, Decide, SellerKeyedStore
@@ -62,6 +62,8 @@ class KvOrderStore(SellerKeyedStore[Order]):
                               created=applied.created)
 
     async def reindex(self, seller: str, order_id: str) -> None:
+        if self.index is None:
+            return
         record, revision = await self.aggregates.get(self.key(seller, order_id))
         wanted = queries.placements(record.state) if record.state is not None else []
         await self.index.sync(seller_token(seller), id_token("order_id", order_id), revision, wanted)
@@ -111,27 +113,32 @@ class KvOrderStore(SellerKeyedStore[Order]):
 
 
 class OrderListings:
-    """list_orders and list_at_risk read from the index once it is built, from every order before that."""
+    """list_orders and list_at_risk read from the index once it is built, from every order before that (and
+    always from every order of a store that keeps no index)."""
 
-    def __init__(self, orders: KvOrderStore) -> None:
+    def __init__(self, orders: OrderStore) -> None:
         self._orders = orders
+        self._indexed = orders if isinstance(orders, KvOrderStore) else None
         self._built = False
 
-    async def _use_index(self) -> bool:
-        self._built = self._built or await self._orders.index_built()
-        return self._built
+    async def _index(self) -> HourIndex | None:
+        """The index to read, once it is built (None: read every order)."""
+        if self._indexed is None or self._indexed.index is None:
+            return None
+        self._built = self._built or await self._indexed.index_built()
+        return self._indexed.index if self._built else None
 
     async def list_orders(self, seller: str, query: ListOrders, budget: int) -> tuple[list[OrderView], str | None]:
         page: SizedPage[OrderView] = SizedPage(query.limit, budget)
         after = queries.after_cursor(query.cursor)
-        if not await self._use_index():
+        if (index := await self._index()) is None:
             shown, _ = queries.page([o async for o in self._orders.scan(seller)], msgspec.structs.replace(query, limit=10_000))
             return _fill(page, ((o, view(o)) for o in shown), queries.cursor_of)
         bounds = [t for t in (after[0] if after else None, query.purchased_to) if t is not None]
         hi = min(bounds) if bounds else None
         only = {f"status.{query.status.value}"} if query.status is not None else None
-        hours = self._orders.index.walk(seller_token(seller), "status", newest_first=True, lo=query.purchased_from,
-                                        hi=hi, only=only)
+        hours = index.walk(seller_token(seller), "status", newest_first=True, lo=query.purchased_from, hi=hi,
+                           only=only)
         found = self._found(seller, hours, lambda e: after is None or queries.entry_position(e.sort) < after)
         return await _afill(page, ((o, view(o)) async for o in found if queries.matches(o, query)),
                             queries.cursor_of)
@@ -140,26 +147,28 @@ class OrderListings:
                       budget: int) -> tuple[list[AtRiskOrder], str | None]:
         page: SizedPage[AtRiskOrder] = SizedPage(query.limit, budget)
         after = queries.after_cursor(query.cursor)
-        if not await self._use_index():
-            rows = queries.at_risk([o async for o in self._orders.scan(seller)], msgspec.structs.replace(query, limit=10_000), now)
-            return _fill(page, ((r, r) for r in rows), _risk_cursor)
+        if (index := await self._index()) is None:
+            risky = queries.at_risk([o async for o in self._orders.scan(seller)], msgspec.structs.replace(query, limit=10_000), now)
+            return _fill(page, ((r, r) for r in risky), _risk_cursor)
         horizon = queries.horizon(query, now)
-        hours = self._orders.index.walk(seller_token(seller), "risk", newest_first=False,
-                                        lo=after[0] if after else None, hi=horizon)
+        hours = index.walk(seller_token(seller), "risk", newest_first=False, lo=after[0] if after else None,
+                           hi=horizon)
         found = self._found(seller, hours, lambda e: after is None or queries.entry_position(e.sort) > after)
-        rows = (queries.at_risk_row(o, now) async for o in found if o.ship_window.latest <= horizon)
+        # An order listed under "risk" can be at risk (queries.placements): its row has its latest ship date.
+        rows = (r async for r in (queries.at_risk_row(o, now) async for o in found) if r.latest_ship_date <= horizon)
         return await _afill(page, ((r, r) async for r in rows), _risk_cursor)
 
     async def _found(self, seller: str, hours: AsyncIterator[list[Entry]],
                      wanted: Callable[[Entry], bool]) -> AsyncIterator[Order]:
         """The orders the entries stand for, in the entries' order, skipping entries of an older state."""
+        assert self._indexed is not None, "hours come from an index (_index): only a store keeping one walks them"
         async for entries in hours:
             entries = [e for e in entries if wanted(e)]
             for at in range(0, len(entries), LOAD_AT_ONCE):
                 chunk = entries[at:at + LOAD_AT_ONCE]
-                loaded = await self._orders.load_states(seller, [e.item for e in chunk])
+                loaded = await self._indexed.load_states(seller, [e.item for e in chunk])
                 for entry, order in zip(chunk, loaded):
-                    if queries.listed_as(order, entry.index, entry.sort):
+                    if order is not None and queries.listed_as(order, entry.index, entry.sort):
                         yield order
 
 

@@ -38,7 +38,8 @@ def build_from(resources: Resources, settings: OrdersSettings) -> Built:
     bucket = resources.buckets[BUCKET]
     store = KvOrderStore(bucket, keep_processed=settings.keep_processed,
                          index=HourIndex(resources.buckets[INDEX_BUCKET]))
-    carriers = loader.load(CARRIERS, CarrierRegistry(CARRIERS), allow=settings.runtime.plugins_allow)
+    carriers = CarrierRegistry(CARRIERS)
+    loader.load(CARRIERS, carriers, allow=settings.runtime.plugins_allow)  # registers into `carriers`
     built = build(orders=store, publish=resources.publisher, clock=resources.clock, policy=settings.policy(),
                   deadline_clock=resources.stream_clock, check_carrier=carriers.check,
                   mcf_orders=KvMcfStore(resources.buckets[MCF_BUCKET], keep_processed=settings.keep_processed),

@@ -105,7 +105,7 @@ async def _mcf_command(seller: str, mcf_order_id: str, message_id: str, decide: 
     with refusals("mcf_order_id"):
         applied = await mcf_orders.apply(seller, mcf_order_id, message_id, decide)
     await publish(applied.events)  # an unreachable fulfillment service only delays them: they wait in ORDERS
-    return domain.mcf.view(applied.state)
+    return domain.mcf.view(existing(applied.state, f"MCF order {mcf_order_id} not found", "mcf_order_id"))
 
 
 async def create_mcf_order(seller: str, request: CreateMcfOrder, *, mcf_orders: McfStore, publish: Publisher,
@@ -154,7 +154,7 @@ async def order_request(rule: Callable[..., tuple[domain.Order, Sequence[Event]]
     with refusals("order_id"):
         applied = await orders.apply(seller, request.order_id, request_id, decide)
     await publish(applied.events)
-    return domain.view(applied.state)
+    return domain.view(existing(applied.state, f"order {request.order_id} not found", "order_id"))
 
 
 async def confirm_shipment(seller: str, request: ConfirmShipment, *, orders: OrderStore, publish: Publisher,

@@ -1,5 +1,7 @@
 """The composition root: binds handlers to real adapters, or to the fakes a test passes in."""
 
+from collections.abc import Mapping
+
 from sellerops.contracts.returns import ReturnPolicy
 from sellerops.returns import handlers
 from sellerops.returns.adapters import CLAIMS, DOSSIERS, RETURNS, stores
@@ -12,7 +14,7 @@ from sellerops.runtime.routes import Dependencies
 from sellerops.runtime.service import Built
 
 
-def build(*, stores: dict[str, Store], publish: Publisher, clock: Clock, default_policy: ReturnPolicy = ReturnPolicy(),
+def build(*, stores: Mapping[str, Store], publish: Publisher, clock: Clock, default_policy: ReturnPolicy = ReturnPolicy(),
           deadline_clock: Clock | None = None) -> tuple[Dependencies, dict[str, DeadlineScheduler]]:
     """What the handlers take, by parameter name, and each deadline bucket's scheduler. `clock` stamps what
     requests do; deadlines go by `deadline_clock` (event time)."""

@@ -3,6 +3,7 @@ live in the terminal) and `sellerops simulate` (a running system fed in real tim
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 import typer
 from rich.console import Console
@@ -35,8 +36,8 @@ def demo(
 
     names = list(SELLERS[:sellers])
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
-    common = {"seed": seed, "start": start, "days": days, "orders_per_day": orders_per_day, "drain": False,
-              **HEALTHY}
+    common: _Run = {"seed": seed, "start": start, "days": days, "orders_per_day": orders_per_day, "drain": False,
+                    **HEALTHY}
     troubled = names[-1:] if trouble and len(names) > 1 else (names if trouble else [])
     configs = [SimConfig(sellers=[n for n in names if n not in troubled], **common)] if len(troubled) < len(names) \
         else []
@@ -47,12 +48,41 @@ def demo(
     console.print(summary(board))
 
 
+class _Healthy(TypedDict):
+    """The SimConfig fields a well-run seller sets (typed, so that `SimConfig(**HEALTHY)` is checked)."""
+
+    feedback_rate: float
+    stars: dict[int, float]
+    claim_rate: float
+    reply_rate: float
+    reply_mean_hours: float
+    on_time_delivery_rate: float
+    scan_rate: float
+
+
+class _Run(_Healthy):
+    """A demo's SimConfig fields shared by every seller."""
+
+    seed: int
+    start: datetime
+    days: int
+    orders_per_day: float
+    drain: bool
+
+
+class _Trouble(TypedDict):
+    late_streak: tuple[int, int]
+    late_streak_rate: float
+    bad_carrier_week: tuple[int, int]
+    bad_scan_rate: float
+
+
 # A well-run seller: the marketplace's targets met with room to spare (ODR about 0.4%).
-HEALTHY = {"feedback_rate": 0.05, "stars": {5: 0.8, 4: 0.12, 3: 0.04, 2: 0.02, 1: 0.02}, "claim_rate": 0.002,
-           "reply_rate": 0.97, "reply_mean_hours": 4.0, "on_time_delivery_rate": 0.985, "scan_rate": 0.99}
+HEALTHY: _Healthy = {"feedback_rate": 0.05, "stars": {5: 0.8, 4: 0.12, 3: 0.04, 2: 0.02, 1: 0.02}, "claim_rate": 0.002,
+                     "reply_rate": 0.97, "reply_mean_hours": 4.0, "on_time_delivery_rate": 0.985, "scan_rate": 0.99}
 
 
-def _trouble(days: int) -> dict:
+def _trouble(days: int) -> _Trouble:
     """Trouble in the second half: shipments go late for a week, and the carrier loses scans the week after."""
     mid = max(1, days // 2)
     return {"late_streak": (mid, min(days, mid + 7)), "late_streak_rate": 0.3,

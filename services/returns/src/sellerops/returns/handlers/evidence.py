@@ -3,7 +3,6 @@
 from datetime import datetime
 from functools import partial
 
-from sellerops.contracts.envelope import Event
 from sellerops.contracts.orders import OrderRefunded, OrderRefundRefused
 from sellerops.contracts.returns import (
     ReturnPolicy,
@@ -13,7 +12,7 @@ from sellerops.returns.ports import Publisher, Store
 from sellerops.returns.handlers.common import apply_once, policy_of
 
 
-async def on_evidence(evt: Event, *, dossiers: Store, publish: Publisher, policies: Store,
+async def on_evidence(evt: dossier.Folded, *, dossiers: Store, publish: Publisher, policies: Store,
                       default_policy: ReturnPolicy) -> None:
     policy = await policy_of(evt.seller, policies=policies, default=default_policy)
     await apply_once(dossiers, evt.seller, evt.order_id, str(evt.event_id),

@@ -179,6 +179,11 @@ def _when(value: object) -> str:
         return text
 
 
+def _listed(value: object) -> list[Any]:
+    """A list from the JSON detail (its items are JSON objects, read by key), or none."""
+    return value if isinstance(value, list) else []
+
+
 def _amount(money: object) -> str:
     return f"{money['amount']} {money['currency']}" if isinstance(money, dict) else str(money)
 
@@ -189,14 +194,14 @@ def _show_case_file(case: CaseFile) -> None:
     if case.order:
         o = case.order
         console.print(f"  {o.get('order_id')}  {o.get('channel') or ''}  purchased {_when(o.get('purchased_at'))}")
-        for line in o.get("lines") or []:
+        for line in _listed(o.get("lines")):
             console.print(f"  {line['quantity']} x {line['sku']} (item {line['order_item_id']})  "
                           f"{_amount(line['price'])}")
     else:
         console.print("  no order event was seen for this order")
     console.print("[bold]Shipments[/bold]")
     for p in case.shipments:
-        items = ", ".join(f"{i['order_item_id']} x{i['quantity']}" for i in p.get("items") or [])
+        items = ", ".join(f"{i['order_item_id']} x{i['quantity']}" for i in _listed(p.get("items")))
         console.print(f"  package {p.get('package_number')}: {p.get('carrier_code')} {p.get('tracking_number')}, "
                       f"shipped {p.get('ship_date')}{' (late)' if p.get('late') else ''}; {items}")
     if not case.shipments:
@@ -218,10 +223,10 @@ def _show_case_file(case: CaseFile) -> None:
             console.print(f"  {_when(r.get('at'))}  {r.get('refund_id')}  {_amount(r.get('total'))}  {r.get('reason')}")
     if case.returns:
         console.print("[bold]Returns[/bold]")
-        for r in case.returns:
-            items = ", ".join(f"{i.quantity} x {i.sku} {i.reason}" for i in r.items)
-            console.print(f"  {r.return_id}  {r.status.value}  {items}"
-                          + (f"  refunded {r.refunded.amount} {r.refunded.currency}" if r.refunded else ""))
+        for ret in case.returns:
+            items = ", ".join(f"{i.quantity} x {i.sku} {i.reason}" for i in ret.items)
+            console.print(f"  {ret.return_id}  {ret.status.value}  {items}"
+                          + (f"  refunded {ret.refunded.amount} {ret.refunded.currency}" if ret.refunded else ""))
     console.print("[bold]Timeline[/bold]")
     for entry in case.timeline:
         console.print(f"  {entry.at.strftime('%Y-%m-%d %H:%M UTC')}  {entry.kind}: {entry.summary}")

@@ -22,11 +22,11 @@ from sellerops.returns.domain.dossier.model import (
     FBA_RETURN_MISSING, SEEN, Cancellation, Delivery, Dossier, FbaReturn, Line, Message, Package, Refund, facts,
     refunded, units_refunded, units_returned,
 )
-from sellerops.returns.domain.dossier.timeline import apply
+from sellerops.returns.domain.dossier.timeline import Folded, apply
 from sellerops.returns.domain.dossier.watch import deadline_passed, deadlines
 
 __all__ = [
-    "FBA_RETURN_MISSING", "SEEN", "Cancellation", "Delivery", "Dossier", "FbaReturn", "Line", "Message", "Package",
-    "Refund", "apply", "case_file", "deadline_passed", "deadlines", "facts", "gaps", "refunded", "units_refunded",
+    "FBA_RETURN_MISSING", "SEEN", "Cancellation", "Delivery", "Dossier", "FbaReturn", "Folded", "Line", "Message",
+    "Package", "Refund", "apply", "case_file", "deadline_passed", "deadlines", "facts", "gaps", "refunded", "units_refunded",
     "units_returned",
 ]

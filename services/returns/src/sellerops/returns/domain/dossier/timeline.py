@@ -28,7 +28,7 @@ def apply(dossier: Dossier | None, event: Event, *, policy: ReturnPolicy | None 
     fold = _FOLDS.get(type(event))
     if fold is None:
         raise TypeError(f"a dossier does not take {type(event).__name__}")
-    assert isinstance(event, _Folded), "_FOLDS has a fold for these event types alone"
+    assert isinstance(event, Folded), "_FOLDS has a fold for these event types alone"
     event_id = str(event.event_id)
     if dossier is not None and event_id in dossier.seen:
         return dossier, []
@@ -171,7 +171,7 @@ def _claim_recorded(d: Dossier, e: ClaimRecorded, policy: ReturnPolicy) -> _Step
 
 
 # The event types a dossier folds in, all about one order.
-_Folded = (OrderRecorded | OrderReleased | OrderShipped | OrderTrackingCorrected | OrderPackageUpdated | OrderCanceled
+Folded = (OrderRecorded | OrderReleased | OrderShipped | OrderTrackingCorrected | OrderPackageUpdated | OrderCanceled
            | OrderRefunded | OrderDelivered | BuyerMessageReceived | CustomerReturnReported | ReturnRecorded
            | ClaimRecorded)
 # Each fold takes the event type of its key, which the value type cannot say: hence Any for the event.
