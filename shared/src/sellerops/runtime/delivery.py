@@ -55,6 +55,10 @@ ORIGINAL_SEQUENCE = "Sellerops-Dead-Sequence"
 ORIGINAL_MSG_ID = "Sellerops-Dead-Msg-Id"
 
 log = structlog.get_logger("sellerops.delivery")
+# How long an ack waits for the server's confirmation when something waits for it (runtime.acks). Generous: a
+# confirmation given up on while the server did take the ack leaves the message's ids held for good (nothing
+# brings the message back to release them), a few bytes each, so a busy server's slow answer should not.
+ACK_CONFIRM_TIMEOUT_S = 10.0
 
 
 def without_control_headers(headers: dict[str, str] | None) -> dict[str, str]:
@@ -66,7 +70,7 @@ async def _acked_then(msg: Msg, callbacks: list[Callback]) -> None:
     """Ack with the server's confirmation, then run what waited for it (runtime.acks). Unconfirmed, the message
     may come again: what held its id keeps holding it (a few bytes), which is what lets it recognise it."""
     try:
-        await msg.ack_sync()
+        await msg.ack_sync(timeout=ACK_CONFIRM_TIMEOUT_S)
     except Exception as exc:  # noqa: BLE001  (the server may redeliver it: nothing is released)
         log.warning("ack_unconfirmed", error=f"{type(exc).__name__}: {exc}")
         return
