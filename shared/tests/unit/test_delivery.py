@@ -343,7 +343,7 @@ async def test_what_waits_for_the_ack_runs_once_the_server_confirmed_it_and_neve
     released: list[str] = []
 
     async def holds(evt) -> None:
-        async def release() -> None:
+        def release() -> None:
             released.append(evt.order_id)
 
         assert after_ack(release)
@@ -364,7 +364,7 @@ async def test_a_handler_that_fails_after_holding_releases_nothing(dead, seller)
     released: list[str] = []
 
     async def holds_then_fails(evt) -> None:
-        async def release() -> None:
+        def release() -> None:
             released.append(evt.order_id)
 
         after_ack(release)
@@ -380,7 +380,7 @@ async def test_a_handler_that_fails_after_holding_releases_nothing(dead, seller)
 async def test_outside_a_message_nothing_waits_for_an_ack():
     from sellerops.runtime.acks import after_ack
 
-    async def release() -> None:
+    def release() -> None:
         raise AssertionError("not to be kept")
 
     assert after_ack(release) is False

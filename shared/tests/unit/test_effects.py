@@ -263,7 +263,7 @@ def held_target(seller: str) -> tuple[SellerKeyedStore[Total], FakeKeyValue, dic
                            hold=True)
 
     async def release(origin: Origin, effect: Add) -> None:
-        await target.release(seller, effect.counter, origin.id)
+        target.release(seller, effect.counter, origin.id)
 
     return target, kv, {"carry_out": carry_out, "release": release}
 
@@ -290,8 +290,22 @@ async def test_an_effect_carried_out_again_long_after_counts_once_however_many_o
     await store.apply(seller, "o-0", "m-0", adding(1))  # redelivered after all of them
 
     assert await target.load(seller, "sku-1") == Total(21)
+    await store.apply(seller, "o-21", "m-21", adding(1))  # the target's next write lets go of what was released
     record = await target.load_record(seller, "sku-1")
-    assert record.held == [] and len(record.processed) == 4  # each released into the window once cleared
+    assert [p.id for p in record.held] == [f"{seller}/o-21/m-21"] and len(record.processed) == 4
+
+
+async def test_a_released_id_is_let_go_by_the_targets_next_write_not_by_a_write_of_its_own(ids):
+    seller, _ = ids
+    target, kv, hooks = held_target(seller)
+    store = PendingEffects(SellerKeyedStore(FakeKeyValue(), Tally, "order_id"), RecordingPublisher(),
+                           DrivenClock(AT), effect_type=Add, **hooks)
+    for n in range(10):
+        await store.apply(seller, f"o-{n}", f"m-{n}", adding(1))
+
+    record = await target.load_record(seller, "sku-1")
+    assert kv.writes == 10  # one per effect: releasing wrote nothing
+    assert [p.id for p in record.held] == [f"{seller}/o-9/m-9"]  # each of the others let go by the next write
 
 
 async def test_a_held_id_stays_until_its_origin_releases_it(ids):

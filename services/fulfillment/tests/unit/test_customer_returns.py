@@ -174,4 +174,7 @@ async def test_a_return_delivered_again_after_hundreds_more_of_its_sku_counts_on
 
     assert (await counts(svc)).fulfillable == 301
     assert again.outcome == [("ack_sync", None)]
-    assert (await svc.stores["stock"].load_record(SELLER, SKU)).held == []  # released once confirmed
+    last = returned(1, Disposition.SELLABLE, return_id="LPN-LAST")
+    await run([FakeMsg(encode(last), subject=last.subject)])  # the ledger's next write lets go of the confirmed
+    held = (await svc.stores["stock"].load_record(SELLER, SKU)).held
+    assert [p.id for p in held] == [str(last.event_id)]

@@ -8,11 +8,11 @@ took until the server has confirmed that message's acknowledgement, after which 
 message that has any with a confirmed ack (`ack_sync`, one round trip) instead of a plain one, then runs them.
 """
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-Callback = Callable[[], Awaitable[None]]
+Callback = Callable[[], None]
 
 _waiting: ContextVar[list[Callback] | None] = ContextVar("sellerops_after_ack", default=None)
 

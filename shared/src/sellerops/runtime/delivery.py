@@ -75,10 +75,7 @@ async def _acked_then(msg: Msg, callbacks: list[Callback]) -> None:
         log.warning("ack_unconfirmed", error=f"{type(exc).__name__}: {exc}")
         return
     for callback in callbacks:
-        try:
-            await callback()
-        except Exception as exc:  # noqa: BLE001  (the message is done; only tidying up failed)
-            log.warning("after_ack_failed", error=f"{type(exc).__name__}: {exc}")
+        callback()
 
 
 def _header_safe(text: str, limit: int = 1000) -> str:

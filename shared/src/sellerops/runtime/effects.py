@@ -21,8 +21,9 @@ may be carried out again long after (the redelivery comes after the ack wait, 30
 thousands of changes meanwhile (a seller-day at 1,000 orders/s): the id would be forgotten and the change
 applied twice. So a target *holds* the ids of the effects it took (`AggregateStore.apply(..., hold=True)`,
 health's `DayStore.add`), however many messages come after, and `release` (given to this store) tells it to
-let go once the origin's entry is cleared: from then on no one carries it out again. A process dying between
-the clear and the release leaves an id held for good: a few bytes, never a wrong count.
+let go once the origin's entry is cleared: from then on no one carries it out again. The target lets go at its
+next write rather than with a write of its own, so a process stopping in between leaves an id held for good: a
+few bytes, never a wrong count.
 """
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -32,7 +33,6 @@ from functools import partial
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import msgspec
-import structlog
 
 from sellerops.contracts.catalog import decode_event, encode
 from sellerops.contracts.envelope import Event
@@ -43,8 +43,6 @@ __all__ = ["SETTLE", "NoEffect", "Origin", "Pending", "PendingEffects", "Watched
 
 S = TypeVar("S")
 E = TypeVar("E")
-
-log = structlog.get_logger("sellerops.effects")
 
 SETTLE = "settle"  # the deadline kind of a record that still holds pending effects
 
@@ -181,21 +179,17 @@ class PendingEffects(Generic[S, E]):
             done = {entry.id for entry in entries}
             settled = entries
             entries = await self._aggregates.update(key, partial(self._cleared, done=done, reactions=reactions))
-            await self._released(Origin(seller, aggregate_id, ""), settled)
+            await self._released(seller, aggregate_id, settled)
             if not entries:
                 return
 
-    async def _released(self, of: Origin, settled: list[Pending]) -> None:
-        """Tell each target its effect is cleared here. A release that fails only leaves an id held (logged):
-        the message it came with is done."""
+    async def _released(self, seller: str, aggregate_id: str, settled: list[Pending]) -> None:
+        """Tell each target its effect is cleared here: nothing carries it out again."""
         if self._release is None:
             return
         for entry in settled:
             for raw in entry.effects:
-                try:
-                    await self._release(of._replace(message_id=entry.id), self._effects.decode(raw))
-                except Exception as exc:  # noqa: BLE001  (the effect is carried out and cleared; only tidying failed)
-                    log.warning("effect_release_failed", origin=of._replace(message_id=entry.id).id, error=str(exc))
+                await self._release(Origin(seller, aggregate_id, entry.id), self._effects.decode(raw))
 
     async def _carried_out(self, origin: Origin, raw: msgspec.Raw) -> React[S, E] | None:
         if self._carry_out is None:

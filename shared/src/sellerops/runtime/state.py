@@ -15,6 +15,7 @@ import asyncio
 from datetime import datetime
 from collections.abc import AsyncIterator, Callable, Sequence
 from functools import partial
+from itertools import chain
 from typing import Generic, Protocol, TypeVar
 
 import msgspec
@@ -54,15 +55,13 @@ class Record(msgspec.Struct, Generic[S], frozen=True):
     state: S | None = None
     processed: list[Processed] = []
     pending: list[Pending] = []  # oldest first; only the stores of runtime.effects write it
-    # Effects of other records applied here and not yet released by their origin (runtime.effects): kept
-    # whatever the number of messages applied since, so an effect carried out again after a crash, however
-    # late, is recognised. Its origin releases it (into `processed`) once it has cleared it.
+    # Messages that may still come again, whatever the number applied since: a message until the server has
+    # confirmed its ack (`apply_held`), another record's pending effect until its origin has cleared it
+    # (runtime.effects). Once released they join `processed` at the key's next write.
     held: list[Processed] = []
 
     def find(self, message_id: str) -> Processed | None:
-        found = next((p for p in reversed(self.processed) if p.id == message_id), None)
-        return found if found is not None or not self.held else next((p for p in self.held if p.id == message_id),
-                                                                      None)
+        return next((p for p in chain(reversed(self.processed), self.held) if p.id == message_id), None)
 
 
 class StateOnly(msgspec.Struct, Generic[S], frozen=True):
@@ -76,6 +75,34 @@ class StatePending(msgspec.Struct, Generic[S], frozen=True):
 
     state: S | None = None
     pending: list[Pending] = []
+
+
+H = TypeVar("H")
+
+
+class Released:
+    """Held ids whose message can no longer come back, per key, until the key's next write moves them out of
+    `held` (Record.held, health's day counters): a write of their own would double a hot record's writes. A
+    process that stops first leaves them held: a few bytes, never a message applied twice."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, set[str]] = {}
+
+    def add(self, key: str, message_id: str) -> None:
+        self._by_key.setdefault(key, set()).add(message_id)
+
+    def split(self, key: str, held: list[H], id_of: Callable[[H], str]) -> tuple[list[H], list[H]]:
+        """(still held, let go) of a write's `held`. What the value no longer holds was let go by an earlier write
+        and is forgotten here; a step that runs again after a conflict finds the same."""
+        gone = self._by_key.get(key)
+        if not gone:
+            return held, []
+        let_go = [h for h in held if id_of(h) in gone]
+        if let_go:
+            self._by_key[key] = {id_of(h) for h in let_go}
+        else:
+            del self._by_key[key]
+        return [h for h in held if id_of(h) not in gone], let_go
 
 
 class Applied(msgspec.Struct, Generic[S], frozen=True):
@@ -113,6 +140,7 @@ class AggregateStore(Generic[S]):
         self._reads: dict[str, tuple[int, asyncio.Future[S | None]]] = {}
         self._written = 0
         self._recent: dict[str, tuple[float, S | None]] = {}  # key -> (when read, the state): see `load`
+        self._released = Released()
         self.writer: KeyWriter[Record[S]] = KeyWriter(self.get, self._write, max_fold=max(1, keep // 2),
                                                       conflict_budget_s=conflict_budget_s)
 
@@ -186,10 +214,10 @@ class AggregateStore(Generic[S]):
         """Apply one message at most once: decide on the current state, write state and the message id
         together with a revision check (folded with the other applies of the key waiting in this process).
         `new`: the message is expected to start the aggregate (its key is created without a read first).
-        `hold`: the message is another record's pending effect (runtime.effects): its id is held, not
-        forgotten after `keep` more messages, until `release`."""
+        `hold`: the message may come again long after (see `Record.held`): its id is held, not forgotten after
+        `keep` more messages, until `release`."""
         applied, stored = await self.writer.update_stored(
-            key, lambda record: self._step(record, message_id, decide, hold), absent=Record() if new else None)
+            key, lambda record: self._step(record, key, message_id, decide, hold), absent=Record() if new else None)
         return msgspec.structs.replace(applied, stored=stored.value.state, revision=stored.revision,
                                        created=stored.created)
 
@@ -199,34 +227,27 @@ class AggregateStore(Generic[S]):
         nothing changes (no write is made). `new` as in `apply`."""
         return await self.writer.update(key, step, absent=Record() if new else None)
 
-    def _step(self, record: Record[S], message_id: str, decide: Decide[S],
-              hold: bool = False) -> tuple[Record[S], Applied[S]]:
+    def _step(self, record: Record[S], key: str, message_id: str, decide: Decide[S],
+              hold: bool) -> tuple[Record[S], Applied[S]]:
         if (seen := record.find(message_id)) is not None:
             return record, Applied(record.state, [decode_event(raw) for raw in seen.events], duplicate=True)
         state, events = decide(record.state)
         if state == record.state and not events and not hold:
             return record, Applied(state, [])
         done = Processed(message_id, [msgspec.Raw(encode(e)) for e in events])
-        if hold:
-            return Record(state, record.processed, record.pending, [*record.held, done]), Applied(state, list(events))
-        return self.remember(record, state, done), Applied(state, list(events))
+        held, let_go = self._released.split(key, record.held, lambda p: p.id)
+        processed = [*record.processed, *let_go, *([] if hold else [done])][-self._keep :]
+        return Record(state, processed, record.pending, [*held, done] if hold else held), Applied(state, list(events))
 
     def remember(self, record: Record[S], state: S | None, done: Processed,
                  pending: Sequence[Pending] = ()) -> Record[S]:
         """`record` with its new state, the message remembered (the last `keep`), and what it left pending."""
         return Record(state, [*record.processed, done][-self._keep :], [*record.pending, *pending], record.held)
 
-    async def release(self, key: str, message_id: str) -> None:
-        """The origin of a held effect cleared it: its id joins the last `keep` remembered like any other."""
-
-        def step(record: Record[S]) -> tuple[Record[S], None]:
-            held = next((p for p in record.held if p.id == message_id), None)
-            if held is None:
-                return record, None
-            rest = [p for p in record.held if p.id != message_id]
-            return Record(record.state, [*record.processed, held][-self._keep :], record.pending, rest), None
-
-        await self.writer.update(key, step)
+    def release(self, key: str, message_id: str) -> None:
+        """Nothing can bring the held message back any more: its id joins the last `keep` remembered at the key's
+        next write (see `Released`)."""
+        self._released.add(key, message_id)
 
     async def _write(self, key: str, record: Record[S], revision: int) -> int:
         written = await write_checked(self._kv, key, encode(record), revision)
@@ -283,8 +304,8 @@ class SellerKeyedStore(Generic[S]):
                     new: bool = False, hold: bool = False) -> Applied[S]:
         return await self.aggregates.apply(self.key(seller, aggregate_id), message_id, decide, new=new, hold=hold)
 
-    async def release(self, seller: str, aggregate_id: str, message_id: str) -> None:
-        await self.aggregates.release(self.key(seller, aggregate_id), message_id)
+    def release(self, seller: str, aggregate_id: str, message_id: str) -> None:
+        self.aggregates.release(self.key(seller, aggregate_id), message_id)
 
     async def apply_held(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]:
         """`apply` for a hot record (one that takes many messages: a SKU's ledger, a count): the message id is held
@@ -293,7 +314,7 @@ class SellerKeyedStore(Generic[S]):
         applied = await self.apply(seller, aggregate_id, message_id, decide, hold=True)
         release = partial(self.release, seller, aggregate_id, message_id)
         if not after_ack(release):
-            await release()
+            release()
         return applied
 
     async def load(self, seller: str, aggregate_id: str) -> S | None:
@@ -331,6 +352,6 @@ class HoldingStore(KeyedStore[S], Protocol[S]):
     async def apply(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S], *,
                     new: bool = False, hold: bool = False) -> Applied[S]: ...
 
-    async def release(self, seller: str, aggregate_id: str, message_id: str) -> None: ...
+    def release(self, seller: str, aggregate_id: str, message_id: str) -> None: ...
 
     async def apply_held(self, seller: str, aggregate_id: str, message_id: str, decide: Decide[S]) -> Applied[S]: ...

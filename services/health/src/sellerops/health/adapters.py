@@ -27,7 +27,7 @@ from sellerops.health.domain.alerts import Watch
 from sellerops.health.domain.counting import add
 from sellerops.health.domain.facts import OrderState
 from sellerops.health.domain.records import DayCounts, SettingsRecord, Warnings
-from sellerops.runtime.state import KeyWriter, SellerKeyedStore, write_checked
+from sellerops.runtime.state import KeyWriter, Released, SellerKeyedStore, write_checked
 
 ORDERS = "health_order"
 DAYS = "health_day"
@@ -48,7 +48,8 @@ def short_id(change_id: str) -> str:
 
 class DayStore:
     """Counters per seller, marketplace and day; each order change is added at most once: its id is held until
-    the order's record has cleared the change (`release`), then kept among the last `keep` (runtime.effects)."""
+    the order's record has cleared the change (`release`), then kept among the last `keep` (runtime.effects),
+    as AggregateStore does for its records."""
 
     def __init__(self, kv: KeyValue, *, keep: int) -> None:
         self._kv = kv
@@ -57,32 +58,28 @@ class DayStore:
         self._decode_counts = msgspec.json.Decoder(_CountsOnly).decode
         # One writer per day key: the changes of a batch's orders of one seller-day are added in one write.
         self.writer: KeyWriter[DayCounts] = KeyWriter(self._read, self._write, max_fold=keep // 2)
+        self._released = Released()  # held change ids let go since their day's last write
 
     @staticmethod
     def key(seller: str, marketplace_day: str) -> str:
         return f"{seller_token(seller)}.{marketplace_day}"
 
     async def add(self, seller: str, marketplace_day: str, change_id: str, change: dict[str, int]) -> None:
-        applied_id = short_id(change_id)
+        applied_id, key = short_id(change_id), self.key(seller, marketplace_day)
 
         def step(found: DayCounts) -> tuple[DayCounts, None]:
             if applied_id in found.held or applied_id in found.applied:
                 return found, None
-            return DayCounts(add(found.counts, change), found.applied, [*found.held, applied_id]), None
+            held, let_go = self._released.split(key, found.held, str)
+            return DayCounts(add(found.counts, change), [*found.applied, *let_go][-self._keep:],
+                             [*held, applied_id]), None
 
-        await self.writer.update(self.key(seller, marketplace_day), step)
+        await self.writer.update(key, step)
 
-    async def release(self, seller: str, marketplace_day: str, change_id: str) -> None:
-        """The order's record cleared the change: its id joins the last `keep` remembered."""
-        applied_id = short_id(change_id)
-
-        def step(found: DayCounts) -> tuple[DayCounts, None]:
-            if applied_id not in found.held:
-                return found, None
-            held = [h for h in found.held if h != applied_id]
-            return DayCounts(found.counts, [*found.applied, applied_id][-self._keep:], held), None
-
-        await self.writer.update(self.key(seller, marketplace_day), step)
+    def release(self, seller: str, marketplace_day: str, change_id: str) -> None:
+        """The order's record cleared the change: its id joins the last `keep` remembered at the day's next write
+        (not a write of its own)."""
+        self._released.add(self.key(seller, marketplace_day), short_id(change_id))
 
     async def _read(self, key: str) -> tuple[DayCounts, int]:
         try:

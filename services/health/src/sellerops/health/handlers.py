@@ -83,7 +83,7 @@ async def add_to_days(origin: Origin, change: order_facts.Delta, *, days: Days) 
 async def release_days(origin: Origin, change: order_facts.Delta, *, days: Days) -> None:
     """The order's record cleared the change: the days it moved may forget its id in time."""
     for marketplace_day in change.days:
-        await days.release(origin.seller, marketplace_day, origin.id)
+        days.release(origin.seller, marketplace_day, origin.id)
 
 
 async def on_warning(evt: PolicyWarningReported | PolicyWarningResolved, *, warnings: Store, touch: Touch) -> None:

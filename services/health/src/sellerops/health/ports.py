@@ -19,7 +19,7 @@ class Days(Protocol):
     async def add(self, seller: str, marketplace_day: str, change_id: str, change: dict[str, int]) -> None:
         """Add `change` to the day's counters, at most once per `change_id` (held until released)."""
 
-    async def release(self, seller: str, marketplace_day: str, change_id: str) -> None:
+    def release(self, seller: str, marketplace_day: str, change_id: str) -> None:
         """The change's origin cleared it: the day may forget `change_id` in time."""
 
     async def load(self, seller: str, marketplace_id: str, days: list[date]) -> dict[date, dict[str, int]]: ...

@@ -24,7 +24,7 @@ async def carry_out(origin: Origin, effect: LedgerMoves, *, stock: HoldingStore,
 async def release(origin: Origin, effect: LedgerMoves, *, stock: HoldingStore) -> None:
     """The decision's record cleared the effect: each SKU's ledger may forget its id in time."""
     for sku in sorted({m.sku for m in effect.moves}):
-        await stock.release(origin.seller, sku, _batch_id(origin))
+        stock.release(origin.seller, sku, _batch_id(origin))
 
 
 def _batch_id(origin: Origin) -> str:
